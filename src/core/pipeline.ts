@@ -1,0 +1,225 @@
+import pLimit from 'p-limit';
+import { CancelledError, FatalProviderError, TimeoutError } from './errors.js';
+import { summarizeRuns } from './stats.js';
+import type {
+  Agent,
+  AgentResponse,
+  BatchResult,
+  Evaluator,
+  ExpectedCall,
+  Progress,
+  RunResult,
+  Synthesizer,
+} from './types.js';
+
+/** Everything one run needs: the prompt is only ever given to the synthesizer, never to the agent. */
+export interface RunOptions {
+  prompt: string;
+  synthesizer: Synthesizer;
+  agent: Agent;
+  evaluator: Evaluator;
+  expect: ExpectedCall[];
+  runIndex?: number;
+  /** Time allowed for synthesis and the agent together; no limit when absent. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Mocked tool results handed to agents that continue after a call. */
+  toolResults?: Record<string, unknown>;
+}
+
+/**
+ * Speaks one prompt, plays it to the agent and grades its calls. Never throws: a failure of the
+ * synthesizer, the agent, a timeout or a cancel becomes a result with status `error`.
+ */
+export async function run(options: RunOptions): Promise<RunResult> {
+  const { prompt, synthesizer, agent, evaluator, expect, runIndex = 0 } = options;
+  const started = performance.now();
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(new CancelledError('cancelled'));
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const timer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(
+          () => controller.abort(new TimeoutError(`timed out after ${formatSeconds(options.timeoutMs ?? 0)}`)),
+          options.timeoutMs,
+        );
+  let stage = 'synthesize';
+  try {
+    const audio = await untilAborted(synthesizer.synthesize(prompt, controller.signal), controller.signal);
+    stage = 'agent';
+    const response = checkResponse(
+      await untilAborted(
+        agent.run(audio, { signal: controller.signal, toolResults: options.toolResults }),
+        controller.signal,
+      ),
+    );
+    stage = 'evaluate';
+    const evalResult = evaluator.evaluate(expect, response.toolCalls);
+    return {
+      prompt,
+      runIndex,
+      status: evalResult.passed ? 'passed' : 'failed',
+      evalResult,
+      response,
+      latencyMs: performance.now() - started,
+    };
+  } catch (error) {
+    return {
+      prompt,
+      runIndex,
+      status: 'error',
+      error: `${stage}: ${errorMessage(error)}`,
+      ...(error instanceof FatalProviderError ? { fatal: true } : {}),
+      latencyMs: performance.now() - started,
+    };
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Options of `runConcurrent`: every prompt is run `runs` times, at most `maxConcurrency` at once. */
+export interface RunConcurrentOptions extends Omit<RunOptions, 'prompt' | 'runIndex'> {
+  prompts: string[];
+  runs?: number;
+  maxConcurrency?: number;
+  onProgress?: (progress: Progress) => void;
+}
+
+/**
+ * Runs every prompt × runs with bounded concurrency and returns every result in input order
+ * (prompt by prompt, then run index). A cancel stops scheduling, aborts the runs in flight
+ * (recorded as errors) and returns what was run.
+ */
+export async function runConcurrent(options: RunConcurrentOptions): Promise<BatchResult> {
+  const { prompts, runs = 1, maxConcurrency = 8, onProgress, ...shared } = options;
+  if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs must be a positive integer, got ${runs}`);
+  const tasks: Array<(signal: AbortSignal) => Promise<RunResult>> = [];
+  for (const prompt of prompts) {
+    for (let runIndex = 0; runIndex < runs; runIndex++) {
+      tasks.push((signal) => run({ ...shared, prompt, runIndex, signal }));
+    }
+  }
+  const outcome = await runPool(tasks, { concurrency: maxConcurrency, signal: options.signal, onProgress });
+  const results = outcome.results.filter((result): result is RunResult => result !== undefined);
+  return {
+    runs: results,
+    summary: summarizeRuns(results),
+    prompts: prompts.map((prompt) => ({
+      prompt,
+      summary: summarizeRuns(results.filter((result) => result.prompt === prompt)),
+    })),
+    cancelled: outcome.cancelled,
+    ...(outcome.stoppedBy ? { stoppedBy: outcome.stoppedBy } : {}),
+  };
+}
+
+/** Options of the run scheduler. */
+export interface PoolOptions {
+  /** Runs in flight at most. */
+  concurrency: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+/** What the scheduler returns: one slot per task, `undefined` for tasks never started because of a cancel. */
+export interface PoolOutcome {
+  results: Array<RunResult | undefined>;
+  cancelled: boolean;
+  /** The error of the fatal run that stopped the pool, if one did. */
+  stoppedBy?: string;
+}
+
+/**
+ * Runs tasks with bounded concurrency, one pool for the whole batch or suite. A task that starts
+ * after the signal fired is skipped; a fatal run (bad key, no quota) stops the pool the same way,
+ * and every run that finished is kept.
+ */
+export async function runPool(
+  tasks: ReadonlyArray<(signal: AbortSignal) => Promise<RunResult>>,
+  options: PoolOptions,
+): Promise<PoolOutcome> {
+  if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
+    throw new RangeError(`concurrency must be a positive integer, got ${options.concurrency}`);
+  }
+  const limit = pLimit(options.concurrency);
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(options.signal?.reason);
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const started = performance.now();
+  const progress: Progress = { done: 0, total: tasks.length, passed: 0, failed: 0, errored: 0, elapsedMs: 0 };
+  let stoppedBy: string | undefined;
+  const results = await Promise.all(
+    tasks.map((task) =>
+      limit(async () => {
+        if (stop.signal.aborted) return undefined;
+        const result = await task(stop.signal);
+        if (result.fatal && stoppedBy === undefined) {
+          stoppedBy = result.error;
+          stop.abort(new CancelledError(`cancelled: the suite stopped after ${result.error}`));
+        }
+        progress.done++;
+        if (result.status === 'passed') progress.passed++;
+        else if (result.status === 'failed') progress.failed++;
+        else progress.errored++;
+        progress.elapsedMs = performance.now() - started;
+        options.onProgress?.({ ...progress });
+        return result;
+      }),
+    ),
+  );
+  options.signal?.removeEventListener('abort', onAbort);
+  return {
+    results,
+    cancelled: results.some((result) => result === undefined),
+    ...(stoppedBy === undefined ? {} : { stoppedBy }),
+  };
+}
+
+/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts (for agents that ignore it). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Rejects a response that does not have the shape of the contract, naming what is wrong. */
+function checkResponse(response: AgentResponse): AgentResponse {
+  if (typeof response !== 'object' || response === null || !Array.isArray(response.toolCalls)) {
+    throw new TypeError(`the agent returned ${JSON.stringify(response)?.slice(0, 200)}, expected {toolCalls: [...]}`);
+  }
+  for (const call of response.toolCalls) {
+    if (typeof call !== 'object' || call === null || typeof call.name !== 'string') {
+      throw new TypeError(`the agent returned a tool call without a name: ${JSON.stringify(call)?.slice(0, 200)}`);
+    }
+  }
+  return response;
+}
+
+/** The message of anything thrown, without a stack. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}

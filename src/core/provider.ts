@@ -1,0 +1,42 @@
+import type { Agent, Synthesizer, ToolDefinition } from './types.js';
+
+/** What a provider gets besides its own options when russo builds it from a config file. */
+export interface ProviderContext {
+  /** Directory that relative paths in the config resolve against (the config file's folder). */
+  baseDir: string;
+  /** Environment to read secrets from (API keys); never a file. */
+  env: NodeJS.ProcessEnv;
+  /** Tool definitions from the config's `tools` file; empty when none. */
+  tools: ToolDefinition[];
+  /** The suite's concurrency, for providers that keep pools or connections. */
+  concurrency: number;
+}
+
+/** JSON Schema of a provider's options (the keys beside `provider` in the config). */
+export type OptionsSchema = {
+  type: 'object';
+  properties: Record<string, unknown>;
+  required?: string[];
+  additionalProperties?: false;
+};
+
+/** An agent provider: its id in config files, its options schema and how to build it. */
+export interface AgentProvider {
+  readonly id: string;
+  readonly description: string;
+  readonly optionsSchema: OptionsSchema;
+  /** Names of the environment variables that hold the secret it needs, if any (e.g. OPENAI_API_KEY). */
+  readonly secretEnv?: readonly string[];
+  create(options: Record<string, unknown>, context: ProviderContext): Agent | Promise<Agent>;
+}
+
+/** A synthesizer provider: one synthesizer is made per configured voice. */
+export interface SynthesizerProvider {
+  readonly id: string;
+  readonly description: string;
+  readonly optionsSchema: OptionsSchema;
+  readonly secretEnv?: readonly string[];
+  /** The voices used when the config lists none. */
+  readonly defaultVoices: readonly string[];
+  create(options: Record<string, unknown>, voice: string, context: ProviderContext): Synthesizer;
+}

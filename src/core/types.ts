@@ -1,0 +1,194 @@
+/**
+ * The model that every part of russo shares: audio in, tool calls out, verdicts as data.
+ * Nothing here knows a provider, a file system or GitHub.
+ */
+
+/** A tool call made by the agent under test. */
+export interface ToolCall {
+  name: string;
+  arguments: Record<string, unknown>;
+  /** Set when the provider sent arguments that are not a JSON object; `arguments` is then `{}`. */
+  argumentsError?: string;
+}
+
+/** Mono 16-bit PCM audio. */
+export interface Audio {
+  pcm: Int16Array;
+  sampleRate: number;
+}
+
+/** What an agent returned for one spoken prompt. */
+export interface AgentResponse {
+  toolCalls: ToolCall[];
+  /** What the agent heard, when it reports it (speech recognition output). */
+  transcript?: string;
+  /** Any text the agent answered with. */
+  text?: string;
+  /** Latency measured by the agent itself (e.g. end of audio to first tool call), in ms. */
+  latencyMs?: number;
+  /** Provider usage counters (tokens, audio seconds, ...). */
+  usage?: Record<string, number>;
+}
+
+/** Turns text into speech. `id` names provider, model and voice: it keys the audio cache and the reports. */
+export interface Synthesizer {
+  readonly id: string;
+  /** The voice that reports show; one synthesizer speaks with one voice. */
+  readonly voice?: string;
+  synthesize(text: string, signal?: AbortSignal): Promise<Audio>;
+}
+
+/** Options an agent receives with each run: never the prompt text, only what a real caller would give. */
+export interface AgentRunOptions {
+  signal?: AbortSignal;
+  /** Mocked results to return when the agent calls a tool and is allowed to continue. */
+  toolResults?: Record<string, unknown>;
+}
+
+/** The voice agent under test: it hears audio and answers with tool calls. */
+export interface Agent {
+  readonly id: string;
+  run(audio: Audio, options?: AgentRunOptions): Promise<AgentResponse>;
+  /** Releases long-lived resources (process pools, sockets). Called once when a suite ends. */
+  close?(): Promise<void>;
+}
+
+/** How to compare expected and actual calls. */
+export interface MatchOptions {
+  /** any: calls may come in any order; in-order: expected calls appear in this order; exact: the same calls, same order, nothing else. */
+  order: 'any' | 'in-order' | 'exact';
+  /** Whether calls that were not expected fail the run. */
+  extraCalls: 'allow' | 'fail';
+  /** exact: argument objects must have the same keys; subset: the actual call may carry more keys (recursively). */
+  arguments: 'exact' | 'subset';
+}
+
+/**
+ * One expected call. Argument values are plain values (deep equality) or matcher objects
+ * (`{regex}`, `{any: true}`, `{type}`, `{one_of}`, `{approx, tolerance}`, `{ignore_case}`, `{equals}`).
+ */
+export interface ExpectedCall {
+  name: string;
+  arguments?: Record<string, unknown>;
+}
+
+/** Options of the tool-call evaluator: match options and the names that must never be called. */
+export interface EvaluateOptions extends Partial<MatchOptions> {
+  forbid?: string[];
+}
+
+/** Grades the calls of one run against the expected calls. */
+export interface Evaluator {
+  evaluate(expected: ExpectedCall[], actual: ToolCall[]): EvalResult;
+}
+
+/** One difference between an expected and an actual argument. `path` is like `guests[0].name`. */
+export interface ArgumentDiff {
+  path: string;
+  kind: 'mismatch' | 'missing' | 'unexpected';
+  /** A readable description of what was expected (a value, or a matcher such as `matches /^19/`). */
+  expected: string;
+  /** The actual value, absent when the key is missing. */
+  actual?: unknown;
+}
+
+/** The outcome for one expected call. */
+export interface CallMatch {
+  /** Index of the expected call in the expectation. */
+  index: number;
+  expected: ExpectedCall;
+  /**
+   * matched: an actual call fits. missing: no call of that name was left to match.
+   * wrong_arguments: the closest call of that name differs in `diffs`.
+   * out_of_order: a fitting call was made, but not in the required order.
+   */
+  status: 'matched' | 'missing' | 'wrong_arguments' | 'out_of_order';
+  /** The matched call, or the closest candidate for a failure. */
+  actual?: ToolCall;
+  /** Index of `actual` in the agent's calls. */
+  actualIndex?: number;
+  diffs: ArgumentDiff[];
+}
+
+/** A failure of a run in one kind-tagged shape, so every renderer reads the same thing. */
+export interface CallFailure {
+  kind: 'missing' | 'wrong_arguments' | 'out_of_order' | 'extra' | 'forbidden' | 'unexpected_call';
+  /** Expected call index, for failures that belong to an expectation. */
+  index?: number;
+  expected?: ExpectedCall;
+  actual?: ToolCall;
+  diffs: ArgumentDiff[];
+  /** One-line human summary, e.g. `book_table: party_size expected 2, got 3`. */
+  message: string;
+}
+
+/** The verdict of one run. */
+export interface EvalResult {
+  passed: boolean;
+  /** Share of expected calls that matched (1 when nothing was expected and nothing was called). */
+  matchRate: number;
+  calls: CallMatch[];
+  /** Calls that no expectation claimed. */
+  extra: ToolCall[];
+  /** Calls to names in `forbid`. */
+  forbidden: ToolCall[];
+  /** Every reason the run failed, worst first; empty when it passed. */
+  failures: CallFailure[];
+}
+
+/** The outcome of one run of one prompt. */
+export interface RunResult {
+  prompt: string;
+  runIndex: number;
+  status: 'passed' | 'failed' | 'error';
+  evalResult?: EvalResult;
+  /** Message of the error that ended the run, with the stage (`synthesize:`, `agent:`) first. */
+  error?: string;
+  response?: AgentResponse;
+  /** Wall time of the run, synthesis included, in ms. */
+  latencyMs: number;
+  /** Set on an error that retrying cannot fix and that stops the suite (bad key, no quota). */
+  fatal?: boolean;
+}
+
+/** Counts over a set of runs. `passRate` is over completed runs (errors excluded); null when none completed. */
+export interface RunSummary {
+  total: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  passRate: number | null;
+  /** Mean match rate of the completed runs; null when none completed. */
+  matchRate: number | null;
+}
+
+/** The result of `runConcurrent`: every run in input order, and summaries. */
+export interface BatchResult {
+  runs: RunResult[];
+  summary: RunSummary;
+  /** Summary per prompt, in input order. */
+  prompts: Array<{ prompt: string; summary: RunSummary }>;
+  /** True when a cancel or a fatal error stopped the batch before every run was started. */
+  cancelled: boolean;
+  /** The error of the fatal run that stopped the batch, if one did. */
+  stoppedBy?: string;
+}
+
+/** Progress of a batch or suite: finished runs so far out of all planned. */
+export interface Progress {
+  done: number;
+  total: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  /** Milliseconds since the start. */
+  elapsedMs: number;
+}
+
+/** A tool the agent may call, as its JSON Schema definition (OpenAI's function shape, provider-neutral). */
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments object. */
+  parameters?: Record<string, unknown>;
+}

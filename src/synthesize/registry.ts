@@ -1,0 +1,4 @@
+import type { SynthesizerProvider } from '../core/provider.js';
+
+/** Every synthesizer provider by its config id. A new provider is one file and one line here. */
+export const synthesizerProviders: Readonly<Record<string, SynthesizerProvider>> = {};
