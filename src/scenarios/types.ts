@@ -1,0 +1,74 @@
+import type { ExpectedCall, MatchOptions } from '../core/types.js';
+
+/** A place in a scenario or config file; lines and columns start at 1. `file` is relative to the working directory. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** One prompt of a scenario and where it is written. */
+export interface ScenarioPrompt {
+  text: string;
+  location: SourceLocation;
+}
+
+/** One expected call of a scenario and where it is written (annotations point there). */
+export interface ScenarioExpectedCall extends ExpectedCall {
+  location: SourceLocation;
+}
+
+/** A scenario as loaded and validated: defaults from the config are already applied. */
+export interface Scenario {
+  name: string;
+  /** Where the scenario starts (its `name` key). */
+  location: SourceLocation;
+  prompts: ScenarioPrompt[];
+  expect: ScenarioExpectedCall[];
+  forbid: string[];
+  match: MatchOptions;
+  runs: number;
+  minPassRate: number;
+  timeoutMs: number;
+  /** Mocked results per tool name, for agents that continue after a call. */
+  toolResults?: Record<string, unknown>;
+  tags: string[];
+}
+
+/** A provider entry of the config: `provider` plus that provider's own options. */
+export interface ProviderConfig {
+  provider: string;
+  [option: string]: unknown;
+}
+
+/** The project config (`russo.config.yaml`) after validation, with defaults applied. */
+export interface RussoConfig {
+  /** Path of the config file relative to the working directory; absent when none was found. */
+  file?: string;
+  /** Folder that relative paths in the config resolve against. */
+  baseDir: string;
+  /** Globs of scenario files, relative to the working directory. */
+  scenarios: string[];
+  agent?: ProviderConfig & { tools?: string };
+  synthesizer: ProviderConfig & { voices: string[] };
+  defaults: {
+    runs: number;
+    concurrency: number;
+    timeoutMs: number;
+    match: MatchOptions;
+    minPassRate: number;
+  };
+  gate: {
+    /** Pass rate the whole suite must reach; null: only each scenario's own threshold applies. */
+    minPassRate: number | null;
+    /** Errored runs tolerated before the gate fails (default 0: errors fail the gate). */
+    maxErrors: number;
+  };
+}
+
+/** A loaded suite: validated scenarios and the config they run with. */
+export interface Suite {
+  cwd: string;
+  config: RussoConfig;
+  scenarios: Scenario[];
+}

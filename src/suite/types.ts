@@ -1,0 +1,68 @@
+import type { Interval } from '../core/stats.js';
+import type { RunResult, RunSummary } from '../core/types.js';
+import type { Scenario } from '../scenarios/types.js';
+
+/** One run of a suite: a run result plus which prompt and voice it was. */
+export interface SuiteRun extends RunResult {
+  /** Index of the prompt in `scenario.prompts`. */
+  promptIndex: number;
+  /** Voice (synthesizer voice) the prompt was spoken in. */
+  voice: string;
+}
+
+/** Latency percentiles of completed runs, in ms. */
+export interface LatencySummary {
+  p50: number | null;
+  p95: number | null;
+}
+
+/** Everything about one scenario after the suite ran. */
+export interface ScenarioResult {
+  scenario: Scenario;
+  /** Runs in a stable order: prompt, then voice, then run index. */
+  runs: SuiteRun[];
+  summary: RunSummary;
+  /** 95% Wilson interval of the pass rate; null when no run completed. */
+  interval: Interval | null;
+  latency: LatencySummary;
+  /** True when the pass rate reached `scenario.minPassRate`. */
+  passed: boolean;
+}
+
+/** Why the gate failed, as data: renderers print `message`, annotations use `scenario`. */
+export interface GateFailure {
+  kind: 'scenario_pass_rate' | 'suite_pass_rate' | 'errors' | 'stopped' | 'cancelled' | 'no_runs';
+  message: string;
+  /** Name of the scenario, for `scenario_pass_rate`. */
+  scenario?: string;
+}
+
+/** A distinct error message and how many runs ended with it. */
+export interface ErrorGroup {
+  message: string;
+  count: number;
+}
+
+/** What `runSuite` returns and every renderer (terminal, JSON, JUnit, HTML, markdown, GitHub) reads. */
+export interface SuiteResult {
+  scenarios: ScenarioResult[];
+  summary: RunSummary & { interval: Interval | null; latency: LatencySummary };
+  gate: {
+    passed: boolean;
+    failures: GateFailure[];
+    /** The suite threshold that applied, if any. */
+    minPassRate: number | null;
+    maxErrors: number;
+  };
+  /** Errors grouped by message, most frequent first. */
+  errors: ErrorGroup[];
+  /** Agent id and the voices used. */
+  agent: string;
+  voices: string[];
+  startedAt: string;
+  durationMs: number;
+  /** True when a cancel or a fatal error stopped the suite before every run started. */
+  cancelled: boolean;
+  /** The fatal error (bad key, no quota) that stopped the suite, if any. */
+  stoppedBy?: string;
+}
