@@ -4,7 +4,16 @@ export type * from './core/provider.js';
 export { run, runConcurrent } from './core/pipeline.js';
 export type { RunOptions, RunConcurrentOptions } from './core/pipeline.js';
 export { summarizeRuns, wilsonInterval, percentile } from './core/stats.js';
-export { RussoError, TimeoutError, CancelledError, AgentError, FatalProviderError } from './core/errors.js';
+export {
+  RussoError,
+  TimeoutError,
+  CancelledError,
+  AgentError,
+  FatalProviderError,
+  AudioFormatError,
+  SynthesisError,
+} from './core/errors.js';
 export { normalizeToolCall } from './core/tool-call.js';
 export { FunctionAgent } from './agents/function.js';
 export type { AgentFunction } from './agents/function.js';
+export { encodeWav, decodeWav } from './audio/wav.js';

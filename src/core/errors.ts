@@ -23,3 +23,9 @@ export class AgentError extends RussoError {}
  * the suite stops at once and reports it.
  */
 export class FatalProviderError extends RussoError {}
+
+/** Audio bytes are not in a format russo can read (it reads 16-bit PCM mono WAV). */
+export class AudioFormatError extends RussoError {}
+
+/** A synthesizer could not turn a text into speech (unknown voice, engine failure). */
+export class SynthesisError extends RussoError {}
