@@ -125,8 +125,8 @@ export interface PoolOptions {
 }
 
 /** What the scheduler returns: one slot per task, `undefined` for tasks never started because of a cancel. */
-export interface PoolOutcome {
-  results: Array<RunResult | undefined>;
+export interface PoolOutcome<T extends RunResult = RunResult> {
+  results: Array<T | undefined>;
   cancelled: boolean;
   /** The error of the fatal run that stopped the pool, if one did. */
   stoppedBy?: string;
@@ -137,10 +137,10 @@ export interface PoolOutcome {
  * after the signal fired is skipped; a fatal run (bad key, no quota) stops the pool the same way,
  * and every run that finished is kept.
  */
-export async function runPool(
-  tasks: ReadonlyArray<(signal: AbortSignal) => Promise<RunResult>>,
+export async function runPool<T extends RunResult>(
+  tasks: ReadonlyArray<(signal: AbortSignal) => Promise<T>>,
   options: PoolOptions,
-): Promise<PoolOutcome> {
+): Promise<PoolOutcome<T>> {
   if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
     throw new RangeError(`concurrency must be a positive integer, got ${options.concurrency}`);
   }
