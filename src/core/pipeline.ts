@@ -42,7 +42,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
     options.timeoutMs === undefined
       ? undefined
       : setTimeout(
-          () => controller.abort(new TimeoutError(`timed out after ${formatSeconds(options.timeoutMs ?? 0)}`)),
+          () =>
+            controller.abort(new TimeoutError(`timed out after ${formatSeconds(options.timeoutMs ?? 0)}`)),
           options.timeoutMs,
         );
   let stage = 'synthesize';
@@ -95,7 +96,8 @@ export interface RunConcurrentOptions extends Omit<RunOptions, 'prompt' | 'runIn
  */
 export async function runConcurrent(options: RunConcurrentOptions): Promise<BatchResult> {
   const { prompts, runs = 1, maxConcurrency = 8, onProgress, ...shared } = options;
-  if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs must be a positive integer, got ${runs}`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new RangeError(`runs must be a positive integer, got ${runs}`);
   const tasks: Array<(signal: AbortSignal) => Promise<RunResult>> = [];
   for (const prompt of prompts) {
     for (let runIndex = 0; runIndex < runs; runIndex++) {
@@ -204,11 +206,15 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 /** Rejects a response that does not have the shape of the contract, naming what is wrong. */
 function checkResponse(response: AgentResponse): AgentResponse {
   if (typeof response !== 'object' || response === null || !Array.isArray(response.toolCalls)) {
-    throw new TypeError(`the agent returned ${JSON.stringify(response)?.slice(0, 200)}, expected {toolCalls: [...]}`);
+    throw new TypeError(
+      `the agent returned ${JSON.stringify(response)?.slice(0, 200)}, expected {toolCalls: [...]}`,
+    );
   }
   for (const call of response.toolCalls) {
     if (typeof call !== 'object' || call === null || typeof call.name !== 'string') {
-      throw new TypeError(`the agent returned a tool call without a name: ${JSON.stringify(call)?.slice(0, 200)}`);
+      throw new TypeError(
+        `the agent returned a tool call without a name: ${JSON.stringify(call)?.slice(0, 200)}`,
+      );
     }
   }
   return response;
@@ -221,5 +227,6 @@ export function errorMessage(error: unknown): string {
 }
 
 function formatSeconds(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
