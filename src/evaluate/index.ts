@@ -1,0 +1,8 @@
+// The tool-call evaluator: grading, spec checks for the scenario loader, and the formatters renderers share.
+export { evaluate, ToolCallEvaluator, DEFAULT_MATCH_OPTIONS } from './evaluator.js';
+export { checkArgumentSpec, describeSpec } from './spec.js';
+export { MatcherSpecError } from './errors.js';
+export type { SpecProblem } from './errors.js';
+export { formatValue, formatDiff, formatCall, formatPath } from './format.js';
+export type { PathSegment } from './format.js';
+export { FAILURE_RANKING } from './failures.js';
