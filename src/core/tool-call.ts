@@ -22,11 +22,27 @@ export function normalizeToolCall(name: string, rawArguments: unknown): ToolCall
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { name, arguments: {}, argumentsError: `arguments are not a JSON object: ${excerpt(JSON.stringify(value))}` };
+    return {
+      name,
+      arguments: {},
+      argumentsError: `arguments are not a JSON object: ${excerpt(JSON.stringify(value))}`,
+    };
   }
   return { name, arguments: value as Record<string, unknown> };
 }
 
-function excerpt(text: string, max = 200): string {
+/** The start of a text for an error message, with an ellipsis when it was cut. */
+export function excerpt(text: string, max = 200): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/**
+ * The output russo returns for a call when a scenario lets the agent continue: the scenario's
+ * mocked result for that tool as JSON, or an error object naming the missing mock, so the agent
+ * is never left waiting and the transcript shows why.
+ */
+export function mockedToolOutput(name: string, toolResults: Record<string, unknown>): string {
+  return Object.hasOwn(toolResults, name)
+    ? JSON.stringify(toolResults[name] ?? null)
+    : JSON.stringify({ error: `no result is mocked for ${name}: add it to the scenario's tool_results` });
 }
