@@ -17,3 +17,5 @@ export { normalizeToolCall } from './core/tool-call.js';
 export { FunctionAgent } from './agents/function.js';
 export type { AgentFunction } from './agents/function.js';
 export { encodeWav, decodeWav } from './audio/wav.js';
+export { FliteSynthesizer, fliteSynthesizerProvider, FLITE_VOICES } from './synthesize/flite.js';
+export type { FliteOptions } from './synthesize/flite.js';

@@ -1,4 +1,7 @@
 import type { SynthesizerProvider } from '../core/provider.js';
+import { fliteSynthesizerProvider } from './flite.js';
 
 /** Every synthesizer provider by its config id. A new provider is one file and one line here. */
-export const synthesizerProviders: Readonly<Record<string, SynthesizerProvider>> = {};
+export const synthesizerProviders: Readonly<Record<string, SynthesizerProvider>> = {
+  flite: fliteSynthesizerProvider,
+};
