@@ -86,7 +86,9 @@ describe('FliteSynthesizer', () => {
   it('rejects an empty text, and a text Flite cannot speak', async () => {
     await expect(new FliteSynthesizer().synthesize('  ')).rejects.toThrow(/empty text/);
     // Flite skips what it cannot pronounce and returns an empty WAV without complaint.
-    await expect(new FliteSynthesizer().synthesize('日本語')).rejects.toThrow(/Flite produced no audio for "日本語"/);
+    await expect(new FliteSynthesizer().synthesize('日本語')).rejects.toThrow(
+      /Flite produced no audio for "日本語"/,
+    );
   });
 
   it('speaks a long paragraph', async () => {
