@@ -1,4 +1,4 @@
-import type { ExpectedCall, MatchOptions } from '../core/types.js';
+import type { ExpectedCall, MatchOptions, ToolDefinition } from '../core/types.js';
 
 /** A place in a scenario or config file; lines and columns start at 1. `file` is relative to the working directory. */
 export interface SourceLocation {
@@ -47,8 +47,8 @@ export interface RussoConfig {
   file?: string;
   /** Folder that relative paths in the config resolve against. */
   baseDir: string;
-  /** Globs of scenario files, relative to the working directory. */
-  scenarios: string[];
+  /** Globs of scenario files, relative to `baseDir`. */
+  scenarios: readonly string[];
   agent?: ProviderConfig & { tools?: string };
   synthesizer: ProviderConfig & { voices: string[] };
   defaults: {
@@ -64,11 +64,17 @@ export interface RussoConfig {
     /** Errored runs tolerated before the gate fails (default 0: errors fail the gate). */
     maxErrors: number;
   };
+  /** The audio cache: synthesized prompts are stored in `dir` and reused across runs. */
+  cache: { enabled: boolean; dir: string };
+  /** Where `agent` and `synthesizer` are written, for errors raised when the providers are built. */
+  locations: { agent?: SourceLocation; synthesizer?: SourceLocation };
 }
 
 /** A loaded suite: validated scenarios and the config they run with. */
 export interface Suite {
   cwd: string;
   config: RussoConfig;
+  /** Tool definitions from the agent's `tools` file; empty when none. */
+  tools: ToolDefinition[];
   scenarios: Scenario[];
 }

@@ -1,0 +1,164 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { agentProviders } from '../agents/registry.js';
+import type { MatchOptions } from '../core/types.js';
+import { DEFAULT_MATCH_OPTIONS } from '../evaluate/index.js';
+import { synthesizerProviders } from '../synthesize/registry.js';
+import type { Problem } from './errors.js';
+import { buildConfigSchema } from './schema.js';
+import { findSecrets } from './secrets.js';
+import type { ProviderConfig, RussoConfig } from './types.js';
+import { compileSchema } from './validate.js';
+import { parseYamlFile, type LocatedDocument } from './yaml.js';
+
+/** The file names russo looks for in the working directory when no config is named. */
+export const CONFIG_FILE_NAMES = ['russo.config.yaml', 'russo.config.yml'];
+/** Scenario files run when neither the command line nor the config names any. */
+export const DEFAULT_SCENARIO_GLOBS: readonly string[] = ['scenarios/**/*.{yaml,yml}'];
+
+const DEFAULTS = { runs: 3, concurrency: 8, timeoutS: 60, minPassRate: 0.8 };
+
+let validateConfig: ((document: LocatedDocument) => Problem[]) | undefined;
+
+/** A config as loaded, with the parsed document kept so later checks can point into it. */
+export interface LoadedConfig {
+  config: RussoConfig;
+  document?: LocatedDocument;
+  problems: Problem[];
+}
+
+/**
+ * Loads `russo.config.yaml` (or the file named by `configPath`), validates it and applies defaults.
+ * A named file that does not exist is a problem; no file at all is fine (defaults, no agent).
+ */
+export function loadConfig(cwd: string, configPath?: string): LoadedConfig {
+  const path = configPath ? resolve(cwd, configPath) : findConfig(cwd);
+  if (path === undefined) return { config: defaultConfig(cwd), problems: [] };
+  const file = displayPath(cwd, path);
+  if (!existsSync(path)) {
+    return {
+      config: defaultConfig(cwd),
+      problems: [
+        {
+          file,
+          line: 0,
+          column: 0,
+          message: `config file ${file} does not exist`,
+          hint: `check the path given to --config (relative to ${cwd}), or create it: see "Configuration" in the README`,
+        },
+      ],
+    };
+  }
+  const { documents, problems } = parseYamlFile(file, readFileSync(path, 'utf8'));
+  const document = documents[0];
+  if (documents.length > 1) {
+    problems.push({
+      ...(documents[1] as LocatedDocument).locate([]),
+      message: 'the config file holds more than one YAML document',
+      hint: 'keep one document: remove the "---" separator and merge the settings',
+    });
+  }
+  if (!document) return { config: defaultConfig(cwd), problems };
+  if (typeof document.value !== 'object' || document.value === null || Array.isArray(document.value)) {
+    problems.push({
+      ...document.locate([]),
+      message: 'the config file must be a YAML mapping (key: value lines)',
+      hint: 'start from the example under "Configuration" in the README',
+    });
+    return { config: defaultConfig(cwd), problems };
+  }
+  validateConfig ??= compileSchema(buildConfigSchema(agentProviders, synthesizerProviders));
+  problems.push(...validateConfig(document), ...findSecrets(document, true));
+  const raw = document.value as RawConfig;
+  const config: RussoConfig = {
+    ...defaultConfig(dirname(path)),
+    file,
+    ...(raw.scenarios ? { scenarios: raw.scenarios } : {}),
+    ...(raw.agent ? { agent: raw.agent } : {}),
+    synthesizer: {
+      ...raw.synthesizer,
+      provider: raw.synthesizer?.provider ?? 'flite',
+      voices: raw.synthesizer?.voices ?? [
+        ...(synthesizerProviders[raw.synthesizer?.provider ?? 'flite']?.defaultVoices ?? []),
+      ],
+    },
+    defaults: {
+      runs: raw.defaults?.runs ?? DEFAULTS.runs,
+      concurrency: raw.defaults?.concurrency ?? DEFAULTS.concurrency,
+      timeoutMs: (raw.defaults?.timeout_s ?? DEFAULTS.timeoutS) * 1000,
+      match: matchOptions(raw.defaults?.match, DEFAULT_MATCH_OPTIONS),
+      minPassRate: raw.defaults?.min_pass_rate ?? DEFAULTS.minPassRate,
+    },
+    gate: { minPassRate: raw.gate?.min_pass_rate ?? null, maxErrors: raw.gate?.max_errors ?? 0 },
+    cache: {
+      enabled: raw.cache?.enabled ?? true,
+      dir: resolve(dirname(path), raw.cache?.dir ?? '.russo/cache'),
+    },
+    locations: {
+      ...(raw.agent ? { agent: document.locate(['agent']) } : {}),
+      ...(raw.synthesizer ? { synthesizer: document.locate(['synthesizer']) } : {}),
+    },
+  };
+  return { config, document, problems };
+}
+
+/** Match options written in YAML (snake_case), over a base. */
+export function matchOptions(raw: RawMatch | undefined, base: MatchOptions): MatchOptions {
+  return {
+    order: raw?.order ?? base.order,
+    extraCalls: raw?.extra_calls ?? base.extraCalls,
+    arguments: raw?.arguments ?? base.arguments,
+  };
+}
+
+/** The config of a project without a config file. */
+function defaultConfig(baseDir: string): RussoConfig {
+  return {
+    baseDir,
+    scenarios: DEFAULT_SCENARIO_GLOBS,
+    synthesizer: { provider: 'flite', voices: [...(synthesizerProviders.flite?.defaultVoices ?? [])] },
+    defaults: {
+      runs: DEFAULTS.runs,
+      concurrency: DEFAULTS.concurrency,
+      timeoutMs: DEFAULTS.timeoutS * 1000,
+      match: DEFAULT_MATCH_OPTIONS,
+      minPassRate: DEFAULTS.minPassRate,
+    },
+    gate: { minPassRate: null, maxErrors: 0 },
+    cache: { enabled: true, dir: resolve(baseDir, '.russo/cache') },
+    locations: {},
+  };
+}
+
+function findConfig(cwd: string): string | undefined {
+  return CONFIG_FILE_NAMES.map((name) => resolve(cwd, name)).find((path) => existsSync(path));
+}
+
+/** A path as users see it in messages: relative to the working directory, with forward slashes. */
+export function displayPath(cwd: string, path: string): string {
+  const shown = relative(cwd, path) || '.';
+  return shown.split('\\').join('/');
+}
+
+/** Match options as written in YAML. */
+export interface RawMatch {
+  order?: MatchOptions['order'];
+  extra_calls?: MatchOptions['extraCalls'];
+  arguments?: MatchOptions['arguments'];
+}
+
+/** The config as written in YAML, after schema validation. */
+interface RawConfig {
+  scenarios?: string[];
+  agent?: ProviderConfig & { tools?: string };
+  synthesizer?: ProviderConfig & { voices?: string[] };
+  defaults?: {
+    runs?: number;
+    concurrency?: number;
+    timeout_s?: number;
+    match?: RawMatch;
+    min_pass_rate?: number;
+  };
+  gate?: { min_pass_rate?: number; max_errors?: number };
+  cache?: { enabled?: boolean; dir?: string };
+}

@@ -1,0 +1,188 @@
+import { glob, readFile, stat } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { checkArgumentSpec } from '../evaluate/index.js';
+import { DEFAULT_SCENARIO_GLOBS, displayPath, loadConfig, matchOptions, type RawMatch } from './config.js';
+import { ScenarioError, type Problem } from './errors.js';
+import { scenarioSchema } from './schema.js';
+import { findSecrets } from './secrets.js';
+import { loadTools } from './tools.js';
+import type { RussoConfig, Scenario, Suite } from './types.js';
+import { compileSchema } from './validate.js';
+import { parseYamlFile, type LocatedDocument } from './yaml.js';
+
+/** Where to load from: the working directory, and a config file to use instead of `russo.config.yaml`. */
+export interface LoadOptions {
+  cwd?: string;
+  config?: string;
+}
+
+let validateScenario: ((document: LocatedDocument) => Problem[]) | undefined;
+
+/**
+ * Loads the config and the scenario files matched by `globs` (relative to `cwd`; the config's
+ * `scenarios` when none are given). Every problem in every file is collected and thrown at once
+ * as a ScenarioError, each with its file:line:col and a fix.
+ */
+export async function loadSuite(globs: string[] | undefined, options: LoadOptions = {}): Promise<Suite> {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const { config, document: configDocument, problems } = loadConfig(cwd, options.config);
+  const configAt = (path: Array<string | number>) =>
+    configDocument?.locate(path) ?? { file: config.file ?? 'russo.config.yaml', line: 0, column: 0 };
+
+  let tools: Suite['tools'] = [];
+  if (config.agent?.tools !== undefined) {
+    const loaded = loadTools(config.baseDir, config.agent.tools, configAt(['agent', 'tools']));
+    tools = loaded.tools;
+    problems.push(...loaded.problems);
+  }
+
+  const fromCommandLine = globs !== undefined && globs.length > 0;
+  const patterns = fromCommandLine
+    ? globs.map((pattern) => ({ pattern, baseDir: cwd, where: commandLine() }))
+    : config.scenarios.map((pattern, index) => ({
+        pattern,
+        baseDir: config.baseDir,
+        where: config.file ? configAt(['scenarios', index]) : undefined,
+      }));
+  const files = new Set<string>();
+  for (const { pattern, baseDir, where } of patterns) {
+    const matched = await expandPattern(pattern, baseDir);
+    matched.forEach((file) => files.add(file));
+    if (matched.length === 0 && (fromCommandLine || config.scenarios !== DEFAULT_SCENARIO_GLOBS)) {
+      problems.push({
+        ...(where ?? commandLine()),
+        message: `no scenario file matches "${pattern}"`,
+        hint: `check the path (relative to ${displayPath(cwd, baseDir) === '.' ? 'the working directory' : displayPath(cwd, baseDir)}); scenario files end in .yaml or .yml`,
+      });
+    }
+  }
+  if (files.size === 0 && problems.length === 0) {
+    problems.push({
+      file: 'scenarios/',
+      line: 0,
+      column: 0,
+      message: 'no scenario files found',
+      hint: 'write one under scenarios/ (see "Scenario files" in the README), or pass a path: russo run path/to/scenarios',
+    });
+  }
+
+  const scenarios: Scenario[] = [];
+  for (const path of [...files].sort()) {
+    const file = displayPath(cwd, path);
+    const text = await readFile(path, 'utf8');
+    const parsed = parseYamlFile(file, text);
+    problems.push(...parsed.problems);
+    for (const document of parsed.documents) {
+      const scenario = toScenario(document, config, problems);
+      if (scenario) scenarios.push(scenario);
+    }
+  }
+  problems.push(...duplicateNames(scenarios));
+  if (problems.length > 0) throw new ScenarioError(problems);
+  return { cwd, config, tools, scenarios };
+}
+
+/** Files a pattern names: a file, every YAML file under a folder, or the matches of a glob. */
+async function expandPattern(pattern: string, baseDir: string): Promise<string[]> {
+  const absolute = isAbsolute(pattern) ? pattern : resolve(baseDir, pattern);
+  const info = await stat(absolute).catch(() => undefined);
+  if (info?.isFile()) return [absolute];
+  const globPattern = info?.isDirectory() ? `${pattern.replace(/\/+$/, '')}/**/*.{yaml,yml}` : pattern;
+  const matched: string[] = [];
+  for await (const entry of glob(globPattern, { cwd: baseDir })) {
+    const file = resolve(baseDir, entry);
+    if (/\.ya?ml$/i.test(file) && (await stat(file)).isFile()) matched.push(file);
+  }
+  return matched;
+}
+
+/** Validates one YAML document as a scenario; returns it with the config's defaults applied. */
+function toScenario(
+  document: LocatedDocument,
+  config: RussoConfig,
+  problems: Problem[],
+): Scenario | undefined {
+  validateScenario ??= compileSchema(scenarioSchema);
+  const found = [...validateScenario(document), ...findSecrets(document, false)];
+  const raw = document.value as RawScenario;
+  if (found.length === 0) found.push(...semanticProblems(raw, document));
+  problems.push(...found);
+  if (found.length > 0) return undefined;
+  return {
+    name: raw.name,
+    location: document.locate(['name'], true),
+    prompts: raw.prompts.map((text, index) => ({ text, location: document.locate(['prompts', index]) })),
+    expect: raw.expect.map((call, index) => ({
+      name: call.name,
+      ...(call.arguments ? { arguments: call.arguments } : {}),
+      location: document.locate(['expect', index]),
+    })),
+    forbid: raw.forbid ?? [],
+    match: matchOptions(raw.match, config.defaults.match),
+    runs: raw.runs ?? config.defaults.runs,
+    minPassRate: raw.min_pass_rate ?? config.defaults.minPassRate,
+    timeoutMs: raw.timeout_s === undefined ? config.defaults.timeoutMs : raw.timeout_s * 1000,
+    ...(raw.tool_results ? { toolResults: raw.tool_results } : {}),
+    tags: raw.tags ?? [],
+  };
+}
+
+/** What the schema cannot say: matcher specs, and a tool both expected and forbidden. */
+function semanticProblems(raw: RawScenario, document: LocatedDocument): Problem[] {
+  const problems: Problem[] = [];
+  raw.expect.forEach((call, index) => {
+    for (const problem of checkArgumentSpec(call.arguments ?? {})) {
+      problems.push({
+        ...document.locate(['expect', index, 'arguments', ...problem.path]),
+        message: `${call.name}: ${problem.message}`,
+        hint: problem.hint,
+      });
+    }
+    if (raw.forbid?.includes(call.name)) {
+      problems.push({
+        ...document.locate(['forbid', raw.forbid.indexOf(call.name)]),
+        message: `"${call.name}" is both expected and forbidden`,
+        hint: 'remove it from `forbid` or from `expect`',
+      });
+    }
+  });
+  return problems;
+}
+
+/** A scenario name used twice is a problem at the second use, pointing back at the first. */
+function duplicateNames(scenarios: Scenario[]): Problem[] {
+  const first = new Map<string, Scenario>();
+  const problems: Problem[] = [];
+  for (const scenario of scenarios) {
+    const earlier = first.get(scenario.name);
+    if (earlier) {
+      problems.push({
+        ...scenario.location,
+        message: `scenario name "${scenario.name}" is already used at ${earlier.location.file}:${earlier.location.line}`,
+        hint: 'give each scenario a unique name: reports, annotations and baselines are keyed by it',
+      });
+    } else {
+      first.set(scenario.name, scenario);
+    }
+  }
+  return problems;
+}
+
+/** Problems about command-line arguments have no file line to point at. */
+function commandLine(): { file: string; line: number; column: number } {
+  return { file: 'command line', line: 0, column: 0 };
+}
+
+/** A scenario as written in YAML, after schema validation. */
+interface RawScenario {
+  name: string;
+  prompts: string[];
+  expect: Array<{ name: string; arguments?: Record<string, unknown> }>;
+  forbid?: string[];
+  match?: RawMatch;
+  runs?: number;
+  min_pass_rate?: number;
+  timeout_s?: number;
+  tool_results?: Record<string, unknown>;
+  tags?: string[];
+}

@@ -1,0 +1,180 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { nearest } from '../evaluate/edit-distance.js';
+import type { Problem } from './errors.js';
+import type { LocatedDocument } from './yaml.js';
+
+/** Compiles a JSON Schema into a validator that reports problems at their file:line:col. */
+export function compileSchema(schema: Record<string, unknown>): (document: LocatedDocument) => Problem[] {
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+  const validate = ajv.compile(schema);
+  return (document) => problemsOf(validate, document);
+}
+
+function problemsOf(validate: ValidateFunction, document: LocatedDocument): Problem[] {
+  if (validate(document.value)) return [];
+  const errors = (validate.errors ?? []).filter((error) => !isNoise(error, validate.errors ?? []));
+  const seen = new Set<string>();
+  const problems: Problem[] = [];
+  for (const error of errors) {
+    const problem = describe(error, document);
+    const key = `${problem.line}:${problem.column}:${problem.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(problem);
+  }
+  return problems;
+}
+
+/** Errors that only echo another one: the `if` of a provider branch, or a `const` already said by an enum. */
+function isNoise(error: ErrorObject, all: ErrorObject[]): boolean {
+  if (error.keyword === 'if') return true;
+  if (error.keyword === 'const') {
+    return all.some((other) => other.keyword === 'enum' && other.instancePath === error.instancePath);
+  }
+  return false;
+}
+
+function describe(error: ErrorObject, document: LocatedDocument): Problem {
+  const path = pathOf(error.instancePath);
+  const name = path.length === 0 ? 'the document' : `"${path.join('.')}"`;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const allowed = Object.keys((error.parentSchema?.properties as Record<string, unknown>) ?? {}).filter(
+        (candidate) => candidate !== '$schema',
+      );
+      const suggestion = nearest(key, allowed, 2);
+      return {
+        ...document.locate([...path, key], true),
+        message: `unknown key "${key}"${path.length > 0 ? ` in ${name}` : ''}`,
+        hint: suggestion
+          ? `did you mean "${suggestion}"?`
+          : `remove it; valid keys here: ${allowed.join(', ') || '(none)'}`,
+      };
+    }
+    case 'required': {
+      const missing = String(params.missingProperty);
+      return {
+        ...document.locate(path),
+        message: `missing required key "${missing}"${path.length > 0 ? ` in ${name}` : ''}`,
+        hint: requiredHint(missing),
+      };
+    }
+    case 'type':
+      return {
+        ...document.locate(path),
+        message: `${name} must be ${article(String(params.type))}, got ${typeName(error.data)}`,
+        hint: typeHint(String(params.type)),
+      };
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map(String);
+      const suggestion = typeof error.data === 'string' ? nearest(error.data, allowed, 2) : undefined;
+      const what = path[path.length - 1] === 'provider' ? 'provider' : 'value';
+      return {
+        ...document.locate(path),
+        message: `unknown ${what} ${JSON.stringify(error.data)} for ${name}`,
+        hint: `${suggestion ? `did you mean "${suggestion}"? ` : ''}use one of: ${allowed.join(', ')}`,
+      };
+    }
+    case 'minItems':
+      return {
+        ...document.locate(path),
+        message: `${name} is empty`,
+        hint:
+          path[path.length - 1] === 'prompts'
+            ? 'add at least one prompt: what the person says'
+            : 'add at least one item',
+      };
+    case 'minLength':
+      return {
+        ...document.locate(path),
+        message: `${name} is an empty string`,
+        hint: 'write a value or remove the key',
+      };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return {
+        ...document.locate(path),
+        message: `${name} is ${JSON.stringify(error.data)}, but must be ${comparison(error.keyword)} ${String(params.limit)}`,
+        hint: rangeHint(path[path.length - 1]),
+      };
+    default:
+      return { ...document.locate(path), message: `${name} ${error.message ?? 'is invalid'}` };
+  }
+}
+
+/** `/expect/0/name` → ['expect', 0, 'name']. */
+function pathOf(instancePath: string): Array<string | number> {
+  if (instancePath === '') return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+}
+
+function requiredHint(key: string): string {
+  switch (key) {
+    case 'expect':
+      return 'list the tool calls the agent must make; write `expect: []` if it must make none';
+    case 'prompts':
+      return 'add `prompts:` with at least one sentence the person says';
+    case 'provider':
+      return 'name the provider, e.g. `provider: command`';
+    default:
+      return `add "${key}"`;
+  }
+}
+
+function typeHint(type: string): string {
+  switch (type) {
+    case 'array':
+      return 'write a YAML list: one item per line starting with "- "';
+    case 'object':
+      return 'write a YAML mapping: `key: value` lines indented under this key';
+    case 'integer':
+      return 'write a whole number without quotes';
+    case 'number':
+      return 'write a number without quotes';
+    case 'string':
+      return 'write text (quote it if it looks like a number or contains ": ")';
+    default:
+      return `write ${article(type)}`;
+  }
+}
+
+function rangeHint(key: string | number | undefined): string {
+  switch (key) {
+    case 'min_pass_rate':
+      return 'a pass rate is a share between 0 and 1: write 0.8 for 80%';
+    case 'runs':
+      return 'run each prompt at least once: runs: 1 or more';
+    case 'concurrency':
+      return 'allow at least one run in flight';
+    case 'timeout_s':
+      return 'give each run a positive number of seconds';
+    default:
+      return 'change the value to fit the range';
+  }
+}
+
+function comparison(keyword: string): string {
+  return { minimum: '≥', maximum: '≤', exclusiveMinimum: '>', exclusiveMaximum: '<' }[keyword] ?? keyword;
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/** The JSON type of a YAML value, as a user would name it. */
+export function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string')
+    return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return `${typeof value} ${String(value)}`;
+}

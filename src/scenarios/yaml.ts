@@ -1,0 +1,100 @@
+import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
+import type { Problem } from './errors.js';
+import type { SourceLocation } from './types.js';
+
+/** A parsed YAML document that can tell where any value in it is written. */
+export interface LocatedDocument {
+  file: string;
+  value: unknown;
+  /** Location of the value at `path`, or of its key when `key` is true; the nearest parent when the path is absent. */
+  locate(path: ReadonlyArray<string | number>, key?: boolean): SourceLocation;
+}
+
+/** Parses every document of a YAML file; syntax errors come back as problems with their line and column. */
+export function parseYamlFile(
+  file: string,
+  text: string,
+): { documents: LocatedDocument[]; problems: Problem[] } {
+  const lineCounter = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number): SourceLocation => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col };
+  };
+  if (!Array.isArray(parsed)) {
+    return { documents: [], problems: [] };
+  }
+  const problems: Problem[] = [];
+  const documents: LocatedDocument[] = [];
+  for (const doc of parsed) {
+    for (const error of doc.errors) {
+      problems.push({
+        ...at(error.pos[0]),
+        message: `invalid YAML: ${firstLine(error.message)}`,
+        hint: yamlHint(error.code),
+      });
+    }
+    if (doc.errors.length > 0 || doc.contents === null) continue;
+    documents.push({
+      file,
+      value: doc.toJS({ maxAliasCount: 100 }),
+      locate: (path, key = false) => at(offsetOf(doc, path, key)),
+    });
+  }
+  return { documents, problems };
+}
+
+/** Offset of the node at `path` (or of its key), falling back to the deepest existing parent. */
+function offsetOf(doc: Document, path: ReadonlyArray<string | number>, key: boolean): number {
+  let node: unknown = doc.contents;
+  let offset = isNode(node) ? (node.range?.[0] ?? 0) : 0;
+  for (const [index, segment] of path.entries()) {
+    if (isMap(node)) {
+      const pair = node.items.find(
+        (item) => isPair(item) && isScalar(item.key) && item.key.value === segment,
+      );
+      if (!pair) break;
+      const keyNode = pair.key;
+      const valueNode = pair.value;
+      const isLast = index === path.length - 1;
+      offset =
+        key && isLast && isNode(keyNode)
+          ? (keyNode.range?.[0] ?? offset)
+          : rangeStart(valueNode, keyNode, offset);
+      node = valueNode;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment];
+      if (!isNode(item)) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+function rangeStart(value: unknown, key: unknown, fallback: number): number {
+  if (isNode(value) && value.range) return value.range[0];
+  if (isNode(key) && key.range) return key.range[0];
+  return fallback;
+}
+
+/** The first line of a yaml error, without its own "at line N, column M:" (the location is printed apart). */
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function yamlHint(code: string): string {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'each key may appear once in a mapping: remove or rename the repeated key';
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+      return 'check the indentation: items of a list start with "- " at the same column';
+    case 'TAB_AS_INDENT':
+      return 'indent with spaces, not tabs';
+    default:
+      return 'fix the YAML syntax at this position (quote strings that contain ": " or start with a special character)';
+  }
+}
