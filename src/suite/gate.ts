@@ -1,0 +1,86 @@
+import type { RunSummary } from '../core/types.js';
+import type { ErrorGroup, GateFailure, ScenarioResult } from './types.js';
+
+/** Everything the gate looks at. */
+export interface GateInput {
+  scenarios: ScenarioResult[];
+  summary: RunSummary;
+  minPassRate: number | null;
+  maxErrors: number;
+  cancelled: boolean;
+  stoppedBy?: string;
+}
+
+// Pass rates are ratios of small integers: allow for the rounding of 0.1-style thresholds.
+const EPSILON = 1e-9;
+
+/** True when a pass rate reaches a threshold. */
+export function reaches(passRate: number | null, threshold: number): boolean {
+  return passRate !== null && passRate + EPSILON >= threshold;
+}
+
+/**
+ * Decides the verdict. Each reason is its own failure, so that errors are never disguised as
+ * regressions: a scenario whose runs all errored fails on errors, not on its pass rate.
+ */
+export function judge(input: GateInput): {
+  gate: { passed: boolean; failures: GateFailure[] };
+  errors: ErrorGroup[];
+} {
+  const failures: GateFailure[] = [];
+  const errors = groupErrors(input.scenarios);
+  if (input.stoppedBy) {
+    failures.push({ kind: 'stopped', message: `the suite stopped early: ${input.stoppedBy}` });
+  } else if (input.cancelled) {
+    failures.push({ kind: 'cancelled', message: 'the suite was cancelled before every run started' });
+  }
+  if (input.summary.total === 0 && !input.cancelled && !input.stoppedBy) {
+    failures.push({ kind: 'no_runs', message: 'no run was made: the suite has no prompts to run' });
+  }
+  for (const result of input.scenarios) {
+    const { summary, scenario } = result;
+    if (summary.passRate === null || reaches(summary.passRate, scenario.minPassRate)) continue;
+    failures.push({
+      kind: 'scenario_pass_rate',
+      scenario: scenario.name,
+      message: `${scenario.name}: pass rate ${percent(summary.passRate)} (${summary.passed}/${summary.passed + summary.failed}) is under ${percent(scenario.minPassRate)}`,
+    });
+  }
+  if (
+    input.minPassRate !== null &&
+    input.summary.passRate !== null &&
+    !reaches(input.summary.passRate, input.minPassRate)
+  ) {
+    failures.push({
+      kind: 'suite_pass_rate',
+      message: `suite pass rate ${percent(input.summary.passRate)} is under ${percent(input.minPassRate)}`,
+    });
+  }
+  if (input.summary.errored > input.maxErrors) {
+    const top = errors
+      .slice(0, 3)
+      .map((group) => `${group.message}${group.count > 1 ? ` (×${group.count})` : ''}`)
+      .join('; ');
+    failures.push({
+      kind: 'errors',
+      message: `${input.summary.errored} run${input.summary.errored === 1 ? '' : 's'} errored: ${top}${errors.length > 3 ? `; and ${errors.length - 3} other errors` : ''}`,
+    });
+  }
+  return { gate: { passed: failures.length === 0, failures }, errors };
+}
+
+/** Errors by message, most frequent first. */
+function groupErrors(scenarios: ScenarioResult[]): ErrorGroup[] {
+  const counts = new Map<string, number>();
+  for (const run of scenarios.flatMap((scenario) => scenario.runs)) {
+    if (run.status === 'error')
+      counts.set(run.error ?? 'unknown error', (counts.get(run.error ?? 'unknown error') ?? 0) + 1);
+  }
+  return [...counts]
+    .map(([message, count]) => ({ message, count }))
+    .sort((a, b) => b.count - a.count || a.message.localeCompare(b.message));
+}
+
+function percent(rate: number): string {
+  return `${Math.round(rate * 1000) / 10}%`;
+}
