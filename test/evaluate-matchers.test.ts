@@ -436,5 +436,8 @@ describe('describeSpec', () => {
 
   it('throws a MatcherSpecError on an invalid spec', () => {
     expect(() => describeSpec({ regex: '(' })).toThrow(MatcherSpecError);
+    expect(() => describeSpec({ one_of: [] })).toThrow(
+      'invalid expected value: value.one_of: one_of must be a non-empty list of values, got []',
+    );
   });
 });

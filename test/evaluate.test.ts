@@ -593,8 +593,7 @@ describe('ToolCallEvaluator', () => {
     expect(error).toBeInstanceOf(MatcherSpecError);
     expect(error).toBeInstanceOf(RussoError);
     const specError = error as MatcherSpecError;
-    expect(specError.callIndex).toBe(1);
-    expect(specError.callName).toBe('book_table');
+    expect(specError.call).toEqual({ index: 1, name: 'book_table' });
     expect(specError.problems.map((problem) => problem.path)).toEqual([
       ['time', 'regex'],
       ['size', 'oneof'],

@@ -11,17 +11,13 @@ export interface SpecProblem {
 /** Expected arguments that cannot be evaluated (a bad regex, an unknown matcher, ...). Carries every problem. */
 export class MatcherSpecError extends RussoError {
   constructor(
-    /** Position of the expected call in the expectation. */
-    readonly callIndex: number,
-    readonly callName: string,
     readonly problems: SpecProblem[],
+    /** The expected call the problems belong to (its position in the expectation and its name), when known. */
+    readonly call?: { index: number; name: string },
   ) {
-    super(
-      `invalid expected call ${callIndex + 1} (${callName}): ` +
-        problems
-          .map((problem) => `${formatPath(['arguments', ...problem.path])}: ${problem.message}`)
-          .join('; '),
-      problems[0]?.hint,
-    );
+    const subject = call ? `expected call ${call.index + 1} (${call.name})` : 'expected value';
+    const root = call ? 'arguments' : 'value';
+    const details = problems.map((problem) => `${formatPath([root, ...problem.path])}: ${problem.message}`);
+    super(`invalid ${subject}: ${details.join('; ')}`, problems[0]?.hint);
   }
 }

@@ -35,7 +35,7 @@ export function checkArgumentSpec(args: unknown): SpecProblem[] {
 export function compileArguments(args: unknown, callIndex: number, callName: string): ValueSpec | undefined {
   const problems: SpecProblem[] = [];
   const spec = compileArgumentsInto(args, problems);
-  if (problems.length > 0) throw new MatcherSpecError(callIndex, callName, problems);
+  if (problems.length > 0) throw new MatcherSpecError(problems, { index: callIndex, name: callName });
   return spec;
 }
 
@@ -56,7 +56,7 @@ function compileArgumentsInto(args: unknown, problems: SpecProblem[]): ValueSpec
 export function describeSpec(spec: unknown): string {
   const problems: SpecProblem[] = [];
   const compiled = compileValue(spec, [], problems);
-  if (problems.length > 0) throw new MatcherSpecError(0, 'describeSpec', problems);
+  if (problems.length > 0) throw new MatcherSpecError(problems);
   return compiled.describe();
 }
 
