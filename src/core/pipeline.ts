@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import type { AdaptiveLimit } from './adaptive-limit.js';
 import { CancelledError, FatalProviderError, TimeoutError } from './errors.js';
 import { summarizeRuns } from './stats.js';
 import type {
@@ -86,6 +87,8 @@ export interface RunConcurrentOptions extends Omit<RunOptions, 'prompt' | 'runIn
   prompts: string[];
   runs?: number;
   maxConcurrency?: number;
+  /** Lowers the runs in flight below `maxConcurrency` while providers are throttled (see AdaptiveLimit). */
+  limiter?: AdaptiveLimit;
   onProgress?: (progress: Progress) => void;
 }
 
@@ -95,7 +98,7 @@ export interface RunConcurrentOptions extends Omit<RunOptions, 'prompt' | 'runIn
  * (recorded as errors) and returns what was run.
  */
 export async function runConcurrent(options: RunConcurrentOptions): Promise<BatchResult> {
-  const { prompts, runs = 1, maxConcurrency = 8, onProgress, ...shared } = options;
+  const { prompts, runs = 1, maxConcurrency = 8, limiter, onProgress, ...shared } = options;
   if (!Number.isInteger(runs) || runs < 1)
     throw new RangeError(`runs must be a positive integer, got ${runs}`);
   const tasks: Array<(signal: AbortSignal) => Promise<RunResult>> = [];
@@ -104,7 +107,12 @@ export async function runConcurrent(options: RunConcurrentOptions): Promise<Batc
       tasks.push((signal) => run({ ...shared, prompt, runIndex, signal }));
     }
   }
-  const outcome = await runPool(tasks, { concurrency: maxConcurrency, signal: options.signal, onProgress });
+  const outcome = await runPool(tasks, {
+    concurrency: maxConcurrency,
+    limiter,
+    signal: options.signal,
+    onProgress,
+  });
   const results = outcome.results.filter((result): result is RunResult => result !== undefined);
   return {
     runs: results,
@@ -122,6 +130,8 @@ export async function runConcurrent(options: RunConcurrentOptions): Promise<Batc
 export interface PoolOptions {
   /** Runs in flight at most. */
   concurrency: number;
+  /** When given, the runs in flight follow its limit (never above `concurrency`). */
+  limiter?: AdaptiveLimit;
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
 }
@@ -146,7 +156,12 @@ export async function runPool<T extends RunResult>(
   if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
     throw new RangeError(`concurrency must be a positive integer, got ${options.concurrency}`);
   }
-  const limit = pLimit(options.concurrency);
+  const { limiter } = options;
+  const limit = pLimit(Math.min(options.concurrency, limiter?.concurrency ?? Infinity));
+  // p-limit applies a new concurrency at once: a raise starts queued runs, a cut lets runs in flight finish.
+  const unsubscribe = limiter?.onChange((next) => {
+    limit.concurrency = Math.min(options.concurrency, next);
+  });
   const stop = new AbortController();
   const onAbort = () => stop.abort(options.signal?.reason);
   if (options.signal?.aborted) onAbort();
@@ -174,6 +189,7 @@ export async function runPool<T extends RunResult>(
     ),
   );
   options.signal?.removeEventListener('abort', onAbort);
+  unsubscribe?.();
   return {
     results,
     cancelled: results.some((result) => result === undefined),

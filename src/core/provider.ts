@@ -1,3 +1,5 @@
+import type { AdaptiveLimit } from './adaptive-limit.js';
+import type { ProviderStats } from './retry.js';
 import type { Agent, Synthesizer, ToolDefinition } from './types.js';
 
 /** What a provider gets besides its own options when russo builds it from a config file. */
@@ -10,6 +12,10 @@ export interface ProviderContext {
   tools: ToolDefinition[];
   /** The suite's concurrency, for providers that keep pools or connections. */
   concurrency: number;
+  /** Counters of requests, retries, throttles and estimated cost, shared by every provider of the suite. */
+  stats?: ProviderStats;
+  /** The suite's adaptive concurrency: providers tell it of throttles and successes (see `withRetry`). */
+  limiter?: AdaptiveLimit;
 }
 
 /** JSON Schema of a provider's options (the keys beside `provider` in the config). */

@@ -1,0 +1,130 @@
+/**
+ * Estimated cost of provider calls, from a price table that users can override. The figures are
+ * estimates for budgeting a test suite, not a bill: the provider's invoice is the truth.
+ */
+
+/** Prices of one model in USD. Token prices are per million tokens. */
+export interface ModelPrice {
+  text_input?: number;
+  cached_text_input?: number;
+  audio_input?: number;
+  cached_audio_input?: number;
+  text_output?: number;
+  audio_output?: number;
+  /** Per million characters of input text (tts-1, tts-1-hd). */
+  characters?: number;
+  /** Per minute of audio produced (gpt-4o-mini-tts, whose speech endpoint reports no tokens). */
+  audio_output_minute?: number;
+}
+
+/** Prices by model name; a dated snapshot (`gpt-realtime-2025-08-28`) takes its family's entry. */
+export type PriceTable = Readonly<Record<string, ModelPrice>>;
+
+/** The month the default prices were read from OpenAI's published price list. */
+export const PRICES_AS_OF = '2025-10';
+
+/** OpenAI's published list prices as of PRICES_AS_OF (USD; tokens per million). */
+export const DEFAULT_PRICES: PriceTable = {
+  'gpt-realtime': {
+    text_input: 4,
+    cached_text_input: 0.4,
+    audio_input: 32,
+    cached_audio_input: 0.4,
+    text_output: 16,
+    audio_output: 64,
+  },
+  'gpt-realtime-mini': {
+    text_input: 0.6,
+    cached_text_input: 0.06,
+    audio_input: 10,
+    cached_audio_input: 0.3,
+    text_output: 2.4,
+    audio_output: 20,
+  },
+  'gpt-4o-realtime-preview': {
+    text_input: 5,
+    cached_text_input: 2.5,
+    audio_input: 40,
+    cached_audio_input: 2.5,
+    text_output: 20,
+    audio_output: 80,
+  },
+  'gpt-4o-mini-realtime-preview': {
+    text_input: 0.6,
+    cached_text_input: 0.3,
+    audio_input: 10,
+    cached_audio_input: 0.3,
+    text_output: 2.4,
+    audio_output: 20,
+  },
+  'gpt-audio': { text_input: 2.5, audio_input: 32, text_output: 10, audio_output: 64 },
+  'gpt-audio-mini': { text_input: 0.6, audio_input: 10, text_output: 2.4, audio_output: 20 },
+  'gpt-4o-audio-preview': { text_input: 2.5, audio_input: 40, text_output: 10, audio_output: 80 },
+  'gpt-4o-mini-audio-preview': { text_input: 0.15, audio_input: 10, text_output: 0.6, audio_output: 20 },
+  'gpt-4o-mini-tts': { audio_output_minute: 0.015 },
+  'tts-1': { characters: 15 },
+  'tts-1-hd': { characters: 30 },
+};
+
+/**
+ * Usage counters in russo's provider-neutral names (what `AgentResponse.usage` holds). Cached
+ * input tokens are counted inside the input counts too, as the providers report them.
+ */
+export interface Usage {
+  input_text_tokens?: number;
+  input_audio_tokens?: number;
+  cached_text_tokens?: number;
+  cached_audio_tokens?: number;
+  output_text_tokens?: number;
+  output_audio_tokens?: number;
+  input_characters?: number;
+  output_audio_seconds?: number;
+}
+
+/** The price of `model`: an exact entry, else the longest entry that prefixes it (`gpt-realtime-mini-2025-10-06`). */
+export function priceOf(model: string, prices: PriceTable = DEFAULT_PRICES): ModelPrice | undefined {
+  if (Object.hasOwn(prices, model)) return prices[model];
+  const family = Object.keys(prices)
+    .filter((name) => model.startsWith(`${name}-`))
+    .sort((a, b) => b.length - a.length)[0];
+  return family === undefined ? undefined : prices[family];
+}
+
+/**
+ * Estimated USD for `usage` of `model`, or undefined when the table has no price for the model
+ * (an estimate that is not there is better than a wrong one). Cached tokens are billed at the
+ * cached price and taken out of the full-price count.
+ */
+export function estimateCost(
+  model: string,
+  usage: Usage,
+  prices: PriceTable = DEFAULT_PRICES,
+): number | undefined {
+  const price = priceOf(model, prices);
+  if (price === undefined) return undefined;
+  const perMillion = (count: number | undefined, rate: number | undefined) =>
+    ((count ?? 0) * (rate ?? 0)) / 1e6;
+  const cachedText = usage.cached_text_tokens ?? 0;
+  const cachedAudio = usage.cached_audio_tokens ?? 0;
+  return (
+    perMillion((usage.input_text_tokens ?? 0) - cachedText, price.text_input) +
+    perMillion(cachedText, price.cached_text_input ?? price.text_input) +
+    perMillion((usage.input_audio_tokens ?? 0) - cachedAudio, price.audio_input) +
+    perMillion(cachedAudio, price.cached_audio_input ?? price.audio_input) +
+    perMillion(usage.output_text_tokens, price.text_output) +
+    perMillion(usage.output_audio_tokens, price.audio_output) +
+    perMillion(usage.input_characters, price.characters) +
+    ((usage.output_audio_seconds ?? 0) / 60) * (price.audio_output_minute ?? 0)
+  );
+}
+
+/** A price table with `overrides` laid over the defaults, model by model and key by key. */
+export function withPrices(
+  overrides: Record<string, ModelPrice> = {},
+  base: PriceTable = DEFAULT_PRICES,
+): PriceTable {
+  const merged: Record<string, ModelPrice> = { ...base };
+  for (const [model, price] of Object.entries(overrides))
+    merged[model] = { ...priceOf(model, base), ...price };
+  return merged;
+}
