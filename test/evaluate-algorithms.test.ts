@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { minCostAssignment } from '../src/evaluate/assignment.js';
-import { editDistance, nearest } from '../src/evaluate/edit-distance.js';
+import { editDistance, nearest } from '../src/core/suggest.js';
 import { longestCommonSubsequence } from '../src/evaluate/subsequence.js';
 
 /** A small deterministic generator (mulberry32), so random cases are the same on every run. */

@@ -3,7 +3,7 @@
  * `{approx, tolerance}`, `{ignore_case}`, `{equals}`): for each, the keys that make an object that
  * matcher, how to check its spec once, how to describe it and how to test an actual value.
  */
-import { nearest } from './edit-distance.js';
+import { nearest } from '../core/suggest.js';
 import type { SpecProblem } from './errors.js';
 import { formatValue, type PathSegment } from './format.js';
 import { deepEqual, jsonKind } from './json.js';

@@ -4,7 +4,7 @@
  * that matcher. Compiling collects every mistake as a SpecProblem instead of stopping at the first.
  */
 import type { ArgumentDiff, MatchOptions } from '../core/types.js';
-import { editDistance } from './edit-distance.js';
+import { editDistance } from '../core/suggest.js';
 import { MatcherSpecError, type SpecProblem } from './errors.js';
 import { formatKey, formatPath, formatValue, type PathSegment } from './format.js';
 import { isPlainObject, jsonKind, presentKeys } from './json.js';

@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { nearest } from '../evaluate/edit-distance.js';
+import { nearest } from '../core/suggest.js';
 import type { Problem } from './errors.js';
 import type { LocatedDocument } from './yaml.js';
 

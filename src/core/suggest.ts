@@ -22,12 +22,11 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-/** The candidate nearest to `word` (case-insensitive) within `maxDistance`, or undefined; ties go to the first. */
-export function nearest(
-  word: string,
-  candidates: readonly string[],
-  maxDistance: number,
-): string | undefined {
+/**
+ * The candidate nearest to `word` (case-insensitive) within `maxDistance` (default 2: a likely typo),
+ * or undefined; ties go to the first. Used for "did you mean" hints.
+ */
+export function nearest(word: string, candidates: readonly string[], maxDistance = 2): string | undefined {
   let best: string | undefined;
   let bestDistance = maxDistance + 1;
   for (const candidate of candidates) {
