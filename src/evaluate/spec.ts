@@ -175,7 +175,9 @@ function arraySpec(items: ValueSpec[]): ValueSpec {
     compare(actual, path, mode) {
       if (!Array.isArray(actual) || actual.length !== items.length)
         return [diff('mismatch', path, describe(), actual)];
-      return items.flatMap((item, index) => item.compare(actual[index], [...path, index], mode));
+      const diffs: ArgumentDiff[] = [];
+      items.forEach((item, index) => diffs.push(...item.compare(actual[index], [...path, index], mode)));
+      return diffs;
     },
   };
 }
@@ -191,11 +193,11 @@ function objectSpec(value: Record<string, unknown>, path: PathSegment[], problem
     describe,
     compare(actual, path, mode) {
       if (!isPlainObject(actual)) return [diff('mismatch', path, describe(), actual)];
-      const diffs = entries.flatMap(([key, item]) =>
-        actual[key] === undefined
-          ? [diff('missing', [...path, key], item.describe())]
-          : item.compare(actual[key], [...path, key], mode),
-      );
+      const diffs: ArgumentDiff[] = [];
+      for (const [key, item] of entries) {
+        if (actual[key] === undefined) diffs.push(diff('missing', [...path, key], item.describe()));
+        else diffs.push(...item.compare(actual[key], [...path, key], mode));
+      }
       if (mode === 'exact') {
         for (const key of presentKeys(actual)) {
           if (!expectedKeys.has(key))
