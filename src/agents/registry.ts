@@ -1,7 +1,11 @@
 import type { AgentProvider } from '../core/provider.js';
+import { httpAgentProvider } from './http.js';
 import { moduleAgentProvider } from './module.js';
+import { websocketAgentProvider } from './websocket.js';
 
 /** Every agent provider by its config id. A new provider is one file and one line here. */
 export const agentProviders: Readonly<Record<string, AgentProvider>> = {
   module: moduleAgentProvider,
+  http: httpAgentProvider,
+  websocket: websocketAgentProvider,
 };

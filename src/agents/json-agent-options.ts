@@ -1,0 +1,87 @@
+import type { RetryPolicy } from '../core/retry.js';
+import type { AudioEncoding } from './audio-payload.js';
+import { expandHeaders } from './expand-env.js';
+import type { ToolCallLocation } from './extract-calls.js';
+
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
+
+/** Config keys shared by the agents that read calls from JSON (`http`, `websocket`). */
+export const toolCallKeys = {
+  tool_calls_path: {
+    type: 'string',
+    description: 'Dotted path of the calls in the JSON answer (default tool_calls).',
+  },
+  name_key: {
+    type: 'string',
+    description: 'Key of the name inside a call (default name; dotted, e.g. function.name).',
+  },
+  arguments_key: { type: 'string', description: 'Key of the arguments inside a call (default arguments).' },
+  transcript_path: { type: 'string', description: 'Dotted path of a transcript in the answer (optional).' },
+  text_path: { type: 'string', description: 'Dotted path of a text reply in the answer (optional).' },
+};
+
+/** Config keys that name the fields of a JSON audio message (`http`, `websocket`). */
+export const audioMessageKeys = {
+  audio_encoding: {
+    enum: ['wav', 'pcm16'],
+    description: 'Audio inside a JSON message: a WAV file or raw 16-bit PCM.',
+  },
+  fields: {
+    type: 'object',
+    properties: { audio: { type: 'string' }, format: { type: 'string' }, sample_rate: { type: 'string' } },
+    additionalProperties: false,
+    description: 'Names of the JSON fields (default audio, format, sample_rate).',
+  },
+  extra_fields: { type: 'object', description: 'Constant fields added to each JSON audio message.' },
+  headers: {
+    ...stringMap,
+    description: 'Request headers; `${NAME}` is replaced by the environment variable NAME.',
+  },
+};
+
+/** Reads the config keys of `toolCallKeys`. */
+export function toolCallOptions(options: Record<string, unknown>) {
+  const location: Partial<ToolCallLocation> = {};
+  if (typeof options.tool_calls_path === 'string') location.path = options.tool_calls_path;
+  if (typeof options.name_key === 'string') location.nameKey = options.name_key;
+  if (typeof options.arguments_key === 'string') location.argumentsKey = options.arguments_key;
+  return {
+    toolCalls: location,
+    transcriptPath: options.transcript_path as string | undefined,
+    textPath: options.text_path as string | undefined,
+  };
+}
+
+/** Reads the config keys of `audioMessageKeys`, expanding `${ENV}` in the headers. */
+export function audioMessageOptions(
+  options: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  provider: string,
+) {
+  const fields = (options.fields ?? {}) as { audio?: string; format?: string; sample_rate?: string };
+  return {
+    audioEncoding: options.audio_encoding as AudioEncoding | undefined,
+    fields: {
+      ...(fields.audio ? { audio: fields.audio } : {}),
+      ...(fields.format ? { format: fields.format } : {}),
+      ...(fields.sample_rate ? { sampleRate: fields.sample_rate } : {}),
+    },
+    extraFields: options.extra_fields as Record<string, unknown> | undefined,
+    headers: expandHeaders(options.headers as Record<string, string> | undefined, env, provider),
+  };
+}
+
+/** Config key of the retry policy of provider calls. */
+export const retryKeys = {
+  max_attempts: {
+    type: 'integer',
+    minimum: 1,
+    description:
+      'Attempts per call when the endpoint is busy or unreachable (default 8; 1 turns retries off).',
+  },
+};
+
+/** Reads the config key of `retryKeys`. */
+export function retryOptions(options: Record<string, unknown>): { retry?: Partial<RetryPolicy> } {
+  return typeof options.max_attempts === 'number' ? { retry: { maxAttempts: options.max_attempts } } : {};
+}
