@@ -27,12 +27,13 @@ export interface MatcherDefinition {
   optional: readonly string[];
   /**
    * True when the name is no word a tool's arguments use (`regex`, `approx`, ...): an object holding
-   * it with other keys is then a mistake, not data. False for `type` and `any`, common argument names.
+   * it with other keys is then a mistake, not data. False for `type` and `any`, common argument names:
+   * `{type: …}` and `{any: …}` are matchers only when `plausible` holds for their value, else plain objects.
    */
   reserved: boolean;
   /** How the matcher is written, for hints. */
   example: string;
-  /** Whether `value` could be meant as this matcher's main value: a typo check suggests the matcher only then. */
+  /** Whether `value` could be meant as this matcher's main value (a typo check suggests the matcher only then). */
   plausible(value: unknown): boolean;
   /** Checks the spec; returns the matcher, or undefined after adding problems. */
   compile(
@@ -57,9 +58,9 @@ const TYPE_DESCRIPTIONS: Record<TypeName, string> = {
   null: 'null',
 };
 
-/** How to write a literal object that looks like a matcher; every matcher hint ends with it. */
-function literalHint(key: string): string {
-  return `to expect a literal object with a "${key}" key, write {equals: {${key}: …}}`;
+/** How to expect an object that holds `key: value` when `{key: value}` reads as a matcher. */
+function dataHint(key: string, value: unknown): string {
+  return `to expect an object whose "${key}" is ${formatValue(value)}, write {${key}: {equals: ${formatValue(value)}}}`;
 }
 
 const regex: MatcherDefinition = {
@@ -126,7 +127,7 @@ const any: MatcherDefinition = {
       problems.push({
         path: [...path, 'any'],
         message: `any must be true, got ${formatValue(spec.any)}`,
-        hint: `write {any: true} to accept any value of a key that is present; ${literalHint('any')}`,
+        hint: `write {any: true} to accept any value of a key that is present; ${dataHint('any', spec.any)}`,
       });
       return undefined;
     }
@@ -142,15 +143,15 @@ const type: MatcherDefinition = {
   example: '{type: string}',
   plausible: (value) => typeof value === 'string',
   compile(spec, path, problems) {
-    const name = spec.type;
+    const name = spec.type as string; // plausible: only a string makes {type} a matcher
     if (!TYPE_NAMES.includes(name as TypeName)) {
-      const suggestion = typeof name === 'string' ? nearest(name, TYPE_NAMES, 2) : undefined;
+      const suggestion = nearest(name, TYPE_NAMES, 2);
       problems.push({
         path: [...path, 'type'],
         message: `unknown type ${formatValue(name)}`,
         hint:
           `use one of ${TYPE_NAMES.join(', ')}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; ` +
-          literalHint('type'),
+          dataHint('type', name),
       });
       return undefined;
     }

@@ -79,7 +79,7 @@ function objectOrMatcherSpec(
   problems: SpecProblem[],
 ): ValueSpec {
   const keys = Object.keys(value);
-  const definition = MATCHERS.find((candidate) => hasMatcherKeys(candidate, keys));
+  const definition = MATCHERS.find((candidate) => isMatcher(candidate, keys, value));
   if (definition) return matcherSpec(definition.compile(value, path, problems, compileValue));
   const reserved = MATCHERS.find((candidate) => candidate.reserved && keys.includes(candidate.name));
   if (reserved) {
@@ -98,10 +98,12 @@ function objectOrMatcherSpec(
   return objectSpec(value, path, problems);
 }
 
-function hasMatcherKeys(definition: MatcherDefinition, keys: string[]): boolean {
+/** An object is a matcher when its keys are exactly the matcher's; `type` and `any` also need a fitting value. */
+function isMatcher(definition: MatcherDefinition, keys: string[], value: Record<string, unknown>): boolean {
   return (
     definition.required.every((key) => keys.includes(key)) &&
-    keys.every((key) => definition.required.includes(key) || definition.optional.includes(key))
+    keys.every((key) => definition.required.includes(key) || definition.optional.includes(key)) &&
+    (definition.reserved || definition.plausible(value[definition.name]))
   );
 }
 
