@@ -19,3 +19,24 @@ export type { AgentFunction } from './agents/function.js';
 export { encodeWav, decodeWav } from './audio/wav.js';
 export { FliteSynthesizer, fliteSynthesizerProvider, FLITE_VOICES } from './synthesize/flite.js';
 export type { FliteOptions } from './synthesize/flite.js';
+export { OpenAITTSSynthesizer, openAISynthesizerProvider } from './synthesize/openai.js';
+export type { OpenAITTSOptions } from './synthesize/openai.js';
+export { OpenAIRealtimeAgent, openAIRealtimeAgentProvider } from './agents/openai-realtime.js';
+export type { OpenAIRealtimeOptions } from './agents/openai-realtime.js';
+export { OpenAIAudioChatAgent, openAIChatAgentProvider } from './agents/openai-chat.js';
+export type { OpenAIAudioChatOptions } from './agents/openai-chat.js';
+export type { OpenAIConnectionOptions } from './openai/client.js';
+export type { ToolChoice } from './openai/agent-options.js';
+export {
+  withRetry,
+  classifyError,
+  createProviderStats,
+  DEFAULT_RETRY_POLICY,
+  RetryableError,
+  RetriesExhaustedError,
+} from './core/retry.js';
+export type { RetryPolicy, RetryOptions, RetryDecision, ProviderStats } from './core/retry.js';
+export { AdaptiveLimit } from './core/adaptive-limit.js';
+export type { AdaptiveLimitOptions } from './core/adaptive-limit.js';
+export { DEFAULT_PRICES, PRICES_AS_OF, estimateCost, priceOf, withPrices } from './core/cost.js';
+export type { ModelPrice, PriceTable, Usage } from './core/cost.js';

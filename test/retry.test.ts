@@ -192,3 +192,20 @@ describe('classifyError', () => {
     expect(classifyError(new Error('plain'))).toEqual({ action: 'fail' });
   });
 });
+
+describe('classifyError on transport failures', () => {
+  it('retries a reset connection but stops at once on an untrusted certificate', () => {
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    expect(classifyError(new Error('fetch failed', { cause: reset }))).toEqual({
+      action: 'retry',
+      throttled: false,
+    });
+    const selfSigned = Object.assign(new Error('self-signed certificate'), {
+      code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+    });
+    const decision = classifyError(
+      Object.assign(new RetryableError('connection failed'), { cause: selfSigned }),
+    );
+    expect(decision).toMatchObject({ action: 'fatal', hint: expect.stringMatching(/NODE_EXTRA_CA_CERTS/) });
+  });
+});

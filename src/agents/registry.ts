@@ -1,6 +1,8 @@
 import type { AgentProvider } from '../core/provider.js';
 import { httpAgentProvider } from './http.js';
 import { moduleAgentProvider } from './module.js';
+import { openAIChatAgentProvider } from './openai-chat.js';
+import { openAIRealtimeAgentProvider } from './openai-realtime.js';
 import { websocketAgentProvider } from './websocket.js';
 
 /** Every agent provider by its config id. A new provider is one file and one line here. */
@@ -8,4 +10,6 @@ export const agentProviders: Readonly<Record<string, AgentProvider>> = {
   module: moduleAgentProvider,
   http: httpAgentProvider,
   websocket: websocketAgentProvider,
+  'openai-realtime': openAIRealtimeAgentProvider,
+  'openai-chat': openAIChatAgentProvider,
 };

@@ -166,6 +166,14 @@ const TRANSIENT_CODES = new Set([
   'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_CLOSED',
 ]);
+// Certificate failures: the same on every attempt, and on every run.
+const CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const FATAL_HINTS: Readonly<Record<number, string>> = {
   400: 'the provider rejected the request itself: check the model, the tool definitions and the other provider options',
@@ -196,6 +204,15 @@ export function classifyError(error: unknown): RetryDecision {
       action: 'retry',
       throttled: status === 429,
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    };
+  }
+  if (
+    status === undefined &&
+    causeCodes(error).some((code) => CERTIFICATE_CODES.has(code) || code.startsWith('CERT_'))
+  ) {
+    return {
+      action: 'fatal',
+      hint: "the server's TLS certificate is not trusted: check `base_url`, or trust its CA with NODE_EXTRA_CA_CERTS",
     };
   }
   if (status === undefined && isTransient(error)) return { action: 'retry', throttled: false };
@@ -249,15 +266,28 @@ function isQuotaError(error: unknown): boolean {
   return code === 'insufficient_quota' || type === 'insufficient_quota';
 }
 
-/** Walks the `cause` chain for a RetryableError or a transient network code. */
+/** True for a RetryableError or a transient network code anywhere in the `cause` chain. */
 function isTransient(error: unknown): boolean {
-  for (let current = error, depth = 0; current && depth < 5; depth++) {
-    if (current instanceof RetryableError) return true;
-    const { code, cause } = current as { code?: unknown; cause?: unknown };
-    if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
-    current = cause;
+  return causeChain(error).some(
+    (current) =>
+      current instanceof RetryableError || TRANSIENT_CODES.has(String((current as { code?: unknown }).code)),
+  );
+}
+
+/** The error and its causes, at most five deep. */
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let current = error; current && chain.length < 5; current = (current as { cause?: unknown }).cause) {
+    chain.push(current);
   }
-  return false;
+  return chain;
+}
+
+/** The string `code`s along the cause chain. */
+function causeCodes(error: unknown): string[] {
+  return causeChain(error)
+    .map((current) => (current as { code?: unknown }).code)
+    .filter((code): code is string => typeof code === 'string');
 }
 
 function headerOf(headers: unknown, name: string): string | undefined {

@@ -1,0 +1,163 @@
+import type {
+  ChatCompletion,
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
+  ChatCompletionToolChoiceOption,
+} from 'openai/resources/chat/completions';
+import { encodeWav } from '../audio/wav.js';
+import type { Usage } from '../core/cost.js';
+import { AgentError } from '../core/errors.js';
+import type { AgentProvider } from '../core/provider.js';
+import { mockedToolOutput, normalizeToolCall } from '../core/tool-call.js';
+import type { Agent, AgentResponse, AgentRunOptions, Audio, ToolCall } from '../core/types.js';
+import {
+  agentOptionsFromConfig,
+  OPENAI_AGENT_SCHEMA,
+  type OpenAIAgentOptions,
+  type ToolChoice,
+} from '../openai/agent-options.js';
+import {
+  connectionFromConfig,
+  OPENAI_CONNECTION_SCHEMA,
+  OPENAI_KEY_ENV,
+  OpenAIConnection,
+  type OpenAIConnectionOptions,
+} from '../openai/client.js';
+
+const DEFAULT_MODEL = 'gpt-audio';
+
+/** Options of the audio chat agent. */
+export type OpenAIAudioChatOptions = OpenAIAgentOptions & OpenAIConnectionOptions;
+
+/**
+ * A voice agent built on chat completions with audio input (gpt-audio, gpt-4o-audio-preview): the
+ * prompt's audio goes in as a WAV `input_audio` part, the calls come back in `message.tool_calls`.
+ * With mocked tool results it answers each call and gathers the follow-up calls, up to `maxTurns`.
+ */
+export class OpenAIAudioChatAgent implements Agent {
+  readonly id: string;
+  private readonly model: string;
+  private readonly connection: OpenAIConnection;
+
+  constructor(private readonly options: OpenAIAudioChatOptions = {}) {
+    this.model = options.model ?? DEFAULT_MODEL;
+    this.id = `openai-chat:${this.model}`;
+    this.connection = new OpenAIConnection(options, 'OpenAI chat');
+  }
+
+  /** Plays the audio to the model and returns its tool calls, text, usage and estimated cost. */
+  async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
+    const messages: ChatCompletionMessageParam[] = [
+      ...(this.options.instructions ? [{ role: 'system' as const, content: this.options.instructions }] : []),
+      {
+        role: 'user',
+        content: [
+          { type: 'input_audio', input_audio: { data: encodeWav(audio).toString('base64'), format: 'wav' } },
+        ],
+      },
+    ];
+    const toolCalls: ToolCall[] = [];
+    const texts: string[] = [];
+    const usage: Usage = {};
+    let latencyMs: number | undefined;
+    const maxTurns = this.options.maxTurns ?? 4;
+    try {
+      for (let turn = 0; ; turn++) {
+        const started = performance.now();
+        const completion = await this.connection.call('completion', options.signal, (signal) =>
+          this.connection.client.chat.completions.create(this.request(messages), { signal }),
+        );
+        latencyMs ??= performance.now() - started;
+        addUsage(usage, completion.usage);
+        const message = completion.choices[0]?.message;
+        if (!message)
+          throw new AgentError('the chat completion has no choice', 'check `base_url` and `model`');
+        if (message.content) texts.push(message.content);
+        const calls = (message.tool_calls ?? []).filter((call) => call.type === 'function');
+        toolCalls.push(
+          ...calls.map((call) => normalizeToolCall(call.function.name, call.function.arguments)),
+        );
+        if (!options.toolResults || calls.length === 0 || turn >= maxTurns) break;
+        messages.push(
+          { role: 'assistant', content: message.content, tool_calls: calls },
+          ...calls.map((call) => ({
+            role: 'tool' as const,
+            tool_call_id: call.id,
+            content: mockedToolOutput(call.function.name, options.toolResults ?? {}),
+          })),
+        );
+      }
+    } catch (error) {
+      throw this.connection.failure(error, AgentError, options.signal);
+    }
+    const cost = this.connection.recordCost(this.model, usage);
+    return {
+      toolCalls,
+      ...(texts.length ? { text: texts.join('\n') } : {}),
+      ...(latencyMs === undefined ? {} : { latencyMs }),
+      usage: { ...usage, ...(cost === undefined ? {} : { estimated_cost_usd: cost }) } as Record<
+        string,
+        number
+      >,
+    };
+  }
+
+  private request(messages: ChatCompletionMessageParam[]) {
+    const tools = (this.options.tools ?? []).map((tool): ChatCompletionTool => ({
+      type: 'function',
+      function: {
+        name: tool.name,
+        ...(tool.description ? { description: tool.description } : {}),
+        ...(tool.parameters ? { parameters: tool.parameters } : {}),
+      },
+    }));
+    return {
+      model: this.model,
+      modalities: ['text' as const],
+      messages,
+      ...(tools.length ? { tools, tool_choice: chatToolChoice(this.options.toolChoice ?? 'auto') } : {}),
+    };
+  }
+}
+
+function chatToolChoice(choice: ToolChoice): ChatCompletionToolChoiceOption {
+  return typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
+}
+
+/** Adds a completion's usage in russo's names; audio and text are split as the details report them. */
+function addUsage(total: Usage, usage: ChatCompletion['usage']): void {
+  if (!usage) return;
+  const inputAudio = usage.prompt_tokens_details?.audio_tokens ?? 0;
+  const outputAudio = usage.completion_tokens_details?.audio_tokens ?? 0;
+  const add = (key: keyof Usage, value: number) => (total[key] = (total[key] ?? 0) + value);
+  add('input_audio_tokens', inputAudio);
+  add('input_text_tokens', usage.prompt_tokens - inputAudio);
+  add('cached_text_tokens', usage.prompt_tokens_details?.cached_tokens ?? 0);
+  add('output_audio_tokens', outputAudio);
+  add('output_text_tokens', usage.completion_tokens - outputAudio);
+}
+
+/** `provider: openai-chat`: chat completions with audio input. */
+export const openAIChatAgentProvider: AgentProvider = {
+  id: 'openai-chat',
+  description:
+    'OpenAI chat completions with audio input (gpt-audio, gpt-4o-audio-preview): calls from tool_calls.',
+  secretEnv: [OPENAI_KEY_ENV],
+  optionsSchema: {
+    type: 'object',
+    properties: {
+      ...OPENAI_AGENT_SCHEMA,
+      model: { type: 'string', description: `An audio chat model (default ${DEFAULT_MODEL}).` },
+      ...OPENAI_CONNECTION_SCHEMA,
+    },
+    additionalProperties: false,
+  },
+  async create(options, context) {
+    const model = typeof options.model === 'string' ? options.model : DEFAULT_MODEL;
+    return new OpenAIAudioChatAgent({
+      ...connectionFromConfig(options, context, model),
+      ...(await agentOptionsFromConfig(options, context)),
+      model,
+    });
+  },
+};

@@ -1,0 +1,214 @@
+import OpenAI, { APIConnectionError, APIUserAbortError } from 'openai';
+import type { AdaptiveLimit } from '../core/adaptive-limit.js';
+import { estimateCost, withPrices, type ModelPrice, type PriceTable, type Usage } from '../core/cost.js';
+import { FatalProviderError, RussoError } from '../core/errors.js';
+import type { ProviderContext } from '../core/provider.js';
+import {
+  classifyError,
+  RetryableError,
+  withRetry,
+  type ProviderStats,
+  type RetryDecision,
+  type RetryPolicy,
+} from '../core/retry.js';
+
+/**
+ * What the three OpenAI providers share: the client (key and base URL from the environment, the
+ * SDK's own retries off), the retry classification, the redaction of the key from messages, and
+ * the cost bookkeeping.
+ *
+ * One retry layer: russo's (`withRetry`), with `maxRetries: 0` on the SDK. The SDK's retries are
+ * invisible from outside, so they could not be counted, could not steer the adaptive concurrency,
+ * and would not cover the Realtime WebSocket or a body that breaks after the headers.
+ */
+
+/** Connection and resilience options every OpenAI provider takes. */
+export interface OpenAIConnectionOptions {
+  /** Default: OPENAI_API_KEY from process.env. Never read from a file. */
+  apiKey?: string;
+  /** Default: OPENAI_BASE_URL from process.env; null or unset there: the SDK's default (the OpenAI API). */
+  baseURL?: string | null;
+  /** Time one attempt may take, response body included, in ms (default 60 000). */
+  requestTimeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Counters shared by the providers of a suite. */
+  stats?: ProviderStats;
+  /** The suite's adaptive concurrency, told of throttles and successes. */
+  limiter?: AdaptiveLimit;
+  /** Price table for the cost estimate (default: DEFAULT_PRICES). */
+  prices?: PriceTable;
+}
+
+/** The keys of the config that every OpenAI provider accepts, as JSON Schema properties. */
+export const OPENAI_CONNECTION_SCHEMA = {
+  base_url: {
+    type: 'string',
+    description:
+      'API base URL (default: OPENAI_BASE_URL, else the OpenAI API), for proxies and compatible servers.',
+  },
+  request_timeout_s: {
+    type: 'number',
+    exclusiveMinimum: 0,
+    description: 'Time one attempt may take (default 60).',
+  },
+  max_attempts: {
+    type: 'integer',
+    minimum: 1,
+    description: 'Attempts per call, the first included (default 8).',
+  },
+  max_retry_wait_s: {
+    type: 'number',
+    minimum: 0,
+    description: 'Total waiting between attempts of one call before it gives up (default 60).',
+  },
+  prices: {
+    type: 'object',
+    description: "USD prices of this provider's model (tokens per million), over the built-in table.",
+    properties: Object.fromEntries(
+      [
+        'text_input',
+        'cached_text_input',
+        'audio_input',
+        'cached_audio_input',
+        'text_output',
+        'audio_output',
+        'characters',
+        'audio_output_minute',
+      ].map((key) => [key, { type: 'number', minimum: 0 }]),
+    ),
+    additionalProperties: false,
+  },
+} as const;
+
+/** The environment variable that holds the key. */
+export const OPENAI_KEY_ENV = 'OPENAI_API_KEY';
+
+/** Reads the shared options from a provider's config and the suite's context (key and base URL from its env). */
+export function connectionFromConfig(
+  options: Record<string, unknown>,
+  context: ProviderContext,
+  model: string,
+): OpenAIConnectionOptions {
+  const seconds = (value: unknown) => (typeof value === 'number' ? value * 1000 : undefined);
+  const retry: Partial<RetryPolicy> = {};
+  if (typeof options.max_attempts === 'number') retry.maxAttempts = options.max_attempts;
+  const maxWait = seconds(options.max_retry_wait_s);
+  if (maxWait !== undefined) retry.maxTotalWaitMs = maxWait;
+  const baseURL = typeof options.base_url === 'string' ? options.base_url : context.env.OPENAI_BASE_URL;
+  const timeout = seconds(options.request_timeout_s);
+  return {
+    apiKey: context.env[OPENAI_KEY_ENV] ?? '',
+    baseURL: baseURL || null,
+    ...(timeout === undefined ? {} : { requestTimeoutMs: timeout }),
+    retry,
+    ...(context.stats ? { stats: context.stats } : {}),
+    ...(context.limiter ? { limiter: context.limiter } : {}),
+    ...(options.prices ? { prices: withPrices({ [model]: options.prices as ModelPrice }) } : {}),
+  };
+}
+
+/**
+ * One OpenAI connection of a provider: the SDK client with its retries off, and the calls through
+ * russo's retry layer. `what` names the provider in messages.
+ */
+export class OpenAIConnection {
+  readonly client: OpenAI;
+  readonly requestTimeoutMs: number;
+  private readonly apiKey: string;
+
+  constructor(
+    private readonly options: OpenAIConnectionOptions,
+    private readonly what: string,
+  ) {
+    const apiKey = options.apiKey ?? process.env[OPENAI_KEY_ENV] ?? '';
+    if (apiKey === '') {
+      throw new FatalProviderError(
+        `${what} needs an API key and ${OPENAI_KEY_ENV} is not set`,
+        `set ${OPENAI_KEY_ENV} in the environment (in CI: from a repository secret, through the Action's input)`,
+      );
+    }
+    this.apiKey = apiKey;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+    this.client = new OpenAI({
+      apiKey,
+      // Explicit, so that the SDK never falls back on process.env behind the context's env.
+      baseURL: options.baseURL === undefined ? (process.env.OPENAI_BASE_URL ?? null) : options.baseURL,
+      organization: null,
+      project: null,
+      maxRetries: 0,
+      timeout: this.requestTimeoutMs,
+    });
+  }
+
+  /**
+   * Runs `attempt` under russo's retry policy, each attempt with its own deadline (response body
+   * included) and the run's signal; a deadline that passes is a retryable failure.
+   */
+  call<T>(
+    what: string,
+    signal: AbortSignal | undefined,
+    attempt: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    return withRetry(
+      async () => {
+        const deadline = AbortSignal.timeout(this.requestTimeoutMs);
+        const attemptSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
+        try {
+          return await attempt(attemptSignal);
+        } catch (error) {
+          if (deadline.aborted && !signal?.aborted) {
+            throw new RetryableError(`no complete answer within ${this.requestTimeoutMs / 1000} s`);
+          }
+          throw error;
+        }
+      },
+      {
+        what: `${this.what} ${what}`,
+        ...(signal ? { signal } : {}),
+        ...(this.options.retry ? { policy: this.options.retry } : {}),
+        ...(this.options.stats ? { stats: this.options.stats } : {}),
+        ...(this.options.limiter ? { limiter: this.options.limiter } : {}),
+        classify: classifyOpenAIError,
+        redact: (message) => this.redact(message),
+      },
+    );
+  }
+
+  /** Estimated USD of `usage` for `model`, added to the suite's counters; undefined for a model without a price. */
+  recordCost(model: string, usage: Usage): number | undefined {
+    const cost = estimateCost(model, usage, this.options.prices);
+    if (cost !== undefined && this.options.stats) this.options.stats.estimatedCostUsd += cost;
+    return cost;
+  }
+
+  /**
+   * The error a provider throws: the reason of the run's signal and russo's own errors as they are
+   * (their messages are already clean), anything else as `Kind` with the key removed from its message.
+   */
+  failure(
+    error: unknown,
+    Kind: new (message: string, hint?: string) => RussoError,
+    signal: AbortSignal | undefined,
+  ): Error {
+    if (error instanceof RussoError || (signal?.aborted && error === signal.reason)) return error as Error;
+    const message = error instanceof Error ? error.message || error.name : String(error);
+    return new Kind(this.redact(message));
+  }
+
+  /** Removes the key, and anything shaped like an OpenAI key, from a message. */
+  redact(message: string): string {
+    return message
+      .split(this.apiKey)
+      .join('[redacted]')
+      .replace(/\bsk-[A-Za-z0-9_*-]{4,}/g, 'sk-[redacted]');
+  }
+}
+
+/** The generic rules, and the SDK's connection errors (timeouts included) retried unless the generic rules say more. */
+export function classifyOpenAIError(error: unknown): RetryDecision {
+  if (error instanceof APIUserAbortError) return { action: 'fail' };
+  const decision = classifyError(error);
+  return decision.action === 'fail' && error instanceof APIConnectionError
+    ? { action: 'retry', throttled: false }
+    : decision;
+}
