@@ -68,23 +68,7 @@ export class ToolCallEvaluator implements Evaluator {
     const calls = actual.map(readableCall);
     const forbidden = calls.filter((call) => this.forbid.has(call.name));
     const pool = calls.flatMap((call, index) => (this.forbid.has(call.name) ? [] : [index]));
-    const forbiddenFailures = forbidden.map((call) => callFailure('forbidden', call));
-    if (expected.length === 0) {
-      // "No call" is the expectation: every call fails it, whatever extraCalls says.
-      const unexpected = pool.map((index) => calls[index]!);
-      const failures = [
-        ...forbiddenFailures,
-        ...unexpected.map((call) => callFailure('unexpected_call', call)),
-      ];
-      return {
-        passed: failures.length === 0,
-        matchRate: calls.length === 0 ? 1 : 0,
-        calls: [],
-        extra: unexpected,
-        forbidden,
-        failures,
-      };
-    }
+    if (expected.length === 0) return gradeNoCallExpected(calls, pool, forbidden);
     const compare = memoize(calls.length, (e, a) => {
       if (expected[e]!.name !== calls[a]!.name) return undefined;
       const error = calls[a]!.argumentsError;
@@ -104,7 +88,7 @@ export class ToolCallEvaluator implements Evaluator {
     const extra = pool.filter((index) => !claimed.has(index)).map((index) => calls[index]!);
     const extraFails = this.options.extraCalls === 'fail' || this.options.order === 'exact';
     const failures = [
-      ...forbiddenFailures,
+      ...forbidden.map((call) => callFailure('forbidden', call)),
       ...matches
         .filter((match): match is UnmatchedCall => match.status !== 'matched')
         .map((match) =>
@@ -146,6 +130,23 @@ export function evaluate(
   options?: EvaluateOptions,
 ): EvalResult {
   return new ToolCallEvaluator(options).evaluate(expected, actual);
+}
+
+/** `expect: []` means "no call": every call fails it, whatever extraCalls says; forbidden calls fail as forbidden. */
+function gradeNoCallExpected(calls: ToolCall[], pool: number[], forbidden: ToolCall[]): EvalResult {
+  const unexpected = pool.map((index) => calls[index]!);
+  const failures = [
+    ...forbidden.map((call) => callFailure('forbidden', call)),
+    ...unexpected.map((call) => callFailure('unexpected_call', call)),
+  ];
+  return {
+    passed: failures.length === 0,
+    matchRate: calls.length === 0 ? 1 : 0,
+    calls: [],
+    extra: unexpected,
+    forbidden,
+    failures,
+  };
 }
 
 /** Arguments that arrived as a JSON string (or anything but an object) are parsed or flagged, never trusted. */
