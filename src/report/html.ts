@@ -1,0 +1,104 @@
+/**
+ * The HTML report: one self-contained file (inline CSS, no script, no external resource) that opens
+ * from a CI artifact. `<details>` hold each scenario's runs; every string from a model, an agent or a
+ * file is escaped, and a Content-Security-Policy forbids scripts even if something slipped through.
+ */
+import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
+import { escapeHtml } from './escape.js';
+import { callsText, expectationText, runProblemLines } from './failures.js';
+import { formatDuration, formatInterval, formatRate, plural } from './numbers.js';
+import { scenarioRateText, summaryText, verdictText } from './summary.js';
+
+const STYLE = `
+:root { color-scheme: light dark; --ok: #1a7f37; --bad: #cf222e; --warn: #9a6700; --muted: #6e7781; --line: #d0d7de; }
+body { font: 14px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .25rem; } h2 { font-size: 1.1rem; display: inline; }
+.passed { color: var(--ok); } .failed { color: var(--bad); } .error { color: var(--warn); } .muted { color: var(--muted); }
+table { border-collapse: collapse; width: 100%; margin: .75rem 0; }
+th, td { border-bottom: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+.bar { display: inline-block; width: 5rem; height: .5rem; background: var(--line); margin-right: .4rem; }
+.bar > span { display: block; height: 100%; background: var(--ok); }
+details.scenario { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; margin: .75rem 0; }
+details.scenario > summary { cursor: pointer; }
+pre { white-space: pre-wrap; word-break: break-word; margin: .25rem 0; font-size: 12px; }
+ul.gate { margin: .5rem 0; }
+`;
+
+/** Renders the self-contained HTML report of a suite. */
+export function renderHtml(result: SuiteResult): string {
+  const verdictClass = result.gate.passed ? 'passed' : 'failed';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>russo: ${escapeHtml(verdictText(result))}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1 class="${verdictClass}">${result.gate.passed ? '✓' : '✗'} russo: ${escapeHtml(verdictText(result))}</h1>
+<p>${escapeHtml(summaryText(result))}</p>
+<p class="muted">agent ${escapeHtml(result.agent)} · voices ${escapeHtml(result.voices.join(', '))} · started ${escapeHtml(result.startedAt)} · latency p50 ${formatDuration(result.summary.latency.p50)}, p95 ${formatDuration(result.summary.latency.p95)}</p>
+${gateList(result)}${scenarioTable(result)}${errorTable(result)}${result.scenarios.map(scenarioSection).join('\n')}
+</body>
+</html>
+`;
+}
+
+function gateList(result: SuiteResult): string {
+  if (result.gate.failures.length === 0) return '';
+  return `<ul class="gate">${result.gate.failures.map((failure) => `<li>${escapeHtml(failure.message)}</li>`).join('')}</ul>\n`;
+}
+
+function scenarioTable(result: SuiteResult): string {
+  if (result.scenarios.length === 0) return '';
+  const rows = result.scenarios.map(({ scenario, summary, interval, passed }, index) => {
+    const width = summary.passRate === null ? 0 : Math.round(summary.passRate * 100);
+    return `<tr><td class="${passed ? 'passed' : 'failed'}">${passed ? '✓' : '✗'}</td><td><a href="#scenario-${index + 1}">${escapeHtml(scenario.name)}</a></td><td class="num"><span class="bar"><span style="width:${width}%"></span></span>${formatRate(summary.passRate)}</td><td class="num">${formatInterval(interval)}</td><td class="num">${summary.total}</td><td class="num">${summary.passed}</td><td class="num">${summary.failed}</td><td class="num">${summary.errored}</td><td class="num">${formatRate(scenario.minPassRate)}</td></tr>`;
+  });
+  return `<table class="scenarios">
+<thead><tr><th></th><th>Scenario</th><th class="num">Pass rate</th><th class="num">95% CI</th><th class="num">Runs</th><th class="num">Passed</th><th class="num">Failed</th><th class="num">Errored</th><th class="num">Min required</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>
+`;
+}
+
+function errorTable(result: SuiteResult): string {
+  if (result.errors.length === 0) return '';
+  const rows = result.errors.map(
+    (group) => `<tr><td class="num">${group.count}</td><td>${escapeHtml(group.message)}</td></tr>`,
+  );
+  return `<h2>Errors (${plural(result.summary.errored, 'run')})</h2>
+<table class="errors"><thead><tr><th class="num">Runs</th><th>Error</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>
+`;
+}
+
+function scenarioSection(result: ScenarioResult, index: number): string {
+  const { scenario, summary, passed } = result;
+  const rows = result.runs.map(runRow).join('\n');
+  return `<details class="scenario" id="scenario-${index + 1}"${passed ? '' : ' open'}>
+<summary><h2 class="${passed ? 'passed' : 'failed'}">${passed ? '✓' : '✗'} ${escapeHtml(scenario.name)}</h2> <span class="muted">${escapeHtml(scenarioRateText(summary, scenario.minPassRate))} · 95% CI ${formatInterval(result.interval)} · ${escapeHtml(`${scenario.location.file}:${scenario.location.line}`)}</span></summary>
+<p>Expected: <code>${escapeHtml(expectationText(scenario))}</code></p>
+<table class="runs">
+<thead><tr><th>Prompt</th><th>Voice</th><th class="num">Run</th><th>Status</th><th>Heard</th><th>Calls</th><th class="num">Latency</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+</details>`;
+}
+
+function runRow(run: SuiteRun): string {
+  const problems = runProblemLines(run);
+  const status =
+    problems.length === 0
+      ? `<span class="passed">passed</span>`
+      : `<details><summary class="${run.status === 'error' ? 'error' : 'failed'}">${run.status}</summary><pre>${escapeHtml(problems.join('\n'))}</pre></details>`;
+  return `<tr class="${run.status}"><td>${escapeHtml(run.prompt)}</td><td>${escapeHtml(run.voice)}</td><td class="num">${run.runIndex + 1}</td><td>${status}</td><td>${escapeHtml(run.response?.transcript ?? '')}</td><td><pre>${escapeHtml(callsText(run))}</pre></td><td class="num">${formatDuration(run.latencyMs)}</td></tr>`;
+}

@@ -1,0 +1,293 @@
+/**
+ * The JSON report: stable and versioned, the input of baselines, shard merges and replays.
+ * DESIGN.md names its fields; fields may be added, never renamed (a rename is a new `version`).
+ */
+import { Ajv, type ValidateFunction } from 'ajv';
+import type { Interval } from '../core/stats.js';
+import type { EvalResult, ExpectedCall, MatchOptions, ToolCall } from '../core/types.js';
+import type { SourceLocation } from '../scenarios/types.js';
+import type {
+  ErrorGroup,
+  GateFailure,
+  LatencySummary,
+  ScenarioResult,
+  SuiteResult,
+  SuiteRun,
+} from '../suite/types.js';
+import { ReportError } from './errors.js';
+import { reportSchema } from './schema.js';
+
+/** The version this russo writes and reads. */
+export const REPORT_VERSION = 1;
+
+/** One run in the JSON report. Absent values are `null`, so every key is always there. */
+export interface JsonRun {
+  prompt: string;
+  promptIndex: number;
+  runIndex: number;
+  voice: string;
+  status: 'passed' | 'failed' | 'error';
+  /** The calls the agent made; empty when it never answered (an errored run). */
+  toolCalls: ToolCall[];
+  transcript: string | null;
+  /** Text the agent answered with, if any. */
+  text: string | null;
+  evalResult: EvalResult | null;
+  error: string | null;
+  /** Wall time of the run, synthesis included. */
+  latencyMs: number;
+  /** Latency the agent measured itself. */
+  agentLatencyMs: number | null;
+  usage: Record<string, number> | null;
+  /** True when this run's error stopped the suite. */
+  fatal: boolean;
+}
+
+/** One scenario in the JSON report, with the settings needed to judge it again (merge, replay). */
+export interface JsonScenario {
+  name: string;
+  file: string;
+  line: number;
+  column: number;
+  passRate: number | null;
+  minPassRate: number;
+  /** Whether the scenario reached its own threshold. */
+  passed: boolean;
+  counts: { total: number; passed: number; failed: number; errored: number };
+  matchRate: number | null;
+  interval: Interval | null;
+  latency: LatencySummary;
+  prompts: Array<{ text: string; location: SourceLocation }>;
+  expect: Array<ExpectedCall & { location: SourceLocation }>;
+  forbid: string[];
+  match: MatchOptions;
+  /** Runs per prompt and voice, as planned. */
+  runsPerPrompt: number;
+  timeoutMs: number;
+  tags: string[];
+  runs: JsonRun[];
+}
+
+/** The whole JSON report (version 1). */
+export interface JsonReport {
+  version: 1;
+  summary: {
+    total: number;
+    passed: number;
+    failed: number;
+    errored: number;
+    passRate: number | null;
+    matchRate: number | null;
+    gate: 'passed' | 'failed';
+    interval: Interval | null;
+    latency: LatencySummary;
+  };
+  gate: { passed: boolean; failures: GateFailure[]; minPassRate: number | null; maxErrors: number };
+  errors: ErrorGroup[];
+  agent: string;
+  voices: string[];
+  startedAt: string;
+  durationMs: number;
+  cancelled: boolean;
+  stoppedBy: string | null;
+  scenarios: JsonScenario[];
+}
+
+/** The JSON report of a suite result, as an object. */
+export function toJsonReport(result: SuiteResult): JsonReport {
+  const { summary, gate } = result;
+  return {
+    version: REPORT_VERSION,
+    summary: {
+      total: summary.total,
+      passed: summary.passed,
+      failed: summary.failed,
+      errored: summary.errored,
+      passRate: summary.passRate,
+      matchRate: summary.matchRate,
+      gate: gate.passed ? 'passed' : 'failed',
+      interval: summary.interval,
+      latency: summary.latency,
+    },
+    gate: {
+      passed: gate.passed,
+      failures: gate.failures,
+      minPassRate: gate.minPassRate,
+      maxErrors: gate.maxErrors,
+    },
+    errors: result.errors,
+    agent: result.agent,
+    voices: result.voices,
+    startedAt: result.startedAt,
+    durationMs: result.durationMs,
+    cancelled: result.cancelled,
+    stoppedBy: result.stoppedBy ?? null,
+    scenarios: result.scenarios.map(toJsonScenario),
+  };
+}
+
+/** The JSON report of a suite result, as text (2-space indented, newline-terminated). */
+export function renderJson(result: SuiteResult): string {
+  return `${JSON.stringify(toJsonReport(result), null, 2)}\n`;
+}
+
+function toJsonScenario(result: ScenarioResult): JsonScenario {
+  const { scenario, summary } = result;
+  return {
+    name: scenario.name,
+    file: scenario.location.file,
+    line: scenario.location.line,
+    column: scenario.location.column,
+    passRate: summary.passRate,
+    minPassRate: scenario.minPassRate,
+    passed: result.passed,
+    counts: {
+      total: summary.total,
+      passed: summary.passed,
+      failed: summary.failed,
+      errored: summary.errored,
+    },
+    matchRate: summary.matchRate,
+    interval: result.interval,
+    latency: result.latency,
+    prompts: scenario.prompts,
+    expect: scenario.expect,
+    forbid: scenario.forbid,
+    match: scenario.match,
+    runsPerPrompt: scenario.runs,
+    timeoutMs: scenario.timeoutMs,
+    tags: scenario.tags,
+    runs: result.runs.map(toJsonRun),
+  };
+}
+
+function toJsonRun(run: SuiteRun): JsonRun {
+  return {
+    prompt: run.prompt,
+    promptIndex: run.promptIndex,
+    runIndex: run.runIndex,
+    voice: run.voice,
+    status: run.status,
+    toolCalls: run.response?.toolCalls ?? [],
+    transcript: run.response?.transcript ?? null,
+    text: run.response?.text ?? null,
+    evalResult: run.evalResult ?? null,
+    error: run.error ?? null,
+    latencyMs: run.latencyMs,
+    agentLatencyMs: run.response?.latencyMs ?? null,
+    usage: run.response?.usage ?? null,
+    fatal: run.fatal === true,
+  };
+}
+
+let validator: ValidateFunction | undefined;
+
+/**
+ * Reads a JSON report (e.g. a shard's, for `russo merge`) and checks it against the report schema.
+ * Throws a ReportError naming `source` and the first problems when it is not a version 1 report.
+ */
+export function parseReport(text: string, source = 'report'): JsonReport {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ReportError(
+      `${source} is not JSON: ${(error as Error).message}`,
+      'pass the file that `russo run --json FILE` wrote',
+    );
+  }
+  const version = (data as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version > REPORT_VERSION) {
+    throw new ReportError(
+      `${source} is a version ${version} report; this russo reads version ${REPORT_VERSION}`,
+      'run `russo merge` with the russo version that wrote the reports',
+    );
+  }
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(reportSchema);
+  if (!validator(data)) {
+    const problems = (validator.errors ?? [])
+      .slice(0, 5)
+      .map((error) => `${error.instancePath || '/'} ${error.message ?? 'is invalid'}`);
+    throw new ReportError(
+      `${source} is not a russo JSON report (version ${REPORT_VERSION}): ${problems.join('; ')}`,
+      'pass the file that `russo run --json FILE` wrote, unedited',
+    );
+  }
+  return data as JsonReport;
+}
+
+/** The suite result a JSON report was written from, so every renderer can render a (merged) report. */
+export function fromJsonReport(report: JsonReport): SuiteResult {
+  return {
+    scenarios: report.scenarios.map(fromJsonScenario),
+    summary: {
+      total: report.summary.total,
+      passed: report.summary.passed,
+      failed: report.summary.failed,
+      errored: report.summary.errored,
+      passRate: report.summary.passRate,
+      matchRate: report.summary.matchRate,
+      interval: report.summary.interval,
+      latency: report.summary.latency,
+    },
+    gate: report.gate,
+    errors: report.errors,
+    agent: report.agent,
+    voices: report.voices,
+    startedAt: report.startedAt,
+    durationMs: report.durationMs,
+    cancelled: report.cancelled,
+    ...(report.stoppedBy === null ? {} : { stoppedBy: report.stoppedBy }),
+  };
+}
+
+function fromJsonScenario(scenario: JsonScenario): ScenarioResult {
+  const { counts } = scenario;
+  return {
+    scenario: {
+      name: scenario.name,
+      location: { file: scenario.file, line: scenario.line, column: scenario.column },
+      prompts: scenario.prompts,
+      expect: scenario.expect,
+      forbid: scenario.forbid,
+      match: scenario.match,
+      runs: scenario.runsPerPrompt,
+      minPassRate: scenario.minPassRate,
+      timeoutMs: scenario.timeoutMs,
+      tags: scenario.tags,
+    },
+    runs: scenario.runs.map(fromJsonRun),
+    summary: { ...counts, passRate: scenario.passRate, matchRate: scenario.matchRate },
+    interval: scenario.interval,
+    latency: scenario.latency,
+    passed: scenario.passed,
+  };
+}
+
+function fromJsonRun(run: JsonRun): SuiteRun {
+  // An errored run never got an answer: it has no response, only its error.
+  const answered =
+    run.status !== 'error' || run.toolCalls.length > 0 || run.transcript !== null || run.text !== null;
+  return {
+    prompt: run.prompt,
+    promptIndex: run.promptIndex,
+    runIndex: run.runIndex,
+    voice: run.voice,
+    status: run.status,
+    latencyMs: run.latencyMs,
+    ...(run.evalResult === null ? {} : { evalResult: run.evalResult }),
+    ...(run.error === null ? {} : { error: run.error }),
+    ...(run.fatal ? { fatal: true } : {}),
+    ...(answered
+      ? {
+          response: {
+            toolCalls: run.toolCalls,
+            ...(run.transcript === null ? {} : { transcript: run.transcript }),
+            ...(run.text === null ? {} : { text: run.text }),
+            ...(run.agentLatencyMs === null ? {} : { latencyMs: run.agentLatencyMs }),
+            ...(run.usage === null ? {} : { usage: run.usage }),
+          },
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The JUnit XML report, for CI test views. One `<testsuite>` per scenario and one `<testcase>` per
+ * prompt, over all its voices (more runs per verdict than one testcase per voice; each run's voice is
+ * in the output). A testcase holds at most one of `<failure>` or `<error>`, which every consumer accepts:
+ * - `<failure>` when the prompt's completed runs fall under the scenario's min_pass_rate (the gate's
+ *   own rule applied to that prompt's runs), with the diffs of its failed runs;
+ * - otherwise `<error>` when any of its runs errored (also when all did and there is no pass rate);
+ * - `<system-out>` holds every run: voice, status, latency, what the agent heard and called.
+ */
+import { reaches } from '../suite/gate.js';
+import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
+import { escapeXml } from './escape.js';
+import { callsText, runLabel, runProblemLines, runsByPrompt, type PromptRuns } from './failures.js';
+import { formatDuration, plural } from './numbers.js';
+import { scenarioRateText } from './summary.js';
+
+/** Renders the JUnit XML report of a suite. */
+export function renderJunit(result: SuiteResult): string {
+  const suites = result.scenarios.map(testSuite);
+  const tests = suites.reduce((sum, suite) => sum + suite.tests, 0);
+  const failures = suites.reduce((sum, suite) => sum + suite.failures, 0);
+  const errors = suites.reduce((sum, suite) => sum + suite.errors, 0);
+  const time = suites.reduce((sum, suite) => sum + suite.timeMs, 0);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="russo" tests="${tests}" failures="${failures}" errors="${errors}" time="${seconds(time)}">`,
+    ...suites.map((suite) => suite.xml),
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+interface RenderedSuite {
+  xml: string;
+  tests: number;
+  failures: number;
+  errors: number;
+  timeMs: number;
+}
+
+function testSuite(result: ScenarioResult): RenderedSuite {
+  const { scenario } = result;
+  const cases = runsByPrompt(result).map((group) => testCase(result, group));
+  const failures = cases.filter((testCase) => testCase.outcome === 'failure').length;
+  const errors = cases.filter((testCase) => testCase.outcome === 'error').length;
+  const timeMs = cases.reduce((sum, testCase) => sum + testCase.timeMs, 0);
+  const attributes = [
+    attribute('name', scenario.name),
+    `tests="${cases.length}"`,
+    `failures="${failures}"`,
+    `errors="${errors}"`,
+    'skipped="0"',
+    `time="${seconds(timeMs)}"`,
+    attribute('file', scenario.location.file),
+  ].join(' ');
+  return {
+    xml: [`  <testsuite ${attributes}>`, ...cases.map((testCase) => testCase.xml), '  </testsuite>'].join(
+      '\n',
+    ),
+    tests: cases.length,
+    failures,
+    errors,
+    timeMs,
+  };
+}
+
+function testCase(
+  result: ScenarioResult,
+  group: PromptRuns,
+): { xml: string; outcome: 'passed' | 'failure' | 'error'; timeMs: number } {
+  const { scenario } = result;
+  // Whole milliseconds, so the suite's time is exactly the sum of its testcases' times.
+  const timeMs = group.runs.reduce((sum, run) => sum + Math.round(run.latencyMs), 0);
+  const completed = group.summary.passed + group.summary.failed;
+  const outcome =
+    completed > 0 && !reaches(group.summary.passRate, scenario.minPassRate)
+      ? 'failure'
+      : group.summary.errored > 0
+        ? 'error'
+        : 'passed';
+  const attributes = [
+    attribute('name', group.prompt),
+    attribute('classname', scenario.name),
+    `time="${seconds(timeMs)}"`,
+    attribute('file', scenario.location.file),
+    attribute('line', String(scenario.prompts[group.promptIndex]?.location.line ?? scenario.location.line)),
+  ].join(' ');
+  const rate = scenarioRateText(group.summary, scenario.minPassRate);
+  const body: string[] = [];
+  if (outcome === 'failure') {
+    const failed = group.runs.filter((run) => run.status === 'failed');
+    body.push(
+      `      <failure ${attribute('message', rate)} type="pass_rate">${escapeXml(problems(failed))}</failure>`,
+    );
+  } else if (outcome === 'error') {
+    const errored = group.runs.filter((run) => run.status === 'error');
+    const message = `${plural(errored.length, 'run')} errored: ${errored[0]?.error ?? 'unknown error'}`;
+    body.push(
+      `      <error ${attribute('message', message)} type="run_error">${escapeXml(problems(errored))}</error>`,
+    );
+  }
+  body.push(`      <system-out>${escapeXml(group.runs.map(runLog).join('\n\n'))}</system-out>`);
+  return { xml: [`    <testcase ${attributes}>`, ...body, '    </testcase>'].join('\n'), outcome, timeMs };
+}
+
+/** The reasons of each run, one block per run. */
+function problems(runs: SuiteRun[]): string {
+  return runs
+    .map((run) => [`${runLabel(run)}:`, ...runProblemLines(run).map((line) => `  ${line}`)].join('\n'))
+    .join('\n\n');
+}
+
+/** One run as the log shows it: what it was, what the agent heard and called, and why it did not pass. */
+function runLog(run: SuiteRun): string {
+  const lines = [`${runLabel(run)}: ${run.status} in ${formatDuration(run.latencyMs)}`];
+  if (run.response?.transcript !== undefined) lines.push(`heard: ${run.response.transcript}`);
+  if (run.response?.text !== undefined) lines.push(`said: ${run.response.text}`);
+  const calls = callsText(run);
+  if (calls !== '') lines.push(`calls: ${calls.split('\n').join('\n       ')}`);
+  lines.push(...runProblemLines(run));
+  return lines.join('\n');
+}
+
+function attribute(name: string, value: string): string {
+  return `${name}="${escapeXml(value, 'attribute')}"`;
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(3);
+}

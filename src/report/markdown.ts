@@ -1,0 +1,211 @@
+/**
+ * The markdown report (GitHub flavour): the `--markdown` file, the job summary, and in its short form
+ * the sticky PR comment. Everything that came from a model, an agent or a file is escaped.
+ */
+import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
+import { escapeMarkdown, markdownFence } from './escape.js';
+import { expectationText, runLabel, runProblemLines, runsByPrompt } from './failures.js';
+import { formatInterval, formatRate, plural } from './numbers.js';
+import { scenarioRateText, summaryText, verdictText } from './summary.js';
+
+/** Options of the markdown report. */
+export interface MarkdownOptions {
+  /** The short form for a PR comment: verdict, table and one line per failing scenario. */
+  short?: boolean;
+  /**
+   * Longest output in UTF-8 bytes (which also bounds characters): whole lines and blocks are dropped
+   * from the end and a note says so, so a table or code block is never cut in half.
+   */
+  maxLength?: number;
+  /** Where the full report is (a workflow run, an artifact), linked from the truncation note. */
+  detailsUrl?: string;
+}
+
+/** Renders the markdown report of a suite. */
+export function renderMarkdown(result: SuiteResult, options: MarkdownOptions = {}): string {
+  const blocks = [
+    ...header(result),
+    ...scenarioTable(result),
+    ...errorTable(result),
+    ...(options.short ? shortFailures(result) : failureDetails(result)),
+  ];
+  return fit(blocks, options);
+}
+
+// A block is a unit the truncation never splits: a line, a table row, a whole code block.
+type Blocks = string[];
+
+function header(result: SuiteResult): Blocks {
+  const icon = result.gate.passed ? '✅' : '❌';
+  return [
+    `### ${icon} russo: ${verdictText(result)}`,
+    '',
+    `**${escapeMarkdown(summaryText(result))}** · agent ${escapeMarkdown(result.agent)} · voices ${escapeMarkdown(result.voices.join(', '))}`,
+    '',
+    ...result.gate.failures.map((failure) => `- ${escapeMarkdown(failure.message)}`),
+    ...(result.gate.failures.length > 0 ? [''] : []),
+  ];
+}
+
+function scenarioTable(result: SuiteResult): Blocks {
+  if (result.scenarios.length === 0) return [];
+  return [
+    '| | Scenario | Pass rate | 95% CI | Runs | Passed | Failed | Errored | Min required |\n' +
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...result.scenarios.map(({ scenario, summary, interval, passed }) =>
+      [
+        '',
+        passed ? '✅' : '❌',
+        escapeMarkdown(scenario.name),
+        formatRate(summary.passRate),
+        formatInterval(interval),
+        summary.total,
+        summary.passed,
+        summary.failed,
+        summary.errored,
+        formatRate(scenario.minPassRate),
+        '',
+      ]
+        .join(' | ')
+        .trim(),
+    ),
+    '',
+  ];
+}
+
+function errorTable(result: SuiteResult): Blocks {
+  if (result.errors.length === 0) return [];
+  return [
+    `#### Errors (${plural(result.summary.errored, 'run')})`,
+    '',
+    '| Runs | Error |\n| ---: | --- |',
+    ...result.errors.map((group) => `| ${group.count} | ${escapeMarkdown(group.message)} |`),
+    '',
+  ];
+}
+
+function failing(result: SuiteResult): ScenarioResult[] {
+  return result.scenarios.filter((scenarioResult) => !scenarioResult.passed);
+}
+
+/** Short form: one line per failing scenario with its most frequent reason. */
+function shortFailures(result: SuiteResult): Blocks {
+  const scenarios = failing(result);
+  if (scenarios.length === 0) return [];
+  return [
+    '#### Failing scenarios',
+    '',
+    ...scenarios.map((scenarioResult) => {
+      const { scenario, summary } = scenarioResult;
+      const reason = topReason(scenarioResult.runs);
+      return (
+        `- ❌ **${escapeMarkdown(scenario.name)}**: ${escapeMarkdown(scenarioRateText(summary, scenario.minPassRate))}` +
+        (reason ? ` · ${escapeMarkdown(reason.text)} (${plural(reason.count, 'run')})` : '')
+      );
+    }),
+    '',
+  ];
+}
+
+/** The reason most runs share: a failure message or an error (each counted once per run). */
+function topReason(runs: SuiteRun[]): { text: string; count: number } | undefined {
+  const counts = new Map<string, number>();
+  for (const run of runs) {
+    const reasons =
+      run.status === 'error'
+        ? [`error: ${run.error ?? 'unknown error'}`]
+        : (run.evalResult?.failures ?? []).map((failure) => failure.message);
+    for (const reason of new Set(reasons)) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  }
+  // Sorting is stable: among equals, the reason met first (the worst-ranked failure) wins.
+  const [text, count] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [];
+  return text === undefined || count === undefined ? undefined : { text, count };
+}
+
+/** Full form: each failing scenario, prompt by prompt, with its runs' transcripts, expected vs actual and diffs. */
+function failureDetails(result: SuiteResult): Blocks {
+  const scenarios = failing(result);
+  if (scenarios.length === 0) return [];
+  const blocks: Blocks = ['#### Failing scenarios', ''];
+  for (const scenarioResult of scenarios) {
+    const { scenario, summary } = scenarioResult;
+    blocks.push(
+      `##### ❌ ${escapeMarkdown(scenario.name)}`,
+      '',
+      `${escapeMarkdown(`${scenario.location.file}:${scenario.location.line}`)} · ${escapeMarkdown(scenarioRateText(summary, scenario.minPassRate))}`,
+      '',
+    );
+    blocks.push(`**Expected:** ${escapeMarkdown(expectationText(scenario))}`, '');
+    for (const group of runsByPrompt(scenarioResult)) {
+      const problems = groupByProblem(group.runs.filter((run) => run.status !== 'passed'));
+      if (problems.length === 0) continue;
+      blocks.push(
+        `**Prompt:** ${escapeMarkdown(group.prompt)} · ${escapeMarkdown(scenarioRateText(group.summary, scenario.minPassRate))}`,
+        '',
+      );
+      for (const problem of problems) {
+        blocks.push(
+          `${escapeMarkdown(problem.runs.map(runLabel).join(', '))}${problem.heard.length > 0 ? ` · heard: ${problem.heard.map((text) => `“${escapeMarkdown(text)}”`).join(', ')}` : ''}`,
+          '',
+          markdownFence(problem.text, 'text'),
+          '',
+        );
+      }
+    }
+  }
+  return blocks;
+}
+
+/** Runs that failed for the same reasons, shown once with every run and what each heard. */
+function groupByProblem(runs: SuiteRun[]): Array<{ text: string; runs: SuiteRun[]; heard: string[] }> {
+  const groups = new Map<string, SuiteRun[]>();
+  for (const run of runs) {
+    const text = runProblemLines(run).join('\n');
+    groups.set(text, [...(groups.get(text) ?? []), run]);
+  }
+  return [...groups].map(([text, grouped]) => ({
+    text,
+    runs: grouped,
+    heard: [
+      ...new Set(grouped.flatMap((run) => (run.response?.transcript ? [run.response.transcript] : []))),
+    ],
+  }));
+}
+
+/** Joins the blocks, dropping whole blocks from the end (and saying so) when they exceed `maxLength` bytes. */
+function fit(blocks: Blocks, options: MarkdownOptions): string {
+  const full = `${blocks.join('\n').trimEnd()}\n`;
+  const max = options.maxLength;
+  if (max === undefined || bytes(full) <= max) return full;
+  const where = options.detailsUrl ? `[the full report](${options.detailsUrl})` : 'the JSON or HTML report';
+  // Room for the note, sized for the largest count it could give.
+  const reserve = bytes(truncationNote(full.split('\n').length, where));
+  let kept = 0;
+  let size = 0;
+  for (const block of blocks) {
+    if (size + bytes(block) + 1 + reserve > max) break;
+    size += bytes(block) + 1;
+    kept++;
+  }
+  const dropped = blocks.slice(kept).join('\n').trim().split('\n').length;
+  const text = `${blocks.slice(0, kept).join('\n').trimEnd()}${truncationNote(dropped, where)}`;
+  return bytes(text) <= max ? text : cutToBytes(text, max);
+}
+
+function truncationNote(droppedLines: number, where: string): string {
+  return `\n\n> ✂️ ${plural(droppedLines, 'more line')} left out to stay under the size limit: see ${where}.\n`;
+}
+
+function bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** The longest prefix of `text` within `max` UTF-8 bytes, never splitting a character. */
+function cutToBytes(text: string, max: number): string {
+  let out = '';
+  for (const char of text) {
+    if (bytes(out + char) > max) break;
+    out += char;
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+/**
+ * `russo merge`: combines the JSON reports of shards (a CI matrix that split the scenarios or the runs)
+ * into the report of one run. Counts are summed, rates, intervals and latencies recomputed from the
+ * runs, and the gate judged again with the thresholds the reports stored.
+ */
+import { latencyPercentiles, summarizeRuns, wilsonInterval } from '../core/stats.js';
+import { judge, reaches } from '../suite/gate.js';
+import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
+import { ReportError } from './errors.js';
+import { fromJsonReport, toJsonReport, type JsonReport } from './json.js';
+
+/**
+ * Merges shard reports into one. Throws a ReportError when they do not belong to one run: different
+ * gate thresholds, one scenario with two thresholds, or the same run in two reports (a shard given twice).
+ */
+export function mergeReports(reports: readonly JsonReport[]): JsonReport {
+  const first = reports[0];
+  if (first === undefined)
+    throw new ReportError('no report to merge', 'pass the JSON reports of every shard');
+  for (const report of reports) {
+    if (
+      report.gate.minPassRate !== first.gate.minPassRate ||
+      report.gate.maxErrors !== first.gate.maxErrors
+    ) {
+      throw new ReportError(
+        'the reports were judged with different gate thresholds (min_pass_rate or max_errors)',
+        'merge only the shards of one run, made with the same russo.config.yaml',
+      );
+    }
+  }
+  const results = reports.map(fromJsonReport);
+  const voices = [...new Set(results.flatMap((result) => result.voices))];
+  const scenarios = mergeScenarios(results, voices);
+  const runs = scenarios.flatMap((scenario) => scenario.runs);
+  const summary = summarizeRuns(runs);
+  const cancelled = results.some((result) => result.cancelled);
+  const stoppedBy = results.find((result) => result.stoppedBy !== undefined)?.stoppedBy;
+  const judged = judge({
+    scenarios,
+    summary,
+    minPassRate: first.gate.minPassRate,
+    maxErrors: first.gate.maxErrors,
+    cancelled,
+    ...(stoppedBy === undefined ? {} : { stoppedBy }),
+  });
+  const merged: SuiteResult = {
+    scenarios,
+    summary: {
+      ...summary,
+      interval: wilsonInterval(summary.passed, summary.passed + summary.failed),
+      latency: latencyPercentiles(runs),
+    },
+    gate: { ...judged.gate, minPassRate: first.gate.minPassRate, maxErrors: first.gate.maxErrors },
+    errors: judged.errors,
+    agent: [...new Set(results.map((result) => result.agent))].join(', '),
+    voices,
+    ...timeSpan(results),
+    cancelled,
+    ...(stoppedBy === undefined ? {} : { stoppedBy }),
+  };
+  return toJsonReport(merged);
+}
+
+/** Joins the runs of scenarios that several reports hold (same file, line and name), in first-seen order. */
+function mergeScenarios(results: SuiteResult[], voices: string[]): ScenarioResult[] {
+  const merged = new Map<string, { result: ScenarioResult; runs: Map<string, SuiteRun> }>();
+  for (const [reportIndex, result] of results.entries()) {
+    for (const scenarioResult of result.scenarios) {
+      const { scenario } = scenarioResult;
+      const key = `${scenario.location.file}\u0000${scenario.location.line}\u0000${scenario.name}`;
+      const entry = merged.get(key) ?? { result: scenarioResult, runs: new Map<string, SuiteRun>() };
+      merged.set(key, entry);
+      if (entry.result.scenario.minPassRate !== scenario.minPassRate) {
+        throw new ReportError(
+          `scenario "${scenario.name}" (${scenario.location.file}) has min_pass_rate ${entry.result.scenario.minPassRate} in one report and ${scenario.minPassRate} in report ${reportIndex + 1}`,
+          'merge only the shards of one run, made from the same scenario files',
+        );
+      }
+      for (const run of scenarioResult.runs) {
+        const runKey = `${run.promptIndex}\u0000${run.voice}\u0000${run.runIndex}`;
+        if (entry.runs.has(runKey)) {
+          throw new ReportError(
+            `run ${run.runIndex + 1} of prompt ${run.promptIndex + 1} (${run.voice}) of scenario "${scenario.name}" is in two reports (again in report ${reportIndex + 1})`,
+            'pass each shard report once; shards must split the scenarios or the runs, not repeat them',
+          );
+        }
+        entry.runs.set(runKey, run);
+      }
+    }
+  }
+  return [...merged.values()].map(({ result, runs }) => {
+    const ordered = [...runs.values()].sort(
+      (a, b) =>
+        a.promptIndex - b.promptIndex ||
+        voices.indexOf(a.voice) - voices.indexOf(b.voice) ||
+        a.runIndex - b.runIndex,
+    );
+    const summary = summarizeRuns(ordered);
+    return {
+      scenario: result.scenario,
+      runs: ordered,
+      summary,
+      interval: wilsonInterval(summary.passed, summary.passed + summary.failed),
+      latency: latencyPercentiles(ordered),
+      passed: reaches(summary.passRate, result.scenario.minPassRate),
+    };
+  });
+}
+
+/** From the earliest start to the latest end: shards run side by side, so their durations do not add up. */
+function timeSpan(results: SuiteResult[]): { startedAt: string; durationMs: number } {
+  const starts = results.map((result) => Date.parse(result.startedAt));
+  if (starts.some(Number.isNaN)) {
+    return {
+      startedAt: results[0]?.startedAt ?? '',
+      durationMs: Math.max(...results.map((result) => result.durationMs)),
+    };
+  }
+  const start = Math.min(...starts);
+  const end = Math.max(...results.map((result, index) => (starts[index] as number) + result.durationMs));
+  return { startedAt: new Date(start).toISOString(), durationMs: end - start };
+}

@@ -1,0 +1,285 @@
+// The JSON Schema of the JSON report (version 1). It lives in code so that `parseReport` and the
+// published schema/report.schema.json can never disagree; a test fails when the file is stale.
+// Objects stay open (no `additionalProperties: false`): a new field is not a new version.
+
+const SCHEMA_BASE = 'https://github.com/russo-dev/russo/schema';
+
+const rate = { type: 'number', minimum: 0, maximum: 1 } as const;
+const nullableRate = { anyOf: [rate, { type: 'null' }] } as const;
+const count = { type: 'integer', minimum: 0 } as const;
+const nullableNumber = { type: ['number', 'null'] } as const;
+
+const definitions = {
+  interval: {
+    description: '95% Wilson interval of a pass rate; null when no run completed.',
+    anyOf: [
+      { type: 'object', properties: { low: rate, high: rate }, required: ['low', 'high'] },
+      { type: 'null' },
+    ],
+  },
+  latency: {
+    description: 'Latency percentiles of completed runs, in ms.',
+    type: 'object',
+    properties: { p50: nullableNumber, p95: nullableNumber },
+    required: ['p50', 'p95'],
+  },
+  location: {
+    type: 'object',
+    properties: { file: { type: 'string' }, line: count, column: count },
+    required: ['file', 'line', 'column'],
+  },
+  toolCall: {
+    type: 'object',
+    properties: {
+      name: { type: 'string' },
+      arguments: { type: 'object' },
+      argumentsError: { type: 'string' },
+    },
+    required: ['name', 'arguments'],
+  },
+  expectedCall: {
+    type: 'object',
+    properties: { name: { type: 'string' }, arguments: { type: 'object' } },
+    required: ['name'],
+  },
+  argumentDiff: {
+    type: 'object',
+    properties: {
+      path: { type: 'string' },
+      kind: { enum: ['mismatch', 'missing', 'unexpected'] },
+      expected: { type: 'string' },
+    },
+    required: ['path', 'kind', 'expected'],
+  },
+  callMatch: {
+    type: 'object',
+    properties: {
+      index: count,
+      expected: { $ref: '#/definitions/expectedCall' },
+      status: { enum: ['matched', 'missing', 'wrong_arguments', 'out_of_order'] },
+      actual: { $ref: '#/definitions/toolCall' },
+      actualIndex: count,
+      diffs: { type: 'array', items: { $ref: '#/definitions/argumentDiff' } },
+    },
+    required: ['index', 'expected', 'status', 'diffs'],
+  },
+  callFailure: {
+    type: 'object',
+    properties: {
+      kind: { enum: ['missing', 'wrong_arguments', 'out_of_order', 'extra', 'forbidden', 'unexpected_call'] },
+      index: count,
+      expected: { $ref: '#/definitions/expectedCall' },
+      actual: { $ref: '#/definitions/toolCall' },
+      diffs: { type: 'array', items: { $ref: '#/definitions/argumentDiff' } },
+      message: { type: 'string' },
+    },
+    required: ['kind', 'diffs', 'message'],
+  },
+  evalResult: {
+    type: 'object',
+    properties: {
+      passed: { type: 'boolean' },
+      matchRate: rate,
+      calls: { type: 'array', items: { $ref: '#/definitions/callMatch' } },
+      extra: { type: 'array', items: { $ref: '#/definitions/toolCall' } },
+      forbidden: { type: 'array', items: { $ref: '#/definitions/toolCall' } },
+      failures: { type: 'array', items: { $ref: '#/definitions/callFailure' } },
+    },
+    required: ['passed', 'matchRate', 'calls', 'extra', 'forbidden', 'failures'],
+  },
+  run: {
+    type: 'object',
+    properties: {
+      prompt: { type: 'string' },
+      promptIndex: count,
+      runIndex: count,
+      voice: { type: 'string' },
+      status: { enum: ['passed', 'failed', 'error'] },
+      toolCalls: { type: 'array', items: { $ref: '#/definitions/toolCall' } },
+      transcript: { type: ['string', 'null'] },
+      text: { type: ['string', 'null'] },
+      evalResult: { anyOf: [{ $ref: '#/definitions/evalResult' }, { type: 'null' }] },
+      error: { type: ['string', 'null'] },
+      latencyMs: { type: 'number', minimum: 0 },
+      agentLatencyMs: nullableNumber,
+      usage: { anyOf: [{ type: 'object', additionalProperties: { type: 'number' } }, { type: 'null' }] },
+      fatal: { type: 'boolean' },
+    },
+    required: [
+      'prompt',
+      'promptIndex',
+      'runIndex',
+      'voice',
+      'status',
+      'toolCalls',
+      'transcript',
+      'text',
+      'evalResult',
+      'error',
+      'latencyMs',
+      'agentLatencyMs',
+      'usage',
+      'fatal',
+    ],
+  },
+  scenario: {
+    type: 'object',
+    properties: {
+      name: { type: 'string' },
+      file: { type: 'string' },
+      line: count,
+      column: count,
+      passRate: nullableRate,
+      minPassRate: rate,
+      passed: { type: 'boolean', description: 'Whether the scenario reached its own threshold.' },
+      counts: {
+        type: 'object',
+        properties: { total: count, passed: count, failed: count, errored: count },
+        required: ['total', 'passed', 'failed', 'errored'],
+      },
+      matchRate: nullableRate,
+      interval: { $ref: '#/definitions/interval' },
+      latency: { $ref: '#/definitions/latency' },
+      prompts: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { text: { type: 'string' }, location: { $ref: '#/definitions/location' } },
+          required: ['text', 'location'],
+        },
+      },
+      expect: {
+        type: 'array',
+        items: {
+          allOf: [
+            { $ref: '#/definitions/expectedCall' },
+            { properties: { location: { $ref: '#/definitions/location' } }, required: ['location'] },
+          ],
+        },
+      },
+      forbid: { type: 'array', items: { type: 'string' } },
+      match: {
+        type: 'object',
+        properties: {
+          order: { enum: ['any', 'in-order', 'exact'] },
+          extraCalls: { enum: ['allow', 'fail'] },
+          arguments: { enum: ['exact', 'subset'] },
+        },
+        required: ['order', 'extraCalls', 'arguments'],
+      },
+      runsPerPrompt: { type: 'integer', minimum: 1 },
+      timeoutMs: { type: 'number', minimum: 0 },
+      tags: { type: 'array', items: { type: 'string' } },
+      runs: { type: 'array', items: { $ref: '#/definitions/run' } },
+    },
+    required: [
+      'name',
+      'file',
+      'line',
+      'column',
+      'passRate',
+      'minPassRate',
+      'passed',
+      'counts',
+      'matchRate',
+      'interval',
+      'latency',
+      'prompts',
+      'expect',
+      'forbid',
+      'match',
+      'runsPerPrompt',
+      'timeoutMs',
+      'tags',
+      'runs',
+    ],
+  },
+  gateFailure: {
+    type: 'object',
+    properties: {
+      kind: { enum: ['scenario_pass_rate', 'suite_pass_rate', 'errors', 'stopped', 'cancelled', 'no_runs'] },
+      message: { type: 'string' },
+      scenario: { type: 'string' },
+    },
+    required: ['kind', 'message'],
+  },
+} as const;
+
+/** JSON Schema (draft-07) of the JSON report, version 1. */
+export const reportSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: `${SCHEMA_BASE}/report.schema.json`,
+  title: 'russo JSON report',
+  description: 'The result of a russo run: every run of every scenario, the pass rates and the gate verdict.',
+  type: 'object',
+  definitions,
+  properties: {
+    version: { const: 1, description: 'Format version: a renamed or removed field makes a new version.' },
+    summary: {
+      type: 'object',
+      properties: {
+        total: count,
+        passed: count,
+        failed: count,
+        errored: count,
+        passRate: { ...nullableRate, description: 'passed / (passed + failed); null when no run completed.' },
+        matchRate: nullableRate,
+        gate: { enum: ['passed', 'failed'] },
+        interval: { $ref: '#/definitions/interval' },
+        latency: { $ref: '#/definitions/latency' },
+      },
+      required: [
+        'total',
+        'passed',
+        'failed',
+        'errored',
+        'passRate',
+        'matchRate',
+        'gate',
+        'interval',
+        'latency',
+      ],
+    },
+    gate: {
+      type: 'object',
+      description:
+        'The verdict and its reasons, with the thresholds that applied (a merge judges again with them).',
+      properties: {
+        passed: { type: 'boolean' },
+        failures: { type: 'array', items: { $ref: '#/definitions/gateFailure' } },
+        minPassRate: nullableRate,
+        maxErrors: count,
+      },
+      required: ['passed', 'failures', 'minPassRate', 'maxErrors'],
+    },
+    errors: {
+      type: 'array',
+      description: 'Errors grouped by message, most frequent first.',
+      items: {
+        type: 'object',
+        properties: { message: { type: 'string' }, count: { type: 'integer', minimum: 1 } },
+        required: ['message', 'count'],
+      },
+    },
+    agent: { type: 'string' },
+    voices: { type: 'array', items: { type: 'string' } },
+    startedAt: { type: 'string', description: 'ISO 8601 time the run started.' },
+    durationMs: { type: 'number', minimum: 0 },
+    cancelled: { type: 'boolean' },
+    stoppedBy: { type: ['string', 'null'] },
+    scenarios: { type: 'array', items: { $ref: '#/definitions/scenario' } },
+  },
+  required: [
+    'version',
+    'summary',
+    'gate',
+    'errors',
+    'agent',
+    'voices',
+    'startedAt',
+    'durationMs',
+    'cancelled',
+    'stoppedBy',
+    'scenarios',
+  ],
+} as const;

@@ -1,0 +1,227 @@
+/** The report the CLI prints when a suite ends: the scenario table, the failures, the errors, the verdict. */
+import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
+import { showControls } from './escape.js';
+import { runLabel, runProblemLines } from './failures.js';
+import { formatInterval, formatRate, plural } from './numbers.js';
+import { summaryText, verdictText } from './summary.js';
+
+/** How to print: colour is the CLI's decision (TTY, NO_COLOR, FORCE_COLOR), never guessed here. */
+export interface TerminalOptions {
+  color: boolean;
+  /** Columns of the terminal (default 100, at least 50); long names and prompts are cut to fit. */
+  width?: number;
+  /** Failed runs listed before the rest are only counted (default 10). */
+  maxFailures?: number;
+}
+
+const STYLES = { red: 31, green: 32, yellow: 33, bold: 1, dim: 2 } as const;
+type Style = keyof typeof STYLES;
+
+/** Renders the end-of-run report for a terminal; lines never exceed `width` columns. */
+export function renderTerminal(result: SuiteResult, options: TerminalOptions): string {
+  const width = Math.max(50, options.width ?? 100);
+  const paint = (style: Style, text: string) =>
+    options.color ? `\u001b[${STYLES[style]}m${text}\u001b[0m` : text;
+  const sections = [
+    scenarioTable(result, width, paint),
+    failureList(result, width, options.maxFailures ?? 10, paint),
+    errorList(result, width, paint),
+    verdict(result, width, paint),
+  ];
+  return `${sections.filter((section) => section.length > 0).join('\n\n')}\n`;
+}
+
+type Paint = (style: Style, text: string) => string;
+
+/** A column of the scenario table; `short` is its header when the terminal is narrow. */
+interface Column {
+  header: string;
+  short: string;
+  /** Left out first when even short headers do not fit. */
+  optional?: boolean;
+  cell(result: ScenarioResult): string;
+  style?(result: ScenarioResult): Style | undefined;
+}
+
+const COLUMNS: Column[] = [
+  { header: 'Scenario', short: 'Scenario', cell: (result) => clean(result.scenario.name) },
+  { header: 'Pass rate', short: 'Rate', cell: (result) => formatRate(result.summary.passRate) },
+  {
+    header: '95% CI',
+    short: 'CI',
+    optional: true,
+    cell: (result) => formatInterval(result.interval),
+    style: () => 'dim',
+  },
+  { header: 'Runs', short: 'Runs', cell: (result) => String(result.summary.total) },
+  { header: 'Passed', short: 'Pass', cell: (result) => String(result.summary.passed) },
+  {
+    header: 'Failed',
+    short: 'Fail',
+    cell: (result) => String(result.summary.failed),
+    style: (result) => (result.summary.failed > 0 ? 'red' : undefined),
+  },
+  {
+    header: 'Errored',
+    short: 'Err',
+    cell: (result) => String(result.summary.errored),
+    style: (result) => (result.summary.errored > 0 ? 'yellow' : undefined),
+  },
+  {
+    header: 'Min',
+    short: 'Min',
+    cell: (result) => formatRate(result.scenario.minPassRate),
+    style: () => 'dim',
+  },
+  {
+    header: '',
+    short: '',
+    cell: (result) => (result.passed ? '✓' : '✗'),
+    style: (result) => (result.passed ? 'green' : 'red'),
+  },
+];
+
+const MIN_NAME_WIDTH = 8;
+
+function scenarioTable(result: SuiteResult, width: number, paint: Paint): string {
+  if (result.scenarios.length === 0) return '';
+  // Full headers if they fit, else short headers, else short headers without the interval.
+  const layouts = [
+    COLUMNS.map((column) => ({ column, header: column.header })),
+    COLUMNS.map((column) => ({ column, header: column.short })),
+    COLUMNS.filter((column) => !column.optional).map((column) => ({ column, header: column.short })),
+  ].map((layout) => {
+    const widths = layout.map(({ column, header }) =>
+      Math.max(
+        displayWidth(header),
+        ...result.scenarios.map((scenario) => displayWidth(column.cell(scenario))),
+      ),
+    );
+    return { layout, widths, fixed: widths.slice(1).reduce((sum, columnWidth) => sum + columnWidth + 2, 0) };
+  });
+  const { layout, widths, fixed } =
+    layouts.find((candidate) => candidate.fixed + MIN_NAME_WIDTH <= width) ??
+    (layouts.at(-1) as (typeof layouts)[0]);
+  // The name takes what the numbers leave: they are never cut, the name is.
+  widths[0] = Math.max(MIN_NAME_WIDTH, Math.min(widths[0] as number, width - fixed));
+  const line = (cells: Array<{ text: string; style?: Style | undefined }>) =>
+    cells
+      .map(({ text, style }, column) => {
+        const padded = pad(truncate(text, widths[column] as number), widths[column] as number, column > 0);
+        return style ? paint(style, padded) : padded;
+      })
+      .join('  ')
+      .trimEnd();
+  return [
+    paint('bold', line(layout.map(({ header }) => ({ text: header })))),
+    ...result.scenarios.map((scenario) =>
+      line(layout.map(({ column }) => ({ text: column.cell(scenario), style: column.style?.(scenario) }))),
+    ),
+  ].join('\n');
+}
+
+function failureList(result: SuiteResult, width: number, max: number, paint: Paint): string {
+  // Runs of failing scenarios first: when the list is cut, what broke the gate is still shown.
+  const ordered = [...result.scenarios].sort((a, b) => Number(a.passed) - Number(b.passed));
+  const failed = ordered.flatMap((scenarioResult) =>
+    scenarioResult.runs
+      .filter((run) => run.status === 'failed')
+      .map((run) => ({ name: scenarioResult.scenario.name, run })),
+  );
+  if (failed.length === 0) return '';
+  const shown = failed.slice(0, max);
+  const lines = [
+    paint(
+      'bold',
+      shown.length < failed.length ? `Failures (${shown.length} of ${failed.length})` : 'Failures',
+    ),
+  ];
+  for (const { name, run } of shown) {
+    lines.push(
+      paint(
+        'red',
+        truncate(`  ✗ ${clean(name)} › ${clean(JSON.stringify(run.prompt))} · ${runLabel(run)}`, width),
+      ),
+    );
+    lines.push(...runDetails(run).map((detail) => truncate(`      ${detail}`, width)));
+  }
+  if (failed.length > shown.length) {
+    lines.push(
+      paint(
+        'dim',
+        truncate(
+          `  … and ${plural(failed.length - shown.length, 'more failed run')} (see the JSON or HTML report)`,
+          width,
+        ),
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+function runDetails(run: SuiteRun): string[] {
+  const heard =
+    run.response?.transcript === undefined
+      ? []
+      : [`heard: ${clean(JSON.stringify(run.response.transcript))}`];
+  return [...heard, ...runProblemLines(run, { diffs: false }).map(clean)];
+}
+
+function errorList(result: SuiteResult, width: number, paint: Paint): string {
+  if (result.errors.length === 0) return '';
+  const lines = [paint('bold', `Errors (${plural(result.summary.errored, 'run')})`)];
+  for (const group of result.errors) {
+    lines.push(
+      `  ${paint('yellow', `${group.count}×`)} ${truncate(clean(group.message), width - String(group.count).length - 4)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function verdict(result: SuiteResult, width: number, paint: Paint): string {
+  const passed = result.gate.passed;
+  const head = `${passed ? '✓' : '✗'} ${verdictText(result)}: ${summaryText(result)}`;
+  const reasons = result.gate.failures.map((failure) => truncate(`  • ${clean(failure.message)}`, width));
+  return [paint(passed ? 'green' : 'red', paint('bold', truncate(head, width))), ...reasons].join('\n');
+}
+
+/** Text from a model or a file on one line, with nothing that could move the cursor or recolour the terminal. */
+function clean(text: string): string {
+  return showControls(text.replace(/\r\n|\r|\n/g, ' ↵ ').replace(/\t/g, ' '));
+}
+
+// East Asian wide and fullwidth characters and emoji take two columns; combining marks take none.
+const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+const ZERO_WIDTH = /[\p{Mn}\p{Me}\u200b-\u200f\u2060]/u;
+
+function charWidth(char: string): number {
+  if (ZERO_WIDTH.test(char)) return 0;
+  return WIDE.test(char) ? 2 : 1;
+}
+
+/** Columns a string takes in a terminal. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text) width += charWidth(char);
+  return width;
+}
+
+/** Cuts text to at most `width` columns, ending with `…` when cut. */
+export function truncate(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  let out = '';
+  let used = 0;
+  for (const char of text) {
+    const next = charWidth(char);
+    if (used + next > width - 1) break;
+    out += char;
+    used += next;
+  }
+  return `${out}…`;
+}
+
+function pad(text: string, width: number, right: boolean): string {
+  const space = ' '.repeat(Math.max(0, width - displayWidth(text)));
+  return right ? space + text : text + space;
+}
