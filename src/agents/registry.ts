@@ -1,4 +1,5 @@
 import type { AgentProvider } from '../core/provider.js';
+import { geminiAgentProvider } from './gemini.js';
 import { httpAgentProvider } from './http.js';
 import { moduleAgentProvider } from './module.js';
 import { openAIChatAgentProvider } from './openai-chat.js';
@@ -10,6 +11,7 @@ export const agentProviders: Readonly<Record<string, AgentProvider>> = {
   module: moduleAgentProvider,
   http: httpAgentProvider,
   websocket: websocketAgentProvider,
+  gemini: geminiAgentProvider,
   'openai-realtime': openAIRealtimeAgentProvider,
   'openai-chat': openAIChatAgentProvider,
 };

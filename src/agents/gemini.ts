@@ -1,0 +1,182 @@
+import {
+  FunctionCallingConfigMode,
+  type GenerateContentConfig,
+  type GenerateContentResponse,
+  type GenerateContentResponseUsageMetadata,
+} from '@google/genai';
+import { encodeWav } from '../audio/wav.js';
+import { AgentError } from '../core/errors.js';
+import type { AgentProvider } from '../core/provider.js';
+import { normalizeToolCall } from '../core/tool-call.js';
+import type {
+  Agent,
+  AgentResponse,
+  AgentRunOptions,
+  Audio,
+  ToolCall,
+  ToolDefinition,
+} from '../core/types.js';
+import {
+  GEMINI_CONNECTION_SCHEMA,
+  GEMINI_KEY_ENV,
+  GeminiConnection,
+  geminiConnectionFromConfig,
+  type GeminiConnectionOptions,
+} from '../gemini/client.js';
+import { functionDeclarations } from '../gemini/tools.js';
+
+/** How freely the model may call tools: auto (it decides), any (it must call one), none. */
+export type GeminiToolChoice = 'auto' | 'any' | 'none';
+
+/** Options of the Gemini agents (generateContent and Live): the agent as it runs in production. */
+export interface GeminiAgentOptions extends GeminiConnectionOptions {
+  /** The model under test, e.g. gemini-2.5-flash. */
+  model: string;
+  /** The system instruction. */
+  instructions?: string;
+  tools?: ToolDefinition[];
+  temperature?: number;
+  toolChoice?: GeminiToolChoice;
+}
+
+/** The config keys the two Gemini agents share, as JSON Schema properties. */
+export const GEMINI_AGENT_SCHEMA = {
+  model: { type: 'string', description: 'The model under test.' },
+  instructions: { type: 'string', description: 'The system instruction of the agent.' },
+  temperature: { type: 'number', minimum: 0, maximum: 2 },
+  tool_choice: {
+    enum: ['auto', 'any', 'none'],
+    description: 'auto (default), any (must call a tool) or none.',
+  },
+  ...GEMINI_CONNECTION_SCHEMA,
+} as const;
+
+/** Reads the shared agent keys of a config (the tools come from the config's tools file). */
+export function geminiAgentFromConfig(
+  options: Record<string, unknown>,
+  context: Parameters<AgentProvider['create']>[1],
+): GeminiAgentOptions {
+  return {
+    ...geminiConnectionFromConfig(options, context),
+    model: String(options.model),
+    tools: context.tools,
+    ...(typeof options.instructions === 'string' ? { instructions: options.instructions } : {}),
+    ...(typeof options.temperature === 'number' ? { temperature: options.temperature } : {}),
+    ...(typeof options.tool_choice === 'string'
+      ? { toolChoice: options.tool_choice as GeminiToolChoice }
+      : {}),
+  };
+}
+
+/**
+ * A Gemini model as the agent under test through `models.generateContent`: the audio goes inline
+ * as a WAV file (no text beside it), with the agent's system instruction and tools; the calls are
+ * the `functionCall` parts of every candidate.
+ */
+export class GeminiAgent implements Agent {
+  readonly id: string;
+  private readonly connection: GeminiConnection;
+
+  constructor(private readonly options: GeminiAgentOptions) {
+    if (!options.model)
+      throw new AgentError('the gemini agent needs a model', 'set `model`, e.g. gemini-2.5-flash');
+    this.id = `gemini:${options.model}`;
+    this.connection = new GeminiConnection(options, 'Gemini');
+  }
+
+  /** One request; throttles, 5xx, dropped connections and timeouts are retried. */
+  async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
+    const data = encodeWav(audio).toString('base64');
+    try {
+      const response = await this.connection.call(
+        `generateContent (${this.options.model})`,
+        options.signal,
+        (signal) =>
+          this.connection.client.models.generateContent({
+            model: this.options.model,
+            contents: [{ role: 'user', parts: [{ inlineData: { mimeType: 'audio/wav', data } }] }],
+            config: { ...requestConfig(this.options, 'generate'), abortSignal: signal },
+          }),
+      );
+      return readResponse(response);
+    } catch (error) {
+      throw this.connection.failure(error, AgentError);
+    }
+  }
+}
+
+/** The system instruction, tools, tool choice and temperature of a request or a Live session. */
+export function requestConfig(options: GeminiAgentOptions, api: 'generate' | 'live'): GenerateContentConfig {
+  const tools = options.tools ?? [];
+  return {
+    ...(options.instructions ? { systemInstruction: options.instructions } : {}),
+    ...(tools.length > 0 ? { tools: [{ functionDeclarations: functionDeclarations(tools, api) }] } : {}),
+    ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+    ...(options.toolChoice === undefined || api === 'live'
+      ? {}
+      : { toolConfig: { functionCallingConfig: { mode: CHOICE_MODES[options.toolChoice] } } }),
+  };
+}
+
+const CHOICE_MODES: Readonly<Record<GeminiToolChoice, FunctionCallingConfigMode>> = {
+  auto: FunctionCallingConfigMode.AUTO,
+  any: FunctionCallingConfigMode.ANY,
+  none: FunctionCallingConfigMode.NONE,
+};
+
+/** The calls of every candidate, its text, and the usage counters; a blocked prompt is an AgentError. */
+function readResponse(response: GenerateContentResponse): AgentResponse {
+  const candidates = response.candidates ?? [];
+  const blocked = response.promptFeedback?.blockReason;
+  if (candidates.length === 0 && blocked) {
+    throw new AgentError(
+      `Gemini blocked the audio (${blocked}${response.promptFeedback?.blockReasonMessage ? `: ${response.promptFeedback.blockReasonMessage}` : ''})`,
+      'check the safety settings of the project, or the audio of this prompt',
+    );
+  }
+  const toolCalls: ToolCall[] = [];
+  const texts: string[] = [];
+  for (const candidate of candidates) {
+    for (const part of candidate.content?.parts ?? []) {
+      if (part.functionCall?.name)
+        toolCalls.push(normalizeToolCall(part.functionCall.name, part.functionCall.args));
+      else if (typeof part.text === 'string' && !part.thought) texts.push(part.text);
+    }
+  }
+  const result: AgentResponse = { toolCalls };
+  if (texts.length > 0) result.text = texts.join('');
+  const usage = usageCounters(response.usageMetadata);
+  if (usage) result.usage = usage;
+  return result;
+}
+
+/** Gemini's usage metadata as flat counters (tokens in and out, audio tokens in). */
+export function usageCounters(
+  metadata: GenerateContentResponseUsageMetadata | undefined,
+): Record<string, number> | undefined {
+  if (!metadata) return undefined;
+  const counters: Record<string, number> = {};
+  if (metadata.promptTokenCount !== undefined) counters.input_tokens = metadata.promptTokenCount;
+  if (metadata.candidatesTokenCount !== undefined) counters.output_tokens = metadata.candidatesTokenCount;
+  if (metadata.totalTokenCount !== undefined) counters.total_tokens = metadata.totalTokenCount;
+  const audio = metadata.promptTokensDetails?.find((detail) => detail.modality === 'AUDIO')?.tokenCount;
+  if (audio !== undefined) counters.audio_input_tokens = audio;
+  return counters;
+}
+
+/** `provider: gemini`: a Gemini model heard through generateContent. */
+export const geminiAgentProvider: AgentProvider = {
+  id: 'gemini',
+  description:
+    'A Gemini model as the agent (models.generateContent): the audio inline as WAV, the tools as function declarations.',
+  secretEnv: GEMINI_KEY_ENV,
+  optionsSchema: {
+    type: 'object',
+    properties: GEMINI_AGENT_SCHEMA,
+    required: ['model'],
+    additionalProperties: false,
+  },
+  create(options, context) {
+    return new GeminiAgent(geminiAgentFromConfig(options, context));
+  },
+};
