@@ -1,0 +1,117 @@
+import * as core from '@actions/core';
+import { RussoError } from '../core/errors.js';
+
+/** The Action's inputs, parsed and checked (action.yml describes each). */
+export interface ActionInputs {
+  /** Globs of scenario files, one per line; empty: the config's `scenarios`. */
+  scenarios: string[];
+  config?: string;
+  runs?: number;
+  maxConcurrency?: number;
+  minPassRate?: number;
+  openaiApiKey: string;
+  geminiApiKey: string;
+  githubToken: string;
+  comment: boolean;
+  annotations: boolean;
+  cache: boolean;
+  cacheKey: string;
+  /** Folder for the report files; empty: none are written. */
+  reportDir: string;
+  workingDirectory: string;
+  onMissingSecrets: 'skip' | 'fail';
+}
+
+/** An Action input with a value the Action cannot use. */
+export class InputError extends RussoError {}
+
+const SECRET_INPUTS = ['openai-api-key', 'gemini-api-key', 'github-token'];
+
+/** Registers every secret input with the runner's log masking; called before anything else runs. */
+export function maskSecretInputs(): void {
+  for (const name of SECRET_INPUTS) {
+    const value = core.getInput(name);
+    if (value !== '') core.setSecret(value);
+  }
+}
+
+/** Reads and checks every input; a bad value throws an InputError naming the input and the fix. */
+export function readInputs(): ActionInputs {
+  const runs = optionalNumber('runs', { integer: true, min: 1 });
+  const maxConcurrency = optionalNumber('max-concurrency', { integer: true, min: 1 });
+  const minPassRate = optionalNumber('min-pass-rate', { min: 0, max: 1 });
+  const config = core.getInput('config');
+  const cacheKey = core.getInput('cache-key');
+  if (cacheKey === '' || cacheKey.includes(',') || cacheKey.length > 200) {
+    throw new InputError(
+      `input cache-key is "${cacheKey}"`,
+      'use a short prefix without commas, such as russo-audio',
+    );
+  }
+  const onMissingSecrets = core.getInput('on-missing-secrets');
+  if (onMissingSecrets !== 'skip' && onMissingSecrets !== 'fail') {
+    throw new InputError(`input on-missing-secrets is "${onMissingSecrets}"`, 'use skip or fail');
+  }
+  return {
+    scenarios: core.getMultilineInput('scenarios'),
+    ...(config === '' ? {} : { config }),
+    ...(runs === undefined ? {} : { runs }),
+    ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
+    ...(minPassRate === undefined ? {} : { minPassRate }),
+    openaiApiKey: core.getInput('openai-api-key'),
+    geminiApiKey: core.getInput('gemini-api-key'),
+    githubToken: core.getInput('github-token'),
+    comment: booleanInput('comment'),
+    annotations: booleanInput('annotations'),
+    cache: booleanInput('cache'),
+    cacheKey,
+    reportDir: core.getInput('report-dir'),
+    workingDirectory: core.getInput('working-directory'),
+    onMissingSecrets,
+  };
+}
+
+/** The environment providers read their keys from: the job's, plus the key inputs; never the inputs themselves. */
+export function providerEnv(inputs: ActionInputs, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  // INPUT_* hold the GitHub token and the keys: a command agent inherits this env, and must not get them.
+  const clean = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('INPUT_')));
+  return {
+    ...clean,
+    ...(inputs.openaiApiKey === '' ? {} : { OPENAI_API_KEY: inputs.openaiApiKey }),
+    ...(inputs.geminiApiKey === '' ? {} : { GEMINI_API_KEY: inputs.geminiApiKey }),
+  };
+}
+
+// The defaults live in action.yml only: a runner passes them for every input not set in the workflow.
+function booleanInput(name: string): boolean {
+  try {
+    return core.getBooleanInput(name);
+  } catch {
+    throw new InputError(`input ${name} is "${core.getInput(name)}"`, 'use true or false');
+  }
+}
+
+function optionalNumber(
+  name: string,
+  rule: { integer?: boolean; min: number; max?: number },
+): number | undefined {
+  const raw = core.getInput(name);
+  if (raw === '') return undefined;
+  const value = Number(raw);
+  const ok =
+    Number.isFinite(value) &&
+    (!rule.integer || Number.isInteger(value)) &&
+    value >= rule.min &&
+    value <= (rule.max ?? Infinity);
+  if (!ok) {
+    const range =
+      rule.max === undefined
+        ? `${rule.integer ? 'a whole number ' : ''}≥ ${rule.min}`
+        : `a number from ${rule.min} to ${rule.max}`;
+    throw new InputError(
+      `input ${name} is "${raw}"`,
+      `use ${range}${name === 'min-pass-rate' ? ' (0.8 means 80%)' : ''}, or leave it empty for the config's value`,
+    );
+  }
+  return value;
+}
