@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util';
+import { RussoError } from '../core/errors.js';
+
+/** A wrong command line: printed with the usage, exit code 2. */
+export class UsageError extends RussoError {}
+
+/** Flags of `russo run` and `russo merge`. */
+export interface RunFlags {
+  globs: string[];
+  config?: string;
+  runs?: number;
+  concurrency?: number;
+  minPassRate?: number;
+  json?: string;
+  junit?: string;
+  html?: string;
+  markdown?: string;
+  cache: boolean;
+  color?: boolean;
+  quiet: boolean;
+}
+
+const OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  runs: { type: 'string', short: 'n' },
+  concurrency: { type: 'string', short: 'j' },
+  'min-pass-rate': { type: 'string' },
+  json: { type: 'string' },
+  junit: { type: 'string' },
+  html: { type: 'string' },
+  markdown: { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Parses the flags after the command name; a wrong value is a UsageError that names the flag and the fix. */
+export function parseRunFlags(argv: string[]): RunFlags & { help: boolean } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(
+      (error as Error).message.replace(/\. To specify a positional.*$/s, ''),
+      'see russo --help',
+    );
+  }
+  const { values, positionals } = parsed;
+  return {
+    globs: positionals,
+    ...(values.config !== undefined ? { config: values.config } : {}),
+    ...optionalNumber('runs', values.runs, (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1'),
+    ...optionalNumber(
+      'concurrency',
+      values.concurrency,
+      (n) => Number.isInteger(n) && n >= 1,
+      'a whole number ≥ 1',
+    ),
+    ...optionalNumber(
+      'min-pass-rate',
+      values['min-pass-rate'],
+      (n) => n >= 0 && n <= 1,
+      'a share between 0 and 1, e.g. 0.8',
+    ),
+    ...(values.json !== undefined ? { json: values.json } : {}),
+    ...(values.junit !== undefined ? { junit: values.junit } : {}),
+    ...(values.html !== undefined ? { html: values.html } : {}),
+    ...(values.markdown !== undefined ? { markdown: values.markdown } : {}),
+    cache: !values['no-cache'],
+    ...(values.color ? { color: true } : values['no-color'] ? { color: false } : {}),
+    quiet: values.quiet ?? false,
+    help: values.help ?? false,
+  };
+}
+
+function optionalNumber(
+  flag: 'runs' | 'concurrency' | 'min-pass-rate',
+  raw: string | undefined,
+  valid: (n: number) => boolean,
+  expected: string,
+): Partial<Pick<RunFlags, 'runs' | 'concurrency' | 'minPassRate'>> {
+  if (raw === undefined) return {};
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || !valid(value)) {
+    throw new UsageError(
+      `--${flag} ${JSON.stringify(raw)} is not ${expected}`,
+      `write e.g. --${flag} ${flag === 'min-pass-rate' ? '0.8' : '5'}`,
+    );
+  }
+  const key = flag === 'min-pass-rate' ? 'minPassRate' : flag;
+  return { [key]: value };
+}

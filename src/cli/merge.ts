@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fromJsonReport, parseReport } from '../report/json.js';
+import { mergeReports } from '../report/merge.js';
+import { UsageError, parseRunFlags } from './args.js';
+import { useColor } from './color.js';
+import { EXIT, type CliIO } from './io.js';
+import { printResult, writeReportFiles } from './output.js';
+
+/** `russo merge a.json b.json …`: one report from the shards of a run, judged again; exit by the gate. */
+export async function mergeCommand(argv: string[], io: CliIO): Promise<number> {
+  const flags = parseRunFlags(argv);
+  if (flags.globs.length === 0) {
+    throw new UsageError(
+      'russo merge needs the JSON reports to merge',
+      'russo merge shard-1.json shard-2.json --json merged.json',
+    );
+  }
+  const reports = await Promise.all(
+    flags.globs.map(async (file) => {
+      const text = await readFile(resolve(io.cwd, file), 'utf8').catch(() => {
+        throw new UsageError(
+          `cannot read report ${file}`,
+          'pass the paths of JSON reports written by russo run --json',
+        );
+      });
+      return parseReport(text, file);
+    }),
+  );
+  const result = fromJsonReport(mergeReports(reports));
+  printResult(result, io, useColor(flags.color, io));
+  for (const file of await writeReportFiles(result, flags, io.cwd)) io.stderr.write(`russo: wrote ${file}\n`);
+  return result.gate.passed ? EXIT.ok : EXIT.gateFailed;
+}

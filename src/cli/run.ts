@@ -1,0 +1,54 @@
+import { loadSuite } from '../scenarios/load.js';
+import { runSuite } from '../suite/run.js';
+import { parseRunFlags } from './args.js';
+import { useColor } from './color.js';
+import { EXIT, type CliIO } from './io.js';
+import { USAGE } from './usage.js';
+import { createProgress, duration } from './progress.js';
+import { printResult, writeReportFiles } from './output.js';
+
+/** `russo run`: load, run, print the table, write the reports, exit by the gate. */
+export async function runCommand(argv: string[], io: CliIO): Promise<number> {
+  const flags = parseRunFlags(argv);
+  if (flags.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  const suite = await loadSuite(flags.globs, {
+    cwd: io.cwd,
+    ...(flags.config ? { config: flags.config } : {}),
+  });
+  const runs = suite.scenarios.reduce(
+    (sum, scenario) =>
+      sum + scenario.prompts.length * suite.config.synthesizer.voices.length * (flags.runs ?? scenario.runs),
+    0,
+  );
+  const concurrency = flags.concurrency ?? suite.config.defaults.concurrency;
+  if (!flags.quiet) {
+    io.stderr.write(
+      `russo: ${suite.scenarios.length} scenario${suite.scenarios.length === 1 ? '' : 's'}, ${runs} run${runs === 1 ? '' : 's'} ` +
+        `(${suite.config.synthesizer.voices.length} voice${suite.config.synthesizer.voices.length === 1 ? '' : 's'}) at concurrency ${concurrency}\n`,
+    );
+  }
+  const progress = createProgress({
+    isTTY: io.stderr.isTTY === true,
+    write: (text) => io.stderr.write(text),
+  });
+  const result = await runSuite(suite, {
+    env: io.env,
+    overrides: {
+      ...(flags.runs !== undefined ? { runs: flags.runs } : {}),
+      concurrency,
+      ...(flags.minPassRate !== undefined ? { minPassRate: flags.minPassRate } : {}),
+    },
+    ...(flags.cache ? {} : { cacheDir: false as const }),
+    ...(flags.quiet ? {} : { onProgress: progress.update }),
+    ...(io.signal ? { signal: io.signal } : {}),
+  });
+  progress.done();
+  printResult(result, io, useColor(flags.color, io));
+  const written = await writeReportFiles(result, flags, io.cwd);
+  for (const file of written) io.stderr.write(`russo: wrote ${file}\n`);
+  if (!flags.quiet) io.stderr.write(`russo: finished in ${duration(result.durationMs)}\n`);
+  return result.gate.passed ? EXIT.ok : EXIT.gateFailed;
+}

@@ -1,0 +1,26 @@
+import { VERSION } from '../version.js';
+
+/** The help text of the CLI. */
+export const USAGE = `russo ${VERSION}: regression tests for voice agents
+
+Usage:
+  russo run [paths or globs…] [options]    speak every scenario, play it to the agent, grade its tool calls
+  russo validate [paths or globs…] [-c F]  check scenario and config files without running anything
+  russo merge <report.json…> [options]     combine the JSON reports of shards into one report
+
+Options of run:
+  -c, --config FILE        config file (default: russo.config.yaml in the working directory)
+  -n, --runs N             runs per prompt and voice, for every scenario
+  -j, --concurrency N      runs in flight at once, across the suite
+      --min-pass-rate X    pass rate (0..1) the whole suite must reach
+      --json FILE          write the JSON report (merge, baselines)
+      --junit FILE         write a JUnit XML report
+      --html FILE          write a self-contained HTML report
+      --markdown FILE      write a Markdown report
+      --no-cache           synthesize every prompt again instead of reusing the audio cache
+      --color, --no-color  force colours on or off (default: on for a terminal, NO_COLOR honoured)
+  -q, --quiet              no progress output
+  -h, --help               this help
+
+Exit codes: 0 every gate held · 1 a gate failed (pass rate, errors) · 2 bad input
+With no paths, russo runs the config's \`scenarios\` globs (default scenarios/**/*.yaml).`;

@@ -1,0 +1,18 @@
+import { loadSuite } from '../scenarios/load.js';
+import { parseRunFlags } from './args.js';
+import { EXIT, type CliIO } from './io.js';
+
+/** `russo validate`: load and check every scenario and the config; run nothing. */
+export async function validateCommand(argv: string[], io: CliIO): Promise<number> {
+  const flags = parseRunFlags(argv);
+  const suite = await loadSuite(flags.globs, {
+    cwd: io.cwd,
+    ...(flags.config ? { config: flags.config } : {}),
+  });
+  const prompts = suite.scenarios.reduce((sum, scenario) => sum + scenario.prompts.length, 0);
+  io.stdout.write(
+    `russo: ${suite.scenarios.length} scenario${suite.scenarios.length === 1 ? '' : 's'} with ${prompts} prompt${prompts === 1 ? '' : 's'} are valid` +
+      `${suite.config.file ? ` (config ${suite.config.file})` : ''}\n`,
+  );
+  return EXIT.ok;
+}

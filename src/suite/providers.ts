@@ -1,0 +1,105 @@
+import { agentProviders } from '../agents/registry.js';
+import { errorMessage } from '../core/pipeline.js';
+import type { AgentProvider, ProviderContext, SynthesizerProvider } from '../core/provider.js';
+import type { Agent, Synthesizer } from '../core/types.js';
+import { ScenarioError } from '../scenarios/errors.js';
+import type { Suite } from '../scenarios/types.js';
+import { CachedSynthesizer } from '../synthesize/cached.js';
+import { synthesizerProviders } from '../synthesize/registry.js';
+import { RussoError } from '../core/errors.js';
+
+/** A synthesizer and the voice it speaks, as the suite reports it. */
+export interface Voice {
+  voice: string;
+  synthesizer: Synthesizer;
+}
+
+/** Options of `createProviders`. */
+export interface ProviderOptions {
+  env: NodeJS.ProcessEnv;
+  concurrency: number;
+  /** Cache folder for synthesized audio; false turns the disk cache off. */
+  cacheDir: string | false;
+}
+
+/** What providers are built with: where secrets come from, the pool size and the audio cache. */
+function contextOf(suite: Suite, options: ProviderOptions): ProviderContext {
+  return {
+    baseDir: suite.config.baseDir,
+    env: options.env,
+    tools: suite.tools,
+    concurrency: options.concurrency,
+  };
+}
+
+/** Builds the configured agent; a provider that cannot be built is a problem at its place in the config. */
+export async function createAgent(suite: Suite, options: ProviderOptions): Promise<Agent> {
+  const { config } = suite;
+  if (!config.agent) {
+    throw new ScenarioError([
+      {
+        ...(config.locations.agent ?? { file: config.file ?? 'russo.config.yaml', line: 0, column: 0 }),
+        message: 'no agent is configured: russo does not know what to test',
+        hint: 'add `agent: {provider: command, command: [node, my-agent.js]}` to russo.config.yaml (see "Configuration" in the README)',
+      },
+    ]);
+  }
+  const { provider, tools: _tools, ...agentOptions } = config.agent;
+  const factory = agentProviders[provider] as AgentProvider;
+  return atConfig(suite, 'agent', () => factory.create(agentOptions, contextOf(suite, options)));
+}
+
+/** Builds one synthesizer per configured voice, each behind the audio cache unless it is off. */
+export async function createVoices(suite: Suite, options: ProviderOptions): Promise<Voice[]> {
+  const { provider, voices, ...synthesizerOptions } = suite.config.synthesizer;
+  const factory = synthesizerProviders[provider] as SynthesizerProvider;
+  const context = contextOf(suite, options);
+  return atConfig(suite, 'synthesizer', () =>
+    voices.map((voice) => {
+      const synthesizer = factory.create(synthesizerOptions, voice, context);
+      return {
+        voice,
+        synthesizer:
+          options.cacheDir === false
+            ? synthesizer
+            : new CachedSynthesizer(synthesizer, { dir: options.cacheDir }),
+      };
+    }),
+  );
+}
+
+/** Names the environment variables that the configured providers need and that `env` lacks. */
+export function missingSecrets(suite: Suite, env: NodeJS.ProcessEnv): string[] {
+  const needed = [
+    suite.config.agent ? agentProviders[suite.config.agent.provider]?.secretEnv : undefined,
+    synthesizerProviders[suite.config.synthesizer.provider]?.secretEnv,
+  ];
+  return needed
+    .filter((names): names is readonly string[] => names !== undefined && names.length > 0)
+    .filter((names) => !names.some((name) => (env[name] ?? '') !== ''))
+    .map((names) => names.join(' or '));
+}
+
+/** Runs a provider factory; its error becomes a problem at the provider's entry in the config. */
+async function atConfig<T>(
+  suite: Suite,
+  key: 'agent' | 'synthesizer',
+  build: () => T | Promise<T>,
+): Promise<T> {
+  try {
+    return await build();
+  } catch (error) {
+    const where = suite.config.locations[key] ?? {
+      file: suite.config.file ?? 'russo.config.yaml',
+      line: 0,
+      column: 0,
+    };
+    throw new ScenarioError([
+      {
+        ...where,
+        message: `cannot set up the ${key}: ${errorMessage(error)}`,
+        ...(error instanceof RussoError && error.hint ? { hint: error.hint } : {}),
+      },
+    ]);
+  }
+}

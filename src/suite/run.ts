@@ -1,0 +1,140 @@
+import { run, runPool } from '../core/pipeline.js';
+import { latencyPercentiles, summarizeRuns, wilsonInterval } from '../core/stats.js';
+import type { Agent, Progress } from '../core/types.js';
+import { ToolCallEvaluator } from '../evaluate/index.js';
+import type { Scenario, Suite } from '../scenarios/types.js';
+import { judge, reaches } from './gate.js';
+import { createAgent, createVoices, type Voice } from './providers.js';
+import type { ScenarioResult, SuiteResult, SuiteRun } from './types.js';
+
+/** Options of `runSuite`; overrides win over the config (they come from CLI flags and Action inputs). */
+export interface RunSuiteOptions {
+  onProgress?: (progress: Progress) => void;
+  signal?: AbortSignal;
+  overrides?: { runs?: number; concurrency?: number; minPassRate?: number };
+  /** Where provider secrets are read from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Audio cache folder; false turns it off (default: the config's cache). */
+  cacheDir?: string | false;
+  /** Use this agent instead of the configured one (library users, tests). */
+  agent?: Agent;
+  /** Use these voices instead of the configured synthesizer. */
+  voices?: Voice[];
+}
+
+/**
+ * Runs every scenario × prompt × voice × run as ONE pool bounded by a single concurrency, then
+ * judges the gate. Runs that error are kept and reported apart from failures; a cancel or a fatal
+ * provider error returns everything that finished.
+ */
+export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Promise<SuiteResult> {
+  const startedAt = new Date();
+  const concurrency = options.overrides?.concurrency ?? suite.config.defaults.concurrency;
+  const cacheDir = options.cacheDir ?? (suite.config.cache.enabled ? suite.config.cache.dir : false);
+  const providerOptions = { env: options.env ?? process.env, concurrency, cacheDir };
+  const voices = options.voices ?? (await createVoices(suite, providerOptions));
+  const agent = options.agent ?? (await createAgent(suite, providerOptions));
+  try {
+    const plan = planRuns(suite.scenarios, voices, options.overrides?.runs);
+    const tasks = plan.map((item) => async (signal: AbortSignal): Promise<SuiteRun> => {
+      const result = await run({
+        prompt: item.scenario.prompts[item.promptIndex]?.text ?? '',
+        synthesizer: item.voice.synthesizer,
+        agent,
+        evaluator: item.evaluator,
+        expect: item.scenario.expect.map(({ name, arguments: args }) => ({
+          name,
+          ...(args ? { arguments: args } : {}),
+        })),
+        runIndex: item.runIndex,
+        timeoutMs: item.scenario.timeoutMs,
+        signal,
+        ...(item.scenario.toolResults ? { toolResults: item.scenario.toolResults } : {}),
+      });
+      return { ...result, promptIndex: item.promptIndex, voice: item.voice.voice };
+    });
+    const outcome = await runPool(tasks, {
+      concurrency,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    const scenarios = suite.scenarios.map((scenario, index) =>
+      scenarioResult(
+        scenario,
+        outcome.results.filter(
+          (result, taskIndex): result is SuiteRun =>
+            result !== undefined && plan[taskIndex]?.scenarioIndex === index,
+        ),
+      ),
+    );
+    const allRuns = scenarios.flatMap((scenario) => scenario.runs);
+    const summary = summarizeRuns(allRuns);
+    const minPassRate = options.overrides?.minPassRate ?? suite.config.gate.minPassRate;
+    const judged = judge({
+      scenarios,
+      summary,
+      minPassRate,
+      maxErrors: suite.config.gate.maxErrors,
+      cancelled: outcome.cancelled,
+      ...(outcome.stoppedBy ? { stoppedBy: outcome.stoppedBy } : {}),
+    });
+    return {
+      scenarios,
+      summary: {
+        ...summary,
+        interval: wilsonInterval(summary.passed, summary.passed + summary.failed),
+        latency: latencyPercentiles(allRuns),
+      },
+      gate: { ...judged.gate, minPassRate, maxErrors: suite.config.gate.maxErrors },
+      errors: judged.errors,
+      agent: agent.id,
+      voices: voices.map((voice) => voice.voice),
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      cancelled: outcome.cancelled,
+      ...(outcome.stoppedBy ? { stoppedBy: outcome.stoppedBy } : {}),
+    };
+  } finally {
+    await agent.close?.();
+  }
+}
+
+/** One planned run: which scenario, prompt, voice and run index, and the scenario's evaluator. */
+interface PlannedRun {
+  scenario: Scenario;
+  scenarioIndex: number;
+  promptIndex: number;
+  voice: Voice;
+  runIndex: number;
+  evaluator: ToolCallEvaluator;
+}
+
+/** Every run of the suite in report order: scenario, prompt, voice, run index. */
+function planRuns(scenarios: Scenario[], voices: Voice[], runsOverride: number | undefined): PlannedRun[] {
+  const plan: PlannedRun[] = [];
+  scenarios.forEach((scenario, scenarioIndex) => {
+    const evaluator = new ToolCallEvaluator({ ...scenario.match, forbid: scenario.forbid });
+    const runs = runsOverride ?? scenario.runs;
+    scenario.prompts.forEach((_, promptIndex) => {
+      for (const voice of voices) {
+        for (let runIndex = 0; runIndex < runs; runIndex++) {
+          plan.push({ scenario, scenarioIndex, promptIndex, voice, runIndex, evaluator });
+        }
+      }
+    });
+  });
+  return plan;
+}
+
+/** Summaries of one scenario's runs; `passed` is its own threshold only (errors are judged suite-wide). */
+function scenarioResult(scenario: Scenario, runs: SuiteRun[]): ScenarioResult {
+  const summary = summarizeRuns(runs);
+  return {
+    scenario,
+    runs,
+    summary,
+    interval: wilsonInterval(summary.passed, summary.passed + summary.failed),
+    latency: latencyPercentiles(runs),
+    passed: reaches(summary.passRate, scenario.minPassRate),
+  };
+}
