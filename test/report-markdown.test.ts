@@ -183,6 +183,11 @@ describe('renderMarkdown maxLength', () => {
     }
   });
 
+  it('keeps the link to the full report whole', () => {
+    const cut = renderMarkdown(big(), { maxLength: 2000, detailsUrl: 'https://example.test/a (b)/<c>' });
+    expect(cut).toContain('[the full report](https://example.test/a%20%28b%29/%3Cc%3E)');
+  });
+
   it('counts the lines it left out', () => {
     const full = renderMarkdown(big());
     const cut = renderMarkdown(big(), { maxLength: 5000 });

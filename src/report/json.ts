@@ -6,14 +6,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import type { Interval } from '../core/stats.js';
 import type { EvalResult, ExpectedCall, MatchOptions, ToolCall } from '../core/types.js';
 import type { SourceLocation } from '../scenarios/types.js';
-import type {
-  ErrorGroup,
-  GateFailure,
-  LatencySummary,
-  ScenarioResult,
-  SuiteResult,
-  SuiteRun,
-} from '../suite/types.js';
+import type { ErrorGroup, LatencySummary, ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 import { ReportError } from './errors.js';
 import { reportSchema } from './schema.js';
 
@@ -71,18 +64,10 @@ export interface JsonScenario {
 /** The whole JSON report (version 1). */
 export interface JsonReport {
   version: 1;
-  summary: {
-    total: number;
-    passed: number;
-    failed: number;
-    errored: number;
-    passRate: number | null;
-    matchRate: number | null;
-    gate: 'passed' | 'failed';
-    interval: Interval | null;
-    latency: LatencySummary;
-  };
-  gate: { passed: boolean; failures: GateFailure[]; minPassRate: number | null; maxErrors: number };
+  /** The suite's counts and rates, and the verdict as `gate`. */
+  summary: SuiteResult['summary'] & { gate: 'passed' | 'failed' };
+  /** The verdict, its reasons, and the thresholds it was judged with (a merge judges again with them). */
+  gate: SuiteResult['gate'];
   errors: ErrorGroup[];
   agent: string;
   voices: string[];
@@ -95,26 +80,10 @@ export interface JsonReport {
 
 /** The JSON report of a suite result, as an object. */
 export function toJsonReport(result: SuiteResult): JsonReport {
-  const { summary, gate } = result;
   return {
     version: REPORT_VERSION,
-    summary: {
-      total: summary.total,
-      passed: summary.passed,
-      failed: summary.failed,
-      errored: summary.errored,
-      passRate: summary.passRate,
-      matchRate: summary.matchRate,
-      gate: gate.passed ? 'passed' : 'failed',
-      interval: summary.interval,
-      latency: summary.latency,
-    },
-    gate: {
-      passed: gate.passed,
-      failures: gate.failures,
-      minPassRate: gate.minPassRate,
-      maxErrors: gate.maxErrors,
-    },
+    summary: { ...result.summary, gate: result.gate.passed ? 'passed' : 'failed' },
+    gate: result.gate,
     errors: result.errors,
     agent: result.agent,
     voices: result.voices,
@@ -218,18 +187,10 @@ export function parseReport(text: string, source = 'report'): JsonReport {
 
 /** The suite result a JSON report was written from, so every renderer can render a (merged) report. */
 export function fromJsonReport(report: JsonReport): SuiteResult {
+  const { gate: _verdict, ...summary } = report.summary;
   return {
     scenarios: report.scenarios.map(fromJsonScenario),
-    summary: {
-      total: report.summary.total,
-      passed: report.summary.passed,
-      failed: report.summary.failed,
-      errored: report.summary.errored,
-      passRate: report.summary.passRate,
-      matchRate: report.summary.matchRate,
-      interval: report.summary.interval,
-      latency: report.summary.latency,
-    },
+    summary,
     gate: report.gate,
     errors: report.errors,
     agent: report.agent,

@@ -161,7 +161,9 @@ function groupByProblem(runs: SuiteRun[]): Array<{ text: string; runs: SuiteRun[
   const groups = new Map<string, SuiteRun[]>();
   for (const run of runs) {
     const text = runProblemLines(run).join('\n');
-    groups.set(text, [...(groups.get(text) ?? []), run]);
+    const group = groups.get(text) ?? [];
+    groups.set(text, group);
+    group.push(run);
   }
   return [...groups].map(([text, grouped]) => ({
     text,
@@ -177,7 +179,9 @@ function fit(blocks: Blocks, options: MarkdownOptions): string {
   const full = `${blocks.join('\n').trimEnd()}\n`;
   const max = options.maxLength;
   if (max === undefined || bytes(full) <= max) return full;
-  const where = options.detailsUrl ? `[the full report](${options.detailsUrl})` : 'the JSON or HTML report';
+  const where = options.detailsUrl
+    ? `[the full report](${linkDestination(options.detailsUrl)})`
+    : 'the JSON or HTML report';
   // Room for the note, sized for the largest count it could give.
   const reserve = bytes(truncationNote(full.split('\n').length, where));
   let kept = 0;
@@ -194,6 +198,14 @@ function fit(blocks: Blocks, options: MarkdownOptions): string {
 
 function truncationNote(droppedLines: number, where: string): string {
   return `\n\n> ✂️ ${plural(droppedLines, 'more line')} left out to stay under the size limit: see ${where}.\n`;
+}
+
+/** A URL as a markdown link destination: characters that would end it early are percent-encoded. */
+function linkDestination(url: string): string {
+  return url.replace(
+    /[\s()<>]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
 }
 
 function bytes(text: string): number {
