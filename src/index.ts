@@ -40,3 +40,5 @@ export { AdaptiveLimit } from './core/adaptive-limit.js';
 export type { AdaptiveLimitOptions } from './core/adaptive-limit.js';
 export { DEFAULT_PRICES, PRICES_AS_OF, estimateCost, priceOf, withPrices } from './core/cost.js';
 export type { ModelPrice, PriceTable, Usage } from './core/cost.js';
+export { CachedSynthesizer, cacheKey } from './synthesize/cached.js';
+export type { CacheOptions, CacheStats } from './synthesize/cached.js';

@@ -198,7 +198,7 @@ export async function runPool<T extends RunResult>(
 }
 
 /** Settles with `promise`, or rejects with the signal's reason as soon as it aborts (for agents that ignore it). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
     promise.catch(() => undefined);
     return Promise.reject(signal.reason);

@@ -1,0 +1,203 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeWav, encodeWav } from '../audio/wav.js';
+import { untilAborted } from '../core/pipeline.js';
+import type { Audio, Synthesizer } from '../core/types.js';
+
+/** Options of the audio cache. */
+export interface CacheOptions {
+  /** Folder of the disk cache (default `.russo/cache`); false keeps audio in memory only. */
+  dir?: string | false;
+  /** Most PCM bytes kept in memory, least recently used dropped first (default 64 MiB). */
+  memoryBytes?: number;
+}
+
+/** What the cache did so far: `hits + misses` is every successful call; `requests` reached the synthesizer. */
+export interface CacheStats {
+  /** Calls answered with stored audio (memory or disk). */
+  hits: number;
+  /** Calls that found nothing stored: they made a request or shared one that another call made. */
+  misses: number;
+  /** Calls made to the wrapped synthesizer. */
+  requests: number;
+  /** Disk entries found corrupt or truncated and made again. */
+  repaired: number;
+  /** Disk writes that failed (the audio was still returned). */
+  writeErrors: number;
+}
+
+/** One lookup in progress for a key: read from disk, else synthesize; shared by every caller of that key. */
+interface Flight {
+  promise: Promise<{ audio: Audio; stored: boolean }>;
+  /** Aborts the request once every caller waiting on it has given up. */
+  controller: AbortController;
+  waiting: number;
+  settled: boolean;
+}
+
+const KEY_VERSION = 'russo-audio-v1';
+
+/** The cache key of a text spoken by a synthesizer; the id names provider, model, voice and speed. */
+export function cacheKey(synthesizerId: string, text: string): string {
+  return createHash('sha256')
+    .update(JSON.stringify([KEY_VERSION, synthesizerId, text]))
+    .digest('hex');
+}
+
+/**
+ * Wraps a synthesizer with a memory and disk cache of its audio (WAV files named by `cacheKey`).
+ * Concurrent calls for the same text share one request; files are written atomically, and a
+ * corrupt or truncated file is made again.
+ */
+export class CachedSynthesizer implements Synthesizer {
+  readonly id: string;
+  readonly voice: string | undefined;
+  readonly dir: string | false;
+  private readonly stats: CacheStats = { hits: 0, misses: 0, requests: 0, repaired: 0, writeErrors: 0 };
+  private readonly memory = new Map<string, Audio>();
+  private memoryUsed = 0;
+  private readonly memoryLimit: number;
+  private readonly flights = new Map<string, Flight>();
+  private madeDir: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly inner: Synthesizer,
+    options: CacheOptions = {},
+  ) {
+    this.id = inner.id;
+    this.voice = inner.voice;
+    this.dir = options.dir ?? join('.russo', 'cache');
+    this.memoryLimit = options.memoryBytes ?? 64 * 1024 * 1024;
+  }
+
+  /** A copy of the counters, for reports and benchmarks. */
+  get counters(): CacheStats {
+    return { ...this.stats };
+  }
+
+  /** Speaks `text`, from the cache when it can. Aborting stops the shared request only when no other call still waits. */
+  async synthesize(text: string, signal?: AbortSignal): Promise<Audio> {
+    signal?.throwIfAborted();
+    const key = cacheKey(this.id, text);
+    const remembered = this.memory.get(key);
+    if (remembered !== undefined) {
+      // Re-insert: Map order is the recency order of the LRU.
+      this.memory.delete(key);
+      this.memory.set(key, remembered);
+      this.stats.hits++;
+      return copy(remembered);
+    }
+    let flight = this.flights.get(key);
+    if (flight === undefined) {
+      flight = this.fly(key, text);
+      this.flights.set(key, flight);
+    }
+    flight.waiting++;
+    try {
+      const { audio, stored } = await (signal ? untilAborted(flight.promise, signal) : flight.promise);
+      this.stats[stored ? 'hits' : 'misses']++;
+      return copy(audio);
+    } finally {
+      flight.waiting--;
+      if (flight.waiting === 0 && !flight.settled) {
+        flight.controller.abort(signal?.reason);
+        this.flights.delete(key);
+      }
+    }
+  }
+
+  private fly(key: string, text: string): Flight {
+    const controller = new AbortController();
+    const flight: Flight = {
+      controller,
+      waiting: 0,
+      settled: false,
+      promise: this.load(key, text, controller.signal),
+    };
+    flight.promise.then(
+      ({ audio }) => {
+        flight.settled = true;
+        if (this.flights.get(key) === flight) this.flights.delete(key);
+        this.remember(key, audio);
+      },
+      () => {
+        // Failures are not cached: the next call tries again.
+        flight.settled = true;
+        if (this.flights.get(key) === flight) this.flights.delete(key);
+      },
+    );
+    return flight;
+  }
+
+  private async load(
+    key: string,
+    text: string,
+    signal: AbortSignal,
+  ): Promise<{ audio: Audio; stored: boolean }> {
+    const stored = await this.read(key);
+    if (stored !== undefined) return { audio: stored, stored: true };
+    signal.throwIfAborted();
+    this.stats.requests++;
+    const audio = await this.inner.synthesize(text, signal);
+    await this.write(key, audio);
+    return { audio, stored: false };
+  }
+
+  private async read(key: string): Promise<Audio | undefined> {
+    if (this.dir === false) return undefined;
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.pathOf(key));
+    } catch {
+      return undefined;
+    }
+    try {
+      return decodeWav(bytes);
+    } catch {
+      // A torn or damaged file (a crash mid-copy, a bad cache restore): make it again.
+      this.stats.repaired++;
+      return undefined;
+    }
+  }
+
+  private async write(key: string, audio: Audio): Promise<void> {
+    if (this.dir === false) return;
+    const path = this.pathOf(key);
+    // Write beside the target, then rename: a reader (or a crash) never sees half a file.
+    const temporary = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      if (this.madeDir === undefined) this.madeDir = mkdir(this.dir, { recursive: true });
+      await this.madeDir;
+      await writeFile(temporary, encodeWav(audio));
+      await rename(temporary, path);
+    } catch {
+      this.stats.writeErrors++;
+      await rm(temporary, { force: true }).catch(() => undefined);
+    }
+  }
+
+  private pathOf(key: string): string {
+    return join(this.dir as string, `${key}.wav`);
+  }
+
+  private remember(key: string, audio: Audio): void {
+    const bytes = audio.pcm.byteLength;
+    if (bytes > this.memoryLimit) return;
+    const replaced = this.memory.get(key);
+    if (replaced !== undefined) this.memoryUsed -= replaced.pcm.byteLength;
+    this.memory.delete(key);
+    this.memory.set(key, audio);
+    this.memoryUsed += bytes;
+    for (const [oldKey, old] of this.memory) {
+      if (this.memoryUsed <= this.memoryLimit) break;
+      this.memory.delete(oldKey);
+      this.memoryUsed -= old.pcm.byteLength;
+    }
+  }
+}
+
+/** Callers get their own samples: one agent that edits its audio must not change another's. */
+function copy(audio: Audio): Audio {
+  return { pcm: audio.pcm.slice(), sampleRate: audio.sampleRate };
+}
