@@ -95,7 +95,13 @@ export class GeminiAgent implements Agent {
           this.connection.client.models.generateContent({
             model: this.options.model,
             contents: [{ role: 'user', parts: [{ inlineData: { mimeType: 'audio/wav', data } }] }],
-            config: { ...requestConfig(this.options, 'generate'), abortSignal: signal },
+            config: {
+              ...sharedConfig(this.options, 'generate'),
+              ...(this.options.toolChoice === undefined
+                ? {}
+                : { toolConfig: { functionCallingConfig: { mode: CHOICE_MODES[this.options.toolChoice] } } }),
+              abortSignal: signal,
+            },
           }),
       );
       return readResponse(response);
@@ -105,16 +111,16 @@ export class GeminiAgent implements Agent {
   }
 }
 
-/** The system instruction, tools, tool choice and temperature of a request or a Live session. */
-export function requestConfig(options: GeminiAgentOptions, api: 'generate' | 'live'): GenerateContentConfig {
+/** The system instruction, tools and temperature: what a request and a Live session set alike. */
+export function sharedConfig(
+  options: GeminiAgentOptions,
+  api: 'generate' | 'live',
+): Pick<GenerateContentConfig, 'systemInstruction' | 'tools' | 'temperature'> {
   const tools = options.tools ?? [];
   return {
     ...(options.instructions ? { systemInstruction: options.instructions } : {}),
     ...(tools.length > 0 ? { tools: [{ functionDeclarations: functionDeclarations(tools, api) }] } : {}),
     ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-    ...(options.toolChoice === undefined || api === 'live'
-      ? {}
-      : { toolConfig: { functionCallingConfig: { mode: CHOICE_MODES[options.toolChoice] } } }),
   };
 }
 

@@ -114,13 +114,14 @@ export async function startGeminiServer(script: FakeGeminiScript): Promise<FakeG
   });
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (!LIVE_PATH.test(url.pathname)) {
+    // The SDK joins its base URL and path with a double slash (`//ws/...`): read the path as it came.
+    const [path = '', query = ''] = (req.url ?? '').split('?');
+    if (!LIVE_PATH.test(path)) {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      if (url.searchParams.get('key') !== FAKE_GEMINI_KEY) {
+      if (new URLSearchParams(query).get('key') !== FAKE_GEMINI_KEY) {
         ws.close(1008, 'API key not valid. Please pass a valid API key.');
         return;
       }
