@@ -42,3 +42,16 @@ export { DEFAULT_PRICES, PRICES_AS_OF, estimateCost, priceOf, withPrices } from 
 export type { ModelPrice, PriceTable, Usage } from './core/cost.js';
 export { CachedSynthesizer, cacheKey } from './synthesize/cached.js';
 export type { CacheOptions, CacheStats } from './synthesize/cached.js';
+export { HttpAgent, httpAgentProvider, HttpStatusError } from './agents/http.js';
+export type { HttpAgentOptions } from './agents/http.js';
+export { WebSocketAgent, websocketAgentProvider } from './agents/websocket.js';
+export type { WebSocketAgentOptions, DoneRule } from './agents/websocket.js';
+export { extractToolCalls, readPath, parsePath, DEFAULT_TOOL_CALL_LOCATION } from './agents/extract-calls.js';
+export type { ToolCallLocation } from './agents/extract-calls.js';
+export type { AudioEncoding, AudioFields } from './agents/audio-payload.js';
+export { GeminiAgent, geminiAgentProvider } from './agents/gemini.js';
+export type { GeminiAgentOptions, GeminiToolChoice } from './agents/gemini.js';
+export { GeminiTTSSynthesizer, geminiSynthesizerProvider } from './synthesize/gemini.js';
+export type { GeminiTTSOptions } from './synthesize/gemini.js';
+export { GEMINI_KEY_ENV } from './gemini/client.js';
+export type { GeminiConnectionOptions } from './gemini/client.js';
