@@ -2,7 +2,16 @@
 // Each entry is built into its own staging folder, then both replace dist/ in one rename, so a
 // failed build never leaves a half-written dist/. Assets the two share (flite.wasm) are kept once.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 const entries = [
@@ -19,7 +28,11 @@ try {
     });
     for (const file of readdirSync(out)) {
       const target = join(dist, file === 'index.js' ? entry.output : file);
-      if (file !== 'package.json' && existsSync(target) && !readFileSync(target).equals(readFileSync(join(out, file)))) {
+      if (
+        file !== 'package.json' &&
+        existsSync(target) &&
+        !readFileSync(target).equals(readFileSync(join(out, file)))
+      ) {
         throw new Error(`both bundles emit a different ${file}; give one of them another name`);
       }
       cpSync(join(out, file), target, { recursive: true });

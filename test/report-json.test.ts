@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ReportError } from '../src/report/errors.js';
 import {
@@ -10,7 +9,6 @@ import {
 } from '../src/report/json.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { mergeReports } from '../src/report/merge.js';
-import { reportSchema } from '../src/report/schema.js';
 import type { SuiteResult } from '../src/suite/types.js';
 import {
   allErroredResult,
