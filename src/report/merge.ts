@@ -3,8 +3,7 @@
  * into the report of one run. Counts are summed, rates, intervals and latencies recomputed from the
  * runs, and the gate judged again with the thresholds the reports stored.
  */
-import { latencyPercentiles, summarizeRuns, wilsonInterval } from '../core/stats.js';
-import { judge, reaches } from '../suite/gate.js';
+import { scenarioResult, suiteResult } from '../suite/result.js';
 import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 import { ReportError } from './errors.js';
 import { fromJsonReport, toJsonReport, type JsonReport } from './json.js';
@@ -31,33 +30,17 @@ export function mergeReports(reports: readonly JsonReport[]): JsonReport {
   const results = reports.map(fromJsonReport);
   const voices = [...new Set(results.flatMap((result) => result.voices))];
   const scenarios = mergeScenarios(results, voices);
-  const runs = scenarios.flatMap((scenario) => scenario.runs);
-  const summary = summarizeRuns(runs);
-  const cancelled = results.some((result) => result.cancelled);
   const stoppedBy = results.find((result) => result.stoppedBy !== undefined)?.stoppedBy;
-  const judged = judge({
+  const merged = suiteResult({
     scenarios,
-    summary,
     minPassRate: first.gate.minPassRate,
     maxErrors: first.gate.maxErrors,
-    cancelled,
+    cancelled: results.some((result) => result.cancelled),
     ...(stoppedBy === undefined ? {} : { stoppedBy }),
-  });
-  const merged: SuiteResult = {
-    scenarios,
-    summary: {
-      ...summary,
-      interval: wilsonInterval(summary.passed, summary.passed + summary.failed),
-      latency: latencyPercentiles(runs),
-    },
-    gate: { ...judged.gate, minPassRate: first.gate.minPassRate, maxErrors: first.gate.maxErrors },
-    errors: judged.errors,
     agent: [...new Set(results.map((result) => result.agent))].join(', '),
     voices,
     ...timeSpan(results),
-    cancelled,
-    ...(stoppedBy === undefined ? {} : { stoppedBy }),
-  };
+  });
   return toJsonReport(merged);
 }
 
@@ -95,15 +78,7 @@ function mergeScenarios(results: SuiteResult[], voices: string[]): ScenarioResul
         voices.indexOf(a.voice) - voices.indexOf(b.voice) ||
         a.runIndex - b.runIndex,
     );
-    const summary = summarizeRuns(ordered);
-    return {
-      scenario: result.scenario,
-      runs: ordered,
-      summary,
-      interval: wilsonInterval(summary.passed, summary.passed + summary.failed),
-      latency: latencyPercentiles(ordered),
-      passed: reaches(summary.passRate, result.scenario.minPassRate),
-    };
+    return scenarioResult(result.scenario, ordered);
   });
 }
 

@@ -1,11 +1,10 @@
 import { run, runPool } from '../core/pipeline.js';
-import { latencyPercentiles, summarizeRuns, wilsonInterval } from '../core/stats.js';
 import type { Agent, Progress } from '../core/types.js';
 import { ToolCallEvaluator } from '../evaluate/index.js';
 import type { Scenario, Suite } from '../scenarios/types.js';
-import { judge, reaches } from './gate.js';
 import { createAgent, createVoices, type Voice } from './providers.js';
-import type { ScenarioResult, SuiteResult, SuiteRun } from './types.js';
+import { scenarioResult, suiteResult } from './result.js';
+import type { SuiteResult, SuiteRun } from './types.js';
 
 /** Options of `runSuite`; overrides win over the config (they come from CLI flags and Action inputs). */
 export interface RunSuiteOptions {
@@ -67,33 +66,17 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
         ),
       ),
     );
-    const allRuns = scenarios.flatMap((scenario) => scenario.runs);
-    const summary = summarizeRuns(allRuns);
-    const minPassRate = options.overrides?.minPassRate ?? suite.config.gate.minPassRate;
-    const judged = judge({
+    return suiteResult({
       scenarios,
-      summary,
-      minPassRate,
+      minPassRate: options.overrides?.minPassRate ?? suite.config.gate.minPassRate,
       maxErrors: suite.config.gate.maxErrors,
       cancelled: outcome.cancelled,
       ...(outcome.stoppedBy ? { stoppedBy: outcome.stoppedBy } : {}),
-    });
-    return {
-      scenarios,
-      summary: {
-        ...summary,
-        interval: wilsonInterval(summary.passed, summary.passed + summary.failed),
-        latency: latencyPercentiles(allRuns),
-      },
-      gate: { ...judged.gate, minPassRate, maxErrors: suite.config.gate.maxErrors },
-      errors: judged.errors,
       agent: agent.id,
       voices: voices.map((voice) => voice.voice),
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
-      cancelled: outcome.cancelled,
-      ...(outcome.stoppedBy ? { stoppedBy: outcome.stoppedBy } : {}),
-    };
+    });
   } finally {
     await agent.close?.();
   }
@@ -124,17 +107,4 @@ function planRuns(scenarios: Scenario[], voices: Voice[], runsOverride: number |
     });
   });
   return plan;
-}
-
-/** Summaries of one scenario's runs; `passed` is its own threshold only (errors are judged suite-wide). */
-function scenarioResult(scenario: Scenario, runs: SuiteRun[]): ScenarioResult {
-  const summary = summarizeRuns(runs);
-  return {
-    scenario,
-    runs,
-    summary,
-    interval: wilsonInterval(summary.passed, summary.passed + summary.failed),
-    latency: latencyPercentiles(runs),
-    passed: reaches(summary.passRate, scenario.minPassRate),
-  };
 }
