@@ -1,1 +1,4 @@
-console.log('action');
+// The Action's entry point (bundled to dist/index.js): it only starts run().
+import { run } from './main.js';
+
+void run();
