@@ -1,0 +1,172 @@
+/**
+ * russo inside a team's own Vitest suite: `await expectToolCalls({prompt, expect, runs, minPassRate})`
+ * speaks the prompt with the project's synthesizer (and its audio cache), plays it to the project's
+ * agent `runs` times per voice, and fails the test with the per-call diff of every failing run.
+ */
+import { isAbsolute, relative, resolve } from 'node:path';
+import { expect as vitestExpect } from 'vitest';
+import { RussoError } from './core/errors.js';
+import type { Agent, ExpectedCall, MatchOptions } from './core/types.js';
+import { checkArgumentSpec, MatcherSpecError } from './evaluate/index.js';
+import { plural } from './report/numbers.js';
+import { expectationText, runLabel, runProblemLines } from './report/failures.js';
+import { scenarioRateText } from './report/summary.js';
+import { loadConfig } from './scenarios/config.js';
+import { ScenarioError } from './scenarios/errors.js';
+import { loadTools } from './scenarios/tools.js';
+import type { Scenario, SourceLocation, Suite } from './scenarios/types.js';
+import type { Voice } from './suite/providers.js';
+import { runSuite } from './suite/run.js';
+import type { ScenarioResult } from './suite/types.js';
+
+/** One expectation: what the user says, what the agent must call, and how often it must get it right. */
+export interface ExpectToolCallsOptions {
+  /** What the user says (spoken by the configured synthesizer, never shown to the agent). */
+  prompt?: string;
+  /** Several ways of saying it; each is run `runs` times per voice. Give `prompt` or `prompts`. */
+  prompts?: string[];
+  /** The calls the agent must make (values or matchers such as `{regex: '^19:'}`); `[]`: no call at all. */
+  expect: ExpectedCall[];
+  /** Tools that must never be called. */
+  forbid?: string[];
+  /** How calls are matched (default: the config's `defaults.match`). */
+  match?: Partial<MatchOptions>;
+  /** Runs per prompt and voice (default: the config's `defaults.runs`). */
+  runs?: number;
+  /** Share of completed runs that must pass, 0 to 1 (default: the config's `defaults.min_pass_rate`). */
+  minPassRate?: number;
+  /** Time one run may take, in seconds (default: the config's `defaults.timeout_s`). */
+  timeoutS?: number;
+  /** Mocked results per tool name, for agents that continue after a call. */
+  toolResults?: Record<string, unknown>;
+  /** Name in messages (default: the current test's name). */
+  name?: string;
+  /** Folder the config is looked for in and paths resolve against (default: process.cwd()). */
+  cwd?: string;
+  /** Config file (default: russo.config.yaml in `cwd`). */
+  config?: string;
+  /** Test this agent instead of the configured one. */
+  agent?: Agent;
+  /** Speak with these voices instead of the configured synthesizer. */
+  voices?: Voice[];
+  /** Runs at once (default: the config's `defaults.concurrency`). */
+  concurrency?: number;
+  /** Where keys are read from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The expectation did not hold: its message lists the pass rate and why each failing run failed. */
+export class ToolCallExpectationError extends RussoError {
+  constructor(
+    message: string,
+    readonly result: ScenarioResult,
+  ) {
+    super(message);
+  }
+}
+
+/** Failing runs listed in the message; the rest are counted. */
+const LISTED_RUNS = 10;
+
+/**
+ * Runs one scenario built in code with the project's providers and cache, and resolves with its
+ * result when it passes: the pass rate reaches `minPassRate` and no run errored (as many errors as
+ * the config's `gate.max_errors` are tolerated). Otherwise it throws a ToolCallExpectationError
+ * whose message shows, for each failing run, the prompt, voice, and the per-call diff.
+ */
+export async function expectToolCalls(options: ExpectToolCallsOptions): Promise<ScenarioResult> {
+  const suite = loadProject(options);
+  const result = await runSuite(suite, {
+    ...(options.agent ? { agent: options.agent } : {}),
+    ...(options.voices ? { voices: options.voices } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.concurrency ? { overrides: { concurrency: options.concurrency } } : {}),
+  });
+  const scenario = result.scenarios[0] as ScenarioResult;
+  if (result.gate.passed) return scenario;
+  throw new ToolCallExpectationError(failureMessage(scenario, result.gate.failures), scenario);
+}
+
+/** The project's config and tools, with the expectation as its only scenario. */
+function loadProject(options: ExpectToolCallsOptions): Suite {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const { config, problems } = loadConfig(cwd, options.config);
+  let tools: Suite['tools'] = [];
+  if (config.agent?.tools !== undefined) {
+    const loaded = loadTools(config.baseDir, config.agent.tools, {
+      file: config.file ?? 'russo.config.yaml',
+      line: 0,
+      column: 0,
+    });
+    tools = loaded.tools;
+    problems.push(...loaded.problems);
+  }
+  if (problems.length > 0) throw new ScenarioError(problems);
+  return { cwd, config, tools, scenarios: [scenarioOf(options, config)] };
+}
+
+/** The expectation as a scenario, with the config's defaults under what the test sets. */
+function scenarioOf(options: ExpectToolCallsOptions, config: Suite['config']): Scenario {
+  const prompts = options.prompts ?? (options.prompt === undefined ? [] : [options.prompt]);
+  if (prompts.length === 0 || prompts.some((prompt) => prompt.trim() === '')) {
+    throw new RussoError(
+      'expectToolCalls needs what the user says',
+      'give `prompt: "..."` or `prompts: [...]`',
+    );
+  }
+  options.expect.forEach((call, index) => {
+    const problems = checkArgumentSpec(call.arguments ?? {});
+    if (problems.length > 0) throw new MatcherSpecError(problems, { index, name: call.name });
+  });
+  const minPassRate = options.minPassRate ?? config.defaults.minPassRate;
+  if (!(minPassRate >= 0 && minPassRate <= 1)) {
+    throw new RussoError(`minPassRate ${minPassRate} is not a share`, 'give a number from 0 to 1, e.g. 0.8');
+  }
+  const location = testLocation();
+  return {
+    name: options.name ?? vitestExpect.getState().currentTestName ?? prompts[0] ?? 'expectToolCalls',
+    location,
+    prompts: prompts.map((text) => ({ text, location })),
+    expect: options.expect.map((call) => ({ ...call, location })),
+    forbid: options.forbid ?? [],
+    match: { ...config.defaults.match, ...options.match },
+    runs: options.runs ?? config.defaults.runs,
+    minPassRate,
+    timeoutMs: options.timeoutS === undefined ? config.defaults.timeoutMs : options.timeoutS * 1000,
+    ...(options.toolResults ? { toolResults: options.toolResults } : {}),
+    tags: [],
+  };
+}
+
+/** The test file running the expectation, relative to the working directory; line 0: the line is not known. */
+function testLocation(): SourceLocation {
+  const testPath = vitestExpect.getState().testPath;
+  const file =
+    testPath === undefined ? 'vitest' : isAbsolute(testPath) ? relative(process.cwd(), testPath) : testPath;
+  return { file, line: 0, column: 0 };
+}
+
+/** `book a table: 60% passed (3/5), needs 80%`, the expectation, then each failing run and why. */
+function failureMessage(
+  result: ScenarioResult,
+  gateFailures: ReadonlyArray<{ kind: string; message: string }>,
+): string {
+  const { scenario, summary } = result;
+  const lines = [
+    `${scenario.name}: ${scenarioRateText(summary, scenario.minPassRate)}` +
+      (summary.errored > 0 ? `, ${plural(summary.errored, 'run')} errored` : ''),
+    `expected: ${expectationText(scenario)}`,
+  ];
+  for (const failure of gateFailures) {
+    if (failure.kind !== 'scenario_pass_rate') lines.push(failure.message);
+  }
+  const failing = result.runs.filter((run) => run.status !== 'passed');
+  for (const run of failing.slice(0, LISTED_RUNS)) {
+    lines.push('', `✗ "${run.prompt}" · ${runLabel(run)}`);
+    const heard = run.response?.transcript;
+    if (heard !== undefined) lines.push(`  heard: "${heard}"`);
+    lines.push(...runProblemLines(run).map((line) => `  ${line}`));
+  }
+  if (failing.length > LISTED_RUNS) lines.push('', `… and ${failing.length - LISTED_RUNS} more failing runs`);
+  return lines.join('\n');
+}
