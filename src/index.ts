@@ -55,6 +55,8 @@ export type { ToolCallLocation } from './agents/extract-calls.js';
 export type { AudioEncoding, AudioFields } from './agents/audio-payload.js';
 export { GeminiAgent, geminiAgentProvider } from './agents/gemini.js';
 export type { GeminiAgentOptions, GeminiToolChoice } from './agents/gemini.js';
+export { GeminiLiveAgent, geminiLiveAgentProvider, LIVE_SAMPLE_RATE } from './agents/gemini-live.js';
+export type { GeminiLiveOptions } from './agents/gemini-live.js';
 export { GeminiTTSSynthesizer, geminiSynthesizerProvider } from './synthesize/gemini.js';
 export type { GeminiTTSOptions } from './synthesize/gemini.js';
 export { GEMINI_KEY_ENV } from './gemini/client.js';

@@ -1,4 +1,5 @@
 import type { AgentProvider } from '../core/provider.js';
+import { geminiLiveAgentProvider } from './gemini-live.js';
 import { geminiAgentProvider } from './gemini.js';
 import { httpAgentProvider } from './http.js';
 import { moduleAgentProvider } from './module.js';
@@ -12,6 +13,7 @@ export const agentProviders: Readonly<Record<string, AgentProvider>> = {
   http: httpAgentProvider,
   websocket: websocketAgentProvider,
   gemini: geminiAgentProvider,
+  'gemini-live': geminiLiveAgentProvider,
   'openai-realtime': openAIRealtimeAgentProvider,
   'openai-chat': openAIChatAgentProvider,
 };

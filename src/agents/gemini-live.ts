@@ -1,0 +1,301 @@
+import { Modality, type LiveServerMessage, type Session } from '@google/genai';
+import { resample } from '../audio/resample.js';
+import { AgentError, FatalProviderError, RussoError } from '../core/errors.js';
+import type { AgentProvider } from '../core/provider.js';
+import { RetryableError } from '../core/retry.js';
+import { normalizeToolCall } from '../core/tool-call.js';
+import type { Agent, AgentResponse, AgentRunOptions, Audio, ToolCall } from '../core/types.js';
+import { GEMINI_KEY_ENV, GeminiConnection } from '../gemini/client.js';
+import { pcm16Bytes } from './audio-payload.js';
+import {
+  GEMINI_AGENT_SCHEMA,
+  geminiAgentFromConfig,
+  sharedConfig,
+  usageCounters,
+  type GeminiAgentOptions,
+} from './gemini.js';
+
+/** The Live API's input format: 16-bit PCM at 16 kHz. */
+export const LIVE_SAMPLE_RATE = 16_000;
+const LIVE_MIME_TYPE = `audio/pcm;rate=${LIVE_SAMPLE_RATE}`;
+/** Audio per `realtimeInput` message: half a second. */
+const CHUNK_SAMPLES = LIVE_SAMPLE_RATE / 2;
+
+/** Options of the Gemini Live agent. */
+export interface GeminiLiveOptions extends GeminiAgentOptions {
+  /** What the model answers in: AUDIO (default; native-audio models only speak) or TEXT. */
+  responseModality?: 'AUDIO' | 'TEXT';
+  /**
+   * After a tool call that is not answered (the scenario mocks no results), how long to wait for
+   * more calls before the run ends, in ms (default 1500): the model waits for the answer meanwhile.
+   */
+  toolCallIdleMs?: number;
+  /** Most tool-call rounds answered with mocked results in one run (default 8), against endless loops. */
+  maxToolRounds?: number;
+}
+
+/**
+ * A Gemini Live model as the agent under test. Each run is one session: the audio goes in as
+ * 16 kHz PCM through `sendRealtimeInput`, then `audioStreamEnd`; every `toolCall` message is
+ * gathered until the turn completes (not just the first). When the scenario mocks tool results
+ * they are sent back with `sendToolResponse` and the model may go on calling; otherwise the run
+ * ends once no call has come for `toolCallIdleMs`. The session is always closed.
+ */
+export class GeminiLiveAgent implements Agent {
+  readonly id: string;
+  private readonly connection: GeminiConnection;
+
+  constructor(private readonly options: GeminiLiveOptions) {
+    if (!options.model) {
+      throw new AgentError(
+        'the gemini-live agent needs a model',
+        'set `model`, e.g. gemini-live-2.5-flash-preview',
+      );
+    }
+    this.id = `gemini-live:${options.model}`;
+    this.connection = new GeminiConnection(options, 'Gemini Live');
+  }
+
+  /** One session, retried from the start when it fails in a way another attempt may get past. */
+  async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
+    const { pcm } = resample(audio, LIVE_SAMPLE_RATE);
+    try {
+      return await this.connection.call(`session (${this.options.model})`, options.signal, (signal) =>
+        this.session(pcm, options.toolResults, signal),
+      );
+    } catch (error) {
+      throw this.connection.failure(error, AgentError);
+    }
+  }
+
+  private async session(
+    pcm: Int16Array,
+    toolResults: Record<string, unknown> | undefined,
+    signal: AbortSignal,
+  ): Promise<AgentResponse> {
+    const turn = new LiveTurn(
+      toolResults,
+      this.options.toolCallIdleMs ?? 1_500,
+      this.options.maxToolRounds ?? 8,
+    );
+    const onAbort = () => turn.fail(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    let session: Session | undefined;
+    try {
+      const connecting = this.connection.client.live.connect({
+        model: this.options.model,
+        config: {
+          ...sharedConfig(this.options, 'live'),
+          responseModalities: [this.options.responseModality === 'TEXT' ? Modality.TEXT : Modality.AUDIO],
+          inputAudioTranscription: {},
+          ...(this.options.responseModality === 'TEXT' ? {} : { outputAudioTranscription: {} }),
+        },
+        callbacks: {
+          onmessage: (message) => turn.onMessage(message),
+          onerror: (event) => turn.fail(liveFailure(`socket error: ${event.message || 'unknown'}`)),
+          onclose: (event) => turn.closed(event.code, event.reason),
+        },
+      });
+      // A session that opens after a cancel is closed at once instead of leaking.
+      connecting.then(
+        (late) => signal.aborted && late.close(),
+        () => undefined,
+      );
+      session = await Promise.race([connecting, turn.done.then(() => undefined)]).catch((error: unknown) => {
+        throw error instanceof Error && !(error instanceof RussoError) ? liveFailure(error.message) : error;
+      });
+      if (session === undefined) return await turn.done;
+      turn.attach(session);
+      for (let offset = 0; offset < pcm.length; offset += CHUNK_SAMPLES) {
+        const data = pcm16Bytes(pcm.subarray(offset, offset + CHUNK_SAMPLES)).toString('base64');
+        session.sendRealtimeInput({ audio: { data, mimeType: LIVE_MIME_TYPE } });
+      }
+      session.sendRealtimeInput({ audioStreamEnd: true });
+      return await turn.done;
+    } finally {
+      turn.dispose();
+      signal.removeEventListener('abort', onAbort);
+      session?.close();
+    }
+  }
+}
+
+/**
+ * The server side of one turn: gathers calls, transcripts, text and usage from the messages,
+ * answers calls with the mocked results, and settles `done` when the turn is complete.
+ */
+class LiveTurn {
+  readonly done: Promise<AgentResponse>;
+  private settle!: { resolve: (response: AgentResponse) => void; reject: (error: unknown) => void };
+  private finished = false;
+  private session: Session | undefined;
+  private readonly calls: Array<{ id: string | undefined; call: ToolCall }> = [];
+  private transcript = '';
+  private text = '';
+  private usage: Record<string, number> | undefined;
+  private rounds = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly toolResults: Record<string, unknown> | undefined,
+    private readonly toolCallIdleMs: number,
+    private readonly maxToolRounds: number,
+  ) {
+    this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+    this.done.catch(() => undefined);
+  }
+
+  /** The session to answer tool calls on, once it is open. */
+  attach(session: Session): void {
+    this.session = session;
+  }
+
+  onMessage(message: LiveServerMessage): void {
+    if (this.finished) return;
+    const content = message.serverContent;
+    if (content?.inputTranscription?.text) this.transcript += content.inputTranscription.text;
+    if (content?.outputTranscription?.text) this.text += content.outputTranscription.text;
+    for (const part of content?.modelTurn?.parts ?? []) {
+      if (typeof part.text === 'string' && !part.thought) this.text += part.text;
+    }
+    const usage = usageCounters(message.usageMetadata);
+    if (usage) this.usage = usage;
+    const cancelled = new Set(message.toolCallCancellation?.ids ?? []);
+    if (cancelled.size > 0)
+      this.calls.splice(0, this.calls.length, ...this.calls.filter(({ id }) => !cancelled.has(id ?? '')));
+    const functionCalls = message.toolCall?.functionCalls ?? [];
+    if (functionCalls.length > 0) {
+      for (const call of functionCalls)
+        this.calls.push({ id: call.id, call: normalizeToolCall(call.name ?? '', call.args) });
+      if (this.toolResults === undefined) this.armIdle();
+      else this.answer(functionCalls);
+    } else if (this.idleTimer !== undefined) {
+      this.armIdle();
+    }
+    if (content?.turnComplete) this.finish();
+  }
+
+  /** The server closed the socket: the end of the run if it was complete, else a failure. */
+  closed(code: number, reason: string): void {
+    if (this.finished) return;
+    this.fail(
+      liveFailure(
+        `the session closed before the turn completed (code ${code}${reason ? `: ${reason}` : ''})`,
+        code,
+      ),
+    );
+  }
+
+  fail(error: unknown): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.settle.reject(error);
+  }
+
+  dispose(): void {
+    clearTimeout(this.idleTimer);
+  }
+
+  /** Sends the mocked results of a round of calls; a tool without a mock gets an error the model can read. */
+  private answer(calls: NonNullable<LiveServerMessage['toolCall']>['functionCalls'] & object): void {
+    const results = this.toolResults ?? {};
+    if (++this.rounds > this.maxToolRounds) {
+      this.fail(
+        new AgentError(
+          `the model kept calling tools: more than ${this.maxToolRounds} rounds in one turn`,
+          'check the mocked tool_results of the scenario: the model may be retrying a result it cannot use',
+        ),
+      );
+      return;
+    }
+    this.session?.sendToolResponse({
+      functionResponses: calls.map((call) => ({
+        id: call.id,
+        name: call.name,
+        response: Object.hasOwn(results, call.name ?? '')
+          ? { output: results[call.name ?? ''] }
+          : { error: `no result is mocked for ${call.name}: add it to the scenario's tool_results` },
+      })),
+    });
+  }
+
+  private armIdle(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.finish(), this.toolCallIdleMs);
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const response: AgentResponse = { toolCalls: this.calls.map(({ call }) => call) };
+    if (this.transcript) response.transcript = this.transcript.trim();
+    if (this.text) response.text = this.text.trim();
+    if (this.usage) response.usage = this.usage;
+    this.settle.resolve(response);
+  }
+}
+
+/**
+ * A Live failure as the retry layer should see it: a refused key or an unknown model (close code
+ * 1008, HTTP 401/403/404 on the handshake) stops the suite; a dropped socket, an overloaded or
+ * failing server (1011, 1013, HTTP 429/5xx) is retried; anything else fails the run.
+ */
+function liveFailure(message: string, closeCode?: number): Error {
+  const code = closeCode ?? Number(/\(code (\d+)\)/.exec(message)?.[1] ?? Number.NaN);
+  const status = Number(/Unexpected server response: (\d+)/.exec(message)?.[1] ?? Number.NaN);
+  const text = `Gemini Live: ${message}`;
+  if (code === 1008 || status === 401 || status === 403 || status === 404) {
+    return new FatalProviderError(
+      text,
+      'check the key (GEMINI_API_KEY) and that `model` is a Live model the key may use',
+    );
+  }
+  if (status === 429 || status >= 500 || [1001, 1006, 1011, 1013, 1014].includes(code)) {
+    return new RetryableError(text, Number.isNaN(status) ? undefined : status);
+  }
+  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up/.test(message)) return new RetryableError(text);
+  return new AgentError(text);
+}
+
+// The Live setup has no tool choice: the model always decides.
+const { tool_choice: _toolChoice, ...LIVE_AGENT_KEYS } = GEMINI_AGENT_SCHEMA;
+
+/** `provider: gemini-live`: a Gemini Live model heard as a live audio stream. */
+export const geminiLiveAgentProvider: AgentProvider = {
+  id: 'gemini-live',
+  description:
+    'A Gemini Live model as the agent (live.connect): 16 kHz PCM streamed in, every tool call of the turn gathered, mocked results sent back.',
+  secretEnv: GEMINI_KEY_ENV,
+  optionsSchema: {
+    type: 'object',
+    properties: {
+      ...LIVE_AGENT_KEYS,
+      response_modality: {
+        enum: ['AUDIO', 'TEXT'],
+        description: 'What the model answers in (default AUDIO).',
+      },
+      tool_call_idle_ms: {
+        type: 'number',
+        exclusiveMinimum: 0,
+        description: 'Wait after an unanswered tool call for more calls (default 1500).',
+      },
+      max_tool_rounds: {
+        type: 'integer',
+        minimum: 1,
+        description: 'Most rounds of mocked tool results (default 8).',
+      },
+    },
+    required: ['model'],
+    additionalProperties: false,
+  },
+  create(options, context) {
+    return new GeminiLiveAgent({
+      ...geminiAgentFromConfig(options, context),
+      ...(typeof options.response_modality === 'string'
+        ? { responseModality: options.response_modality as 'AUDIO' | 'TEXT' }
+        : {}),
+      ...(typeof options.tool_call_idle_ms === 'number' ? { toolCallIdleMs: options.tool_call_idle_ms } : {}),
+      ...(typeof options.max_tool_rounds === 'number' ? { maxToolRounds: options.max_tool_rounds } : {}),
+    });
+  },
+};
