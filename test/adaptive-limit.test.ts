@@ -8,14 +8,16 @@ const repeat = (times: number, action: () => void) => {
 };
 
 describe('AdaptiveLimit', () => {
-  it('starts at max and halves after a window where most requests were throttled', () => {
+  it('starts at max and halves after two windows in a row where most requests were throttled', () => {
     const limit = new AdaptiveLimit({ max: 40 });
     const changes: number[] = [];
     limit.onChange((next) => changes.push(next));
     expect(limit.concurrency).toBe(40);
     repeat(40, () => limit.recordThrottle());
+    expect(limit.concurrency).toBe(40);
+    repeat(40, () => limit.recordThrottle());
     expect(limit.concurrency).toBe(20);
-    repeat(20, () => limit.recordThrottle());
+    repeat(40, () => limit.recordThrottle());
     expect(limit.concurrency).toBe(10);
     expect(changes).toEqual([20, 10]);
     expect(limit.lowest).toBe(10);
@@ -29,13 +31,21 @@ describe('AdaptiveLimit', () => {
 
   it('raises by one per window of successes, never above max', () => {
     const limit = new AdaptiveLimit({ max: 12 });
-    repeat(12, () => limit.recordThrottle());
+    repeat(24, () => limit.recordThrottle());
     expect(limit.concurrency).toBe(6);
     repeat(10, () => limit.recordSuccess());
     expect(limit.concurrency).toBe(7);
     repeat(1000, () => limit.recordSuccess());
     expect(limit.concurrency).toBe(12);
     expect(limit.lowest).toBe(6);
+  });
+
+  it('does not cut for one window of throttles, such as the burst that comes back first after many starts', () => {
+    const limit = new AdaptiveLimit({ max: 20 });
+    repeat(20, () => limit.recordThrottle());
+    repeat(20, () => limit.recordSuccess());
+    repeat(20, () => limit.recordThrottle());
+    expect(limit.lowest).toBe(20);
   });
 
   it('leaves scattered throttles (30%) to the retries: no cut', () => {
@@ -57,9 +67,9 @@ describe('AdaptiveLimit', () => {
     const limit = new AdaptiveLimit({ max: 20 });
     const seen: number[] = [];
     const unsubscribe = limit.onChange((next) => seen.push(next));
-    repeat(20, () => limit.recordThrottle());
+    repeat(40, () => limit.recordThrottle());
     unsubscribe();
-    repeat(10, () => limit.recordThrottle());
+    repeat(20, () => limit.recordThrottle());
     expect(seen).toEqual([10]);
     expect(limit.concurrency).toBe(5);
   });

@@ -5,8 +5,9 @@ export interface AdaptiveLimitOptions {
   /** The floor (default 1). */
   min?: number;
   /**
-   * Share of throttled requests in a window above which the limit is cut (default 0.5). Below it,
-   * throttles are left to the retries: a few scattered 429s do not say the load is too high.
+   * Share of throttled requests above which a window counts as throttled (default 0.5); two such
+   * windows in a row cut the limit. Below it, throttles are left to the retries: scattered 429s
+   * do not say that the load is too high.
    */
   throttleShare?: number;
   /** Factor a cut multiplies the limit by (default 0.5). */
@@ -16,10 +17,11 @@ export interface AdaptiveLimitOptions {
 }
 
 /**
- * AIMD concurrency: the limit of runs in flight, lowered multiplicatively when most recent
- * requests were throttled (429) and raised by one per window of mostly successful requests,
- * between `min` and `max`. A window is the last max(minWindow, limit) outcomes, about one round
- * of every run in flight, so one burst of 429s from runs started together counts once.
+ * AIMD concurrency: the limit of runs in flight, lowered multiplicatively when most requests were
+ * throttled (429) in two windows in a row, and raised by one per window that was not, between
+ * `min` and `max`. A window is the next max(minWindow, limit) outcomes, about one round of every
+ * run in flight. Two windows, because 429s come back faster than successes: the first window after
+ * a burst of starts holds mostly throttles even when the server refuses only a few requests.
  */
 export class AdaptiveLimit {
   readonly max: number;
@@ -29,6 +31,7 @@ export class AdaptiveLimit {
   private current: number;
   private windowTotal = 0;
   private windowThrottles = 0;
+  private previousWindowOver = false;
   private readonly throttleShare: number;
   private readonly decreaseFactor: number;
   private readonly minWindow: number;
@@ -76,13 +79,16 @@ export class AdaptiveLimit {
     this.windowTotal++;
     if (throttled) this.windowThrottles++;
     if (this.windowTotal < Math.max(this.minWindow, this.current)) return;
-    const share = this.windowThrottles / this.windowTotal;
+    const over = this.windowThrottles / this.windowTotal > this.throttleShare;
+    const sustained = over && this.previousWindowOver;
     this.windowTotal = 0;
     this.windowThrottles = 0;
-    const next =
-      share > this.throttleShare
-        ? Math.max(this.min, Math.floor(this.current * this.decreaseFactor))
-        : Math.min(this.max, this.current + 1);
+    // After a cut the evidence starts afresh: the next cut needs two more windows.
+    this.previousWindowOver = over && !sustained;
+    if (over && !sustained) return;
+    const next = sustained
+      ? Math.max(this.min, Math.floor(this.current * this.decreaseFactor))
+      : Math.min(this.max, this.current + 1);
     if (next === this.current) return;
     this.current = next;
     this.lowest = Math.min(this.lowest, next);

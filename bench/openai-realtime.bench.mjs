@@ -1,0 +1,138 @@
+// OpenAI Realtime agent under load, against the TLS fake of the Realtime API on 127.0.0.1:
+//   1. 500 runs at concurrency 50 with 200 ms of model latency: wall time / ideal (target ≤ 1.15),
+//      where ideal = ceil(runs / concurrency) × latency.
+//   2. the same with 30% of the handshakes refused with 429 and `retry-after-ms: 100`, as OpenAI's
+//      rate limiter says when to come back: every run must finish, total time ≤ 1.5 × run 1.
+//   3. (reported, no target) 30% refused without retry-after: russo's own exponential backoff, whose
+//      tail (a few runs refused 4-5 times in a row wait seconds) sets the wall time.
+// The fake runs in a worker thread, as a real server runs elsewhere: its TLS and JSON work does not
+// share the client's event loop. It is loaded from test/fakes with Node's type stripping (Node 24,
+// as `npm run bench` runs). The client reuses one TLS context, as a library user can.
+import { createSecureContext } from 'node:tls';
+import { Worker } from 'node:worker_threads';
+import { AdaptiveLimit, OpenAIRealtimeAgent, createProviderStats, runConcurrent } from '../lib/index.js';
+
+const RUNS = 500;
+const CONCURRENCY = 50;
+const LATENCY_MS = 200;
+const THROTTLE_SHARE = 0.3;
+
+// One second of tone at the Realtime rate: the audio every run plays.
+const audio = {
+  pcm: new Int16Array(24000).map((_, i) => Math.round(6000 * Math.sin((2 * Math.PI * 300 * i) / 24000))),
+  sampleRate: 24000,
+};
+const synthesizer = { id: 'fixed-tone', synthesize: async () => audio };
+const evaluator = {
+  evaluate: (expected, actual) => {
+    const passed = actual.length === 1 && actual[0].name === 'get_menu';
+    return { passed, matchRate: passed ? 1 : 0, calls: [], extra: [], forbidden: [], failures: [] };
+  },
+};
+const tools = [{ name: 'get_menu', parameters: { type: 'object', properties: {} } }];
+
+const FAKE_URL = new URL('../test/fakes/openai-realtime.ts', import.meta.url).href;
+
+/**
+ * Starts the fake in a worker; `share` of the handshakes are refused with 429 (seeded, the same every
+ * time), with a `retry-after-ms` header when `retryAfterMs` is set.
+ */
+async function startFakeWorker(share, retryAfterMs) {
+  const worker = new Worker(
+    `
+    import { parentPort, workerData } from 'node:worker_threads';
+    import { REALTIME_FAKE_KEY, startRealtimeFake } from ${JSON.stringify(FAKE_URL)};
+    let seed = 42;
+    const headers = workerData.retryAfterMs ? { 'retry-after-ms': String(workerData.retryAfterMs) } : {};
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const fake = await startRealtimeFake({
+      latencyMs: workerData.latencyMs,
+      handshake: () =>
+        random() < workerData.share ? { status: 429, body: { error: { message: 'Rate limit reached' } }, headers } : undefined,
+      respond: () => ({ calls: [{ name: 'get_menu', arguments: '{}' }] }),
+    });
+    parentPort.postMessage({ baseURL: fake.baseURL, ca: fake.ca, key: REALTIME_FAKE_KEY });
+    parentPort.on('message', async () => {
+      const handshakes = fake.handshakes;
+      await fake.close();
+      parentPort.postMessage({ handshakes });
+    });
+    `,
+    { eval: true, type: 'module', workerData: { share, retryAfterMs, latencyMs: LATENCY_MS } },
+  );
+  const started = await new Promise((resolve, reject) =>
+    worker.once('message', resolve).once('error', reject),
+  );
+  return {
+    ...started,
+    close: async () => {
+      worker.postMessage('close');
+      const { handshakes } = await new Promise((resolve) => worker.once('message', resolve));
+      await worker.terminate();
+      return handshakes;
+    },
+  };
+}
+
+/** Runs the batch against a fake that refuses `share` of the handshakes with 429; returns the figures. */
+async function measure(share, retryAfterMs) {
+  const fake = await startFakeWorker(share, retryAfterMs);
+  const stats = createProviderStats();
+  const limiter = new AdaptiveLimit({ max: CONCURRENCY });
+  const agent = new OpenAIRealtimeAgent({
+    apiKey: fake.key,
+    baseURL: fake.baseURL,
+    socketOptions: { secureContext: createSecureContext({ ca: fake.ca }) },
+    tools,
+    stats,
+    limiter,
+  });
+  const started = performance.now();
+  const batch = await runConcurrent({
+    prompts: ['what is on the menu'],
+    runs: RUNS,
+    maxConcurrency: CONCURRENCY,
+    limiter,
+    synthesizer,
+    agent,
+    evaluator,
+    expect: [{ name: 'get_menu' }],
+  });
+  const wallMs = performance.now() - started;
+  const handshakes = await fake.close();
+  return { wallMs, batch, stats, lowest: limiter.lowest, handshakes };
+}
+
+const idealMs = Math.ceil(RUNS / CONCURRENCY) * LATENCY_MS;
+await measure(0); // warm-up: TLS, JIT
+const plain = await measure(0);
+const throttled = await measure(THROTTLE_SHARE, 100);
+const unguided = await measure(THROTTLE_SHARE, undefined);
+
+console.log(`machine load average: ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
+const line = (label, result) =>
+  `${label}: ${result.batch.summary.passed}/${RUNS} passed, ${result.batch.summary.errored} errored, ` +
+  `wall ${(result.wallMs / 1000).toFixed(2)} s, ${result.stats.retries} retries, ${result.stats.throttles} throttles, ` +
+  `lowest concurrency ${result.lowest}`;
+console.log(line('no 429      ', plain));
+console.log(line('30% 429, retry-after-ms 100', throttled));
+console.log(line('30% 429, no retry-after   ', unguided));
+const latencyRatio = plain.wallMs / idealMs;
+const throttleRatio = throttled.wallMs / plain.wallMs;
+console.log(
+  `wall / ideal (ideal ${(idealMs / 1000).toFixed(1)} s): ${latencyRatio.toFixed(3)}  (target ≤ 1.15)`,
+);
+console.log(`30% 429 / no 429: ${throttleRatio.toFixed(3)}  (target ≤ 1.5)`);
+console.log(
+  `30% 429 without retry-after / no 429: ${(unguided.wallMs / plain.wallMs).toFixed(3)}  (reported only)`,
+);
+const p99 = (result) =>
+  result.batch.runs.map((run) => run.latencyMs).sort((a, b) => a - b)[Math.floor(RUNS * 0.99)];
+console.log(
+  `run latency p99: ${[plain, throttled, unguided].map((result) => `${p99(result).toFixed(0)} ms`).join(', ')}`,
+);
+const allFinished = [plain, throttled, unguided].every((result) => result.batch.summary.passed === RUNS);
+if (!allFinished || latencyRatio > 1.15 || throttleRatio > 1.5) {
+  console.log('FAILED a target');
+  process.exitCode = 1;
+}
