@@ -327,3 +327,18 @@ describe.each(clients)('$name over HTTP: retries and failures', ({ answer, call,
     expect(server.requests).toHaveLength(1);
   });
 });
+
+describe('the key', () => {
+  it('does not show when a provider is logged or serialised', async () => {
+    const { inspect } = await import('node:util');
+    const providers = [
+      new OpenAITTSSynthesizer({ apiKey: FAKE_KEY }),
+      new OpenAIAudioChatAgent({ apiKey: FAKE_KEY }),
+      new (await import('../src/agents/openai-realtime.js')).OpenAIRealtimeAgent({ apiKey: FAKE_KEY }),
+    ];
+    for (const provider of providers) {
+      expect(inspect(provider, { depth: 10, showHidden: true })).not.toContain(FAKE_KEY);
+      expect(JSON.stringify(provider)).not.toContain(FAKE_KEY);
+    }
+  });
+});

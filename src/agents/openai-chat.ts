@@ -37,18 +37,23 @@ export type OpenAIAudioChatOptions = OpenAIAgentOptions & OpenAIConnectionOption
 export class OpenAIAudioChatAgent implements Agent {
   readonly id: string;
   private readonly model: string;
-  private readonly connection: OpenAIConnection;
+  // ES-private: the options and the client hold the key, and must not show in logs or JSON of the agent.
+  readonly #options: OpenAIAudioChatOptions;
+  readonly #connection: OpenAIConnection;
 
-  constructor(private readonly options: OpenAIAudioChatOptions = {}) {
+  constructor(options: OpenAIAudioChatOptions = {}) {
+    this.#options = options;
     this.model = options.model ?? DEFAULT_MODEL;
     this.id = `openai-chat:${this.model}`;
-    this.connection = new OpenAIConnection(options, 'OpenAI chat');
+    this.#connection = new OpenAIConnection(options, 'OpenAI chat');
   }
 
   /** Plays the audio to the model and returns its tool calls, text, usage and estimated cost. */
   async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
     const messages: ChatCompletionMessageParam[] = [
-      ...(this.options.instructions ? [{ role: 'system' as const, content: this.options.instructions }] : []),
+      ...(this.#options.instructions
+        ? [{ role: 'system' as const, content: this.#options.instructions }]
+        : []),
       {
         role: 'user',
         content: [
@@ -60,12 +65,12 @@ export class OpenAIAudioChatAgent implements Agent {
     const texts: string[] = [];
     const usage: Usage = {};
     let latencyMs: number | undefined;
-    const maxTurns = this.options.maxTurns ?? 4;
+    const maxTurns = this.#options.maxTurns ?? 4;
     try {
       for (let turn = 0; ; turn++) {
         const started = performance.now();
-        const completion = await this.connection.call('completion', options.signal, (signal) =>
-          this.connection.client.chat.completions.create(this.request(messages), { signal }),
+        const completion = await this.#connection.call('completion', options.signal, (signal) =>
+          this.#connection.client.chat.completions.create(this.request(messages), { signal }),
         );
         latencyMs ??= performance.now() - started;
         addUsage(usage, completion.usage);
@@ -88,9 +93,9 @@ export class OpenAIAudioChatAgent implements Agent {
         );
       }
     } catch (error) {
-      throw this.connection.failure(error, AgentError, options.signal);
+      throw this.#connection.failure(error, AgentError, options.signal);
     }
-    const cost = this.connection.recordCost(this.model, usage);
+    const cost = this.#connection.recordCost(this.model, usage);
     return {
       toolCalls,
       ...(texts.length ? { text: texts.join('\n') } : {}),
@@ -103,7 +108,7 @@ export class OpenAIAudioChatAgent implements Agent {
   }
 
   private request(messages: ChatCompletionMessageParam[]) {
-    const tools = (this.options.tools ?? []).map((tool): ChatCompletionTool => ({
+    const tools = (this.#options.tools ?? []).map((tool): ChatCompletionTool => ({
       type: 'function',
       function: {
         name: tool.name,
@@ -115,7 +120,7 @@ export class OpenAIAudioChatAgent implements Agent {
       model: this.model,
       modalities: ['text' as const],
       messages,
-      ...(tools.length ? { tools, tool_choice: chatToolChoice(this.options.toolChoice ?? 'auto') } : {}),
+      ...(tools.length ? { tools, tool_choice: chatToolChoice(this.#options.toolChoice ?? 'auto') } : {}),
     };
   }
 }

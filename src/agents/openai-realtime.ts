@@ -60,27 +60,30 @@ export type OpenAIRealtimeOptions = OpenAIAgentOptions &
 export class OpenAIRealtimeAgent implements Agent {
   readonly id: string;
   private readonly model: string;
-  private readonly connection: OpenAIConnection;
+  // ES-private: the options and the client hold the key, and must not show in logs or JSON of the agent.
+  readonly #options: OpenAIRealtimeOptions;
+  readonly #connection: OpenAIConnection;
 
-  constructor(private readonly options: OpenAIRealtimeOptions = {}) {
+  constructor(options: OpenAIRealtimeOptions = {}) {
+    this.#options = options;
     this.model = options.model ?? DEFAULT_MODEL;
     this.id = `openai-realtime:${this.model}`;
-    this.connection = new OpenAIConnection(options, 'OpenAI Realtime');
+    this.#connection = new OpenAIConnection(options, 'OpenAI Realtime');
   }
 
   /** One session: plays the audio, gathers the calls (and follow-up calls after mocked results), closes the socket. */
   async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
     const pcm = toRealtimeRate(audio);
     try {
-      const response = await this.connection.call('session', options.signal, (signal) =>
+      const response = await this.#connection.call('session', options.signal, (signal) =>
         this.session(pcm, options.toolResults, signal),
       );
-      const cost = this.connection.recordCost(this.model, response.usage as Usage);
+      const cost = this.#connection.recordCost(this.model, response.usage as Usage);
       return cost === undefined
         ? response
         : { ...response, usage: { ...response.usage, estimated_cost_usd: cost } };
     } catch (error) {
-      throw this.connection.failure(error, AgentError, options.signal);
+      throw this.#connection.failure(error, AgentError, options.signal);
     }
   }
 
@@ -90,14 +93,14 @@ export class OpenAIRealtimeAgent implements Agent {
     signal: AbortSignal,
   ): Promise<AgentResponse> {
     const realtime = new OpenAIRealtimeWS(
-      { model: this.model, ...(this.options.socketOptions ? { options: this.options.socketOptions } : {}) },
-      this.connection.client,
+      { model: this.model, ...(this.#options.socketOptions ? { options: this.#options.socketOptions } : {}) },
+      this.#connection.client,
     );
     const socket = realtime.socket;
     const calls = new Map<string, ToolCall>();
     const texts: string[] = [];
     const usage: Usage = {};
-    const maxTurns = this.options.maxTurns ?? 4;
+    const maxTurns = this.#options.maxTurns ?? 4;
     let turn = 0;
     let turnStart = 0;
     let committedAt = 0;
@@ -202,7 +205,7 @@ export class OpenAIRealtimeAgent implements Agent {
 
   /** The GA `session.update` body: text out, 24 kHz PCM in, no turn detection, the tools and the prompt. */
   private sessionConfig(): RealtimeSessionCreateRequest {
-    const tools = (this.options.tools ?? []).map((tool) => ({
+    const tools = (this.#options.tools ?? []).map((tool) => ({
       type: 'function' as const,
       name: tool.name,
       ...(tool.description ? { description: tool.description } : {}),
@@ -213,8 +216,8 @@ export class OpenAIRealtimeAgent implements Agent {
       type: 'realtime',
       output_modalities: ['text'],
       audio: { input: { format: { type: 'audio/pcm', rate: REALTIME_SAMPLE_RATE }, turn_detection: null } },
-      ...(this.options.instructions ? { instructions: this.options.instructions } : {}),
-      ...(tools.length ? { tools, tool_choice: realtimeToolChoice(this.options.toolChoice ?? 'auto') } : {}),
+      ...(this.#options.instructions ? { instructions: this.#options.instructions } : {}),
+      ...(tools.length ? { tools, tool_choice: realtimeToolChoice(this.#options.toolChoice ?? 'auto') } : {}),
     };
   }
 }

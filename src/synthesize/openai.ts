@@ -36,7 +36,8 @@ export class OpenAITTSSynthesizer implements Synthesizer {
   readonly model: string;
   private readonly speed: number;
   private readonly instructions: string | undefined;
-  private readonly connection: OpenAIConnection;
+  // ES-private: the client holds the key, and must not show in logs or JSON of the synthesizer.
+  readonly #connection: OpenAIConnection;
 
   constructor(options: OpenAITTSOptions = {}) {
     this.model = options.model ?? 'gpt-4o-mini-tts';
@@ -57,7 +58,7 @@ export class OpenAITTSSynthesizer implements Synthesizer {
     }
     if (this.voice.trim() === '')
       throw new SynthesisError('the OpenAI voice is empty', 'name a voice, e.g. alloy');
-    this.connection = new OpenAIConnection(options, 'OpenAI speech');
+    this.#connection = new OpenAIConnection(options, 'OpenAI speech');
     const parts = ['openai', this.model, this.voice];
     if (this.speed !== 1) parts.push(`speed=${this.speed}`);
     if (this.instructions !== undefined) parts.push(`instructions=${shortHash(this.instructions)}`);
@@ -69,11 +70,11 @@ export class OpenAITTSSynthesizer implements Synthesizer {
     if (text.trim() === '')
       throw new SynthesisError('cannot synthesize an empty text', 'give the prompt some words');
     try {
-      const bytes = await this.connection.call(
+      const bytes = await this.#connection.call(
         `(${this.model}, voice ${this.voice})`,
         signal,
         async (attemptSignal) => {
-          const response = await this.connection.client.audio.speech.create(
+          const response = await this.#connection.client.audio.speech.create(
             {
               model: this.model,
               voice: this.voice,
@@ -88,13 +89,13 @@ export class OpenAITTSSynthesizer implements Synthesizer {
         },
       );
       const audio = decodePcm(bytes, this.voice);
-      this.connection.recordCost(this.model, {
+      this.#connection.recordCost(this.model, {
         input_characters: text.length,
         output_audio_seconds: audio.pcm.length / PCM_SAMPLE_RATE,
       });
       return audio;
     } catch (error) {
-      throw this.connection.failure(error, SynthesisError, signal);
+      throw this.#connection.failure(error, SynthesisError, signal);
     }
   }
 }
