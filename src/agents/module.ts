@@ -7,7 +7,8 @@ import { FunctionAgent, type AgentFunction } from './function.js';
 /** `provider: module`: a JavaScript module whose export (default unless `export` names one) is the agent function. */
 export const moduleAgentProvider: AgentProvider = {
   id: 'module',
-  description: 'A JavaScript module whose exported function is the agent: (audio, {signal, toolResults}) => response.',
+  description:
+    'A JavaScript module whose exported function is the agent: (audio, {signal, toolResults}) => response.',
   optionsSchema: {
     type: 'object',
     properties: {
@@ -22,7 +23,8 @@ export const moduleAgentProvider: AgentProvider = {
     const exportName = typeof options.export === 'string' ? options.export : 'default';
     let loaded: Record<string, unknown>;
     try {
-      loaded = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+      // webpackIgnore: the bundles must load the user's module at run time, not resolve it at build time.
+      loaded = (await import(/* webpackIgnore: true */ pathToFileURL(path).href)) as Record<string, unknown>;
     } catch (error) {
       throw new AgentError(
         `cannot load agent module ${path}: ${(error as Error).message}`,
