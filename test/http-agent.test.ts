@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HttpAgent, httpAgentProvider } from '../src/agents/http.js';
+import { resample } from '../src/audio/resample.js';
 import { decodeWav, encodeWav } from '../src/audio/wav.js';
 import { AgentError, FatalProviderError, RussoError, TimeoutError } from '../src/core/errors.js';
 import { run } from '../src/core/pipeline.js';
@@ -110,6 +111,19 @@ describe('http agent: what it sends', () => {
     expect(await agent.run(audio)).toEqual({ toolCalls: [] });
     expect(server.requests[0]?.headers['content-type']).toBe('audio/wav');
     expect(server.requests[0]?.body.equals(encodeWav(audio))).toBe(true);
+  });
+
+  it('resamples to the rate the endpoint wants', async () => {
+    server = await startHttpServer((_request, response) => sendJson(response, 200, { tool_calls: [] }));
+    await (await agentFor({ sample_rate: 24000 })).run(audio);
+    const body = JSON.parse(server.requests[0]?.body.toString() ?? '') as {
+      audio: string;
+      sample_rate: number;
+    };
+    expect(body.sample_rate).toBe(24000);
+    const sent = decodeWav(Buffer.from(body.audio, 'base64'));
+    expect(sent.sampleRate).toBe(24000);
+    expect(sent.pcm).toEqual(resample(audio, 24000).pcm);
   });
 
   it('refuses to start when a header names an unset variable, without printing any value', async () => {

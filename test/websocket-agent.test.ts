@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketAgent, websocketAgentProvider } from '../src/agents/websocket.js';
+import { resample } from '../src/audio/resample.js';
 import { decodeWav } from '../src/audio/wav.js';
 import { CancelledError } from '../src/core/errors.js';
 import type { Audio } from '../src/core/types.js';
@@ -96,6 +97,28 @@ describe('websocket agent: streaming and collecting', () => {
     expect(frames).toHaveLength(1);
     const sent = decodeWav((frames[0] as { binary: Buffer }).binary);
     expect(sent.pcm).toEqual(audio.pcm);
+  });
+
+  it('resamples before streaming binary PCM at the rate the agent wants', async () => {
+    server = await startWebSocketServer(({ socket }, frame) => {
+      if (isType(frame, 'end')) send(socket, { tool_calls: [] });
+    });
+    const agent = await create({
+      send: 'binary',
+      sample_rate: 8000,
+      chunk_ms: 250,
+      end_message: { type: 'end' },
+      done: { count: 1 },
+    });
+    await agent.run(audio);
+    const frames = server.connections[0]?.frames ?? [];
+    const chunks = frames
+      .filter((frame): frame is { binary: Buffer } => 'binary' in frame)
+      .map((frame) => frame.binary);
+    // 250 ms at 8 kHz is 2000 samples, 4000 bytes.
+    expect(chunks.slice(0, -1).every((chunk) => chunk.length === 4000)).toBe(true);
+    const pcm = Buffer.concat(chunks);
+    expect(new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length / 2)).toEqual(resample(audio, 8000).pcm);
   });
 
   it('ends after an idle gap, counting binary frames as activity', async () => {

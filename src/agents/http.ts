@@ -3,6 +3,7 @@ import type { AgentProvider } from '../core/provider.js';
 import { classifyError, withRetry, type RetryDecision, type RetryPolicy } from '../core/retry.js';
 import { excerpt } from '../core/tool-call.js';
 import type { Agent, AgentResponse, AgentRunOptions, Audio } from '../core/types.js';
+import { resample } from '../audio/resample.js';
 import { encodeWav } from '../audio/wav.js';
 import {
   audioMessage,
@@ -35,6 +36,8 @@ export interface HttpAgentOptions {
   url: string;
   /** json (default): `{audio: base64, format, sample_rate}`; wav: the WAV file itself as an `audio/wav` body. */
   body?: 'json' | 'wav';
+  /** Resample the audio to this rate before sending it (default: the synthesizer's rate). */
+  sampleRate?: number;
   /** Encoding of the audio inside a JSON body (default wav). */
   audioEncoding?: AudioEncoding;
   /** Names of the JSON fields (default audio, format, sample_rate). */
@@ -76,7 +79,7 @@ export class HttpAgent implements Agent {
    * that lacks the calls' path is an AgentError quoting the start of the body.
    */
   async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
-    const request = this.request(audio);
+    const request = this.request(this.options.sampleRate ? resample(audio, this.options.sampleRate) : audio);
     const { status, text } = await withRetry(() => this.post(request, options.signal), {
       what: `the HTTP agent at ${this.shownUrl}`,
       signal: options.signal,

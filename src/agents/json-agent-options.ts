@@ -22,6 +22,11 @@ export const toolCallKeys = {
 
 /** Config keys that name the fields of a JSON audio message (`http`, `websocket`). */
 export const audioMessageKeys = {
+  sample_rate: {
+    type: 'integer',
+    minimum: 8000,
+    description: "Resample the audio to this rate before sending it (default: the synthesizer's rate).",
+  },
   audio_encoding: {
     enum: ['wav', 'pcm16'],
     description: 'Audio inside a JSON message: a WAV file or raw 16-bit PCM.',
@@ -60,6 +65,7 @@ export function audioMessageOptions(
 ) {
   const fields = (options.fields ?? {}) as { audio?: string; format?: string; sample_rate?: string };
   return {
+    ...(typeof options.sample_rate === 'number' ? { sampleRate: options.sample_rate } : {}),
     audioEncoding: options.audio_encoding as AudioEncoding | undefined,
     fields: {
       ...(fields.audio ? { audio: fields.audio } : {}),

@@ -1,4 +1,5 @@
 import WebSocket, { type RawData } from 'ws';
+import { resample } from '../audio/resample.js';
 import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
 import { sleep } from '../core/retry.js';
@@ -49,6 +50,8 @@ export interface WebSocketAgentOptions {
   headers?: Record<string, string>;
   /** json (default): JSON messages with the audio as base64; binary: the audio bytes as binary frames. */
   send?: 'json' | 'binary';
+  /** Resample the audio to this rate before sending it (default: the synthesizer's rate). */
+  sampleRate?: number;
   /** pcm16 (default): raw 16-bit little-endian PCM; wav: a WAV file (not with `chunkMs`). */
   audioEncoding?: AudioEncoding;
   fields?: Partial<AudioFields>;
@@ -111,9 +114,10 @@ export class WebSocketAgent implements Agent {
   }
 
   /** Connects, streams the audio, waits for `done` and reads the calls; the socket is closed on every path. */
-  async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
+  async run(heard: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
     const { signal } = options;
     signal?.throwIfAborted();
+    const audio = this.options.sampleRate ? resample(heard, this.options.sampleRate) : heard;
     const socket = new WebSocket(this.options.url, { headers: this.options.headers });
     const conversation = new Conversation(socket, this.options.done, this.shownUrl, signal);
     try {

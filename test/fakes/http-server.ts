@@ -10,11 +10,7 @@ export interface RecordedRequest {
 }
 
 /** What a test's handler gets: the request and the response to write (or to break). */
-export type FakeHandler = (
-  request: RecordedRequest,
-  response: ServerResponse,
-  index: number,
-) => void | Promise<void>;
+export type FakeHandler = (request: RecordedRequest, response: ServerResponse, index: number) => unknown;
 
 /** A real HTTP server on 127.0.0.1 that plays an agent endpoint; `requests` records what russo sent. */
 export interface FakeHttpServer {
