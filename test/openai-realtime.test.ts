@@ -4,6 +4,7 @@ import {
   OpenAIRealtimeAgent,
   type OpenAIRealtimeOptions,
 } from '../src/agents/openai-realtime.js';
+import { resample } from '../src/audio/resample.js';
 import { AgentError, FatalProviderError } from '../src/core/errors.js';
 import { createProviderStats, RetriesExhaustedError } from '../src/core/retry.js';
 import type { Audio, ToolDefinition } from '../src/core/types.js';
@@ -72,6 +73,9 @@ describe('OpenAIRealtimeAgent against a GA Realtime server', () => {
     // One second of audio at 24 kHz, in half-second chunks, then commit, then response.create.
     expect(session?.samples).toBe(24000);
     expect(session?.appends).toBe(2);
+    const sent = Buffer.concat(session?.audio ?? []);
+    const expected = resample(second16k, 24000).pcm;
+    expect(sent.equals(Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength))).toBe(true);
     expect(session?.events).toEqual([
       'session.update',
       'input_audio_buffer.append',

@@ -7,6 +7,7 @@ import type {
   RealtimeSessionCreateRequest,
 } from 'openai/resources/realtime/realtime';
 import type { ClientOptions } from 'ws';
+import { resample } from '../audio/resample.js';
 import type { Usage } from '../core/cost.js';
 import { AgentError, FatalProviderError, RussoError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
@@ -73,7 +74,7 @@ export class OpenAIRealtimeAgent implements Agent {
 
   /** One session: plays the audio, gathers the calls (and follow-up calls after mocked results), closes the socket. */
   async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
-    const pcm = toRealtimeRate(audio);
+    const { pcm } = resample(audio, REALTIME_SAMPLE_RATE);
     try {
       const response = await this.#connection.call('session', options.signal, (signal) =>
         this.session(pcm, options.toolResults, signal),
@@ -298,22 +299,6 @@ function readBody(response: IncomingMessage): Promise<string> {
     response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     response.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
   });
-}
-
-/** Stopgap until src/audio has a resampler: linear interpolation to 24 kHz. */
-function toRealtimeRate(audio: Audio): Int16Array {
-  if (audio.sampleRate === REALTIME_SAMPLE_RATE) return audio.pcm;
-  const length = Math.round((audio.pcm.length * REALTIME_SAMPLE_RATE) / audio.sampleRate);
-  const out = new Int16Array(length);
-  const step = audio.sampleRate / REALTIME_SAMPLE_RATE;
-  for (let i = 0; i < length; i++) {
-    const position = i * step;
-    const index = Math.floor(position);
-    const a = audio.pcm[index] ?? 0;
-    const b = audio.pcm[index + 1] ?? a;
-    out[i] = Math.round(a + (b - a) * (position - index));
-  }
-  return out;
 }
 
 /** `provider: openai-realtime`: the OpenAI Realtime API over WebSocket. */

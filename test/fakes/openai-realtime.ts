@@ -53,6 +53,8 @@ export interface RealtimeSession {
   session?: Record<string, unknown>;
   /** 16-bit samples appended before the commit. */
   samples: number;
+  /** The appended audio, as the client sent it (s16le). */
+  audio: Buffer[];
   appends: number;
   /** Client event types in order. */
   events: string[];
@@ -146,6 +148,7 @@ export async function startRealtimeFake(options: RealtimeFakeOptions): Promise<R
       model: url.searchParams.get('model'),
       authorization: request.headers.authorization,
       samples: 0,
+      audio: [],
       appends: 0,
       events: [],
       problems: [],
@@ -210,6 +213,7 @@ function serveSession(socket: WebSocket, session: RealtimeSession, options: Real
         const bytes = Buffer.from(String(event.audio), 'base64');
         if (bytes.length % 2 !== 0) return problem('appended audio is not 16-bit PCM');
         session.samples += bytes.length / 2;
+        session.audio.push(bytes);
         session.appends++;
         return;
       }
