@@ -138,6 +138,22 @@ describe('withRetry', () => {
     );
   });
 
+  it('aborts an attempt past attemptTimeoutMs and retries it', async () => {
+    let calls = 0;
+    const attempt = (signal: AbortSignal) =>
+      new Promise<string>((resolve, reject) => {
+        if (++calls > 1) return resolve('ok');
+        signal.addEventListener('abort', () => reject(new Error('aborted by its deadline')));
+      });
+    const stats = createProviderStats();
+    const started = performance.now();
+    await expect(
+      withRetry(attempt, { what: 'speech', attemptTimeoutMs: 50, stats, policy: fast }),
+    ).resolves.toBe('ok');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
+    expect(stats).toMatchObject({ requests: 2, retries: 1 });
+  });
+
   it('tells the limiter of throttles and successes', async () => {
     const limiter = new AdaptiveLimit({ max: 2, minWindow: 2 });
     const attempt = failing(...Array.from({ length: 4 }, () => httpError(429)));

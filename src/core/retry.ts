@@ -75,6 +75,11 @@ export interface RetryOptions {
   policy?: Partial<RetryPolicy>;
   /** Stops waiting and attempting at once; the signal's reason is thrown. */
   signal?: AbortSignal;
+  /**
+   * Time one attempt may take, in ms: past it the attempt's signal aborts and the attempt counts as
+   * a retryable failure (a server that hangs, a body that stops half-way).
+   */
+  attemptTimeoutMs?: number;
   stats?: ProviderStats;
   /** Told of every throttle and success, to steer the runs in flight. */
   limiter?: AdaptiveLimit;
@@ -87,12 +92,13 @@ export interface RetryOptions {
 }
 
 /**
- * Calls `attempt` until it succeeds, retrying the failures that `classify` calls retryable. The
- * last error is rethrown as a RetriesExhaustedError that says how many attempts and how long it
- * waited; a fatal one becomes a FatalProviderError with a hint; any other error is rethrown as is.
+ * Calls `attempt` until it succeeds, retrying the failures that `classify` calls retryable. Each
+ * attempt gets a signal that aborts on a cancel or at its deadline. The last error is rethrown as
+ * a RetriesExhaustedError that says how many attempts and how long it waited; a fatal one becomes
+ * a FatalProviderError with a hint; any other error is rethrown as is.
  */
 export async function withRetry<T>(
-  attempt: (attemptNumber: number) => Promise<T>,
+  attempt: (signal: AbortSignal, attemptNumber: number) => Promise<T>,
   options: RetryOptions,
 ): Promise<T> {
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
@@ -103,13 +109,19 @@ export async function withRetry<T>(
   for (let attemptNumber = 1; ; attemptNumber++) {
     options.signal?.throwIfAborted();
     if (options.stats) options.stats.requests++;
+    const deadline =
+      options.attemptTimeoutMs === undefined ? undefined : AbortSignal.timeout(options.attemptTimeoutMs);
+    const signals = [options.signal, deadline].filter((signal) => signal !== undefined);
     try {
-      const value = await attempt(attemptNumber);
+      const value = await attempt(AbortSignal.any(signals), attemptNumber);
       options.limiter?.recordSuccess();
       return value;
-    } catch (error) {
+    } catch (caught) {
       // A cancel or the run's timeout is not the provider's failure: never retry it.
       if (options.signal?.aborted) throw options.signal.reason;
+      const error = deadline?.aborted
+        ? new RetryableError(`no complete answer within ${(options.attemptTimeoutMs ?? 0) / 1000} s`)
+        : caught;
       const decision = classify(error);
       const message = redact(describeError(error));
       if (decision.action === 'fatal') {

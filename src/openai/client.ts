@@ -5,7 +5,6 @@ import { FatalProviderError, RussoError } from '../core/errors.js';
 import type { ProviderContext } from '../core/provider.js';
 import {
   classifyError,
-  RetryableError,
   withRetry,
   type ProviderStats,
   type RetryDecision,
@@ -141,37 +140,24 @@ export class OpenAIConnection {
   }
 
   /**
-   * Runs `attempt` under russo's retry policy, each attempt with its own deadline (response body
-   * included) and the run's signal; a deadline that passes is a retryable failure.
+   * Runs `attempt` under russo's retry policy, each attempt with its own deadline (response body or
+   * whole Realtime session included) and the run's signal.
    */
   call<T>(
     what: string,
     signal: AbortSignal | undefined,
     attempt: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
-    return withRetry(
-      async () => {
-        const deadline = AbortSignal.timeout(this.requestTimeoutMs);
-        const attemptSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
-        try {
-          return await attempt(attemptSignal);
-        } catch (error) {
-          if (deadline.aborted && !signal?.aborted) {
-            throw new RetryableError(`no complete answer within ${this.requestTimeoutMs / 1000} s`);
-          }
-          throw error;
-        }
-      },
-      {
-        what: `${this.what} ${what}`,
-        ...(signal ? { signal } : {}),
-        ...(this.options.retry ? { policy: this.options.retry } : {}),
-        ...(this.options.stats ? { stats: this.options.stats } : {}),
-        ...(this.options.limiter ? { limiter: this.options.limiter } : {}),
-        classify: classifyOpenAIError,
-        redact: (message) => this.redact(message),
-      },
-    );
+    return withRetry(attempt, {
+      what: `${this.what} ${what}`,
+      signal,
+      attemptTimeoutMs: this.requestTimeoutMs,
+      policy: this.options.retry,
+      stats: this.options.stats,
+      limiter: this.options.limiter,
+      classify: classifyOpenAIError,
+      redact: (message) => this.redact(message),
+    });
   }
 
   /** Estimated USD of `usage` for `model`, added to the suite's counters; undefined for a model without a price. */
