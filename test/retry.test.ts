@@ -9,6 +9,7 @@ import {
   parseRetryAfter,
   RetriesExhaustedError,
   RetryableError,
+  retryFromConfig,
   withRetry,
 } from '../src/core/retry.js';
 
@@ -227,5 +228,15 @@ describe('classifyError on transport failures', () => {
       Object.assign(new RetryableError('connection failed'), { cause: selfSigned }),
     );
     expect(decision).toMatchObject({ action: 'fatal', hint: expect.stringMatching(/NODE_EXTRA_CA_CERTS/) });
+  });
+});
+
+describe('retryFromConfig', () => {
+  it('reads max_attempts, max_retry_wait_s and request_timeout_s in seconds', () => {
+    expect(retryFromConfig({ max_attempts: 3, max_retry_wait_s: 2.5, request_timeout_s: 10 })).toEqual({
+      policy: { maxAttempts: 3, maxTotalWaitMs: 2500 },
+      attemptTimeoutMs: 10_000,
+    });
+    expect(retryFromConfig({ model: 'x' })).toEqual({ policy: {} });
   });
 });

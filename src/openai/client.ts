@@ -5,6 +5,8 @@ import { FatalProviderError, RussoError } from '../core/errors.js';
 import type { ProviderContext } from '../core/provider.js';
 import {
   classifyError,
+  RETRY_CONFIG_SCHEMA,
+  retryFromConfig,
   withRetry,
   type ProviderStats,
   type RetryDecision,
@@ -45,21 +47,7 @@ export const OPENAI_CONNECTION_SCHEMA = {
     description:
       'API base URL (default: OPENAI_BASE_URL, else the OpenAI API), for proxies and compatible servers.',
   },
-  request_timeout_s: {
-    type: 'number',
-    exclusiveMinimum: 0,
-    description: 'Time one attempt may take (default 60).',
-  },
-  max_attempts: {
-    type: 'integer',
-    minimum: 1,
-    description: 'Attempts per call, the first included (default 8).',
-  },
-  max_retry_wait_s: {
-    type: 'number',
-    minimum: 0,
-    description: 'Total waiting between attempts of one call before it gives up (default 60).',
-  },
+  ...RETRY_CONFIG_SCHEMA,
   prices: {
     type: 'object',
     description: "USD prices of this provider's model (tokens per million), over the built-in table.",
@@ -88,20 +76,15 @@ export function connectionFromConfig(
   context: ProviderContext,
   model: string,
 ): OpenAIConnectionOptions {
-  const seconds = (value: unknown) => (typeof value === 'number' ? value * 1000 : undefined);
-  const retry: Partial<RetryPolicy> = {};
-  if (typeof options.max_attempts === 'number') retry.maxAttempts = options.max_attempts;
-  const maxWait = seconds(options.max_retry_wait_s);
-  if (maxWait !== undefined) retry.maxTotalWaitMs = maxWait;
+  const { policy, attemptTimeoutMs } = retryFromConfig(options);
   const baseURL = typeof options.base_url === 'string' ? options.base_url : context.env.OPENAI_BASE_URL;
-  const timeout = seconds(options.request_timeout_s);
   return {
     apiKey: context.env[OPENAI_KEY_ENV] ?? '',
     baseURL: baseURL || null,
-    ...(timeout === undefined ? {} : { requestTimeoutMs: timeout }),
-    retry,
-    ...(context.stats ? { stats: context.stats } : {}),
-    ...(context.limiter ? { limiter: context.limiter } : {}),
+    requestTimeoutMs: attemptTimeoutMs,
+    retry: policy,
+    stats: context.stats,
+    limiter: context.limiter,
     ...(options.prices ? { prices: withPrices({ [model]: options.prices as ModelPrice }) } : {}),
   };
 }
