@@ -78,6 +78,8 @@ export class GeminiLiveAgent implements Agent {
       this.options.toolCallIdleMs ?? 1_500,
       this.options.maxToolRounds ?? 8,
     );
+    // The socket URL carries the key: keep it out of every message built from the socket's errors.
+    const failure = (message: string, code?: number) => liveFailure(this.connection.redact(message), code);
     const onAbort = () => turn.fail(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
     let session: Session | undefined;
@@ -92,8 +94,14 @@ export class GeminiLiveAgent implements Agent {
         },
         callbacks: {
           onmessage: (message) => turn.onMessage(message),
-          onerror: (event) => turn.fail(liveFailure(`socket error: ${event.message || 'unknown'}`)),
-          onclose: (event) => turn.closed(event.code, event.reason),
+          onerror: (event) => turn.fail(failure(`socket error: ${event.message || 'unknown'}`)),
+          onclose: (event) =>
+            turn.fail(
+              failure(
+                `the session closed before the turn completed (code ${event.code}${event.reason ? `: ${event.reason}` : ''})`,
+                event.code,
+              ),
+            ),
         },
       });
       // A session that opens after a cancel is closed at once instead of leaking.
@@ -102,7 +110,7 @@ export class GeminiLiveAgent implements Agent {
         () => undefined,
       );
       session = await Promise.race([connecting, turn.done.then(() => undefined)]).catch((error: unknown) => {
-        throw error instanceof Error && !(error instanceof RussoError) ? liveFailure(error.message) : error;
+        throw error instanceof Error && !(error instanceof RussoError) ? failure(error.message) : error;
       });
       if (session === undefined) return await turn.done;
       turn.attach(session);
@@ -175,17 +183,7 @@ class LiveTurn {
     if (content?.turnComplete) this.finish();
   }
 
-  /** The server closed the socket: the end of the run if it was complete, else a failure. */
-  closed(code: number, reason: string): void {
-    if (this.finished) return;
-    this.fail(
-      liveFailure(
-        `the session closed before the turn completed (code ${code}${reason ? `: ${reason}` : ''})`,
-        code,
-      ),
-    );
-  }
-
+  /** Ends the turn with an error, unless it already ended (a close after the turn is the normal end). */
   fail(error: unknown): void {
     if (this.finished) return;
     this.finished = true;
