@@ -1,7 +1,10 @@
 // What an Actions runner does around a JavaScript action, for tests: the INPUT_* variables from
 // action.yml's defaults and the workflow's `with:`, the files it provides (step summary, outputs,
 // event payload), and reading back what the action wrote to them.
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 
 /** action.yml as far as tests need it. */
@@ -51,4 +54,72 @@ export function readOutputs(file: string): Record<string, string> {
     }
   }
   return outputs;
+}
+
+/** What one run of the bundled Action left behind. */
+export interface ActionRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The step summary file's content. */
+  summary: string;
+  outputs: Record<string, string>;
+}
+
+/** How to run the Action: the workspace it runs in, its `with:`, the event and extra environment. */
+export interface RunActionOptions {
+  workspace: string;
+  with?: Record<string, string>;
+  token: string;
+  event: { name: string; payload: unknown };
+  repository: string;
+  apiUrl: string;
+  /** More variables (ACTIONS_CACHE_URL for a cache service, a key the job exports). */
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/**
+ * Runs `node dist/index.js` as a runner runs a JavaScript action: in the workspace, with only the
+ * variables a runner sets (no ACTIONS_* unless given, so the cache service is absent), fresh
+ * summary and output files, and the event payload in a file.
+ */
+export async function runAction(options: RunActionOptions): Promise<ActionRun> {
+  const files = mkdtempSync(join(tmpdir(), 'russo-runner-'));
+  const summary = join(files, 'step_summary.md');
+  const output = join(files, 'output.txt');
+  const event = join(files, 'event.json');
+  writeFileSync(summary, '');
+  writeFileSync(output, '');
+  writeFileSync(event, JSON.stringify(options.event.payload));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: files,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: options.workspace,
+    GITHUB_STEP_SUMMARY: summary,
+    GITHUB_OUTPUT: output,
+    GITHUB_EVENT_PATH: event,
+    GITHUB_EVENT_NAME: options.event.name,
+    GITHUB_REPOSITORY: options.repository,
+    GITHUB_API_URL: options.apiUrl,
+    GITHUB_SERVER_URL: 'https://github.example',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_SHA: 'c7d2b7f4a1e9b0f2d5c6e3a8b9f0a1b2c3d4e5f6',
+    RUNNER_TEMP: join(files, 'temp'),
+    RUNNER_OS: 'Linux',
+    ...inputEnv(options.with ?? {}, options.token),
+    ...options.env,
+  };
+  const child = spawn(process.execPath, [resolve('dist/index.js')], { cwd: options.workspace, env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  clearTimeout(timer);
+  return { code, stdout, stderr, summary: readFileSync(summary, 'utf8'), outputs: readOutputs(output) };
 }

@@ -1,0 +1,357 @@
+// The bundled Action (dist/index.js) run as a process, as a runner runs it: INPUT_* variables, a
+// step summary file, an outputs file, a pull_request event payload, and GITHUB_API_URL pointing at a
+// fake GitHub REST server on 127.0.0.1. The prompts are spoken by the real Flite synthesizer; the
+// agent under test is a module that checks it heard speech and answers what the test scripted.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMENT_MARKER } from '../../src/github/comment.js';
+import { pullRequestEvent, pushEvent } from '../fakes/github-events.js';
+import { runAction, type ActionRun, type RunActionOptions } from '../fakes/github-runner.js';
+import { startFakeCacheService } from '../fakes/github-cache-server.js';
+import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
+import { apiError, FAKE_KEY, speechPcm, speechProblem, startOpenAIHttpFake } from '../fakes/openai-http.js';
+import { ensureBundle } from './bundle.js';
+
+const TOKEN = 'ghs_e2eworkflowtoken';
+const OWNER = 'acme';
+const REPO = 'voice';
+const PR = 7;
+
+// The agent under test: it refuses anything that is not speech, then answers as answer.json says.
+const AGENT = `import { readFileSync } from 'node:fs';
+export default async function agent(audio) {
+  const seconds = audio.pcm.length / audio.sampleRate;
+  let energy = 0;
+  for (const sample of audio.pcm) energy += sample * sample;
+  const rms = Math.sqrt(energy / Math.max(1, audio.pcm.length));
+  if (audio.sampleRate < 8000 || seconds < 0.5 || seconds > 15 || rms < 200) {
+    throw new Error('not speech: ' + seconds + ' s at ' + audio.sampleRate + ' Hz, rms ' + rms);
+  }
+  const answer = JSON.parse(readFileSync(new URL('./answer.json', import.meta.url), 'utf8'));
+  if (answer.error) throw new Error(answer.error);
+  return { toolCalls: answer.tool_calls, transcript: answer.transcript };
+}
+`;
+
+const CONFIG = `synthesizer:
+  provider: flite
+  voices: [kal16]
+agent:
+  provider: module
+  module: agent.mjs
+defaults:
+  runs: 2
+  concurrency: 2
+`;
+
+// Line numbers matter: annotations must point at line 5 (the expect item) of note.yaml.
+const NOTE_SCENARIO = `name: write a note
+prompts:
+  - Write down a note that says safe
+expect:
+  - name: note
+    arguments:
+      text: safe
+min_pass_rate: 1
+`;
+
+const BOOK_SCENARIO = `name: book a table
+prompts:
+  - Book a table for two at seven tonight
+expect:
+  - name: book_table
+    arguments:
+      party_size: 2
+min_pass_rate: 0.5
+`;
+
+const HOSTILE_TEXT = '<script>alert(1)</script> | pipe';
+
+let github: FakeGitHub;
+
+beforeAll(async () => {
+  await ensureBundle();
+  github = await startFakeGitHub({ token: TOKEN, owner: OWNER, repo: REPO, maxPerPage: 2 });
+  // Someone else's comments come first, over more than one page.
+  github.addComment(PR, 'Looks good to me');
+  github.addComment(PR, 'Please add a scenario for cancellations');
+  github.addComment(PR, `> ${COMMENT_MARKER}\n> quoting the bot`);
+}, 300_000);
+
+afterAll(() => github?.close());
+
+/** A workspace with the config, the agent, the given scenarios and the agent's scripted answer. */
+function workspace(files: Record<string, string>, answer: unknown): string {
+  const root = mkdtempSync(join(tmpdir(), 'russo-action-e2e-'));
+  const all = {
+    'russo.config.yaml': CONFIG,
+    'agent.mjs': AGENT,
+    'answer.json': JSON.stringify(answer),
+    ...files,
+  };
+  for (const [path, text] of Object.entries(all)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+function run(root: string, options: Partial<RunActionOptions> = {}): Promise<ActionRun> {
+  return runAction({
+    workspace: root,
+    token: TOKEN,
+    repository: `${OWNER}/${REPO}`,
+    apiUrl: github.url,
+    event: { name: 'pull_request', payload: pullRequestEvent({ owner: OWNER, repo: REPO, number: PR }) },
+    ...options,
+  });
+}
+
+function russoComments(): string[] {
+  return (github.comments.get(PR) ?? [])
+    .map((comment) => comment.body)
+    .filter((body) => body.startsWith(COMMENT_MARKER));
+}
+
+const bookTable = { tool_calls: [{ name: 'book_table', arguments: { party_size: 2, time: '19:00' } }] };
+
+describe('the bundled Action on a pull request', () => {
+  it('passes: outputs, summary, report files, and a new PR comment', async () => {
+    const root = workspace({ 'scenarios/book.yaml': BOOK_SCENARIO }, bookTable);
+    const result = await run(root);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.outputs).toEqual({
+      result: 'passed',
+      'pass-rate': '1',
+      passed: '2',
+      failed: '0',
+      errored: '0',
+      total: '2',
+      'report-json': join(root, 'russo-report', 'report.json'),
+      junit: join(root, 'russo-report', 'junit.xml'),
+    });
+    for (const file of ['report.json', 'junit.xml', 'report.html', 'report.md']) {
+      expect(existsSync(join(root, 'russo-report', file)), file).toBe(true);
+    }
+    expect(JSON.parse(readFileSync(result.outputs['report-json']!, 'utf8')).summary).toMatchObject({
+      passed: 2,
+      total: 2,
+    });
+    expect(result.summary.startsWith('<h2>✅ russo: passed</h2>')).toBe(true);
+    expect(result.summary).toContain(
+      '<td>✅</td><td>book a table<br><code>scenarios/book.yaml:1</code></td><td>100% [34–100%]</td><td>2</td><td>2</td><td>0</td><td>0</td><td>50%</td>',
+    );
+    expect(result.summary).toContain(
+      'Audio cache: kept for this job only: the Actions cache service is not available here',
+    );
+    expect(result.stdout).not.toMatch(/^::error/m);
+
+    const comments = russoComments();
+    expect(comments).toHaveLength(1);
+    expect(comments[0]).toContain('book a table');
+    expect(result.stdout).toMatch(
+      /PR comment created: https:\/\/github\.example\/acme\/voice\/pull\/7#issuecomment-\d+/,
+    );
+  });
+
+  it('fails on a regression: annotations at the expect line, an inert summary, and the same comment updated', async () => {
+    const posts = github.requests.filter((request) => request.method === 'POST').length;
+    const root = workspace(
+      { 'scenarios/note.yaml': NOTE_SCENARIO },
+      {
+        tool_calls: [{ name: 'note', arguments: { text: HOSTILE_TEXT } }],
+        transcript: 'write <b>down</b> a note',
+      },
+    );
+    const result = await run(root);
+    expect(result.code).toBe(1);
+    expect(result.outputs).toMatchObject({
+      result: 'failed',
+      'pass-rate': '0',
+      passed: '0',
+      failed: '2',
+      total: '2',
+    });
+
+    const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error'));
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(
+      /^::error title=russo%3A write a note%3A wrong arguments \(pass rate 0%25\),file=scenarios\/note.yaml,line=5,col=5::/,
+    );
+    expect(errors[0]).toContain(
+      'note: failed in 2 of 2 runs of the prompt at line 3: "Write down a note that says safe"',
+    );
+    expect(errors[0]).toContain('%0A    actual:   note({text: "<script>alert(1)</script> | pipe"})%0A');
+    expect(errors[1]).toMatch(
+      /^::error::russo failed:%0A- write a note: pass rate 0%25 \(0\/2\) is under 100%25/,
+    );
+
+    expect(result.summary.startsWith('<h2>❌ russo: failed</h2>')).toBe(true);
+    expect(result.summary).not.toContain('<script>');
+    expect(result.summary).not.toContain('<b>down</b>');
+    expect(result.summary).toContain('&lt;script&gt;alert(1)&lt;/script&gt; | pipe');
+    expect(result.summary).toContain('<td>write &lt;b&gt;down&lt;/b&gt; a note</td>');
+    const row = result.summary.match(/<tr><td>❌<\/td>.*?<\/tr>/)![0];
+    expect(row.match(/<td>/g)).toHaveLength(8);
+
+    // Updated, not duplicated: no new POST, one PATCH of the comment the first test created.
+    expect(github.requests.filter((request) => request.method === 'POST')).toHaveLength(posts);
+    expect(github.requests.filter((request) => request.method === 'PATCH')).toHaveLength(1);
+    const comments = russoComments();
+    expect(comments).toHaveLength(1);
+    expect(comments[0]).toContain('write a note');
+    expect(comments[0]).not.toContain('<script>');
+  });
+
+  it('errors when runs error, with their own message, not as a regression', async () => {
+    const root = workspace({ 'scenarios/book.yaml': BOOK_SCENARIO }, { error: '429 rate limited' });
+    const result = await run(root, { with: { comment: 'false' } });
+    expect(result.code).toBe(1);
+    expect(result.outputs).toMatchObject({ result: 'error', errored: '2', failed: '0', 'pass-rate': '' });
+    expect(result.stdout).toMatch(/^::error::russo error:%0A- 2 runs errored: agent: 429 rate limited/m);
+    expect(result.summary.startsWith('<h2>⚠️ russo: error</h2>')).toBe(true);
+  });
+
+  it('errors on a bad scenario file, annotated at the line of each problem', async () => {
+    const bad = NOTE_SCENARIO.replace('min_pass_rate: 1', 'min_pass_rate: 2').replace(
+      '  - name: note',
+      '  - nme: note',
+    );
+    const root = workspace({ 'scenarios/note.yaml': bad }, bookTable);
+    const result = await run(root, { with: { comment: 'false' } });
+    expect(result.code).toBe(1);
+    expect(result.outputs).toEqual({ result: 'error' });
+    const problems = result.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('::error title=russo%3A invalid'));
+    expect(problems.length).toBeGreaterThanOrEqual(2);
+    expect(problems.some((line) => /file=scenarios\/note.yaml,line=5,/.test(line))).toBe(true);
+    expect(problems.some((line) => /file=scenarios\/note.yaml,line=8,/.test(line))).toBe(true);
+    expect(result.summary.startsWith('<h2>⚠️ russo: error</h2>')).toBe(true);
+    expect(result.summary).toContain('<code>scenarios/note.yaml:8:');
+  });
+
+  it('skips with a notice when a key is missing and on-missing-secrets is skip, and fails otherwise', async () => {
+    const config = CONFIG.replace(
+      'provider: flite\n  voices: [kal16]',
+      'provider: openai\n  voices: [alloy]',
+    );
+    const root = workspace({ 'russo.config.yaml': config, 'scenarios/book.yaml': BOOK_SCENARIO }, bookTable);
+    const skipped = await run(root, { with: { 'on-missing-secrets': 'skip', comment: 'false' } });
+    expect(skipped.code).toBe(0);
+    expect(skipped.outputs).toEqual({ result: 'skipped' });
+    expect(skipped.stdout).toMatch(/^::notice::russo skipped: OPENAI_API_KEY is not set/m);
+    expect(skipped.summary.startsWith('<h2>⏭️ russo: skipped</h2>')).toBe(true);
+
+    const failed = await run(root, { with: { comment: 'false' } });
+    expect(failed.code).toBe(1);
+    expect(failed.outputs).toEqual({ result: 'error' });
+    expect(failed.stdout).toMatch(/^::error::OPENAI_API_KEY is not set.*%0Afix: pass it as an input/m);
+  });
+});
+
+describe('the bundled Action elsewhere', () => {
+  it('makes no comment on a push', async () => {
+    const before = github.requests.length;
+    const root = workspace({ 'scenarios/book.yaml': BOOK_SCENARIO }, bookTable);
+    const result = await run(root, {
+      event: { name: 'push', payload: pushEvent({ owner: OWNER, repo: REPO }) },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('No PR comment: the push event has no pull request.');
+    expect(github.requests.length).toBe(before);
+  });
+
+  it('warns and passes when the token may not comment (a pull request from a fork)', async () => {
+    const readOnly = await startFakeGitHub({ token: TOKEN, owner: OWNER, repo: REPO, denyWrites: 403 });
+    try {
+      const root = workspace({ 'scenarios/book.yaml': BOOK_SCENARIO }, bookTable);
+      const result = await run(root, {
+        apiUrl: readOnly.url,
+        event: {
+          name: 'pull_request',
+          payload: pullRequestEvent({ owner: OWNER, repo: REPO, number: PR, fork: true }),
+        },
+      });
+      expect(result.code).toBe(0);
+      expect(result.outputs.result).toBe('passed');
+      expect(result.stdout).toMatch(/^::warning::GitHub refused the PR comment \(HTTP 403\)/m);
+      expect(readOnly.requests.map((request) => request.method)).toEqual(['GET', 'POST']);
+    } finally {
+      await readOnly.close();
+    }
+  });
+});
+
+describe('the audio cache across workflow runs', () => {
+  it('restores every clip for an unchanged suite, so the next run makes no TTS request', async () => {
+    const cache = await startFakeCacheService('runtime-token');
+    const openai = await startOpenAIHttpFake((request) => {
+      const problem = speechProblem(request);
+      if (problem) return apiError(400, 'invalid_request_error', problem);
+      return { type: 'bytes', body: speechPcm(String(request.body.input)), contentType: 'audio/pcm' };
+    });
+    try {
+      const config = CONFIG.replace(
+        'provider: flite\n  voices: [kal16]',
+        `provider: openai\n  voices: [alloy, echo]\n  base_url: ${openai.baseURL}`,
+      );
+      const twoPrompts = BOOK_SCENARIO.replace(
+        '  - Book a table for two at seven tonight\n',
+        '  - Book a table for two at seven tonight\n  - Can I get a table for two people at seven\n',
+      );
+      const root = workspace({ 'russo.config.yaml': config, 'scenarios/book.yaml': twoPrompts }, bookTable);
+      const options = {
+        with: { 'openai-api-key': FAKE_KEY, comment: 'false' },
+        env: { ACTIONS_CACHE_URL: cache.url, ACTIONS_RUNTIME_TOKEN: 'runtime-token' },
+      };
+
+      const first = await run(root, options);
+      expect(first.code).toBe(0);
+      expect(first.outputs).toMatchObject({ result: 'passed', total: '8' });
+      // 2 prompts × 2 voices, each spoken once however many runs use it.
+      expect(openai.requests).toHaveLength(4);
+      expect(cache.entries.map((entry) => entry.key)).toEqual([
+        expect.stringMatching(/^russo-audio-[0-9a-f]{32}$/),
+      ]);
+      const key = cache.entries[0]!.key;
+      expect(first.summary).toContain(`Audio cache: no cache for ${key} yet; saved under ${key}`);
+      // The key was masked before anything else and never printed.
+      expect(first.stdout.split('\n')[0]).toBe(`::add-mask::${FAKE_KEY}`);
+      expect(first.stdout.split(FAKE_KEY)).toHaveLength(2);
+
+      // The next workflow run starts on a fresh runner: nothing on disk.
+      rmSync(join(root, '.russo'), { recursive: true });
+      const second = await run(root, options);
+      expect(second.code).toBe(0);
+      expect(openai.requests).toHaveLength(4);
+      expect(second.summary).toContain(
+        `Audio cache: restored ${key} (exact: no prompt is synthesized again); unchanged, not saved again`,
+      );
+      expect(cache.entries).toHaveLength(1);
+
+      // A changed prompt misses the exact key: the older cache serves the unchanged prompt.
+      rmSync(join(root, '.russo'), { recursive: true });
+      writeFileSync(
+        join(root, 'scenarios/book.yaml'),
+        twoPrompts.replace('Can I get a table', 'May I have a table'),
+      );
+      const third = await run(root, options);
+      expect(third.code).toBe(0);
+      expect(openai.requests).toHaveLength(6);
+      expect(openai.requests.slice(4).map((request) => request.body.input)).toEqual([
+        'May I have a table for two people at seven',
+        'May I have a table for two people at seven',
+      ]);
+      expect(cache.entries).toHaveLength(2);
+      expect(third.summary).toContain(
+        `restored ${key} (an earlier suite: only new or changed prompts are synthesized)`,
+      );
+    } finally {
+      await Promise.all([cache.close(), openai.close()]);
+    }
+  });
+});
