@@ -61,3 +61,35 @@ export { GeminiTTSSynthesizer, geminiSynthesizerProvider } from './synthesize/ge
 export type { GeminiTTSOptions } from './synthesize/gemini.js';
 export { GEMINI_KEY_ENV } from './gemini/client.js';
 export type { GeminiConnectionOptions } from './gemini/client.js';
+export {
+  evaluate,
+  ToolCallEvaluator,
+  DEFAULT_MATCH_OPTIONS,
+  checkArgumentSpec,
+  describeSpec,
+} from './evaluate/index.js';
+export { MatcherSpecError, formatValue, formatDiff, formatCall } from './evaluate/index.js';
+export type { SpecProblem } from './evaluate/index.js';
+export { loadSuite } from './scenarios/load.js';
+export type { LoadOptions } from './scenarios/load.js';
+export { ScenarioError, formatProblem } from './scenarios/errors.js';
+export type { Problem } from './scenarios/errors.js';
+export type * from './scenarios/types.js';
+export { runSuite } from './suite/run.js';
+export type { RunSuiteOptions } from './suite/run.js';
+export { createAgent, createVoices, missingSecrets } from './suite/providers.js';
+export type { Voice, ProviderOptions } from './suite/providers.js';
+export type * from './suite/types.js';
+export { agentProviders } from './agents/registry.js';
+export { synthesizerProviders } from './synthesize/registry.js';
+export { renderJson, toJsonReport, fromJsonReport, parseReport, REPORT_VERSION } from './report/json.js';
+export type { JsonReport } from './report/json.js';
+export { mergeReports } from './report/merge.js';
+export { renderJunit } from './report/junit.js';
+export { renderMarkdown } from './report/markdown.js';
+export type { MarkdownOptions } from './report/markdown.js';
+export { renderHtml } from './report/html.js';
+export { renderTerminal } from './report/terminal.js';
+export type { TerminalOptions } from './report/terminal.js';
+export { ReportError } from './report/errors.js';
+export { VERSION } from './version.js';
