@@ -210,6 +210,18 @@ describe('OpenAIRealtimeAgent against a GA Realtime server', () => {
     expect(fake.sessions).toHaveLength(3);
   });
 
+  it('gives a session that never finishes its response up at the request timeout, and tries again', async () => {
+    const { fake, agent } = await setUp(
+      { latencyMs: 10_000, respond: () => ({}) },
+      { requestTimeoutMs: 200, retry: { ...fast, maxAttempts: 2 } },
+    );
+    const error = (await agent.run(second16k).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(RetriesExhaustedError);
+    expect(error.message).toMatch(/failed after 2 attempts.*no complete answer within 0.2 s/);
+    expect(fake.sessions).toHaveLength(2);
+    await waitFor(() => fake.sessions.every((session) => session.closed));
+  });
+
   it('retries a handshake refused with 429 after its retry-after-ms, as a throttle', async () => {
     const stats = createProviderStats();
     const { fake, agent } = await setUp(
