@@ -159,7 +159,6 @@ export class OpenAIRealtimeAgent implements Agent {
         }
         send({ type: 'input_audio_buffer.commit' });
         committedAt = performance.now();
-        turnStart = 0;
         send({ type: 'response.create' });
       });
       realtime.on('response.function_call_arguments.done', (event) =>
