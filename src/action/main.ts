@@ -82,7 +82,7 @@ export async function run(): Promise<void> {
     if (inputs.comment)
       await comment(
         inputs,
-        renderMarkdown(result, { short: true, maxLength: COMMENT_MAX_BYTES, ...runLink() }),
+        renderMarkdown(result, { short: true, maxLength: COMMENT_MAX_BYTES, ...detailsUrl() }),
       );
     setSuiteOutputs(verdict, result, reports);
     if (!result.gate.passed)
@@ -119,7 +119,9 @@ async function comment(inputs: ActionInputs, body: string): Promise<void> {
   } else if (inputs.githubToken === '') {
     core.warning('No PR comment: the github-token input is empty.');
   } else {
-    const outcome = await upsertStickyComment(github.getOctokit(inputs.githubToken), pr, body);
+    const url = detailsUrl().detailsUrl;
+    const footer = url ? `\n\n[Job summary and logs of this run](${url})` : '';
+    const outcome = await upsertStickyComment(github.getOctokit(inputs.githubToken), pr, `${body}${footer}`);
     if (outcome.action !== 'skipped') core.info(`PR comment ${outcome.action}: ${outcome.url}`);
   }
 }
@@ -133,8 +135,8 @@ function abortOnCancel(): AbortSignal {
   return controller.signal;
 }
 
-/** A link to this workflow run for the comment's "full report" pointer, when the runner says which run it is. */
-function runLink(): { detailsUrl?: string } {
+/** This workflow run's page (job summary, logs, artifacts), when the runner says which run it is. */
+function detailsUrl(): { detailsUrl?: string } {
   const { serverUrl, runId } = github.context;
   const repository = process.env.GITHUB_REPOSITORY;
   return repository && Number.isFinite(runId)

@@ -152,6 +152,11 @@ describe('the bundled Action on a pull request', () => {
     const comments = russoComments();
     expect(comments).toHaveLength(1);
     expect(comments[0]).toContain('book a table');
+    expect(
+      comments[0]!.endsWith(
+        '[Job summary and logs of this run](https://github.example/acme/voice/actions/runs/4242)',
+      ),
+    ).toBe(true);
     expect(result.stdout).toMatch(
       /PR comment created: https:\/\/github\.example\/acme\/voice\/pull\/7#issuecomment-\d+/,
     );
