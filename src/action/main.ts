@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { RussoError } from '../core/errors.js';
 import { emitAnnotations, failureAnnotations, problemAnnotation } from '../github/annotations.js';
 import { restoreAudioCache } from '../github/cache.js';
@@ -71,7 +71,7 @@ export async function run(): Promise<void> {
           reservedErrors: result.gate.passed ? 0 : 1,
         })
       : undefined;
-    const reportPath = reports ? resolve(reports.html).replace(`${workspace}/`, '') : undefined;
+    const reportPath = reports ? relative(workspace, reports.html) : undefined;
     await writeJobSummary(
       suiteSummary(result, {
         cacheNote,
