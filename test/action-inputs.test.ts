@@ -99,11 +99,21 @@ describe('maskSecretInputs', () => {
 });
 
 describe('providerEnv', () => {
-  it('gives providers the keys under their usual names and keeps the inputs (token included) out', () => {
+  it('gives providers the keys under their usual names, and keeps out the inputs (token included) and runner tokens', () => {
     withInputs({ 'openai-api-key': 'sk-input', 'gemini-api-key': 'g-input' });
-    const env = providerEnv(readInputs(), { ...process.env, PATH: '/bin', GEMINI_API_KEY: 'from-job' });
+    const env = providerEnv(readInputs(), {
+      ...process.env,
+      PATH: '/bin',
+      GEMINI_API_KEY: 'from-job',
+      ACTIONS_RUNTIME_TOKEN: 'runner-secret',
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example',
+      ACTIONS_CACHE_URL: 'https://cache.example/',
+      ACTIONS_STEP_DEBUG: 'true',
+    });
     expect(env).toMatchObject({ OPENAI_API_KEY: 'sk-input', GEMINI_API_KEY: 'g-input', PATH: '/bin' });
-    expect(Object.keys(env).filter((name) => name.startsWith('INPUT_'))).toEqual([]);
+    expect(
+      Object.keys(env).filter((name) => name.startsWith('INPUT_') || name.startsWith('ACTIONS_')),
+    ).toEqual(['ACTIONS_STEP_DEBUG']);
     expect(Object.values(env)).not.toContain('ghs_workflowtoken');
   });
 

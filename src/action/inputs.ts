@@ -71,10 +71,17 @@ export function readInputs(): ActionInputs {
   };
 }
 
-/** The environment providers read their keys from: the job's, plus the key inputs; never the inputs themselves. */
+/**
+ * The environment providers read their keys from, and that a command agent inherits: the job's,
+ * plus the key inputs, minus what only this Action may hold: its inputs (the GitHub token among
+ * them) and the runner's service tokens and URLs, which `run:` steps do not get either.
+ */
 export function providerEnv(inputs: ActionInputs, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  // INPUT_* hold the GitHub token and the keys: a command agent inherits this env, and must not get them.
-  const clean = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('INPUT_')));
+  const clean = Object.fromEntries(
+    Object.entries(env).filter(
+      ([name]) => !name.startsWith('INPUT_') && !/^ACTIONS_.*(TOKEN|URL)$/.test(name),
+    ),
+  );
   return {
     ...clean,
     ...(inputs.openaiApiKey === '' ? {} : { OPENAI_API_KEY: inputs.openaiApiKey }),
