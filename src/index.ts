@@ -16,6 +16,8 @@ export {
 export { normalizeToolCall } from './core/tool-call.js';
 export { FunctionAgent } from './agents/function.js';
 export type { AgentFunction } from './agents/function.js';
+export { CommandAgent, commandAgentProvider } from './agents/command.js';
+export type { CommandAgentOptions } from './agents/command.js';
 export { encodeWav, decodeWav } from './audio/wav.js';
 export { resample } from './audio/resample.js';
 export { durationSeconds, rmsDbfs } from './audio/measure.js';

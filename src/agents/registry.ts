@@ -1,4 +1,5 @@
 import type { AgentProvider } from '../core/provider.js';
+import { commandAgentProvider } from './command.js';
 import { geminiLiveAgentProvider } from './gemini-live.js';
 import { geminiAgentProvider } from './gemini.js';
 import { httpAgentProvider } from './http.js';
@@ -10,6 +11,7 @@ import { websocketAgentProvider } from './websocket.js';
 /** Every agent provider by its config id. A new provider is one file and one line here. */
 export const agentProviders: Readonly<Record<string, AgentProvider>> = {
   module: moduleAgentProvider,
+  command: commandAgentProvider,
   http: httpAgentProvider,
   websocket: websocketAgentProvider,
   gemini: geminiAgentProvider,
