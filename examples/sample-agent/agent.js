@@ -32,7 +32,13 @@ if (spawnInput === undefined) {
     }
   }
 } else {
-  process.stdout.write(`${JSON.stringify(answer(spawnInput))}\n`);
+  try {
+    process.stdout.write(`${JSON.stringify(answer(spawnInput))}\n`);
+  } catch (error) {
+    // russo reports a non-zero exit as a run error, with this line from stderr.
+    process.stderr.write(`sample agent: ${error.message}\n`);
+    process.exitCode = 1;
+  }
 }
 
 /** Hears one WAV file and returns the protocol's answer. */
