@@ -78,6 +78,15 @@ describe('runSuite', () => {
     expect(result.gate).toMatchObject({ passed: true, failures: [] });
     expect(result.voices).toEqual(['kal16', 'slt']);
     expect(result.summary.interval?.low).toBeGreaterThan(0.8);
+    // 3 prompts × 2 voices spoken once each; the other 14 runs reuse that audio.
+    expect(result.providers).toEqual({
+      requests: 0,
+      retries: 0,
+      throttles: 0,
+      estimatedCostUsd: 0,
+      synthesis: { requests: 6, cacheHits: 14 },
+      concurrency: { max: 8, lowest: 8 },
+    });
   });
 
   it('bounds concurrency across the whole suite, not per scenario', async () => {

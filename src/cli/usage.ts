@@ -17,7 +17,7 @@ Options of run:
       --junit FILE         write a JUnit XML report
       --html FILE          write a self-contained HTML report
       --markdown FILE      write a Markdown report
-      --no-cache           synthesize every prompt again instead of reusing the audio cache
+      --no-cache           neither read nor write the disk audio cache (.russo/cache)
       --color, --no-color  force colours on or off (default: on for a terminal, NO_COLOR honoured)
   -q, --quiet              no progress output
   -h, --help               this help

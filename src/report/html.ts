@@ -7,7 +7,7 @@ import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 import { escapeHtml } from './escape.js';
 import { callsText, expectationText, runProblemLines } from './failures.js';
 import { formatDuration, formatInterval, formatRate, plural } from './numbers.js';
-import { scenarioRateText, summaryText, verdictText } from './summary.js';
+import { providerText, scenarioRateText, summaryText, verdictText } from './summary.js';
 
 const STYLE = `
 :root { color-scheme: light dark; --ok: #1a7f37; --bad: #cf222e; --warn: #9a6700; --muted: #6e7781; --line: #d0d7de; }
@@ -40,7 +40,7 @@ export function renderHtml(result: SuiteResult): string {
 <body>
 <h1 class="${verdictClass}">${result.gate.passed ? '✓' : '✗'} russo: ${escapeHtml(verdictText(result))}</h1>
 <p>${escapeHtml(summaryText(result))}</p>
-<p class="muted">agent ${escapeHtml(result.agent)} · voices ${escapeHtml(result.voices.join(', '))} · started ${escapeHtml(result.startedAt)} · latency p50 ${formatDuration(result.summary.latency.p50)}, p95 ${formatDuration(result.summary.latency.p95)}</p>
+${providerLine(result)}<p class="muted">agent ${escapeHtml(result.agent)} · voices ${escapeHtml(result.voices.join(', '))} · started ${escapeHtml(result.startedAt)} · latency p50 ${formatDuration(result.summary.latency.p50)}, p95 ${formatDuration(result.summary.latency.p95)}</p>
 ${gateList(result)}${scenarioTable(result)}${errorTable(result)}${result.scenarios.map(scenarioSection).join('\n')}
 </body>
 </html>
@@ -101,4 +101,10 @@ function runRow(run: SuiteRun): string {
       ? `<span class="passed">passed</span>`
       : `<details><summary class="${run.status === 'error' ? 'error' : 'failed'}">${run.status}</summary><pre>${escapeHtml(problems.join('\n'))}</pre></details>`;
   return `<tr class="${run.status}"><td>${escapeHtml(run.prompt)}</td><td>${escapeHtml(run.voice)}</td><td class="num">${run.runIndex + 1}</td><td>${status}</td><td>${escapeHtml(run.response?.transcript ?? '')}</td><td><pre>${escapeHtml(callsText(run))}</pre></td><td class="num">${formatDuration(run.latencyMs)}</td></tr>`;
+}
+
+/** The provider counters as a muted paragraph, or nothing. */
+function providerLine(result: SuiteResult): string {
+  const text = providerText(result);
+  return text ? `<p class="muted">${escapeHtml(text)}</p>\n` : '';
 }

@@ -6,7 +6,14 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import type { Interval } from '../core/stats.js';
 import type { EvalResult, ExpectedCall, MatchOptions, ToolCall } from '../core/types.js';
 import type { SourceLocation } from '../scenarios/types.js';
-import type { ErrorGroup, LatencySummary, ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
+import type {
+  ErrorGroup,
+  LatencySummary,
+  ProviderSummary,
+  ScenarioResult,
+  SuiteResult,
+  SuiteRun,
+} from '../suite/types.js';
 import { ReportError } from './errors.js';
 import { reportSchema } from './schema.js';
 
@@ -75,6 +82,8 @@ export interface JsonReport {
   durationMs: number;
   cancelled: boolean;
   stoppedBy: string | null;
+  /** Provider counters (requests, retries, throttles, cost, speech, concurrency); null when unknown. */
+  providers: ProviderSummary | null;
   scenarios: JsonScenario[];
 }
 
@@ -91,6 +100,7 @@ export function toJsonReport(result: SuiteResult): JsonReport {
     durationMs: result.durationMs,
     cancelled: result.cancelled,
     stoppedBy: result.stoppedBy ?? null,
+    providers: result.providers ?? null,
     scenarios: result.scenarios.map(toJsonScenario),
   };
 }
@@ -199,6 +209,7 @@ export function fromJsonReport(report: JsonReport): SuiteResult {
     durationMs: report.durationMs,
     cancelled: report.cancelled,
     ...(report.stoppedBy === null ? {} : { stoppedBy: report.stoppedBy }),
+    ...(report.providers ? { providers: report.providers } : {}),
   };
 }
 

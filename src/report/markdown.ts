@@ -6,7 +6,7 @@ import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 import { escapeMarkdown, markdownFence } from './escape.js';
 import { expectationText, runLabel, runProblemLines, runsByPrompt } from './failures.js';
 import { formatInterval, formatRate, plural } from './numbers.js';
-import { scenarioRateText, summaryText, verdictText } from './summary.js';
+import { providerText, scenarioRateText, summaryText, verdictText } from './summary.js';
 
 /** Options of the markdown report. */
 export interface MarkdownOptions {
@@ -37,11 +37,13 @@ type Blocks = string[];
 
 function header(result: SuiteResult): Blocks {
   const icon = result.gate.passed ? '✅' : '❌';
+  const providers = providerText(result);
   return [
     `### ${icon} russo: ${verdictText(result)}`,
     '',
     `**${escapeMarkdown(summaryText(result))}** · agent ${escapeMarkdown(result.agent)} · voices ${escapeMarkdown(result.voices.join(', '))}`,
     '',
+    ...(providers ? [escapeMarkdown(providers), ''] : []),
     ...result.gate.failures.map((failure) => `- ${escapeMarkdown(failure.message)}`),
     ...(result.gate.failures.length > 0 ? [''] : []),
   ];

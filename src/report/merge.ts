@@ -4,7 +4,7 @@
  * runs, and the gate judged again with the thresholds the reports stored.
  */
 import { scenarioResult, suiteResult } from '../suite/result.js';
-import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
+import type { ProviderSummary, ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 import { ReportError } from './errors.js';
 import { fromJsonReport, toJsonReport, type JsonReport } from './json.js';
 
@@ -40,6 +40,7 @@ export function mergeReports(reports: readonly JsonReport[]): JsonReport {
     agent: [...new Set(results.map((result) => result.agent))].join(', '),
     voices,
     ...timeSpan(results),
+    ...addProviders(results),
   });
   return toJsonReport(merged);
 }
@@ -80,6 +81,27 @@ function mergeScenarios(results: SuiteResult[], voices: string[]): ScenarioResul
     );
     return scenarioResult(result.scenario, ordered);
   });
+}
+
+/** Shards' provider counters added up (the lowest concurrency is the lowest any shard reached); none if one lacks them. */
+function addProviders(results: SuiteResult[]): { providers?: ProviderSummary } {
+  const all = results.map((result) => result.providers);
+  if (all.some((providers) => providers === undefined)) return {};
+  const list = all as ProviderSummary[];
+  const sum = (pick: (providers: ProviderSummary) => number) => list.reduce((total, p) => total + pick(p), 0);
+  return {
+    providers: {
+      requests: sum((p) => p.requests),
+      retries: sum((p) => p.retries),
+      throttles: sum((p) => p.throttles),
+      estimatedCostUsd: sum((p) => p.estimatedCostUsd),
+      synthesis: { requests: sum((p) => p.synthesis.requests), cacheHits: sum((p) => p.synthesis.cacheHits) },
+      concurrency: {
+        max: Math.max(...list.map((p) => p.concurrency.max)),
+        lowest: Math.min(...list.map((p) => p.concurrency.lowest)),
+      },
+    },
+  };
 }
 
 /** From the earliest start to the latest end: shards run side by side, so their durations do not add up. */

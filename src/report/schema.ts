@@ -267,6 +267,31 @@ export const reportSchema = {
     durationMs: { type: 'number', minimum: 0 },
     cancelled: { type: 'boolean' },
     stoppedBy: { type: ['string', 'null'] },
+    providers: {
+      type: ['object', 'null'],
+      description:
+        'What the providers did: requests, retries, throttles, estimated cost, speech, concurrency.',
+      properties: {
+        requests: { type: 'integer', minimum: 0 },
+        retries: { type: 'integer', minimum: 0 },
+        throttles: { type: 'integer', minimum: 0 },
+        estimatedCostUsd: { type: 'number', minimum: 0 },
+        synthesis: {
+          type: 'object',
+          properties: {
+            requests: { type: 'integer', minimum: 0 },
+            cacheHits: { type: 'integer', minimum: 0 },
+          },
+          required: ['requests', 'cacheHits'],
+        },
+        concurrency: {
+          type: 'object',
+          properties: { max: { type: 'integer', minimum: 1 }, lowest: { type: 'integer', minimum: 1 } },
+          required: ['max', 'lowest'],
+        },
+      },
+      required: ['requests', 'retries', 'throttles', 'estimatedCostUsd', 'synthesis', 'concurrency'],
+    },
     scenarios: { type: 'array', items: { $ref: '#/definitions/scenario' } },
   },
   required: [

@@ -30,3 +30,28 @@ export function scenarioRateText(
       : `${formatRate(summary.passRate)} passed (${summary.passed}/${completed})`;
   return `${rate}, needs ${formatRate(minPassRate)}`;
 }
+
+/**
+ * `speech: 4 synthesized, 36 from cache · provider: 120 requests, 3 retries, 2 throttled (concurrency
+ * lowered to 12 of 50) · est. cost $0.42`; only the parts that say something; null when nothing does.
+ */
+export function providerText(result: SuiteResult): string | null {
+  const providers = result.providers;
+  if (!providers) return null;
+  const parts: string[] = [];
+  const { synthesis, concurrency } = providers;
+  if (synthesis.requests + synthesis.cacheHits > 0) {
+    parts.push(`speech: ${synthesis.requests} synthesized, ${synthesis.cacheHits} from cache`);
+  }
+  if (providers.requests > 0) {
+    const lowered =
+      concurrency.lowest < concurrency.max
+        ? ` (concurrency lowered to ${concurrency.lowest} of ${concurrency.max})`
+        : '';
+    parts.push(
+      `provider: ${plural(providers.requests, 'request')}, ${plural(providers.retries, 'retry', 'retries')}, ${providers.throttles} throttled${lowered}`,
+    );
+  }
+  if (providers.estimatedCostUsd > 0) parts.push(`est. cost $${providers.estimatedCostUsd.toFixed(2)}`);
+  return parts.length > 0 ? parts.join(' · ') : null;
+}

@@ -3,7 +3,7 @@ import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 import { showControls } from './escape.js';
 import { runLabel, runProblemLines } from './failures.js';
 import { formatInterval, formatRate, plural } from './numbers.js';
-import { summaryText, verdictText } from './summary.js';
+import { providerText, summaryText, verdictText } from './summary.js';
 
 /** How to print: colour is the CLI's decision (TTY, NO_COLOR, FORCE_COLOR), never guessed here. */
 export interface TerminalOptions {
@@ -182,7 +182,12 @@ function verdict(result: SuiteResult, width: number, paint: Paint): string {
   const passed = result.gate.passed;
   const head = `${passed ? '✓' : '✗'} ${verdictText(result)}: ${summaryText(result)}`;
   const reasons = result.gate.failures.map((failure) => truncate(`  • ${clean(failure.message)}`, width));
-  return [paint(passed ? 'green' : 'red', paint('bold', truncate(head, width))), ...reasons].join('\n');
+  const providers = providerText(result);
+  return [
+    ...(providers ? [paint('dim', truncate(providers, width))] : []),
+    paint(passed ? 'green' : 'red', paint('bold', truncate(head, width))),
+    ...reasons,
+  ].join('\n');
 }
 
 /** Text from a model or a file on one line, with nothing that could move the cursor or recolour the terminal. */

@@ -1,6 +1,8 @@
 import { agentProviders } from '../agents/registry.js';
 import { errorMessage } from '../core/pipeline.js';
+import type { AdaptiveLimit } from '../core/adaptive-limit.js';
 import type { AgentProvider, ProviderContext, SynthesizerProvider } from '../core/provider.js';
+import type { ProviderStats } from '../core/retry.js';
 import type { Agent, Synthesizer } from '../core/types.js';
 import { ScenarioError } from '../scenarios/errors.js';
 import type { Suite } from '../scenarios/types.js';
@@ -14,12 +16,16 @@ export interface Voice {
   synthesizer: Synthesizer;
 }
 
-/** Options of `createProviders`. */
+/** What providers are built with. */
 export interface ProviderOptions {
   env: NodeJS.ProcessEnv;
   concurrency: number;
   /** Cache folder for synthesized audio; false turns the disk cache off. */
   cacheDir: string | false;
+  /** Counters shared by every provider of the suite. */
+  stats?: ProviderStats;
+  /** The suite's adaptive concurrency, lowered by providers on sustained throttling. */
+  limiter?: AdaptiveLimit;
 }
 
 /** What providers are built with: where secrets come from, the pool size and the audio cache. */
@@ -49,7 +55,7 @@ export async function createAgent(suite: Suite, options: ProviderOptions): Promi
   return atConfig(suite, 'agent', () => factory.create(agentOptions, contextOf(suite, options)));
 }
 
-/** Builds one synthesizer per configured voice, each behind the audio cache unless it is off. */
+/** Builds one synthesizer per configured voice, each behind the audio cache (in memory only when the disk cache is off). */
 export async function createVoices(suite: Suite, options: ProviderOptions): Promise<Voice[]> {
   const { provider, voices, ...synthesizerOptions } = suite.config.synthesizer;
   const factory = synthesizerProviders[provider] as SynthesizerProvider;
@@ -57,13 +63,8 @@ export async function createVoices(suite: Suite, options: ProviderOptions): Prom
   return atConfig(suite, 'synthesizer', () =>
     voices.map((voice) => {
       const synthesizer = factory.create(synthesizerOptions, voice, context);
-      return {
-        voice,
-        synthesizer:
-          options.cacheDir === false
-            ? synthesizer
-            : new CachedSynthesizer(synthesizer, { dir: options.cacheDir }),
-      };
+      // Memory-only when the disk cache is off: within one suite each (text, voice) is spoken once.
+      return { voice, synthesizer: new CachedSynthesizer(synthesizer, { dir: options.cacheDir }) };
     }),
   );
 }

@@ -1,7 +1,7 @@
 import { latencyPercentiles, summarizeRuns, wilsonInterval } from '../core/stats.js';
 import type { Scenario } from '../scenarios/types.js';
 import { judge, reaches } from './gate.js';
-import type { ScenarioResult, SuiteResult, SuiteRun } from './types.js';
+import type { ProviderSummary, ScenarioResult, SuiteResult, SuiteRun } from './types.js';
 
 /** Summaries of one scenario's runs; `passed` is its own threshold only (errors are judged suite-wide). */
 export function scenarioResult(scenario: Scenario, runs: SuiteRun[]): ScenarioResult {
@@ -27,6 +27,7 @@ export interface SuiteFacts {
   voices: string[];
   startedAt: string;
   durationMs: number;
+  providers?: ProviderSummary;
 }
 
 /** Sums the scenarios and judges the gate: the one place a SuiteResult is assembled (runs and merges). */
@@ -56,5 +57,6 @@ export function suiteResult(facts: SuiteFacts): SuiteResult {
     durationMs: facts.durationMs,
     cancelled: facts.cancelled,
     ...(facts.stoppedBy === undefined ? {} : { stoppedBy: facts.stoppedBy }),
+    ...(facts.providers === undefined ? {} : { providers: facts.providers }),
   };
 }

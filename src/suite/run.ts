@@ -1,4 +1,7 @@
+import { AdaptiveLimit } from '../core/adaptive-limit.js';
 import { run, runPool } from '../core/pipeline.js';
+import { createProviderStats } from '../core/retry.js';
+import { CachedSynthesizer } from '../synthesize/cached.js';
 import type { Agent, Progress } from '../core/types.js';
 import { ToolCallEvaluator } from '../evaluate/index.js';
 import type { Scenario, Suite } from '../scenarios/types.js';
@@ -30,7 +33,9 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
   const startedAt = new Date();
   const concurrency = options.overrides?.concurrency ?? suite.config.defaults.concurrency;
   const cacheDir = options.cacheDir ?? (suite.config.cache.enabled ? suite.config.cache.dir : false);
-  const providerOptions = { env: options.env ?? process.env, concurrency, cacheDir };
+  const stats = createProviderStats();
+  const limiter = new AdaptiveLimit({ max: concurrency });
+  const providerOptions = { env: options.env ?? process.env, concurrency, cacheDir, stats, limiter };
   const voices = options.voices ?? (await createVoices(suite, providerOptions));
   const agent = options.agent ?? (await createAgent(suite, providerOptions));
   try {
@@ -54,6 +59,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
     });
     const outcome = await runPool(tasks, {
       concurrency,
+      limiter,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
@@ -76,10 +82,30 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
       voices: voices.map((voice) => voice.voice),
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
+      providers: {
+        ...stats,
+        synthesis: synthesisCounts(voices),
+        concurrency: { max: concurrency, lowest: limiter.lowest },
+      },
     });
   } finally {
     await agent.close?.();
   }
+}
+
+/** Speech requests made and prompts served from the cache, over every voice. */
+function synthesisCounts(voices: Voice[]): { requests: number; cacheHits: number } {
+  let requests = 0;
+  let cacheHits = 0;
+  for (const { synthesizer } of voices) {
+    if (synthesizer instanceof CachedSynthesizer) {
+      const { hits, misses, requests: made } = synthesizer.counters;
+      requests += made;
+      // A miss that shared another call's request in flight was served without a request too.
+      cacheHits += hits + misses - made;
+    }
+  }
+  return { requests, cacheHits };
 }
 
 /** One planned run: which scenario, prompt, voice and run index, and the scenario's evaluator. */

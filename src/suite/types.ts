@@ -43,6 +43,21 @@ export interface ErrorGroup {
   count: number;
 }
 
+/** What the providers did over the suite: requests, retries, throttles, cost, the audio cache, concurrency. */
+export interface ProviderSummary {
+  /** Provider requests sent by network providers, retries included. */
+  requests: number;
+  retries: number;
+  /** Responses that asked russo to slow down (HTTP 429). */
+  throttles: number;
+  /** Estimated cost in USD from the price table; 0 for offline providers. */
+  estimatedCostUsd: number;
+  /** Speech requests made, and syntheses served without one (from the cache, or sharing a request in flight). */
+  synthesis: { requests: number; cacheHits: number };
+  /** The concurrency asked for, and the lowest it was lowered to under throttling. */
+  concurrency: { max: number; lowest: number };
+}
+
 /** What `runSuite` returns and every renderer (terminal, JSON, JUnit, HTML, markdown, GitHub) reads. */
 export interface SuiteResult {
   scenarios: ScenarioResult[];
@@ -65,4 +80,6 @@ export interface SuiteResult {
   cancelled: boolean;
   /** The fatal error (bad key, no quota) that stopped the suite, if any. */
   stoppedBy?: string;
+  /** Provider counters; absent in reports made before they existed. */
+  providers?: ProviderSummary;
 }
