@@ -360,3 +360,34 @@ describe('the audio cache across workflow runs', () => {
     }
   });
 });
+
+describe("the bundled Action on this repository's own suite (offline: Flite and the sample agent)", () => {
+  const repo = process.cwd();
+
+  it('passes the example scenarios, hearing real speech', async () => {
+    const reports = mkdtempSync(join(tmpdir(), 'russo-action-repo-'));
+    const result = await run(repo, { with: { runs: '1', comment: 'false', 'report-dir': reports } });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.outputs).toMatchObject({ result: 'passed', errored: '0', failed: '0' });
+    expect(Number(result.outputs.total)).toBeGreaterThanOrEqual(8 * 3);
+    expect(result.summary.startsWith('<h2>✅ russo: passed</h2>')).toBe(true);
+    expect(result.summary).toContain('<code>scenarios/book-table-for-two.yaml:');
+  }, 180_000);
+
+  it('fails the deliberately failing scenario, annotated at its expect item', async () => {
+    const reports = mkdtempSync(join(tmpdir(), 'russo-action-repo-'));
+    const result = await run(repo, {
+      with: { scenarios: 'scenarios/failing/wrong-party-size.yaml', comment: 'false', 'report-dir': reports },
+    });
+    expect(result.code).toBe(1);
+    expect(result.outputs).toMatchObject({ result: 'failed', passed: '0' });
+    const annotation = result.stdout
+      .split('\n')
+      .find((line) => line.startsWith('::error title=russo%3A deliberately'));
+    expect(annotation).toMatch(
+      /,file=scenarios\/failing\/wrong-party-size.yaml,line=9,col=5::book_table: failed in 3 of 3 runs/,
+    );
+    expect(annotation).toContain('party_size expected 2, got 4');
+  }, 180_000);
+});
