@@ -205,6 +205,18 @@ describe('http agent: broken, slow and malformed endpoints', () => {
     await waitFor(() => server?.abortedByClient === 1);
   });
 
+  it('an attempt slower than request_timeout_s is abandoned and tried again', async () => {
+    server = await startHttpServer(async (_request, response, index) => {
+      if (index === 0) await new Promise((resolve) => setTimeout(resolve, 2_000));
+      if (!response.destroyed) sendJson(response, 200, { tool_calls: [{ name: 'hang_up', arguments: {} }] });
+    });
+    const started = performance.now();
+    const agent = await agentFor({ request_timeout_s: 0.2 });
+    expect((await agent.run(audio)).toolCalls).toEqual([{ name: 'hang_up', arguments: {} }]);
+    expect(server.requests).toHaveLength(2);
+    expect(performance.now() - started).toBeLessThan(1_500);
+  });
+
   it('the abort reason is what the agent throws when the signal fires mid-request', async () => {
     server = await startHttpServer(() => undefined);
     const agent = await agentFor({});

@@ -1,6 +1,13 @@
 import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
-import { classifyError, withRetry, type RetryDecision, type RetryPolicy } from '../core/retry.js';
+import {
+  classifyError,
+  RETRY_CONFIG_SCHEMA,
+  retryFromConfig,
+  withRetry,
+  type RetryDecision,
+  type RetryPolicy,
+} from '../core/retry.js';
 import { excerpt } from '../core/tool-call.js';
 import type { Agent, AgentResponse, AgentRunOptions, Audio } from '../core/types.js';
 import { resample } from '../audio/resample.js';
@@ -24,8 +31,6 @@ import {
 import {
   audioMessageKeys,
   audioMessageOptions,
-  retryKeys,
-  retryOptions,
   toolCallKeys,
   toolCallOptions,
 } from './json-agent-options.js';
@@ -55,6 +60,8 @@ export interface HttpAgentOptions {
   id?: string;
   /** Retry policy of the POST (default: the shared policy; `{maxAttempts: 1}` turns retries off). */
   retry?: Partial<RetryPolicy>;
+  /** Time one attempt may take, in ms, answer included (default: no limit but the run's timeout). */
+  requestTimeoutMs?: number;
 }
 
 /** An agent behind an HTTP endpoint: POSTs the audio of each run and reads the tool calls from the JSON answer. */
@@ -80,11 +87,12 @@ export class HttpAgent implements Agent {
    */
   async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
     const request = this.request(this.options.sampleRate ? resample(audio, this.options.sampleRate) : audio);
-    const { status, text } = await withRetry(() => this.post(request, options.signal), {
+    const { status, text } = await withRetry((signal) => this.post(request, signal), {
       what: `the HTTP agent at ${this.shownUrl}`,
       signal: options.signal,
+      attemptTimeoutMs: this.options.requestTimeoutMs,
+      policy: this.options.retry,
       classify: classifyAgentError,
-      ...(this.options.retry ? { policy: this.options.retry } : {}),
     });
     let document: unknown;
     try {
@@ -132,13 +140,13 @@ export class HttpAgent implements Agent {
   /** One attempt: the status and body of a 2xx answer, else an HttpStatusError. */
   private async post(
     request: { body: Buffer | string; headers: Record<string, string> },
-    signal: AbortSignal | undefined,
+    signal: AbortSignal,
   ): Promise<{ status: number; text: string }> {
     let response: Response;
     try {
       response = await fetch(this.options.url, { method: 'POST', ...request, signal });
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
+      if (signal.aborted) throw signal.reason;
       throw withCause(
         new AgentError(
           `cannot reach ${this.shownUrl}: ${causeMessage(error)}`,
@@ -151,7 +159,7 @@ export class HttpAgent implements Agent {
     try {
       text = await response.text();
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
+      if (signal.aborted) throw signal.reason;
       throw withCause(
         new AgentError(
           `${this.shownUrl} broke off its answer: ${causeMessage(error)}`,
@@ -219,18 +227,20 @@ export const httpAgentProvider: AgentProvider = {
       },
       ...audioMessageKeys,
       ...toolCallKeys,
-      ...retryKeys,
+      ...RETRY_CONFIG_SCHEMA,
     },
     required: ['url'],
     additionalProperties: false,
   },
   create(options, context) {
+    const { policy, attemptTimeoutMs } = retryFromConfig(options);
     return new HttpAgent({
       url: expandEnv(String(options.url), context.env, 'agent.url'),
       body: options.body as 'json' | 'wav' | undefined,
       ...audioMessageOptions(options, context.env, 'http'),
       ...toolCallOptions(options),
-      ...retryOptions(options),
+      retry: policy,
+      requestTimeoutMs: attemptTimeoutMs,
     });
   },
 };

@@ -1,4 +1,3 @@
-import type { RetryPolicy } from '../core/retry.js';
 import type { AudioEncoding } from './audio-payload.js';
 import { expandHeaders } from './expand-env.js';
 import type { ToolCallLocation } from './extract-calls.js';
@@ -75,19 +74,4 @@ export function audioMessageOptions(
     extraFields: options.extra_fields as Record<string, unknown> | undefined,
     headers: expandHeaders(options.headers as Record<string, string> | undefined, env, provider),
   };
-}
-
-/** Config key of the retry policy of provider calls. */
-export const retryKeys = {
-  max_attempts: {
-    type: 'integer',
-    minimum: 1,
-    description:
-      'Attempts per call when the endpoint is busy or unreachable (default 8; 1 turns retries off).',
-  },
-};
-
-/** Reads the config key of `retryKeys`. */
-export function retryOptions(options: Record<string, unknown>): { retry?: Partial<RetryPolicy> } {
-  return typeof options.max_attempts === 'number' ? { retry: { maxAttempts: options.max_attempts } } : {};
 }

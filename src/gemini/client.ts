@@ -4,7 +4,8 @@ import { FatalProviderError, RussoError } from '../core/errors.js';
 import type { ProviderContext } from '../core/provider.js';
 import {
   classifyError,
-  RetryableError,
+  RETRY_CONFIG_SCHEMA,
+  retryFromConfig,
   withRetry,
   type ProviderStats,
   type RetryDecision,
@@ -42,21 +43,7 @@ export const GEMINI_CONNECTION_SCHEMA = {
     type: 'string',
     description: 'API root (default: the Gemini API), for proxies and test servers.',
   },
-  request_timeout_s: {
-    type: 'number',
-    exclusiveMinimum: 0,
-    description: 'Time one attempt may take (default 60).',
-  },
-  max_attempts: {
-    type: 'integer',
-    minimum: 1,
-    description: 'Attempts per call, the first included (default 8).',
-  },
-  max_retry_wait_s: {
-    type: 'number',
-    minimum: 0,
-    description: 'Total waiting between attempts of one call before it gives up (default 60).',
-  },
+  ...RETRY_CONFIG_SCHEMA,
 } as const;
 
 /** The first non-empty Gemini key in `env`, or undefined. */
@@ -73,19 +60,14 @@ export function geminiConnectionFromConfig(
   options: Record<string, unknown>,
   context: ProviderContext,
 ): GeminiConnectionOptions {
-  const ms = (value: unknown) => (typeof value === 'number' ? value * 1000 : undefined);
-  const retry: Partial<RetryPolicy> = {};
-  if (typeof options.max_attempts === 'number') retry.maxAttempts = options.max_attempts;
-  const maxWait = ms(options.max_retry_wait_s);
-  if (maxWait !== undefined) retry.maxTotalWaitMs = maxWait;
-  const timeout = ms(options.request_timeout_s);
+  const { policy, attemptTimeoutMs } = retryFromConfig(options);
   return {
     apiKey: geminiKey(context.env) ?? '',
     ...(typeof options.base_url === 'string' ? { baseUrl: options.base_url } : {}),
-    ...(timeout === undefined ? {} : { requestTimeoutMs: timeout }),
-    retry,
-    ...(context.stats ? { stats: context.stats } : {}),
-    ...(context.limiter ? { limiter: context.limiter } : {}),
+    requestTimeoutMs: attemptTimeoutMs,
+    retry: policy,
+    stats: context.stats,
+    limiter: context.limiter,
   };
 }
 
@@ -115,37 +97,24 @@ export class GeminiConnection {
   }
 
   /**
-   * Runs `attempt` under russo's retry policy, each attempt with its own deadline and the run's
-   * signal; a deadline that passes is a retryable failure.
+   * Runs `attempt` under russo's retry policy, each attempt with its own deadline (a whole Live
+   * session included) and the run's signal.
    */
   call<T>(
     what: string,
     signal: AbortSignal | undefined,
     attempt: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
-    return withRetry(
-      async () => {
-        const deadline = AbortSignal.timeout(this.requestTimeoutMs);
-        const attemptSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
-        try {
-          return await attempt(attemptSignal);
-        } catch (error) {
-          if (deadline.aborted && !signal?.aborted) {
-            throw new RetryableError(`no complete answer within ${this.requestTimeoutMs / 1000} s`);
-          }
-          throw error;
-        }
-      },
-      {
-        what: `${this.what} ${what}`,
-        ...(signal ? { signal } : {}),
-        ...(this.options.retry ? { policy: this.options.retry } : {}),
-        ...(this.options.stats ? { stats: this.options.stats } : {}),
-        ...(this.options.limiter ? { limiter: this.options.limiter } : {}),
-        classify: classifyGeminiError,
-        redact: (message) => this.redact(message),
-      },
-    );
+    return withRetry(attempt, {
+      what: `${this.what} ${what}`,
+      signal,
+      attemptTimeoutMs: this.requestTimeoutMs,
+      policy: this.options.retry,
+      stats: this.options.stats,
+      limiter: this.options.limiter,
+      classify: classifyGeminiError,
+      redact: (message) => this.redact(message),
+    });
   }
 
   /** The error a provider throws: russo's own as they are, anything else as `Kind` with the key removed. */
