@@ -1,13 +1,13 @@
 import * as core from '@actions/core';
 import type { ActionResult } from '../github/outcome.js';
 import type { SuiteResult } from '../suite/types.js';
-import type { ReportFiles } from './reports.js';
+import type { WrittenReports } from './reports.js';
 
 /** Sets every output of a finished suite (action.yml lists them). */
 export function setSuiteOutputs(
   result: ActionResult,
   suite: SuiteResult,
-  reports: ReportFiles | undefined,
+  reports: WrittenReports | undefined,
 ): void {
   core.setOutput('result', result);
   core.setOutput('pass-rate', suite.summary.passRate === null ? '' : String(suite.summary.passRate));

@@ -5,7 +5,8 @@ import { mergeReports } from '../report/merge.js';
 import { UsageError, parseRunFlags } from './args.js';
 import { useColor } from './color.js';
 import { EXIT, type CliIO } from './io.js';
-import { printResult, writeReportFiles } from './output.js';
+import { writeReportFiles } from '../report/files.js';
+import { printResult } from './output.js';
 
 /** `russo merge a.json b.json …`: one report from the shards of a run, judged again; exit by the gate. */
 export async function mergeCommand(argv: string[], io: CliIO): Promise<number> {

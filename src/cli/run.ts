@@ -5,7 +5,8 @@ import { useColor } from './color.js';
 import { EXIT, type CliIO } from './io.js';
 import { USAGE } from './usage.js';
 import { createProgress, duration } from './progress.js';
-import { printResult, writeReportFiles } from './output.js';
+import { writeReportFiles } from '../report/files.js';
+import { printResult } from './output.js';
 
 /** `russo run`: load, run, print the table, write the reports, exit by the gate. */
 export async function runCommand(argv: string[], io: CliIO): Promise<number> {
