@@ -270,6 +270,23 @@ describe('loadSuite: every bad input names file:line:col and a fix', () => {
     expect(JSON.stringify(problems)).not.toContain(secret.slice(8));
   });
 
+  it('accepts credentials that come from the environment, a scheme word included', async () => {
+    const cwd = project({
+      'russo.config.yaml':
+        'agent:\n  provider: http\n  url: http://127.0.0.1:9/agent\n  headers:\n    Authorization: Bearer ${AGENT_TOKEN}\n    X-Api-Key: ${AGENT_KEY}\n',
+      'scenarios/a.yaml': 'name: a\nprompts: [hi]\nexpect: []\n',
+    });
+    await expect(loadSuite(undefined, { cwd })).resolves.toMatchObject({ scenarios: [{ name: 'a' }] });
+    const problems = await problemsOf({
+      'russo.config.yaml':
+        'agent:\n  provider: http\n  url: http://127.0.0.1:9/agent\n  headers:\n    Authorization: Bearer abcdef0123456789\n',
+      'scenarios/a.yaml': 'name: a\nprompts: [hi]\nexpect: []\n',
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({ line: 5, message: expect.stringMatching(/^a secret is written/) }),
+    ]);
+  });
+
   it('a key-shaped secret in a scenario file', async () => {
     const problems = await problemsOf({
       'scenarios/a.yaml':

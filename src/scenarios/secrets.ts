@@ -12,7 +12,10 @@ const SECRET_VALUE = [
   /\bxox[abprs]-[A-Za-z0-9-]{10,}/, // Slack
   /\bBearer\s+[A-Za-z0-9._~+/-]{20,}/i,
 ];
-const ENV_REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
+const ENV_REFERENCE = /\$\{[A-Za-z_][A-Za-z0-9_]*\}/g;
+// What is left of a credential value once its references are removed may be a scheme word
+// (`Bearer ${TOKEN}`); a run of 8 or more non-space characters is a literal secret.
+const LITERAL_SECRET = /\S{8,}/;
 
 /**
  * Finds secrets written into a file: values shaped like well-known API keys anywhere, and (in
@@ -24,12 +27,7 @@ export function findSecrets(document: LocatedDocument, checkKeys: boolean): Prob
   const visit = (value: unknown, path: Array<string | number>): void => {
     if (typeof value === 'string') {
       const key = path[path.length - 1];
-      const byKey =
-        checkKeys &&
-        typeof key === 'string' &&
-        SECRET_KEY.test(key) &&
-        value.trim() !== '' &&
-        !ENV_REFERENCE.test(value);
+      const byKey = checkKeys && typeof key === 'string' && SECRET_KEY.test(key) && isLiteralSecret(value);
       const byValue = SECRET_VALUE.some((pattern) => pattern.test(value));
       if (byKey || byValue) {
         const variable = typeof key === 'string' ? key.toUpperCase().replace(/[^A-Z0-9]+/g, '_') : 'API_KEY';
@@ -47,4 +45,11 @@ export function findSecrets(document: LocatedDocument, checkKeys: boolean): Prob
   };
   visit(document.value, []);
   return problems;
+}
+
+/** A credential value that holds more than environment references (and a scheme word such as Bearer). */
+function isLiteralSecret(value: string): boolean {
+  const rest = value.replace(ENV_REFERENCE, '');
+  if (rest === value) return value.trim() !== '';
+  return LITERAL_SECRET.test(rest);
 }
