@@ -2,8 +2,6 @@
 // published schema/report.schema.json can never disagree; a test fails when the file is stale.
 // Objects stay open (no `additionalProperties: false`): a new field is not a new version.
 
-const SCHEMA_BASE = 'https://github.com/russo-dev/russo/schema';
-
 const rate = { type: 'number', minimum: 0, maximum: 1 } as const;
 const nullableRate = { anyOf: [rate, { type: 'null' }] } as const;
 const count = { type: 'integer', minimum: 0 } as const;
@@ -208,7 +206,6 @@ const definitions = {
 /** JSON Schema (draft-07) of the JSON report, version 1. */
 export const reportSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
-  $id: `${SCHEMA_BASE}/report.schema.json`,
   title: 'russo JSON report',
   description: 'The result of a russo run: every run of every scenario, the pass rates and the gate verdict.',
   type: 'object',

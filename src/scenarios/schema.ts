@@ -4,8 +4,6 @@ import type { AgentProvider, SynthesizerProvider } from '../core/provider.js';
 // published files in schema/ can never disagree: `npm run schemas` writes schema/*.json from
 // here, and a test fails when those files are stale.
 
-const SCHEMA_BASE = 'https://github.com/russo-dev/russo/schema';
-
 const matchOptions = {
   type: 'object',
   description: 'How expected calls are compared with the calls the agent made.',
@@ -44,7 +42,6 @@ const timeout = { type: 'number', exclusiveMinimum: 0, description: 'Seconds all
 /** JSON Schema of a scenario file (one scenario per YAML document). */
 export const scenarioSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
-  $id: `${SCHEMA_BASE}/scenario.schema.json`,
   title: 'russo scenario',
   description: 'What a person says to the voice agent and which tool calls it must make.',
   type: 'object',
@@ -101,7 +98,6 @@ export function buildConfigSchema(
 ): Record<string, unknown> {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: `${SCHEMA_BASE}/config.schema.json`,
     title: 'russo config',
     description: 'The agent under test, the synthesizer and the defaults of a russo project.',
     type: 'object',
