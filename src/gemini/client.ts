@@ -1,16 +1,11 @@
 import { ApiError, GoogleGenAI } from '@google/genai';
-import type { AdaptiveLimit } from '../core/adaptive-limit.js';
-import { FatalProviderError, RussoError } from '../core/errors.js';
-import type { ProviderContext } from '../core/provider.js';
 import {
-  classifyError,
-  RETRY_CONFIG_SCHEMA,
-  retryFromConfig,
-  withRetry,
-  type ProviderStats,
-  type RetryDecision,
-  type RetryPolicy,
-} from '../core/retry.js';
+  connectionOptionsFromConfig,
+  ProviderConnection,
+  type ConnectionOptions,
+} from '../core/connection.js';
+import type { ProviderContext } from '../core/provider.js';
+import { classifyError, RETRY_CONFIG_SCHEMA, type RetryDecision } from '../core/retry.js';
 
 /**
  * What the three Gemini providers share: the `@google/genai` client (key from the environment,
@@ -23,18 +18,11 @@ import {
 export const GEMINI_KEY_ENV = ['GEMINI_API_KEY', 'GOOGLE_API_KEY'] as const;
 
 /** Connection and resilience options every Gemini provider takes. */
-export interface GeminiConnectionOptions {
+export interface GeminiConnectionOptions extends ConnectionOptions {
   /** Default: GEMINI_API_KEY, else GOOGLE_API_KEY, from process.env. Never read from a file. */
   apiKey?: string;
   /** API root (default: the Gemini API); an http:// root also makes the Live socket ws://. */
   baseUrl?: string;
-  /** Time one attempt may take (a request, or a whole Live session), in ms (default 60 000). */
-  requestTimeoutMs?: number;
-  retry?: Partial<RetryPolicy>;
-  /** Counters shared by the providers of a suite. */
-  stats?: ProviderStats;
-  /** The suite's adaptive concurrency, told of throttles and successes. */
-  limiter?: AdaptiveLimit;
 }
 
 /** The config keys every Gemini provider accepts, as JSON Schema properties. */
@@ -60,76 +48,32 @@ export function geminiConnectionFromConfig(
   options: Record<string, unknown>,
   context: ProviderContext,
 ): GeminiConnectionOptions {
-  const { policy, attemptTimeoutMs } = retryFromConfig(options);
   return {
+    ...connectionOptionsFromConfig(options, context),
     apiKey: geminiKey(context.env) ?? '',
     ...(typeof options.base_url === 'string' ? { baseUrl: options.base_url } : {}),
-    requestTimeoutMs: attemptTimeoutMs,
-    retry: policy,
-    stats: context.stats,
-    limiter: context.limiter,
   };
 }
 
-/** One Gemini connection of a provider: the SDK client, and its calls through russo's retry layer. */
-export class GeminiConnection {
+/** One Gemini connection of a provider: the SDK client, and its calls through russo's retry layer (ProviderConnection). */
+export class GeminiConnection extends ProviderConnection {
   readonly client: GoogleGenAI;
-  readonly requestTimeoutMs: number;
-  private readonly apiKey: string;
 
-  constructor(
-    private readonly options: GeminiConnectionOptions,
-    private readonly what: string,
-  ) {
+  constructor(options: GeminiConnectionOptions, what: string) {
     const apiKey = options.apiKey ?? geminiKey(process.env) ?? '';
-    if (apiKey === '') {
-      throw new FatalProviderError(
-        `${what} needs an API key and neither ${GEMINI_KEY_ENV.join(' nor ')} is set`,
-        `set ${GEMINI_KEY_ENV[0]} in the environment (in the Action: the \`gemini-api-key\` input, from a repository secret)`,
-      );
-    }
-    this.apiKey = apiKey;
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+    super(options, {
+      what,
+      apiKey,
+      keyEnv: GEMINI_KEY_ENV,
+      keyHint: `set ${GEMINI_KEY_ENV[0]} in the environment (in the Action: the \`gemini-api-key\` input, from a repository secret)`,
+      // The Live socket carries the key in its URL: its errors may quote it.
+      keyPattern: /\b(AIza)[0-9A-Za-z_-]{10,}/g,
+      classify: classifyGeminiError,
+    });
     this.client = new GoogleGenAI({
       apiKey,
       ...(options.baseUrl === undefined ? {} : { httpOptions: { baseUrl: options.baseUrl } }),
     });
-  }
-
-  /**
-   * Runs `attempt` under russo's retry policy, each attempt with its own deadline (a whole Live
-   * session included) and the run's signal.
-   */
-  call<T>(
-    what: string,
-    signal: AbortSignal | undefined,
-    attempt: (signal: AbortSignal) => Promise<T>,
-  ): Promise<T> {
-    return withRetry(attempt, {
-      what: `${this.what} ${what}`,
-      signal,
-      attemptTimeoutMs: this.requestTimeoutMs,
-      policy: this.options.retry,
-      stats: this.options.stats,
-      limiter: this.options.limiter,
-      classify: classifyGeminiError,
-      redact: (message) => this.redact(message),
-    });
-  }
-
-  /** The error a provider throws: russo's own as they are, anything else as `Kind` with the key removed. */
-  failure(error: unknown, Kind: new (message: string, hint?: string) => RussoError): Error {
-    if (error instanceof RussoError) return error;
-    const message = error instanceof Error ? error.message || error.name : String(error);
-    return new Kind(this.redact(message));
-  }
-
-  /** Removes the key (the Live socket carries it in its URL) and anything shaped like a Google key. */
-  redact(message: string): string {
-    return message
-      .split(this.apiKey)
-      .join('[redacted]')
-      .replace(/\bAIza[0-9A-Za-z_-]{10,}/g, 'AIza[redacted]');
   }
 }
 

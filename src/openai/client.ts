@@ -1,17 +1,12 @@
 import OpenAI, { APIConnectionError, APIUserAbortError } from 'openai';
-import type { AdaptiveLimit } from '../core/adaptive-limit.js';
-import { estimateCost, withPrices, type ModelPrice, type PriceTable, type Usage } from '../core/cost.js';
-import { FatalProviderError, RussoError } from '../core/errors.js';
-import type { ProviderContext } from '../core/provider.js';
 import {
-  classifyError,
-  RETRY_CONFIG_SCHEMA,
-  retryFromConfig,
-  withRetry,
-  type ProviderStats,
-  type RetryDecision,
-  type RetryPolicy,
-} from '../core/retry.js';
+  connectionOptionsFromConfig,
+  ProviderConnection,
+  type ConnectionOptions,
+} from '../core/connection.js';
+import { estimateCost, withPrices, type ModelPrice, type PriceTable, type Usage } from '../core/cost.js';
+import type { ProviderContext } from '../core/provider.js';
+import { classifyError, RETRY_CONFIG_SCHEMA, type RetryDecision } from '../core/retry.js';
 
 /**
  * What the three OpenAI providers share: the client (key and base URL from the environment, the
@@ -24,18 +19,11 @@ import {
  */
 
 /** Connection and resilience options every OpenAI provider takes. */
-export interface OpenAIConnectionOptions {
+export interface OpenAIConnectionOptions extends ConnectionOptions {
   /** Default: OPENAI_API_KEY from process.env. Never read from a file. */
   apiKey?: string;
   /** Default: OPENAI_BASE_URL from process.env; null or unset there: the SDK's default (the OpenAI API). */
   baseURL?: string | null;
-  /** Time one attempt may take, response body included, in ms (default 60 000). */
-  requestTimeoutMs?: number;
-  retry?: Partial<RetryPolicy>;
-  /** Counters shared by the providers of a suite. */
-  stats?: ProviderStats;
-  /** The suite's adaptive concurrency, told of throttles and successes. */
-  limiter?: AdaptiveLimit;
   /** Price table for the cost estimate (default: DEFAULT_PRICES). */
   prices?: PriceTable;
 }
@@ -76,41 +64,34 @@ export function connectionFromConfig(
   context: ProviderContext,
   model: string,
 ): OpenAIConnectionOptions {
-  const { policy, attemptTimeoutMs } = retryFromConfig(options);
   const baseURL = typeof options.base_url === 'string' ? options.base_url : context.env.OPENAI_BASE_URL;
   return {
+    ...connectionOptionsFromConfig(options, context),
     apiKey: context.env[OPENAI_KEY_ENV] ?? '',
     baseURL: baseURL || null,
-    requestTimeoutMs: attemptTimeoutMs,
-    retry: policy,
-    stats: context.stats,
-    limiter: context.limiter,
     ...(options.prices ? { prices: withPrices({ [model]: options.prices as ModelPrice }) } : {}),
   };
 }
 
 /**
- * One OpenAI connection of a provider: the SDK client with its retries off, and the calls through
- * russo's retry layer. `what` names the provider in messages.
+ * One OpenAI connection of a provider: the SDK client with its retries off, its calls through
+ * russo's retry layer (ProviderConnection), and the cost bookkeeping. `what` names the provider in messages.
  */
-export class OpenAIConnection {
+export class OpenAIConnection extends ProviderConnection {
   readonly client: OpenAI;
-  readonly requestTimeoutMs: number;
-  private readonly apiKey: string;
+  readonly #options: OpenAIConnectionOptions;
 
-  constructor(
-    private readonly options: OpenAIConnectionOptions,
-    private readonly what: string,
-  ) {
+  constructor(options: OpenAIConnectionOptions, what: string) {
     const apiKey = options.apiKey ?? process.env[OPENAI_KEY_ENV] ?? '';
-    if (apiKey === '') {
-      throw new FatalProviderError(
-        `${what} needs an API key and ${OPENAI_KEY_ENV} is not set`,
-        `set ${OPENAI_KEY_ENV} in the environment (in CI: from a repository secret, through the Action's input)`,
-      );
-    }
-    this.apiKey = apiKey;
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+    super(options, {
+      what,
+      apiKey,
+      keyEnv: [OPENAI_KEY_ENV],
+      keyHint: `set ${OPENAI_KEY_ENV} in the environment (in CI: from a repository secret, through the Action's input)`,
+      keyPattern: /\b(sk-)[A-Za-z0-9_*-]{4,}/g,
+      classify: classifyOpenAIError,
+    });
+    this.#options = options;
     this.client = new OpenAI({
       apiKey,
       // Explicit, so that the SDK never falls back on process.env behind the context's env.
@@ -122,54 +103,11 @@ export class OpenAIConnection {
     });
   }
 
-  /**
-   * Runs `attempt` under russo's retry policy, each attempt with its own deadline (response body or
-   * whole Realtime session included) and the run's signal.
-   */
-  call<T>(
-    what: string,
-    signal: AbortSignal | undefined,
-    attempt: (signal: AbortSignal) => Promise<T>,
-  ): Promise<T> {
-    return withRetry(attempt, {
-      what: `${this.what} ${what}`,
-      signal,
-      attemptTimeoutMs: this.requestTimeoutMs,
-      policy: this.options.retry,
-      stats: this.options.stats,
-      limiter: this.options.limiter,
-      classify: classifyOpenAIError,
-      redact: (message) => this.redact(message),
-    });
-  }
-
   /** Estimated USD of `usage` for `model`, added to the suite's counters; undefined for a model without a price. */
   recordCost(model: string, usage: Usage): number | undefined {
-    const cost = estimateCost(model, usage, this.options.prices);
-    if (cost !== undefined && this.options.stats) this.options.stats.estimatedCostUsd += cost;
+    const cost = estimateCost(model, usage, this.#options.prices);
+    if (cost !== undefined && this.#options.stats) this.#options.stats.estimatedCostUsd += cost;
     return cost;
-  }
-
-  /**
-   * The error a provider throws: the reason of the run's signal and russo's own errors as they are
-   * (their messages are already clean), anything else as `Kind` with the key removed from its message.
-   */
-  failure(
-    error: unknown,
-    Kind: new (message: string, hint?: string) => RussoError,
-    signal: AbortSignal | undefined,
-  ): Error {
-    if (error instanceof RussoError || (signal?.aborted && error === signal.reason)) return error as Error;
-    const message = error instanceof Error ? error.message || error.name : String(error);
-    return new Kind(this.redact(message));
-  }
-
-  /** Removes the key, and anything shaped like an OpenAI key, from a message. */
-  redact(message: string): string {
-    return message
-      .split(this.apiKey)
-      .join('[redacted]')
-      .replace(/\bsk-[A-Za-z0-9_*-]{4,}/g, 'sk-[redacted]');
   }
 }
 
