@@ -11,18 +11,12 @@ import type { AgentProvider } from '../core/provider.js';
 import { mockedToolOutput, normalizeToolCall } from '../core/tool-call.js';
 import type { Agent, AgentResponse, AgentRunOptions, Audio, ToolCall } from '../core/types.js';
 import {
-  agentOptionsFromConfig,
-  OPENAI_AGENT_SCHEMA,
+  openAIAgentFromConfig,
+  openAIAgentSchema,
   type OpenAIAgentOptions,
   type ToolChoice,
 } from '../openai/agent-options.js';
-import {
-  connectionFromConfig,
-  OPENAI_CONNECTION_SCHEMA,
-  OPENAI_KEY_ENV,
-  OpenAIConnection,
-  type OpenAIConnectionOptions,
-} from '../openai/client.js';
+import { OPENAI_KEY_ENV, OpenAIConnection, type OpenAIConnectionOptions } from '../openai/client.js';
 
 const DEFAULT_MODEL = 'gpt-audio';
 
@@ -150,19 +144,10 @@ export const openAIChatAgentProvider: AgentProvider = {
   secretEnv: [OPENAI_KEY_ENV],
   optionsSchema: {
     type: 'object',
-    properties: {
-      ...OPENAI_AGENT_SCHEMA,
-      model: { type: 'string', description: `An audio chat model (default ${DEFAULT_MODEL}).` },
-      ...OPENAI_CONNECTION_SCHEMA,
-    },
+    properties: openAIAgentSchema(`An audio chat model (default ${DEFAULT_MODEL}).`),
     additionalProperties: false,
   },
   async create(options, context) {
-    const model = typeof options.model === 'string' ? options.model : DEFAULT_MODEL;
-    return new OpenAIAudioChatAgent({
-      ...connectionFromConfig(options, context, model),
-      ...(await agentOptionsFromConfig(options, context)),
-      model,
-    });
+    return new OpenAIAudioChatAgent(await openAIAgentFromConfig(options, context, DEFAULT_MODEL));
   },
 };

@@ -15,18 +15,12 @@ import { parseRetryAfter, RetryableError } from '../core/retry.js';
 import { mockedToolOutput, normalizeToolCall } from '../core/tool-call.js';
 import type { Agent, AgentResponse, AgentRunOptions, Audio, ToolCall } from '../core/types.js';
 import {
-  agentOptionsFromConfig,
-  OPENAI_AGENT_SCHEMA,
+  openAIAgentFromConfig,
+  openAIAgentSchema,
   type OpenAIAgentOptions,
   type ToolChoice,
 } from '../openai/agent-options.js';
-import {
-  connectionFromConfig,
-  OPENAI_CONNECTION_SCHEMA,
-  OPENAI_KEY_ENV,
-  OpenAIConnection,
-  type OpenAIConnectionOptions,
-} from '../openai/client.js';
+import { OPENAI_KEY_ENV, OpenAIConnection, type OpenAIConnectionOptions } from '../openai/client.js';
 
 const DEFAULT_MODEL = 'gpt-realtime';
 /** The Realtime API's PCM input rate. */
@@ -308,19 +302,10 @@ export const openAIRealtimeAgentProvider: AgentProvider = {
   secretEnv: [OPENAI_KEY_ENV],
   optionsSchema: {
     type: 'object',
-    properties: {
-      ...OPENAI_AGENT_SCHEMA,
-      model: { type: 'string', description: `A Realtime model (default ${DEFAULT_MODEL}).` },
-      ...OPENAI_CONNECTION_SCHEMA,
-    },
+    properties: openAIAgentSchema(`A Realtime model (default ${DEFAULT_MODEL}).`),
     additionalProperties: false,
   },
   async create(options, context) {
-    const model = typeof options.model === 'string' ? options.model : DEFAULT_MODEL;
-    return new OpenAIRealtimeAgent({
-      ...connectionFromConfig(options, context, model),
-      ...(await agentOptionsFromConfig(options, context)),
-      model,
-    });
+    return new OpenAIRealtimeAgent(await openAIAgentFromConfig(options, context, DEFAULT_MODEL));
   },
 };

@@ -4,6 +4,7 @@ import { AgentError } from '../core/errors.js';
 import type { ProviderContext } from '../core/provider.js';
 import { nearest } from '../core/suggest.js';
 import type { ToolDefinition } from '../core/types.js';
+import { connectionFromConfig, OPENAI_CONNECTION_SCHEMA, type OpenAIConnectionOptions } from './client.js';
 
 /** How the model may use the tools: a mode, or one tool it must call. */
 export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
@@ -20,8 +21,8 @@ export interface OpenAIAgentOptions {
   maxTurns?: number;
 }
 
-/** The config keys of both OpenAI agents, as JSON Schema properties. */
-export const OPENAI_AGENT_SCHEMA = {
+/** The config keys of both OpenAI agents besides the connection's, as JSON Schema properties. */
+const OPENAI_AGENT_SCHEMA = {
   model: { type: 'string' },
   instructions: { type: 'string', description: "The agent's system prompt, as in production." },
   instructions_file: {
@@ -39,8 +40,31 @@ export const OPENAI_AGENT_SCHEMA = {
   },
 } as const;
 
+/** The config keys of an OpenAI agent, its connection's included, with `model` described by `modelDescription`. */
+export function openAIAgentSchema(modelDescription: string) {
+  return {
+    ...OPENAI_AGENT_SCHEMA,
+    model: { type: 'string', description: modelDescription },
+    ...OPENAI_CONNECTION_SCHEMA,
+  };
+}
+
+/** Reads the config of an OpenAI agent: the model (else `defaultModel`), the connection and the agent keys. */
+export async function openAIAgentFromConfig(
+  options: Record<string, unknown>,
+  context: ProviderContext,
+  defaultModel: string,
+): Promise<OpenAIAgentOptions & OpenAIConnectionOptions> {
+  const model = typeof options.model === 'string' ? options.model : defaultModel;
+  return {
+    ...connectionFromConfig(options, context, model),
+    ...(await agentOptionsFromConfig(options, context)),
+    model,
+  };
+}
+
 /** Reads the agent keys of a config entry: the prompt (inline or from a file), the tools of the context, the tool choice. */
-export async function agentOptionsFromConfig(
+async function agentOptionsFromConfig(
   options: Record<string, unknown>,
   context: ProviderContext,
 ): Promise<OpenAIAgentOptions> {
