@@ -19,6 +19,11 @@ export const DEFAULT_AUDIO_FIELDS: AudioFields = {
   sampleRate: 'sample_rate',
 };
 
+/** The field names of a JSON audio message: `names`, and the defaults for the ones it leaves out. */
+export function audioFields(names: Partial<AudioFields> = {}): AudioFields {
+  return { ...DEFAULT_AUDIO_FIELDS, ...names };
+}
+
 /** The samples as 16-bit little-endian bytes (a copy, swapped on big-endian hosts). */
 export function pcm16Bytes(pcm: Int16Array): Buffer {
   const bytes = Buffer.from(pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + pcm.byteLength));

@@ -1,7 +1,16 @@
 import { AgentError } from '../core/errors.js';
 
+/**
+ * Checks a configured URL (only the given protocols) and returns it as safe to print in ids and
+ * messages: origin and path, without the query string, which may hold a token.
+ */
+export function printableUrl(text: string, protocols: string[]): string {
+  const url = parseUrl(text, protocols);
+  return `${url.origin}${url.pathname}`;
+}
+
 /** Parses a configured URL, accepting only the given protocols. */
-export function parseUrl(text: string, protocols: string[]): URL {
+function parseUrl(text: string, protocols: string[]): URL {
   let url: URL;
   try {
     url = new URL(text);

@@ -68,8 +68,12 @@ export function readPath(
   return { found: true, value };
 }
 
-/** Checks the three paths of a location once, so that a typo fails when the agent is built, not on every run. */
-export function checkToolCallLocation(location: ToolCallLocation): ToolCallLocation {
+/**
+ * The location with the defaults where `overrides` names nothing, its three paths checked once so
+ * that a typo fails when the agent is built, not on every run.
+ */
+export function toolCallLocation(overrides: Partial<ToolCallLocation> = {}): ToolCallLocation {
+  const location = { ...DEFAULT_TOOL_CALL_LOCATION, ...overrides };
   parsePath(location.path);
   if (location.nameKey === '') throw new AgentError('the name key of tool calls is empty', PATH_HINT);
   parsePath(location.nameKey);

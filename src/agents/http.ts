@@ -13,21 +13,15 @@ import type { Agent, AgentResponse, AgentRunOptions, Audio } from '../core/types
 import { resample } from '../audio/resample.js';
 import { encodeWav } from '../audio/wav.js';
 import {
+  audioFields,
   audioMessage,
-  DEFAULT_AUDIO_FIELDS,
   encodeAudio,
   type AudioEncoding,
   type AudioFields,
 } from './audio-payload.js';
-import { causeMessage, parseUrl } from './endpoint.js';
+import { causeMessage, printableUrl } from './endpoint.js';
 import { expandEnv } from './expand-env.js';
-import {
-  checkToolCallLocation,
-  DEFAULT_TOOL_CALL_LOCATION,
-  extractToolCalls,
-  readString,
-  type ToolCallLocation,
-} from './extract-calls.js';
+import { extractToolCalls, readString, toolCallLocation, type ToolCallLocation } from './extract-calls.js';
 import {
   audioMessageKeys,
   audioMessageOptions,
@@ -73,11 +67,10 @@ export class HttpAgent implements Agent {
   private readonly shownUrl: string;
 
   constructor(private readonly options: HttpAgentOptions) {
-    const url = parseUrl(options.url, ['http:', 'https:']);
-    this.shownUrl = `${url.origin}${url.pathname}`;
+    this.shownUrl = printableUrl(options.url, ['http:', 'https:']);
     this.id = options.id ?? `http:${this.shownUrl}`;
-    this.location = checkToolCallLocation({ ...DEFAULT_TOOL_CALL_LOCATION, ...options.toolCalls });
-    this.fields = { ...DEFAULT_AUDIO_FIELDS, ...options.fields };
+    this.location = toolCallLocation(options.toolCalls);
+    this.fields = audioFields(options.fields);
   }
 
   /**

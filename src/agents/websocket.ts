@@ -6,21 +6,20 @@ import { sleep } from '../core/retry.js';
 import { excerpt } from '../core/tool-call.js';
 import type { Agent, AgentResponse, AgentRunOptions, Audio, ToolCall } from '../core/types.js';
 import {
+  audioFields,
   audioMessage,
-  DEFAULT_AUDIO_FIELDS,
   encodeAudio,
   type AudioEncoding,
   type AudioFields,
 } from './audio-payload.js';
-import { causeMessage, parseUrl } from './endpoint.js';
+import { causeMessage, printableUrl } from './endpoint.js';
 import { expandEnv } from './expand-env.js';
 import {
-  checkToolCallLocation,
-  DEFAULT_TOOL_CALL_LOCATION,
   extractToolCalls,
   parsePath,
   readPath,
   readString,
+  toolCallLocation,
   type ToolCallLocation,
 } from './extract-calls.js';
 import {
@@ -95,11 +94,10 @@ export class WebSocketAgent implements Agent {
   private readonly encoding: AudioEncoding;
 
   constructor(private readonly options: WebSocketAgentOptions) {
-    const url = parseUrl(options.url, ['ws:', 'wss:']);
-    this.shownUrl = `${url.origin}${url.pathname}`;
+    this.shownUrl = printableUrl(options.url, ['ws:', 'wss:']);
     this.id = options.id ?? `websocket:${this.shownUrl}`;
-    this.location = checkToolCallLocation({ ...DEFAULT_TOOL_CALL_LOCATION, ...options.toolCalls });
-    this.fields = { ...DEFAULT_AUDIO_FIELDS, ...options.fields };
+    this.location = toolCallLocation(options.toolCalls);
+    this.fields = audioFields(options.fields);
     this.encoding = options.audioEncoding ?? 'pcm16';
     checkDoneRule(options.done);
     if (options.chunkMs !== undefined && !(options.chunkMs > 0)) {
