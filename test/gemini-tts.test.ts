@@ -125,6 +125,15 @@ describe('gemini synthesizer', () => {
     expect((error as Error).message).toMatch(/returned no audio \(finish reason OTHER\)/);
   });
 
+  it('a PCM answer cut in the middle of a sample is a synthesis error, not audio', async () => {
+    const odd = Buffer.from(tone(24000).base64, 'base64').subarray(0, 7).toString('base64');
+    server = await startGeminiServer({ generate: () => audioAnswer('audio/L16;codec=pcm;rate=24000', odd) });
+    const synthesizer = new GeminiTTSSynthesizer({ apiKey: FAKE_GEMINI_KEY, baseUrl: server.baseUrl });
+    const error = await synthesizer.synthesize('hello').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SynthesisError);
+    expect((error as Error).message).toBe('Gemini speech returned 7 bytes, not 16-bit PCM audio');
+  });
+
   it('is registered as provider gemini with Kore as the default voice and the Gemini key variables', () => {
     expect(synthesizerProviders.gemini).toBe(geminiSynthesizerProvider);
     expect(geminiSynthesizerProvider.defaultVoices).toEqual(['Kore']);

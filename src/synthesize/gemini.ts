@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Modality, type GenerateContentResponse } from '@google/genai';
 import { decodeWav } from '../audio/wav.js';
 import { SynthesisError } from '../core/errors.js';
@@ -11,6 +10,7 @@ import {
   geminiConnectionFromConfig,
   type GeminiConnectionOptions,
 } from '../gemini/client.js';
+import { pcm16Audio, voiceId } from './speech.js';
 
 const DEFAULT_MODEL = 'gemini-3.8-flash-lite-tts';
 const DEFAULT_VOICE = 'Kore';
@@ -45,10 +45,8 @@ export class GeminiTTSSynthesizer implements Synthesizer {
     if (this.voice.trim() === '')
       throw new SynthesisError('the Gemini voice is empty', 'name a voice, e.g. Kore');
     this.connection = new GeminiConnection(options, 'Gemini speech');
-    const parts = ['gemini', this.model, this.voice];
-    if (options.languageCode) parts.push(`lang=${options.languageCode}`);
-    if (this.instructions !== undefined) parts.push(`instructions=${shortHash(this.instructions)}`);
-    this.id = parts.join(':');
+    const language = options.languageCode ? [`lang=${options.languageCode}`] : [];
+    this.id = voiceId(['gemini', this.model, this.voice, ...language], this.instructions);
   }
 
   /** Speaks `text` in this voice; retried on throttles, 5xx, dropped connections and timeouts. */
@@ -100,19 +98,9 @@ export class GeminiTTSSynthesizer implements Synthesizer {
         'use a Gemini TTS model',
       );
     }
-    if (bytes.byteLength === 0 || bytes.byteLength % 2 !== 0) {
-      throw new SynthesisError(`Gemini speech returned ${bytes.byteLength} bytes, not 16-bit PCM audio`);
-    }
     const rate = Number(/rate=(\d+)/.exec(mimeType)?.[1] ?? DEFAULT_RATE);
-    // Copy into an aligned buffer: the decoded bytes may start at an odd offset.
-    const pcm = new Int16Array(bytes.byteLength / 2);
-    new Uint8Array(pcm.buffer).set(bytes);
-    return { pcm, sampleRate: rate };
+    return pcm16Audio(bytes, rate, 'Gemini speech');
   }
-}
-
-function shortHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }
 
 /** `provider: gemini`: Gemini text to speech, one synthesizer per configured prebuilt voice. */

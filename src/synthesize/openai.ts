@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { SynthesisError } from '../core/errors.js';
 import type { SynthesizerProvider } from '../core/provider.js';
 import type { Audio, Synthesizer } from '../core/types.js';
@@ -9,6 +8,7 @@ import {
   OpenAIConnection,
   type OpenAIConnectionOptions,
 } from '../openai/client.js';
+import { pcm16Audio, voiceId } from './speech.js';
 
 /** The speech endpoint's `pcm` format: signed 16-bit little-endian mono at 24 kHz. */
 const PCM_SAMPLE_RATE = 24_000;
@@ -59,10 +59,8 @@ export class OpenAITTSSynthesizer implements Synthesizer {
     if (this.voice.trim() === '')
       throw new SynthesisError('the OpenAI voice is empty', 'name a voice, e.g. alloy');
     this.#connection = new OpenAIConnection(options, 'OpenAI speech');
-    const parts = ['openai', this.model, this.voice];
-    if (this.speed !== 1) parts.push(`speed=${this.speed}`);
-    if (this.instructions !== undefined) parts.push(`instructions=${shortHash(this.instructions)}`);
-    this.id = parts.join(':');
+    const speed = this.speed === 1 ? [] : [`speed=${this.speed}`];
+    this.id = voiceId(['openai', this.model, this.voice, ...speed], this.instructions);
   }
 
   /** Speaks `text` in this voice; retried on throttles, 5xx, dropped bodies and timeouts. */
@@ -88,7 +86,12 @@ export class OpenAITTSSynthesizer implements Synthesizer {
           return new Uint8Array(await response.arrayBuffer());
         },
       );
-      const audio = decodePcm(bytes, this.voice);
+      const audio = pcm16Audio(
+        bytes,
+        PCM_SAMPLE_RATE,
+        `OpenAI speech (voice ${this.voice})`,
+        'check that `base_url` points at an OpenAI-compatible speech endpoint that supports response_format pcm',
+      );
       this.#connection.recordCost(this.model, {
         input_characters: text.length,
         output_audio_seconds: audio.pcm.length / PCM_SAMPLE_RATE,
@@ -98,24 +101,6 @@ export class OpenAITTSSynthesizer implements Synthesizer {
       throw this.#connection.failure(error, SynthesisError, signal);
     }
   }
-}
-
-/** Raw s16le bytes as Audio; an odd or empty body means the answer was not audio or was cut. */
-function decodePcm(bytes: Uint8Array, voice: string): Audio {
-  if (bytes.byteLength === 0 || bytes.byteLength % 2 !== 0) {
-    throw new SynthesisError(
-      `OpenAI speech (voice ${voice}) returned ${bytes.byteLength} bytes, not 16-bit PCM audio`,
-      'check that `base_url` points at an OpenAI-compatible speech endpoint that supports response_format pcm',
-    );
-  }
-  // Copy into an aligned buffer: the body's bytes may start at an odd offset.
-  const pcm = new Int16Array(bytes.byteLength / 2);
-  new Uint8Array(pcm.buffer).set(bytes);
-  return { pcm, sampleRate: PCM_SAMPLE_RATE };
-}
-
-function shortHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }
 
 /** `provider: openai`: OpenAI text to speech, one synthesizer per configured voice. */
