@@ -252,3 +252,20 @@ describe('gemini agent (generateContent)', () => {
     );
   });
 });
+
+describe('the Gemini key', () => {
+  it('does not show when a Gemini provider is logged or serialised', async () => {
+    const { inspect } = await import('node:util');
+    const { GeminiLiveAgent } = await import('../src/agents/gemini-live.js');
+    const { GeminiTTSSynthesizer } = await import('../src/synthesize/gemini.js');
+    const providers = [
+      new GeminiAgent({ model: 'm', apiKey: FAKE_GEMINI_KEY }),
+      new GeminiLiveAgent({ model: 'm', apiKey: FAKE_GEMINI_KEY }),
+      new GeminiTTSSynthesizer({ apiKey: FAKE_GEMINI_KEY }),
+    ];
+    for (const provider of providers) {
+      expect(inspect(provider, { depth: 10, showHidden: true })).not.toContain(FAKE_GEMINI_KEY);
+      expect(JSON.stringify(provider)).not.toContain(FAKE_GEMINI_KEY);
+    }
+  });
+});

@@ -43,9 +43,12 @@ export interface GeminiLiveOptions extends GeminiAgentOptions {
  */
 export class GeminiLiveAgent implements Agent {
   readonly id: string;
-  private readonly connection: GeminiConnection;
+  // ES-private: the options and the client hold the key, and must not show in logs or JSON of the agent.
+  readonly #options: GeminiLiveOptions;
+  readonly #connection: GeminiConnection;
 
-  constructor(private readonly options: GeminiLiveOptions) {
+  constructor(options: GeminiLiveOptions) {
+    this.#options = options;
     if (!options.model) {
       throw new AgentError(
         'the gemini-live agent needs a model',
@@ -53,18 +56,18 @@ export class GeminiLiveAgent implements Agent {
       );
     }
     this.id = `gemini-live:${options.model}`;
-    this.connection = new GeminiConnection(options, 'Gemini Live');
+    this.#connection = new GeminiConnection(options, 'Gemini Live');
   }
 
   /** One session, retried from the start when it fails in a way another attempt may get past. */
   async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
     const { pcm } = resample(audio, LIVE_SAMPLE_RATE);
     try {
-      return await this.connection.call(`session (${this.options.model})`, options.signal, (signal) =>
+      return await this.#connection.call(`session (${this.#options.model})`, options.signal, (signal) =>
         this.session(pcm, options.toolResults, signal),
       );
     } catch (error) {
-      throw this.connection.failure(error, AgentError);
+      throw this.#connection.failure(error, AgentError);
     }
   }
 
@@ -75,22 +78,22 @@ export class GeminiLiveAgent implements Agent {
   ): Promise<AgentResponse> {
     const turn = new LiveTurn(
       toolResults,
-      this.options.toolCallIdleMs ?? 1_500,
-      this.options.maxToolRounds ?? 8,
+      this.#options.toolCallIdleMs ?? 1_500,
+      this.#options.maxToolRounds ?? 8,
     );
     // The socket URL carries the key: keep it out of every message built from the socket's errors.
-    const failure = (message: string, code?: number) => liveFailure(this.connection.redact(message), code);
+    const failure = (message: string, code?: number) => liveFailure(this.#connection.redact(message), code);
     const onAbort = () => turn.fail(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
     let session: Session | undefined;
     try {
-      const connecting = this.connection.client.live.connect({
-        model: this.options.model,
+      const connecting = this.#connection.client.live.connect({
+        model: this.#options.model,
         config: {
-          ...sharedConfig(this.options, 'live'),
-          responseModalities: [this.options.responseModality === 'TEXT' ? Modality.TEXT : Modality.AUDIO],
+          ...sharedConfig(this.#options, 'live'),
+          responseModalities: [this.#options.responseModality === 'TEXT' ? Modality.TEXT : Modality.AUDIO],
           inputAudioTranscription: {},
-          ...(this.options.responseModality === 'TEXT' ? {} : { outputAudioTranscription: {} }),
+          ...(this.#options.responseModality === 'TEXT' ? {} : { outputAudioTranscription: {} }),
         },
         callbacks: {
           onmessage: (message) => turn.onMessage(message),

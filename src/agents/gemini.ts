@@ -75,38 +75,43 @@ export function geminiAgentFromConfig(
  */
 export class GeminiAgent implements Agent {
   readonly id: string;
-  private readonly connection: GeminiConnection;
+  // ES-private: the options and the client hold the key, and must not show in logs or JSON of the agent.
+  readonly #options: GeminiAgentOptions;
+  readonly #connection: GeminiConnection;
 
-  constructor(private readonly options: GeminiAgentOptions) {
+  constructor(options: GeminiAgentOptions) {
+    this.#options = options;
     if (!options.model)
       throw new AgentError('the gemini agent needs a model', 'set `model`, e.g. gemini-2.5-flash');
     this.id = `gemini:${options.model}`;
-    this.connection = new GeminiConnection(options, 'Gemini');
+    this.#connection = new GeminiConnection(options, 'Gemini');
   }
 
   /** One request; throttles, 5xx, dropped connections and timeouts are retried. */
   async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
     const data = encodeWav(audio).toString('base64');
     try {
-      const response = await this.connection.call(
-        `generateContent (${this.options.model})`,
+      const response = await this.#connection.call(
+        `generateContent (${this.#options.model})`,
         options.signal,
         (signal) =>
-          this.connection.client.models.generateContent({
-            model: this.options.model,
+          this.#connection.client.models.generateContent({
+            model: this.#options.model,
             contents: [{ role: 'user', parts: [{ inlineData: { mimeType: 'audio/wav', data } }] }],
             config: {
-              ...sharedConfig(this.options, 'generate'),
-              ...(this.options.toolChoice === undefined
+              ...sharedConfig(this.#options, 'generate'),
+              ...(this.#options.toolChoice === undefined
                 ? {}
-                : { toolConfig: { functionCallingConfig: { mode: CHOICE_MODES[this.options.toolChoice] } } }),
+                : {
+                    toolConfig: { functionCallingConfig: { mode: CHOICE_MODES[this.#options.toolChoice] } },
+                  }),
               abortSignal: signal,
             },
           }),
       );
       return readResponse(response);
     } catch (error) {
-      throw this.connection.failure(error, AgentError);
+      throw this.#connection.failure(error, AgentError);
     }
   }
 }

@@ -36,15 +36,18 @@ export class GeminiTTSSynthesizer implements Synthesizer {
   readonly voice: string;
   readonly model: string;
   private readonly instructions: string | undefined;
-  private readonly connection: GeminiConnection;
+  // ES-private: the options and the client hold the key, and must not show in logs or JSON of the synthesizer.
+  readonly #options: GeminiTTSOptions;
+  readonly #connection: GeminiConnection;
 
-  constructor(private readonly options: GeminiTTSOptions = {}) {
+  constructor(options: GeminiTTSOptions = {}) {
+    this.#options = options;
     this.model = options.model ?? DEFAULT_MODEL;
     this.voice = options.voice ?? DEFAULT_VOICE;
     this.instructions = options.instructions?.trim() || undefined;
     if (this.voice.trim() === '')
       throw new SynthesisError('the Gemini voice is empty', 'name a voice, e.g. Kore');
-    this.connection = new GeminiConnection(options, 'Gemini speech');
+    this.#connection = new GeminiConnection(options, 'Gemini speech');
     const language = options.languageCode ? [`lang=${options.languageCode}`] : [];
     this.id = voiceId(['gemini', this.model, this.voice, ...language], this.instructions);
   }
@@ -55,18 +58,18 @@ export class GeminiTTSSynthesizer implements Synthesizer {
       throw new SynthesisError('cannot synthesize an empty text', 'give the prompt some words');
     const spoken = this.instructions === undefined ? text : `${this.instructions}: ${text}`;
     try {
-      const response = await this.connection.call(
+      const response = await this.#connection.call(
         `(${this.model}, voice ${this.voice})`,
         signal,
         (attemptSignal) =>
-          this.connection.client.models.generateContent({
+          this.#connection.client.models.generateContent({
             model: this.model,
             contents: [{ role: 'user', parts: [{ text: spoken }] }],
             config: {
               responseModalities: [Modality.AUDIO],
               speechConfig: {
                 voiceConfig: { prebuiltVoiceConfig: { voiceName: this.voice } },
-                ...(this.options.languageCode ? { languageCode: this.options.languageCode } : {}),
+                ...(this.#options.languageCode ? { languageCode: this.#options.languageCode } : {}),
               },
               abortSignal: attemptSignal,
             },
@@ -74,7 +77,7 @@ export class GeminiTTSSynthesizer implements Synthesizer {
       );
       return this.audioOf(response);
     } catch (error) {
-      throw this.connection.failure(error, SynthesisError);
+      throw this.#connection.failure(error, SynthesisError);
     }
   }
 
