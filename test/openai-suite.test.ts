@@ -39,7 +39,10 @@ function understand(request: FakeRequest) {
 function providers(baseURL: string) {
   const stats = createProviderStats();
   const limiter = new AdaptiveLimit({ max: 8 });
-  const shared = { apiKey: FAKE_KEY, baseURL, stats, limiter, retry: { baseDelayMs: 5, maxDelayMs: 40 } };
+  // Every other request of the whole suite is throttled, so one call may draw several 429s in a row
+  // (about 1 call in 256 draws 8): 20 attempts keep the runs from giving up by chance.
+  const retry = { baseDelayMs: 5, maxDelayMs: 40, maxAttempts: 20 };
+  const shared = { apiKey: FAKE_KEY, baseURL, stats, limiter, retry };
   return {
     stats,
     limiter,
