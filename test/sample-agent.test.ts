@@ -188,6 +188,29 @@ describe('the sample agent on natural variants', () => {
     expect(answer.toolCalls).toEqual([call('get_opening_hours', { day: 'sunday' })]);
   });
 
+  it('hears a clip 30 dB quieter the same', async () => {
+    const audio = await new FliteSynthesizer({ voice: 'rms' }).synthesize('Cancel my booking please');
+    const quiet: Audio = {
+      pcm: audio.pcm.map((sample) => Math.round(sample * 0.03)),
+      sampleRate: audio.sampleRate,
+    };
+    const answer = await agent.run(quiet);
+    expect(answer.transcript).toBe('cancel my booking please');
+    expect(answer.toolCalls).toEqual([call('cancel_reservation', {})]);
+  });
+
+  it('hears a clip the same whatever the process heard before', async () => {
+    const single = new CommandAgent({ command: AGENT, mode: 'serve', tools: TOOLS });
+    const synthesizer = new FliteSynthesizer({ voice: 'slt' });
+    const clip = await synthesizer.synthesize('Good evening.');
+    const others = await Promise.all(variants.slice(0, 6).map(([prompt]) => synthesizer.synthesize(prompt)));
+    const heard = [(await single.run(clip)).transcript];
+    for (const other of others) await single.run(other);
+    heard.push((await single.run(clip)).transcript);
+    await single.close();
+    expect(heard).toEqual(['good evening', 'good evening']);
+  });
+
   it('makes no call on silence', async () => {
     const answer = await agent.run({ pcm: new Int16Array(16000), sampleRate: 16000 });
     expect(answer.toolCalls).toEqual([]);

