@@ -106,7 +106,7 @@ export function buildConfigSchema(
       scenarios: {
         type: 'array',
         items: { type: 'string', minLength: 1 },
-        description: 'Globs of scenario files, relative to this file (default: scenarios/*.yaml).',
+        description: 'Globs of scenario files, relative to this file (default: scenarios/**/*.{yaml,yml}).',
       },
       agent: providerSchema('The voice agent under test.', agents, {
         tools: {
