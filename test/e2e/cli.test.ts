@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -138,6 +138,41 @@ describe('russo run (bundled CLI)', () => {
     const { code, stdout } = await russo(project(FILES), 'validate');
     expect(code).toBe(0);
     expect(stdout).toContain('2 scenarios with 2 prompts are valid (config russo.config.yaml)');
+  });
+
+  it('on SIGTERM stops, and still prints and writes what finished', async () => {
+    const cwd = project({
+      ...FILES,
+      'agent.mjs': `let calls = 0;
+export default async function agent(audio, { signal }) {
+  if (++calls > 2) await new Promise((resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+  return [{ name: 'get_opening_hours', arguments: {} }];
+}
+`,
+    });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'run', '-j', '1', '--runs', '5', 'scenarios/hours.yaml', '--json', 'r.json'],
+      {
+        cwd,
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('[2/5]') && !child.killed) child.kill('SIGTERM');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain('russo: cancelling');
+    expect(stdout).toContain('the suite was cancelled before every run started');
+    const report = JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8'));
+    expect(report.cancelled).toBe(true);
+    expect(report.summary).toMatchObject({ total: 3, passed: 2, errored: 1 });
+    expect(report.scenarios[0].runs[2].error).toBe('agent: cancelled');
   });
 
   it('merges shard reports into one and judges the gate again', async () => {
