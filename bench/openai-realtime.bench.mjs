@@ -5,10 +5,13 @@
 //      rate limiter says when to come back: every run must finish, total time ≤ 1.5 × run 1.
 //   3. (reported, no target) 30% refused without retry-after: russo's own exponential backoff, whose
 //      tail (a few runs refused 4-5 times in a row wait seconds) sets the wall time.
+//   4. (reported, no target) wall / ideal of the same 10 rounds at concurrency 10 and 20: what the
+//      wall time adds to the ideal grows with the sessions whose set-up and answers queue at once.
 // The fake runs in a worker thread, as a real server runs elsewhere: its TLS and JSON work does not
 // share the client's event loop. It is loaded from test/fakes with Node's type stripping (Node 24,
-// as `npm run bench` runs). The client reuses one TLS context, as a library user can.
-import { createSecureContext } from 'node:tls';
+// as `npm run bench` runs). The agent gets the fake's CA as a library user gives it; it shares one
+// TLS context and resumes TLS sessions by itself. CPU per run is reported for the client (main thread)
+// and the fake (its worker): what the wall time above the ideal is made of on a busy machine.
 import { Worker } from 'node:worker_threads';
 import { AdaptiveLimit, OpenAIRealtimeAgent, createProviderStats, runConcurrent } from '../lib/index.js';
 
@@ -51,11 +54,13 @@ async function startFakeWorker(share, retryAfterMs) {
         random() < workerData.share ? { status: 429, body: { error: { message: 'Rate limit reached' } }, headers } : undefined,
       respond: () => ({ calls: [{ name: 'get_menu', arguments: '{}' }] }),
     });
+    const cpuBefore = process.threadCpuUsage();
     parentPort.postMessage({ baseURL: fake.baseURL, ca: fake.ca, key: REALTIME_FAKE_KEY });
     parentPort.on('message', async () => {
-      const handshakes = fake.handshakes;
+      const { handshakes, tlsResumptions } = fake;
       await fake.close();
-      parentPort.postMessage({ handshakes });
+      const cpu = process.threadCpuUsage(cpuBefore);
+      parentPort.postMessage({ handshakes, tlsResumptions, cpuMs: (cpu.user + cpu.system) / 1000 });
     });
     `,
     { eval: true, type: 'module', workerData: { share, retryAfterMs, latencyMs: LATENCY_MS } },
@@ -67,22 +72,25 @@ async function startFakeWorker(share, retryAfterMs) {
     ...started,
     close: async () => {
       worker.postMessage('close');
-      const { handshakes } = await new Promise((resolve) => worker.once('message', resolve));
+      const figures = await new Promise((resolve) => worker.once('message', resolve));
       await worker.terminate();
-      return handshakes;
+      return figures;
     },
   };
 }
 
-/** Runs the batch against a fake that refuses `share` of the handshakes with 429; returns the figures. */
-async function measure(share, retryAfterMs) {
+/**
+ * Runs `runs` runs (default RUNS) at `concurrency` (default CONCURRENCY) against a fake that refuses
+ * `share` of the handshakes with 429; returns the figures.
+ */
+async function measure(share, retryAfterMs, runs = RUNS, concurrency = CONCURRENCY) {
   const fake = await startFakeWorker(share, retryAfterMs);
   const stats = createProviderStats();
-  const limiter = new AdaptiveLimit({ max: CONCURRENCY });
+  const limiter = new AdaptiveLimit({ max: concurrency });
   const agent = new OpenAIRealtimeAgent({
     apiKey: fake.key,
     baseURL: fake.baseURL,
-    socketOptions: { secureContext: createSecureContext({ ca: fake.ca }) },
+    socketOptions: { ca: fake.ca },
     tools,
     stats,
     limiter,
@@ -91,8 +99,8 @@ async function measure(share, retryAfterMs) {
   const cpuBefore = process.threadCpuUsage();
   const batch = await runConcurrent({
     prompts: ['what is on the menu'],
-    runs: RUNS,
-    maxConcurrency: CONCURRENCY,
+    runs,
+    maxConcurrency: concurrency,
     limiter,
     synthesizer,
     agent,
@@ -102,8 +110,8 @@ async function measure(share, retryAfterMs) {
   const wallMs = performance.now() - started;
   const cpu = process.threadCpuUsage(cpuBefore);
   const clientCpuMs = (cpu.user + cpu.system) / 1000;
-  const handshakes = await fake.close();
-  return { wallMs, clientCpuMs, batch, stats, lowest: limiter.lowest, handshakes };
+  const server = await fake.close();
+  return { wallMs, clientCpuMs, batch, stats, lowest: limiter.lowest, server };
 }
 
 /** The median of `times` measurements by wall time: other work on a shared machine makes single runs noisy. */
@@ -119,6 +127,11 @@ await measure(0); // warm-up: TLS, JIT
 const plain = await median(3, 0);
 const throttled = await median(3, THROTTLE_SHARE, 100);
 const unguided = await measure(THROTTLE_SHARE, undefined);
+const rounds = Math.ceil(RUNS / CONCURRENCY);
+const sweep = [];
+for (const concurrency of [10, 20]) {
+  sweep.push({ concurrency, result: await measure(0, undefined, rounds * concurrency, concurrency) });
+}
 
 console.log(`machine load average: ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
 const line = (label, result) =>
@@ -130,11 +143,12 @@ console.log(line('30% 429, retry-after-ms 100', throttled));
 console.log(line('30% 429, no retry-after   ', unguided));
 const latencyRatio = plain.wallMs / idealMs;
 const throttleRatio = throttled.wallMs / plain.wallMs;
-// The client's own CPU per run (main thread only: the fake runs in its worker) tells what the wall
-// time would be on an idle core when other work on the machine slows the measured one.
+// CPU per run of the client (main thread) and of the fake (its worker): with both threads and the
+// rest of the machine on two cores, the queues of this work are what the wall time adds to the ideal.
 console.log(
-  `client CPU per run (main thread): ${(plain.clientCpuMs / RUNS).toFixed(2)} ms, ` +
-    `${((plain.clientCpuMs / idealMs) * 100).toFixed(0)}% of one core over the ideal time`,
+  `CPU per run: client ${(plain.clientCpuMs / RUNS).toFixed(2)} ms (main thread), ` +
+    `fake server ${(plain.server.cpuMs / RUNS).toFixed(2)} ms (its worker); ` +
+    `${plain.server.tlsResumptions}/${plain.server.handshakes} TLS handshakes resumed`,
 );
 console.log(
   `wall / ideal (ideal ${(idealMs / 1000).toFixed(1)} s): ${latencyRatio.toFixed(3)}  (target ≤ 1.15)`,
@@ -142,6 +156,13 @@ console.log(
 console.log(`30% 429 / no 429: ${throttleRatio.toFixed(3)}  (target ≤ 1.5)`);
 console.log(
   `30% 429 without retry-after / no 429: ${(unguided.wallMs / plain.wallMs).toFixed(3)}  (reported only)`,
+);
+console.log(
+  `wall / ideal of ${rounds} rounds by concurrency: ` +
+    [...sweep, { concurrency: CONCURRENCY, result: plain }]
+      .map(({ concurrency, result }) => `${concurrency}: ${(result.wallMs / idealMs).toFixed(3)}`)
+      .join(', ') +
+    '  (reported only)',
 );
 const p99 = (result) =>
   result.batch.runs.map((run) => run.latencyMs).sort((a, b) => a - b)[Math.floor(RUNS * 0.99)];

@@ -1,3 +1,4 @@
+import { Agent as HttpsAgent } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   openAIRealtimeAgentProvider,
@@ -93,6 +94,36 @@ describe('OpenAIRealtimeAgent against a GA Realtime server', () => {
     });
     // gpt-realtime: 10 audio tokens at $32/M, 60 text in at $4/M, 10 text out at $16/M.
     expect(response.usage?.estimated_cost_usd).toBeCloseTo((10 * 32 + 60 * 4 + 10 * 16) / 1e6, 12);
+  });
+
+  it('plays the same audio again as the same bytes, resuming the TLS session of the first run', async () => {
+    const { fake, agent } = await setUp({
+      respond: () => ({ calls: [{ name: 'get_menu', arguments: '{}' }] }),
+    });
+    await agent.run(second16k);
+    await agent.run(second16k);
+    // Another audio of the same length and rate is encoded anew, not taken for the first one.
+    const silence: Audio = { pcm: new Int16Array(16000), sampleRate: 16000 };
+    await agent.run(silence);
+    const [first, second, third] = fake.sessions.map((session) => Buffer.concat(session.audio));
+    expect(second?.equals(first as Buffer)).toBe(true);
+    expect(third?.equals(Buffer.alloc(48000))).toBe(true);
+    expect(fake.sessions.map((session) => session.problems)).toEqual([[], [], []]);
+    expect(fake.tlsResumptions).toBe(2);
+  });
+
+  it('keeps a socket agent of the caller', async () => {
+    fake = await startRealtimeFake({ respond: () => ({ calls: [{ name: 'get_menu', arguments: '{}' }] }) });
+    const agent = new OpenAIRealtimeAgent({
+      apiKey: REALTIME_FAKE_KEY,
+      baseURL: fake.baseURL,
+      // An agent that caches no TLS sessions: every handshake is a full one.
+      socketOptions: { agent: new HttpsAgent({ ca: fake.ca, maxCachedSessions: 0 }) },
+    });
+    await agent.run(second16k);
+    await agent.run(second16k);
+    expect(fake.sessions).toHaveLength(2);
+    expect(fake.tlsResumptions).toBe(0);
   });
 
   it('collects several calls of one response once each, from the argument events and response.done', async () => {

@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { createSecureContext, type ConnectionOptions } from 'node:tls';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import type {
   RealtimeClientEvent,
@@ -37,9 +39,19 @@ const FATAL_EVENT_CODES: Readonly<Record<string, string>> = {
 /** Options of the Realtime agent. */
 export type OpenAIRealtimeOptions = OpenAIAgentOptions &
   OpenAIConnectionOptions & {
-    /** Options of the `ws` socket (library use: a CA for a proxy or a test server). */
-    socketOptions?: ClientOptions;
+    /**
+     * Options of the `ws` socket (library use: a CA for a proxy or a test server). Without an `agent`
+     * or a `createConnection` of yours, the sessions share one TLS context made from these options and
+     * an https.Agent that resumes TLS sessions.
+     */
+    socketOptions?: RealtimeSocketOptions;
   };
+
+/** Options of the `ws` socket, and the TLS context that `ws` hands to the TLS connection with the others. */
+export type RealtimeSocketOptions = ClientOptions & Pick<ConnectionOptions, 'secureContext'>;
+
+/** The serialized `input_audio_buffer.append` events of each audio played, kept as long as its samples live. */
+const appendEventsBySamples = new WeakMap<Int16Array, { sampleRate: number; events: Buffer[] }>();
 
 /**
  * The OpenAI Realtime API (GA interface, WebSocket) as the agent under test, set up as a production
@@ -58,20 +70,25 @@ export class OpenAIRealtimeAgent implements Agent {
   // ES-private: the options and the client hold the key, and must not show in logs or JSON of the agent.
   readonly #options: OpenAIRealtimeOptions;
   readonly #connection: OpenAIConnection;
+  readonly #socketOptions: RealtimeSocketOptions;
+  /** The session.update event, the same for every session: serialized once. */
+  readonly #sessionUpdate: Buffer;
 
   constructor(options: OpenAIRealtimeOptions = {}) {
     this.#options = options;
     this.model = options.model ?? DEFAULT_MODEL;
     this.id = `openai-realtime:${this.model}`;
     this.#connection = new OpenAIConnection(options, 'OpenAI Realtime');
+    this.#socketOptions = sharedConnectionSetup(options.socketOptions ?? {});
+    this.#sessionUpdate = serialized({ type: 'session.update', session: sessionConfig(options) });
   }
 
   /** One session: plays the audio, gathers the calls (and follow-up calls after mocked results), closes the socket. */
   async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
-    const { pcm } = resample(audio, REALTIME_SAMPLE_RATE);
+    const appends = appendEvents(audio);
     try {
       const response = await this.#connection.call('session', options.signal, (signal) =>
-        this.session(pcm, options.toolResults, signal),
+        this.session(appends, options.toolResults, signal),
       );
       const cost = this.#connection.recordCost(this.model, response.usage as Usage);
       return cost === undefined
@@ -83,12 +100,12 @@ export class OpenAIRealtimeAgent implements Agent {
   }
 
   private session(
-    pcm: Int16Array,
+    appends: Buffer[],
     toolResults: Record<string, unknown> | undefined,
     signal: AbortSignal,
   ): Promise<AgentResponse> {
     const realtime = new OpenAIRealtimeWS(
-      { model: this.model, ...(this.#options.socketOptions ? { options: this.#options.socketOptions } : {}) },
+      { model: this.model, options: this.#socketOptions },
       this.#connection.client,
     );
     const socket = realtime.socket;
@@ -117,6 +134,8 @@ export class OpenAIRealtimeAgent implements Agent {
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
       const send = (event: RealtimeClientEvent) => realtime.send(event);
+      // What the SDK's send does, for events serialized in advance: a text frame of their JSON.
+      const sendSerialized = (event: Buffer) => socket.send(event, { binary: false });
       const addCall = (callId: string | undefined, name: string, args: string) => {
         const key = callId ?? `${name}:${args}`;
         if (calls.has(key)) return;
@@ -128,6 +147,8 @@ export class OpenAIRealtimeAgent implements Agent {
         readBody(response).then((body) => finish(handshakeError(response, body)));
       });
       socket.on('close', (code, reason) => {
+        // After a finish the close is the agent's own: no error to make.
+        if (settled) return;
         const why = reason.toString() || 'no reason given';
         finish(
           new RetryableError(
@@ -143,14 +164,8 @@ export class OpenAIRealtimeAgent implements Agent {
         finish(Object.assign(new RetryableError(`the Realtime connection failed: ${detail}`), { cause }));
       });
       socket.on('open', () => {
-        send({ type: 'session.update', session: this.sessionConfig() });
-        for (let start = 0; start < pcm.length; start += CHUNK_SAMPLES) {
-          const chunk = pcm.subarray(start, start + CHUNK_SAMPLES);
-          send({
-            type: 'input_audio_buffer.append',
-            audio: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'),
-          });
-        }
+        sendSerialized(this.#sessionUpdate);
+        for (const append of appends) sendSerialized(append);
         send({ type: 'input_audio_buffer.commit' });
         committedAt = performance.now();
         send({ type: 'response.create' });
@@ -196,24 +211,68 @@ export class OpenAIRealtimeAgent implements Agent {
       });
     });
   }
+}
 
-  /** The GA `session.update` body: text out, 24 kHz PCM in, no turn detection, the tools and the prompt. */
-  private sessionConfig(): RealtimeSessionCreateRequest {
-    const tools = (this.#options.tools ?? []).map((tool) => ({
-      type: 'function' as const,
-      name: tool.name,
-      ...(tool.description ? { description: tool.description } : {}),
-      // The Realtime API wants a schema for every function, even one without arguments.
-      parameters: tool.parameters ?? { type: 'object', properties: {} },
-    }));
-    return {
-      type: 'realtime',
-      output_modalities: ['text'],
-      audio: { input: { format: { type: 'audio/pcm', rate: REALTIME_SAMPLE_RATE }, turn_detection: null } },
-      ...(this.#options.instructions ? { instructions: this.#options.instructions } : {}),
-      ...(tools.length ? { tools, tool_choice: realtimeToolChoice(this.#options.toolChoice ?? 'auto') } : {}),
-    };
+/** The GA `session.update` body: text out, 24 kHz PCM in, no turn detection, the tools and the prompt. */
+function sessionConfig(options: OpenAIRealtimeOptions): RealtimeSessionCreateRequest {
+  const tools = (options.tools ?? []).map((tool) => ({
+    type: 'function' as const,
+    name: tool.name,
+    ...(tool.description ? { description: tool.description } : {}),
+    // The Realtime API wants a schema for every function, even one without arguments.
+    parameters: tool.parameters ?? { type: 'object', properties: {} },
+  }));
+  return {
+    type: 'realtime',
+    output_modalities: ['text'],
+    audio: { input: { format: { type: 'audio/pcm', rate: REALTIME_SAMPLE_RATE }, turn_detection: null } },
+    ...(options.instructions ? { instructions: options.instructions } : {}),
+    ...(tools.length ? { tools, tool_choice: realtimeToolChoice(options.toolChoice ?? 'auto') } : {}),
+  };
+}
+
+/**
+ * The `ws` options of every session. Each session is a new TLS connection to the same host: unless
+ * the caller brings its own agent or connection, the sessions share one TLS context (made anew for
+ * each connection otherwise, ~0.2 ms of CPU) and an https.Agent that keeps the server's session
+ * tickets, so that later sessions resume their TLS session (no certificate to send, verify and parse).
+ */
+function sharedConnectionSetup(options: RealtimeSocketOptions): RealtimeSocketOptions {
+  if (options.agent || options.createConnection) return options;
+  return {
+    ...options,
+    secureContext: options.secureContext ?? createSecureContext(options),
+    agent: new HttpsAgent(),
+  };
+}
+
+/**
+ * The `input_audio_buffer.append` events of `audio` (24 kHz, half-second chunks, base64 in JSON),
+ * made once per audio: a suite plays each prompt's audio many times, and resampling a 16 kHz clip
+ * alone costs more CPU than the rest of a session. Audio is never changed in place once made (russo's
+ * synthesizers and perturbations always return new samples), so its samples are the key.
+ */
+function appendEvents(audio: Audio): Buffer[] {
+  const known = appendEventsBySamples.get(audio.pcm);
+  if (known?.sampleRate === audio.sampleRate) return known.events;
+  const { pcm } = resample(audio, REALTIME_SAMPLE_RATE);
+  const events: Buffer[] = [];
+  for (let start = 0; start < pcm.length; start += CHUNK_SAMPLES) {
+    const chunk = pcm.subarray(start, start + CHUNK_SAMPLES);
+    events.push(
+      serialized({
+        type: 'input_audio_buffer.append',
+        audio: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'),
+      }),
+    );
   }
+  appendEventsBySamples.set(audio.pcm, { sampleRate: audio.sampleRate, events });
+  return events;
+}
+
+/** A client event as the UTF-8 bytes of its JSON, ready to send any number of times. */
+function serialized(event: RealtimeClientEvent): Buffer {
+  return Buffer.from(JSON.stringify(event));
 }
 
 function realtimeToolChoice(choice: ToolChoice) {

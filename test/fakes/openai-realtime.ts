@@ -74,6 +74,8 @@ export interface RealtimeFake {
   sessions: RealtimeSession[];
   /** Handshakes seen, refused ones included. */
   handshakes: number;
+  /** TLS connections that resumed an earlier TLS session (a ticket of this server) instead of a full handshake. */
+  tlsResumptions: number;
   close(): Promise<void>;
 }
 
@@ -117,6 +119,7 @@ export async function startRealtimeFake(options: RealtimeFakeOptions): Promise<R
   const server = createServer({ key, cert });
   const sockets = new Set<Socket>();
   server.on('secureConnection', (socket) => {
+    if (socket.isSessionReused()) fake.tlsResumptions++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -125,6 +128,7 @@ export async function startRealtimeFake(options: RealtimeFakeOptions): Promise<R
     ca: cert,
     sessions: [],
     handshakes: 0,
+    tlsResumptions: 0,
     close: () =>
       new Promise((resolve) => {
         wss.close();
