@@ -28,7 +28,7 @@ export type { FliteOptions } from './synthesize/flite.js';
 export { OpenAITTSSynthesizer, openAISynthesizerProvider } from './synthesize/openai.js';
 export type { OpenAITTSOptions } from './synthesize/openai.js';
 export { OpenAIRealtimeAgent, openAIRealtimeAgentProvider } from './agents/openai-realtime.js';
-export type { OpenAIRealtimeOptions } from './agents/openai-realtime.js';
+export type { OpenAIRealtimeOptions, RealtimeSocketOptions } from './agents/openai-realtime.js';
 export { OpenAIAudioChatAgent, openAIChatAgentProvider } from './agents/openai-chat.js';
 export type { OpenAIAudioChatOptions } from './agents/openai-chat.js';
 export type { OpenAIConnectionOptions } from './openai/client.js';

@@ -50,9 +50,6 @@ export type OpenAIRealtimeOptions = OpenAIAgentOptions &
 /** Options of the `ws` socket, and the TLS context that `ws` hands to the TLS connection with the others. */
 export type RealtimeSocketOptions = ClientOptions & Pick<ConnectionOptions, 'secureContext'>;
 
-/** The serialized `input_audio_buffer.append` events of each audio played, kept as long as its samples live. */
-const appendEventsBySamples = new WeakMap<Int16Array, { sampleRate: number; events: Buffer[] }>();
-
 /**
  * The OpenAI Realtime API (GA interface, WebSocket) as the agent under test, set up as a production
  * voice agent: its instructions and tools, text output, 24 kHz PCM input, turn detection off. Each
@@ -246,15 +243,8 @@ function sharedConnectionSetup(options: RealtimeSocketOptions): RealtimeSocketOp
   };
 }
 
-/**
- * The `input_audio_buffer.append` events of `audio` (24 kHz, half-second chunks, base64 in JSON),
- * made once per audio: a suite plays each prompt's audio many times, and resampling a 16 kHz clip
- * alone costs more CPU than the rest of a session. Audio is never changed in place once made (russo's
- * synthesizers and perturbations always return new samples), so its samples are the key.
- */
+/** The `input_audio_buffer.append` events of `audio`: 24 kHz, half-second chunks, base64 in JSON. */
 function appendEvents(audio: Audio): Buffer[] {
-  const known = appendEventsBySamples.get(audio.pcm);
-  if (known?.sampleRate === audio.sampleRate) return known.events;
   const { pcm } = resample(audio, REALTIME_SAMPLE_RATE);
   const events: Buffer[] = [];
   for (let start = 0; start < pcm.length; start += CHUNK_SAMPLES) {
@@ -266,7 +256,6 @@ function appendEvents(audio: Audio): Buffer[] {
       }),
     );
   }
-  appendEventsBySamples.set(audio.pcm, { sampleRate: audio.sampleRate, events });
   return events;
 }
 
