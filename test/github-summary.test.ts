@@ -57,6 +57,20 @@ describe('suiteSummary', () => {
     expect(suiteSummary(stoppedSuite()).startsWith('<h2>⚠️ russo: error</h2>')).toBe(true);
   });
 
+  it('says what the providers did: speech, requests, throttles, cost', () => {
+    const providers = {
+      requests: 40,
+      retries: 5,
+      throttles: 5,
+      estimatedCostUsd: 1.5,
+      synthesis: { requests: 8, cacheHits: 32 },
+      concurrency: { max: 8, lowest: 4 },
+    };
+    expect(suiteSummary({ ...passingSuite(), providers })).toContain(
+      '<p>speech: 8 synthesized, 32 from cache · provider: 40 requests, 5 retries, 5 throttled (concurrency lowered to 4 of 8) · est. cost $1.50</p>',
+    );
+  });
+
   it('has one table row per scenario with its rate, counts and threshold', () => {
     const rows = tableRows(suiteSummary(failingSuite()));
     expect(rows[0]).toEqual([

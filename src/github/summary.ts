@@ -9,7 +9,7 @@ import type { Problem } from '../scenarios/errors.js';
 import { escapeHtml } from '../report/escape.js';
 import { callsText, runLabel, runProblemLines, runsByPrompt } from '../report/failures.js';
 import { formatInterval, formatRate, plural } from '../report/numbers.js';
-import { scenarioRateText, summaryText } from '../report/summary.js';
+import { providerText, scenarioRateText, summaryText } from '../report/summary.js';
 import type { ScenarioResult, SuiteResult } from '../suite/types.js';
 import type { AnnotationCounts } from './annotations.js';
 import { actionResult, type ActionResult } from './outcome.js';
@@ -52,6 +52,8 @@ export function suiteSummary(result: SuiteResult, context: SummaryContext = {}):
       `<p>agent <code>${text(result.agent)}</code> · voices ${result.voices.map(code).join(', ')}</p>`,
       true,
     );
+    const providers = providerText(result);
+    if (providers) s.addRaw(`<p>${text(providers)}</p>`, true);
     if (result.gate.failures.length > 0)
       s.addList(listed(result.gate.failures.map((failure) => text(failure.message))));
     if (result.errors.length > 0) {
