@@ -126,7 +126,8 @@ describe('suiteSummary', () => {
     expect(cancel).toContain(
       '<td>run 2 · kal16</td><td>can sell my reservation for tonight</td><td><code>(no calls)</code></td>',
     );
-    expect(cancel).toContain('<code>  - reservation_id expected a string, got 1042</code>');
+    expect(cancel).toContain('<code>cancel_reservation: reservation_id expected a string, got 1042</code>');
+    expect(cancel).not.toContain('  - reservation_id expected a string');
     expect(suiteSummary(passingSuite())).not.toContain('❌');
   });
 

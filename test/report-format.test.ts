@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { wilsonInterval } from '../src/core/stats.js';
 import { escapeHtml, escapeMarkdown, escapeXml, markdownFence, showControls } from '../src/report/escape.js';
+import { evaluate } from '../src/evaluate/index.js';
+import { failureLines } from '../src/report/failures.js';
 import { formatCall } from '../src/report/format.js';
 import { formatDuration, formatInterval, formatRate, plural } from '../src/report/numbers.js';
 
@@ -83,5 +85,23 @@ describe('escaping', () => {
     expect(markdownFence('plain')).toBe('```\nplain\n```');
     expect(markdownFence('has ``` inside', 'text')).toBe('````text\nhas ``` inside\n````');
     expect(markdownFence('`````')).toBe('``````\n`````\n``````');
+  });
+});
+
+describe('failureLines', () => {
+  it('lists only the argument differences that the message does not already name', () => {
+    const result = evaluate(
+      [{ name: 'book_table', arguments: { a: 1, b: 2, c: 3, d: 4, e: 5 } }],
+      [{ name: 'book_table', arguments: { a: 0, b: 0, c: 0, d: 0, e: 0 } }],
+    );
+    const [failure] = result.failures;
+    const lines = failureLines(failure!, { diffs: true });
+    const diffLines = lines.filter((line) => line.startsWith('  - '));
+    expect(lines[0]).toContain('a expected 1, got 0');
+    expect(diffLines.length).toBe(
+      5 - ['a', 'b', 'c', 'd', 'e'].filter((key) => lines[0]!.includes(`${key} expected`)).length,
+    );
+    expect(diffLines.length).toBeGreaterThan(0);
+    expect(lines.join('\n')).toContain('e expected 5, got 0');
   });
 });

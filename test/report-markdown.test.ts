@@ -87,8 +87,7 @@ describe('renderMarkdown', () => {
     expect(section).toContain(
       '```text\ncancel_reservation: reservation_id expected a string, got 1042\n' +
         '  expected: cancel_reservation({reservation_id: a string})\n' +
-        '  actual:   cancel_reservation({reservation_id: 1042})\n' +
-        '  - reservation_id expected a string, got 1042\n```',
+        '  actual:   cancel_reservation({reservation_id: 1042})\n```',
     );
     // Passing scenarios are not detailed, even with a failed run.
     expect(markdown).not.toContain('##### ❌ book a table');
@@ -152,7 +151,7 @@ describe('renderMarkdown short form', () => {
       '- ❌ **flaky lookup**: no run completed, needs 80% · error: agent: timed out after 60 s (2 runs)',
     );
     expect(short).not.toContain('```');
-    expect(short.length).toBeLessThan(renderMarkdown(failingSuite()).length / 2);
+    expect(short.length).toBeLessThan(renderMarkdown(failingSuite()).length / 1.5);
   });
 });
 

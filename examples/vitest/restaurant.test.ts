@@ -45,6 +45,6 @@ describe('the sample restaurant agent', () => {
     });
     await expect(failure).rejects.toThrow(/^party of four: 0% passed \(0\/2\), needs 80%/);
     await expect(failure).rejects.toThrow(/heard: "book a table for two at seven tonight"/);
-    await expect(failure).rejects.toThrow(/- party_size expected 4, got 2/);
+    await expect(failure).rejects.toThrow(/book_table: party_size expected 4, got 2/);
   });
 });

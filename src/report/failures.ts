@@ -15,7 +15,8 @@ export function expectedAndActual(failure: CallFailure): { expected: string | nu
 
 /**
  * A failure as lines: its message, then for a call made wrongly the expected and actual calls in full,
- * then (with `diffs`) one line per argument difference.
+ * then (with `diffs`) one line per argument difference that the message does not already say (it
+ * names the first few).
  */
 export function failureLines(failure: CallFailure, options: { diffs: boolean }): string[] {
   const lines = [failure.message];
@@ -24,7 +25,10 @@ export function failureLines(failure: CallFailure, options: { diffs: boolean }):
     if (expected !== null) lines.push(`  expected: ${expected}`);
     if (actual !== null) lines.push(`  actual:   ${actual}`);
   }
-  if (options.diffs) lines.push(...failure.diffs.map((diff) => `  - ${formatDiff(diff)}`));
+  if (options.diffs) {
+    const unsaid = failure.diffs.map(formatDiff).filter((diff) => !failure.message.includes(diff));
+    lines.push(...unsaid.map((diff) => `  - ${diff}`));
+  }
   return lines;
 }
 
