@@ -13,7 +13,6 @@ import { expectationText, runLabel, runProblemLines } from './report/failures.js
 import { scenarioRateText } from './report/summary.js';
 import { loadConfig } from './scenarios/config.js';
 import { ScenarioError } from './scenarios/errors.js';
-import { loadTools } from './scenarios/tools.js';
 import type { Scenario, SourceLocation, Suite } from './scenarios/types.js';
 import type { Voice } from './suite/providers.js';
 import { runSuite } from './suite/run.js';
@@ -90,17 +89,7 @@ export async function expectToolCalls(options: ExpectToolCallsOptions): Promise<
 /** The project's config and tools, with the expectation as its only scenario. */
 function loadProject(options: ExpectToolCallsOptions): Suite {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const { config, problems } = loadConfig(cwd, options.config);
-  let tools: Suite['tools'] = [];
-  if (config.agent?.tools !== undefined) {
-    const loaded = loadTools(config.baseDir, config.agent.tools, {
-      file: config.file ?? 'russo.config.yaml',
-      line: 0,
-      column: 0,
-    });
-    tools = loaded.tools;
-    problems.push(...loaded.problems);
-  }
+  const { config, tools, problems } = loadConfig(cwd, options.config);
   if (problems.length > 0) throw new ScenarioError(problems);
   return { cwd, config, tools, scenarios: [scenarioOf(options, config)] };
 }

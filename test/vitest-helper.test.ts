@@ -82,7 +82,7 @@ describe('expectToolCalls', () => {
     // Only the two failing runs are listed (which run index failed depends on scheduling).
     expect(message.match(/^✗ "Book a table for two at seven" · run \d · kal16$/gm)).toHaveLength(2);
     expect(message.match(/^ {2}forbidden call cancel_reservation\(\{\}\)$/gm)).toHaveLength(2);
-    expect(message.match(/^ {4}- party_size expected 2, got 3$/gm)).toHaveLength(2);
+    expect(message.match(/^ {2}book_table: party_size expected 2, got 3$/gm)).toHaveLength(2);
     expect(message).toContain('    actual:   book_table({party_size: 3, time: "19:00"})');
     expect((error as ToolCallExpectationError).result.summary).toMatchObject({ passed: 2, failed: 2 });
   });

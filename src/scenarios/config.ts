@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { agentProviders } from '../agents/registry.js';
-import type { MatchOptions } from '../core/types.js';
+import type { MatchOptions, ToolDefinition } from '../core/types.js';
 import { DEFAULT_MATCH_OPTIONS } from '../evaluate/index.js';
 import { synthesizerProviders } from '../synthesize/registry.js';
 import type { Problem } from './errors.js';
 import { buildConfigSchema } from './schema.js';
 import { findSecrets } from './secrets.js';
+import { loadTools } from './tools.js';
 import type { ProviderConfig, RussoConfig } from './types.js';
 import { compileSchema } from './validate.js';
 import { parseYamlFile, type LocatedDocument } from './yaml.js';
@@ -20,24 +21,28 @@ const DEFAULTS = { runs: 3, concurrency: 8, timeoutS: 60, minPassRate: 0.8 };
 
 let validateConfig: ((document: LocatedDocument) => Problem[]) | undefined;
 
-/** A config as loaded, with the parsed document kept so later checks can point into it. */
+/** A config as loaded, with its tool definitions and the parsed document (so later checks can point into it). */
 export interface LoadedConfig {
   config: RussoConfig;
+  /** Tool definitions from the agent's `tools` file; empty when none. */
+  tools: ToolDefinition[];
   document?: LocatedDocument;
   problems: Problem[];
 }
 
 /**
- * Loads `russo.config.yaml` (or the file named by `configPath`), validates it and applies defaults.
- * A named file that does not exist is a problem; no file at all is fine (defaults, no agent).
+ * Loads `russo.config.yaml` (or the file named by `configPath`), validates it, applies defaults and
+ * reads the agent's tools file. A named file that does not exist is a problem; no file at all is
+ * fine (defaults, no agent).
  */
 export function loadConfig(cwd: string, configPath?: string): LoadedConfig {
   const path = configPath ? resolve(cwd, configPath) : findConfig(cwd);
-  if (path === undefined) return { config: defaultConfig(cwd), problems: [] };
+  if (path === undefined) return { config: defaultConfig(cwd), tools: [], problems: [] };
   const file = displayPath(cwd, path);
   if (!existsSync(path)) {
     return {
       config: defaultConfig(cwd),
+      tools: [],
       problems: [
         {
           file,
@@ -58,14 +63,14 @@ export function loadConfig(cwd: string, configPath?: string): LoadedConfig {
       hint: 'keep one document: remove the "---" separator and merge the settings',
     });
   }
-  if (!document) return { config: defaultConfig(cwd), problems };
+  if (!document) return { config: defaultConfig(cwd), tools: [], problems };
   if (typeof document.value !== 'object' || document.value === null || Array.isArray(document.value)) {
     problems.push({
       ...document.locate([]),
       message: 'the config file must be a YAML mapping (key: value lines)',
       hint: 'start from the example under "Configuration" in the README',
     });
-    return { config: defaultConfig(cwd), problems };
+    return { config: defaultConfig(cwd), tools: [], problems };
   }
   validateConfig ??= compileSchema(buildConfigSchema(agentProviders, synthesizerProviders));
   problems.push(...validateConfig(document), ...findSecrets(document, true));
@@ -99,7 +104,11 @@ export function loadConfig(cwd: string, configPath?: string): LoadedConfig {
       ...(raw.synthesizer ? { synthesizer: document.locate(['synthesizer']) } : {}),
     },
   };
-  return { config, document, problems };
+  const loaded = raw.agent?.tools
+    ? loadTools(config.baseDir, raw.agent.tools, document.locate(['agent', 'tools']))
+    : { tools: [], problems: [] };
+  problems.push(...loaded.problems);
+  return { config, tools: loaded.tools, document, problems };
 }
 
 /** Match options written in YAML (snake_case), over a base. */

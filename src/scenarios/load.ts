@@ -5,7 +5,6 @@ import { DEFAULT_SCENARIO_GLOBS, displayPath, loadConfig, matchOptions, type Raw
 import { ScenarioError, type Problem } from './errors.js';
 import { scenarioSchema } from './schema.js';
 import { findSecrets } from './secrets.js';
-import { loadTools } from './tools.js';
 import type { RussoConfig, Scenario, Suite } from './types.js';
 import { compileSchema } from './validate.js';
 import { parseYamlFile, type LocatedDocument } from './yaml.js';
@@ -25,16 +24,9 @@ let validateScenario: ((document: LocatedDocument) => Problem[]) | undefined;
  */
 export async function loadSuite(globs: string[] | undefined, options: LoadOptions = {}): Promise<Suite> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const { config, document: configDocument, problems } = loadConfig(cwd, options.config);
+  const { config, tools, document: configDocument, problems } = loadConfig(cwd, options.config);
   const configAt = (path: Array<string | number>) =>
     configDocument?.locate(path) ?? { file: config.file ?? 'russo.config.yaml', line: 0, column: 0 };
-
-  let tools: Suite['tools'] = [];
-  if (config.agent?.tools !== undefined) {
-    const loaded = loadTools(config.baseDir, config.agent.tools, configAt(['agent', 'tools']));
-    tools = loaded.tools;
-    problems.push(...loaded.problems);
-  }
 
   const fromCommandLine = globs !== undefined && globs.length > 0;
   const patterns = fromCommandLine
