@@ -304,6 +304,16 @@ describe('commandAgentProvider', () => {
     expect(new Set(reports.map((report) => report.pid)).size).toBe(3);
   });
 
+  it("inherits the suite's environment (the Action's keys), not only russo's own", async () => {
+    const agent = await commandAgentProvider.create(
+      { command: [process.execPath, FIXTURE] },
+      { baseDir: resolve('test'), env: { ECHO_ENV: 'given by the suite' }, tools: [], concurrency: 1 },
+    );
+    const report = heard((await agent.run(audio)).toolCalls);
+    await agent.close?.();
+    expect(report).toMatchObject({ echo_env: 'given by the suite', mode: 'spawn' });
+  });
+
   it('refuses an env value that names an unset variable, without running anything', () => {
     expect(() =>
       commandAgentProvider.create(

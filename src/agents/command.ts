@@ -17,6 +17,8 @@ export interface CommandAgentOptions {
   mode?: 'spawn' | 'serve';
   /** Working folder of the program (default: the current one). */
   cwd?: string;
+  /** The environment the program inherits (default: process.env; the provider gives the suite's, keys included). */
+  baseEnv?: NodeJS.ProcessEnv;
   /** Variables added to the inherited environment (already expanded; the provider expands `${NAME}`). */
   env?: Record<string, string>;
   /** Tool definitions, written once to a JSON file whose path the program finds in `RUSSO_TOOLS`. */
@@ -49,7 +51,7 @@ export class CommandAgent implements Agent {
     this.spec = {
       argv: options.command,
       cwd: options.cwd ?? process.cwd(),
-      env: { ...process.env, ...options.env, RUSSO_MODE: mode },
+      env: { ...(options.baseEnv ?? process.env), ...options.env, RUSSO_MODE: mode },
     };
     this.pool = mode === 'serve' ? new ServePool(this.spec, options.processes ?? 1) : undefined;
   }
@@ -121,6 +123,7 @@ export const commandAgentProvider: AgentProvider = {
       command: options.command as string[],
       mode: options.mode === 'serve' ? 'serve' : 'spawn',
       cwd: resolve(context.baseDir, typeof options.cwd === 'string' ? options.cwd : '.'),
+      baseEnv: context.env,
       env,
       tools: context.tools,
       processes: typeof options.processes === 'number' ? options.processes : context.concurrency,
