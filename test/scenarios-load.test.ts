@@ -1,19 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError, formatProblem, type Problem } from '../src/scenarios/errors.js';
 import { loadSuite } from '../src/scenarios/load.js';
-
-/** Writes the files into a fresh folder and returns it. */
-function project(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'russo-load-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+import { project } from './fixtures/project.js';
 
 /** Loads and returns the problems (fails the test if loading succeeds). */
 async function problemsOf(

@@ -1,6 +1,3 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FunctionAgent } from '../src/agents/function.js';
 import type { Audio, ToolCall } from '../src/core/types.js';
@@ -9,15 +6,7 @@ import { loadSuite } from '../src/scenarios/load.js';
 import { CachedSynthesizer } from '../src/synthesize/cached.js';
 import { FliteSynthesizer } from '../src/synthesize/flite.js';
 import { runSuite } from '../src/suite/run.js';
-
-function project(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'russo-suite-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+import { project } from './fixtures/project.js';
 
 const SCENARIOS = {
   'scenarios/book.yaml': `name: book

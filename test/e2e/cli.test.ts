@@ -1,22 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBundle } from './bundle.js';
+import { project } from '../fixtures/project.js';
 
 const run = promisify(execFile);
 const CLI = resolve('dist/cli.js');
-
-function project(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'russo-cli-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
 
 /** Runs the bundled CLI as a process; never throws on a non-zero exit. */
 async function russo(
