@@ -2,7 +2,7 @@ import { AdaptiveLimit } from '../core/adaptive-limit.js';
 import { run, runPool } from '../core/pipeline.js';
 import { createProviderStats } from '../core/retry.js';
 import { CachedSynthesizer } from '../synthesize/cached.js';
-import type { Agent, Progress } from '../core/types.js';
+import type { Agent, ExpectedCall, Progress } from '../core/types.js';
 import { ToolCallEvaluator } from '../evaluate/index.js';
 import type { Scenario, Suite } from '../scenarios/types.js';
 import { createAgent, createVoices, type Voice } from './providers.js';
@@ -46,10 +46,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
         synthesizer: item.voice.synthesizer,
         agent,
         evaluator: item.evaluator,
-        expect: item.scenario.expect.map(({ name, arguments: args }) => ({
-          name,
-          ...(args ? { arguments: args } : {}),
-        })),
+        expect: item.expect,
         runIndex: item.runIndex,
         timeoutMs: item.scenario.timeoutMs,
         signal,
@@ -116,18 +113,26 @@ interface PlannedRun {
   voice: Voice;
   runIndex: number;
   evaluator: ToolCallEvaluator;
+  /** The scenario's expected calls without their source locations, shared by its runs. */
+  expect: ExpectedCall[];
 }
 
 /** Every run of the suite in report order: scenario, prompt, voice, run index. */
 function planRuns(scenarios: Scenario[], voices: Voice[], runsOverride: number | undefined): PlannedRun[] {
   const plan: PlannedRun[] = [];
   scenarios.forEach((scenario, scenarioIndex) => {
+    // One evaluator and one list of expected calls per scenario: the evaluator compiles each expected
+    // call once (keyed by the call object), so every run must hand it the same objects.
     const evaluator = new ToolCallEvaluator({ ...scenario.match, forbid: scenario.forbid });
+    const expect = scenario.expect.map(({ name, arguments: args }) => ({
+      name,
+      ...(args ? { arguments: args } : {}),
+    }));
     const runs = runsOverride ?? scenario.runs;
     scenario.prompts.forEach((_, promptIndex) => {
       for (const voice of voices) {
         for (let runIndex = 0; runIndex < runs; runIndex++) {
-          plan.push({ scenario, scenarioIndex, promptIndex, voice, runIndex, evaluator });
+          plan.push({ scenario, scenarioIndex, promptIndex, voice, runIndex, evaluator, expect });
         }
       }
     });
