@@ -7,11 +7,14 @@
 //      tail (a few runs refused 4-5 times in a row wait seconds) sets the wall time.
 //   4. (reported, no target) wall / ideal of the same 10 rounds at concurrency 10 and 20: what the
 //      wall time adds to the ideal grows with the sessions whose set-up and answers queue at once.
+//   5. (reported, no target) run 1 with `preconnect: false`: each session opened when its run
+//      starts, so that its handshake and session.update queue with the other runs' answers.
 // The fake runs in a worker thread, as a real server runs elsewhere: its TLS and JSON work does not
 // share the client's event loop. It is loaded from test/fakes with Node's type stripping (Node 24,
-// as `npm run bench` runs). The agent gets the fake's CA as a library user gives it; it shares one
-// TLS context and resumes TLS sessions by itself. CPU per run is reported for the client (main thread)
-// and the fake (its worker): what the wall time above the ideal is made of on a busy machine.
+// as `npm run bench` runs). The agent gets the fake's CA as a library user gives it; by itself it
+// shares one TLS context, resumes TLS sessions and opens the next run's session while a run waits.
+// CPU per run is reported for the client (main thread) and the fake (its worker): what the wall
+// time above the ideal is made of on a busy machine.
 import { Worker } from 'node:worker_threads';
 import { AdaptiveLimit, OpenAIRealtimeAgent, createProviderStats, runConcurrent } from '../lib/index.js';
 
@@ -83,7 +86,7 @@ async function startFakeWorker(share, retryAfterMs) {
  * Runs `runs` runs (default RUNS) at `concurrency` (default CONCURRENCY) against a fake that refuses
  * `share` of the handshakes with 429; returns the figures.
  */
-async function measure(share, retryAfterMs, runs = RUNS, concurrency = CONCURRENCY) {
+async function measure(share, retryAfterMs, runs = RUNS, concurrency = CONCURRENCY, preconnect = true) {
   const fake = await startFakeWorker(share, retryAfterMs);
   const stats = createProviderStats();
   const limiter = new AdaptiveLimit({ max: concurrency });
@@ -94,6 +97,7 @@ async function measure(share, retryAfterMs, runs = RUNS, concurrency = CONCURREN
     tools,
     stats,
     limiter,
+    preconnect,
   });
   const started = performance.now();
   const cpuBefore = process.threadCpuUsage();
@@ -132,6 +136,7 @@ const sweep = [];
 for (const concurrency of [10, 20]) {
   sweep.push({ concurrency, result: await measure(0, undefined, rounds * concurrency, concurrency) });
 }
+const unprepared = await measure(0, undefined, RUNS, CONCURRENCY, false);
 
 console.log(`machine load average: ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
 const line = (label, result) =>
@@ -163,6 +168,9 @@ console.log(
       .map(({ concurrency, result }) => `${concurrency}: ${(result.wallMs / idealMs).toFixed(3)}`)
       .join(', ') +
     '  (reported only)',
+);
+console.log(
+  `wall / ideal with preconnect: false: ${(unprepared.wallMs / idealMs).toFixed(3)}  (reported only)`,
 );
 const p99 = (result) =>
   result.batch.runs.map((run) => run.latencyMs).sort((a, b) => a - b)[Math.floor(RUNS * 0.99)];

@@ -7,8 +7,10 @@ import {
 } from '../src/agents/openai-realtime.js';
 import { resample } from '../src/audio/resample.js';
 import { AgentError, FatalProviderError } from '../src/core/errors.js';
+import { runConcurrent } from '../src/core/pipeline.js';
 import { createProviderStats, RetriesExhaustedError } from '../src/core/retry.js';
 import type { Audio, ToolDefinition } from '../src/core/types.js';
+import { ToolCallEvaluator } from '../src/evaluate/index.js';
 import {
   REALTIME_FAKE_KEY,
   startRealtimeFake,
@@ -19,6 +21,7 @@ import {
 let fake: RealtimeFake | undefined;
 const agents: OpenAIRealtimeAgent[] = [];
 afterEach(async () => {
+  for (const agent of agents.splice(0)) await agent.close();
   await fake?.close();
   fake = undefined;
 });
@@ -325,6 +328,84 @@ describe('OpenAIRealtimeAgent against a GA Realtime server', () => {
     expect(error.message).toMatch(/self[- ]signed certificate/i);
     expect(error.hint).toMatch(/NODE_EXTRA_CA_CERTS/);
     expect(fake.handshakes).toBe(0);
+  });
+});
+
+describe('OpenAIRealtimeAgent in a batch: sessions opened ahead', () => {
+  const getMenu = () => ({ calls: [{ name: 'get_menu', arguments: '{}' }] });
+  /** `runs` runs of one prompt, one at a time unless `concurrency` says otherwise. */
+  function batch(
+    agent: OpenAIRealtimeAgent,
+    runs: number,
+    extra: { concurrency?: number; signal?: AbortSignal } = {},
+  ) {
+    return runConcurrent({
+      prompts: ['what is on the menu'],
+      runs,
+      maxConcurrency: extra.concurrency ?? 1,
+      synthesizer: { id: 'tone', synthesize: async () => second16k },
+      agent,
+      evaluator: new ToolCallEvaluator(),
+      expect: [{ name: 'get_menu' }],
+      ...(extra.signal ? { signal: extra.signal } : {}),
+    });
+  }
+
+  it("opens the next run's session while a run waits for the model, one session per run and none left over", async () => {
+    const { fake, agent } = await setUp({ latencyMs: 200, respond: getMenu });
+    const result = await batch(agent, 3);
+    expect(result.summary.passed).toBe(3);
+    // Session n+1 was open before session n had its answer; no session was opened for a fourth run.
+    const [first, second, third] = fake.sessions;
+    expect(second?.openedAt).toBeLessThan(first?.answeredAt ?? 0);
+    expect(third?.openedAt).toBeLessThan(second?.answeredAt ?? 0);
+    expect(fake.sessions).toHaveLength(3);
+    // Each session served one run from its own session.update on, and was closed.
+    for (const session of fake.sessions) {
+      expect(session.problems).toEqual([]);
+      expect(session.events.filter((type) => type === 'response.create')).toHaveLength(1);
+    }
+    await waitFor(() => fake.sessions.every((session) => session.closed));
+  });
+
+  it('opens each session when its run starts with preconnect: false', async () => {
+    const { fake, agent } = await setUp({ latencyMs: 100, respond: getMenu }, { preconnect: false });
+    expect((await batch(agent, 3)).summary.passed).toBe(3);
+    const [first, second, third] = fake.sessions;
+    expect(second?.openedAt).toBeGreaterThan(first?.answeredAt ?? Infinity);
+    expect(third?.openedAt).toBeGreaterThan(second?.answeredAt ?? Infinity);
+  });
+
+  it('drops a session opened ahead whose handshake is refused, counts the throttle, and the run opens its own', async () => {
+    const stats = createProviderStats();
+    const { fake, agent } = await setUp(
+      {
+        latencyMs: 200,
+        // Handshake 1 is the session opened ahead for the second run, while the first one waits.
+        handshake: (index) =>
+          index === 1 ? { status: 429, headers: { 'retry-after-ms': '20' }, body: {} } : undefined,
+        respond: getMenu,
+      },
+      { stats },
+    );
+    const result = await batch(agent, 3);
+    expect(result.summary.passed).toBe(3);
+    expect(fake.handshakes).toBe(4);
+    expect(fake.sessions).toHaveLength(3);
+    // The refused session was no run's attempt: no run was retried, but the request and throttle count.
+    expect(stats).toMatchObject({ requests: 4, retries: 0, throttles: 1 });
+  });
+
+  it('closes the sessions opened ahead when the batch is cancelled', async () => {
+    const { fake, agent } = await setUp({ latencyMs: 300, respond: getMenu });
+    const controller = new AbortController();
+    // The first runs open the sessions of the next ones at once (no answer time known yet).
+    setTimeout(() => controller.abort(new Error('cancelled by the test')), 150);
+    const result = await batch(agent, 20, { concurrency: 4, signal: controller.signal });
+    expect(result.cancelled).toBe(true);
+    // Four runs in flight and four sessions opened ahead: every one of them closed.
+    expect(fake.sessions).toHaveLength(8);
+    await waitFor(() => fake.sessions.every((session) => session.closed));
   });
 });
 

@@ -338,4 +338,26 @@ describe('runPool', () => {
     expect(started).toBe(0);
     expect(outcome).toEqual({ results: [undefined, undefined, undefined], cancelled: true });
   });
+
+  it('tells each task how many tasks have not started yet, and 0 once the pool stops', async () => {
+    const seen: Array<[number, number]> = [];
+    let upcoming: (() => number) | undefined;
+    const tasks = [1, 2, 3, 4, 5].map((i) => async (_signal: AbortSignal, upcomingRuns: () => number) => {
+      upcoming = upcomingRuns;
+      const atStart = upcomingRuns();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      seen.push([atStart, upcomingRuns()]);
+      // The third task is fatal: the pool stops, and two tasks never start.
+      return i === 3 ? { ...result(i), status: 'error' as const, error: 'no quota', fatal: true } : result(i);
+    });
+    const outcome = await runPool(tasks, { concurrency: 1 });
+    // At the start and at the end of each task: the next one starts only after it ends.
+    expect(seen).toEqual([
+      [4, 4],
+      [3, 3],
+      [2, 2],
+    ]);
+    expect(outcome.stoppedBy).toBe('no quota');
+    expect(upcoming?.()).toBe(0);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FunctionAgent } from '../src/agents/function.js';
-import type { Audio, ToolCall } from '../src/core/types.js';
+import type { AgentRunOptions, Audio, ToolCall } from '../src/core/types.js';
 import { ScenarioError } from '../src/scenarios/errors.js';
 import { loadSuite } from '../src/scenarios/load.js';
 import { CachedSynthesizer } from '../src/synthesize/cached.js';
@@ -91,6 +91,21 @@ describe('runSuite', () => {
     });
     await runSuite(suite, { agent, voices: voices.slice(0, 1), overrides: { concurrency: 5 } });
     expect(peak).toBe(5);
+  });
+
+  it('tells the agent how many runs of the suite have not started yet', async () => {
+    const suite = await loadSuite(undefined, { cwd: project(SCENARIOS) });
+    const upcoming: Array<number | undefined> = [];
+    const agent = {
+      id: 'counting',
+      run: async (audio: Audio, options?: AgentRunOptions) => {
+        upcoming.push(options?.upcomingRuns?.());
+        return { toolCalls: byLength(audio) };
+      },
+    };
+    await runSuite(suite, { agent, voices: voices.slice(0, 1), overrides: { concurrency: 1 } });
+    // 2 prompts × 3 runs + 1 prompt × 4 runs, one at a time, across both scenarios.
+    expect(upcoming).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
   });
 
   it('fails the gate per scenario, and reports errors apart from failures', async () => {

@@ -1,19 +1,13 @@
-import type { IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import { createSecureContext, type ConnectionOptions } from 'node:tls';
-import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import type {
   RealtimeClientEvent,
   RealtimeResponse,
   RealtimeResponseUsage,
   RealtimeSessionCreateRequest,
 } from 'openai/resources/realtime/realtime';
-import type { ClientOptions } from 'ws';
 import { resample } from '../audio/resample.js';
 import type { Usage } from '../core/cost.js';
-import { AgentError, FatalProviderError, RussoError } from '../core/errors.js';
+import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
-import { parseRetryAfter, RetryableError } from '../core/retry.js';
 import { mockedToolOutput, normalizeToolCall } from '../core/tool-call.js';
 import type { Agent, AgentResponse, AgentRunOptions, Audio, ToolCall } from '../core/types.js';
 import {
@@ -23,18 +17,17 @@ import {
   type ToolChoice,
 } from '../openai/agent-options.js';
 import { OPENAI_KEY_ENV, OpenAIConnection, type OpenAIConnectionOptions } from '../openai/client.js';
+import {
+  RealtimeSocket,
+  sharedConnectionSetup,
+  type RealtimeSocketOptions,
+} from '../openai/realtime-socket.js';
 
 const DEFAULT_MODEL = 'gpt-realtime';
 /** The Realtime API's PCM input rate. */
 export const REALTIME_SAMPLE_RATE = 24_000;
 /** Audio per `input_audio_buffer.append` event: half a second. */
 const CHUNK_SAMPLES = REALTIME_SAMPLE_RATE / 2;
-/** Error codes of `error` events that every other run would hit too. */
-const FATAL_EVENT_CODES: Readonly<Record<string, string>> = {
-  invalid_api_key: 'the API key was rejected: check OPENAI_API_KEY',
-  insufficient_quota: 'the account has no quota left: add credit or raise the limit, then run again',
-  model_not_found: 'the model does not exist or the key may not use it: check `model`',
-};
 
 /** Options of the Realtime agent. */
 export type OpenAIRealtimeOptions = OpenAIAgentOptions &
@@ -45,10 +38,16 @@ export type OpenAIRealtimeOptions = OpenAIAgentOptions &
      * an https.Agent that resumes TLS sessions.
      */
     socketOptions?: RealtimeSocketOptions;
+    /**
+     * Open the session of a run still to start while a run waits for its response (default true):
+     * at most one such session per run in flight, only while runs remain to start. Each run still
+     * has a session of its own; set false when the account caps concurrent sessions at the
+     * suite's concurrency.
+     */
+    preconnect?: boolean;
   };
 
-/** Options of the `ws` socket, and the TLS context that `ws` hands to the TLS connection with the others. */
-export type RealtimeSocketOptions = ClientOptions & Pick<ConnectionOptions, 'secureContext'>;
+export type { RealtimeSocketOptions };
 
 /**
  * The OpenAI Realtime API (GA interface, WebSocket) as the agent under test, set up as a production
@@ -60,6 +59,11 @@ export type RealtimeSocketOptions = ClientOptions & Pick<ConnectionOptions, 'sec
  * again from the start in a new session (sessions keep no state between runs, so the new one is as
  * valid; the tokens of the lost one may still be billed). An `error` event is a run error with its
  * code, fatal for a bad key or no quota; a refused handshake is classified by its HTTP status.
+ *
+ * Sessions opened ahead: in a batch, while a run waits for the model, the agent opens the session
+ * of a run still to start (`preconnect`), so that the next run plays its audio at once instead of
+ * waiting for a TLS handshake, the WebSocket upgrade and the session.update. A session is used by
+ * one run only; one that fails before a run takes it is dropped (and counted as a request).
  */
 export class OpenAIRealtimeAgent implements Agent {
   readonly id: string;
@@ -70,6 +74,11 @@ export class OpenAIRealtimeAgent implements Agent {
   readonly #socketOptions: RealtimeSocketOptions;
   /** The session.update event, the same for every session: serialized once. */
   readonly #sessionUpdate: Buffer;
+  readonly #preconnect: boolean;
+  /** Sessions opened for runs still to start, oldest first. */
+  readonly #openedAhead: RealtimeSocket[] = [];
+  /** Time from the commit to the first response.done of the last run that had one: how long the model takes. */
+  #lastAnswerMs = 0;
 
   constructor(options: OpenAIRealtimeOptions = {}) {
     this.#options = options;
@@ -78,6 +87,7 @@ export class OpenAIRealtimeAgent implements Agent {
     this.#connection = new OpenAIConnection(options, 'OpenAI Realtime');
     this.#socketOptions = sharedConnectionSetup(options.socketOptions ?? {});
     this.#sessionUpdate = serialized({ type: 'session.update', session: sessionConfig(options) });
+    this.#preconnect = options.preconnect ?? true;
   }
 
   /** One session: plays the audio, gathers the calls (and follow-up calls after mocked results), closes the socket. */
@@ -85,7 +95,7 @@ export class OpenAIRealtimeAgent implements Agent {
     const appends = appendEvents(audio);
     try {
       const response = await this.#connection.call('session', options.signal, (signal) =>
-        this.session(appends, options.toolResults, signal),
+        this.session(appends, options, signal),
       );
       const cost = this.#connection.recordCost(this.model, response.usage as Usage);
       return cost === undefined
@@ -93,19 +103,19 @@ export class OpenAIRealtimeAgent implements Agent {
         : { ...response, usage: { ...response.usage, estimated_cost_usd: cost } };
     } catch (error) {
       throw this.#connection.failure(error, AgentError, options.signal);
+    } finally {
+      // The batch has no run left to start (or it stopped): no run will take them.
+      if (options.upcomingRuns?.() === 0) await this.close();
     }
   }
 
-  private session(
-    appends: Buffer[],
-    toolResults: Record<string, unknown> | undefined,
-    signal: AbortSignal,
-  ): Promise<AgentResponse> {
-    const realtime = new OpenAIRealtimeWS(
-      { model: this.model, options: this.#socketOptions },
-      this.#connection.client,
-    );
-    const socket = realtime.socket;
+  /**
+   * One attempt: a session opened ahead or a new one, the audio played once it is open, the calls
+   * gathered until the last response is done.
+   */
+  private session(appends: Buffer[], options: AgentRunOptions, signal: AbortSignal): Promise<AgentResponse> {
+    const socket = this.#openedAhead.shift() ?? this.open();
+    const { realtime } = socket;
     const calls = new Map<string, ToolCall>();
     const texts: string[] = [];
     const usage: Usage = {};
@@ -122,8 +132,7 @@ export class OpenAIRealtimeAgent implements Agent {
         if (settled) return;
         settled = true;
         signal.removeEventListener('abort', onAbort);
-        // Closing a socket that is still connecting aborts the handshake; either way it is released.
-        realtime.close();
+        socket.close();
         if (error) reject(error);
         else resolve(response as AgentResponse);
       };
@@ -131,8 +140,6 @@ export class OpenAIRealtimeAgent implements Agent {
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
       const send = (event: RealtimeClientEvent) => realtime.send(event);
-      // What the SDK's send does, for events serialized in advance: a text frame of their JSON.
-      const sendSerialized = (event: Buffer) => socket.send(event, { binary: false });
       const addCall = (callId: string | undefined, name: string, args: string) => {
         const key = callId ?? `${name}:${args}`;
         if (calls.has(key)) return;
@@ -140,38 +147,24 @@ export class OpenAIRealtimeAgent implements Agent {
         firstCallMs ??= performance.now() - committedAt;
       };
 
-      socket.on('unexpected-response', (_request, response) => {
-        readBody(response).then((body) => finish(handshakeError(response, body)));
-      });
-      socket.on('close', (code, reason) => {
-        // After a finish the close is the agent's own: no error to make.
-        if (settled) return;
-        const why = reason.toString() || 'no reason given';
-        finish(
-          new RetryableError(
-            `the Realtime socket closed before the response was done (code ${code}: ${why})`,
-          ),
-        );
-      });
-      realtime.on('error', (error) => {
-        if (error.error) return finish(eventError(error.error));
-        const cause = (error as { cause?: unknown }).cause;
-        const detail = cause instanceof Error ? cause.message : error.message;
-        // The cause goes along: a certificate failure in it is fatal, not retried.
-        finish(Object.assign(new RetryableError(`the Realtime connection failed: ${detail}`), { cause }));
-      });
-      socket.on('open', () => {
-        sendSerialized(this.#sessionUpdate);
-        for (const append of appends) sendSerialized(append);
-        send({ type: 'input_audio_buffer.commit' });
-        committedAt = performance.now();
-        send({ type: 'response.create' });
-      });
+      socket.attach(
+        () => {
+          for (const append of appends) socket.send(append);
+          send({ type: 'input_audio_buffer.commit' });
+          committedAt = performance.now();
+          send({ type: 'response.create' });
+          this.openAheadSoon(options.upcomingRuns);
+        },
+        (error) => finish(error),
+      );
       realtime.on('response.function_call_arguments.done', (event) =>
         addCall(event.call_id, event.name, event.arguments),
       );
       realtime.on('response.done', ({ response }) => {
-        doneMs ??= performance.now() - committedAt;
+        if (doneMs === undefined) {
+          doneMs = performance.now() - committedAt;
+          this.#lastAnswerMs = doneMs;
+        }
         for (const item of response.output ?? []) {
           if (item.type === 'function_call') addCall(item.call_id, item.name, item.arguments);
           if (item.type === 'message') {
@@ -183,7 +176,7 @@ export class OpenAIRealtimeAgent implements Agent {
         addUsage(usage, response.usage);
         if (response.status === 'failed') return finish(failedResponse(response));
         const newCalls = [...calls.entries()].slice(turnStart);
-        if (toolResults && newCalls.length > 0 && turn < maxTurns) {
+        if (options.toolResults && newCalls.length > 0 && turn < maxTurns) {
           turn++;
           turnStart = calls.size;
           for (const [callId, call] of newCalls) {
@@ -192,7 +185,7 @@ export class OpenAIRealtimeAgent implements Agent {
               item: {
                 type: 'function_call_output',
                 call_id: callId,
-                output: mockedToolOutput(call.name, toolResults),
+                output: mockedToolOutput(call.name, options.toolResults),
               },
             });
           }
@@ -207,6 +200,48 @@ export class OpenAIRealtimeAgent implements Agent {
         });
       });
     });
+  }
+
+  /** A new session's socket; it sends the session.update once open. */
+  private open(onUnusedFailure?: (error: Error) => void): RealtimeSocket {
+    return new RealtimeSocket(
+      this.model,
+      this.#connection.client,
+      this.#socketOptions,
+      this.#sessionUpdate,
+      onUnusedFailure,
+    );
+  }
+
+  /**
+   * While this run waits for the model, opens the session of a run still to start, unless one is
+   * open for each such run already (or for as many runs as may be in flight): its handshake and
+   * session.update then happen during the wait, not between one run and the next. It does so
+   * halfway through the model's last answer time: the runs of a batch tend to start and end
+   * together, so the moments right after a commit and around an answer are the busy ones.
+   */
+  private openAheadSoon(upcomingRuns: (() => number) | undefined): void {
+    if (!this.#preconnect || !upcomingRuns) return;
+    const openAhead = () => {
+      const waiting = this.#openedAhead.length;
+      if (waiting >= upcomingRuns() || waiting >= (this.#options.limiter?.concurrency ?? Infinity)) return;
+      // One that fails before a run takes it is dropped, and counted as the failed request it was:
+      // the run that would have taken it opens its own, as many attempts as ever left.
+      const socket = this.open((error) => {
+        const index = this.#openedAhead.indexOf(socket);
+        if (index >= 0) this.#openedAhead.splice(index, 1);
+        socket.close();
+        this.#connection.recordUnusedFailure(error);
+      });
+      this.#openedAhead.push(socket);
+    };
+    // Unref'd: a batch that ends meanwhile needs no session, and must not wait for the timer.
+    setTimeout(openAhead, this.#lastAnswerMs / 2).unref();
+  }
+
+  /** Closes the sessions opened ahead that no run will take. */
+  async close(): Promise<void> {
+    for (const socket of this.#openedAhead.splice(0)) socket.close();
   }
 }
 
@@ -228,33 +263,16 @@ function sessionConfig(options: OpenAIRealtimeOptions): RealtimeSessionCreateReq
   };
 }
 
-/**
- * The `ws` options of every session. Each session is a new TLS connection to the same host: unless
- * the caller brings its own agent or connection, the sessions share one TLS context (made anew for
- * each connection otherwise, ~0.2 ms of CPU) and an https.Agent that keeps the server's session
- * tickets, so that later sessions resume their TLS session (no certificate to send, verify and parse).
- */
-function sharedConnectionSetup(options: RealtimeSocketOptions): RealtimeSocketOptions {
-  if (options.agent || options.createConnection) return options;
-  return {
-    ...options,
-    secureContext: options.secureContext ?? createSecureContext(options),
-    agent: new HttpsAgent(),
-  };
-}
-
 /** The `input_audio_buffer.append` events of `audio`: 24 kHz, half-second chunks, base64 in JSON. */
 function appendEvents(audio: Audio): Buffer[] {
   const { pcm } = resample(audio, REALTIME_SAMPLE_RATE);
   const events: Buffer[] = [];
   for (let start = 0; start < pcm.length; start += CHUNK_SAMPLES) {
     const chunk = pcm.subarray(start, start + CHUNK_SAMPLES);
-    events.push(
-      serialized({
-        type: 'input_audio_buffer.append',
-        audio: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'),
-      }),
-    );
+    const base64 = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64');
+    // Base64 needs no escaping in JSON: the event is written out rather than made by JSON.stringify,
+    // which would scan the tens of kilobytes of audio once more.
+    events.push(Buffer.from(`{"type":"input_audio_buffer.append","audio":"${base64}"}`));
   }
   return events;
 }
@@ -266,44 +284,6 @@ function serialized(event: RealtimeClientEvent): Buffer {
 
 function realtimeToolChoice(choice: ToolChoice) {
   return typeof choice === 'string' ? choice : { type: 'function' as const, name: choice.name };
-}
-
-/** A handshake the server refused: an error shaped for `classifyError` (status, code, retry-after). */
-class HandshakeRefused extends RussoError {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly code: string | undefined,
-    readonly retryAfterMs: number | undefined,
-  ) {
-    super(message);
-  }
-}
-
-function handshakeError(response: IncomingMessage, body: string): HandshakeRefused {
-  const status = response.statusCode ?? 0;
-  let error: { message?: unknown; code?: unknown } | undefined;
-  try {
-    error = (JSON.parse(body) as { error?: typeof error }).error;
-  } catch {
-    // Not JSON: the status says enough.
-  }
-  const detail = typeof error?.message === 'string' ? `: ${error.message}` : '';
-  return new HandshakeRefused(
-    `the Realtime handshake was refused with HTTP ${status}${detail}`,
-    status,
-    typeof error?.code === 'string' ? error.code : undefined,
-    parseRetryAfter(response.headers),
-  );
-}
-
-/** An `error` event: fatal for a bad key or no quota, retried for a rate limit, else a run error with its code. */
-function eventError(error: { type: string; code?: string | null; message: string }): Error {
-  const message = `the Realtime API sent an error (${error.code ?? error.type}): ${error.message}`;
-  const fatalHint = error.code ? FATAL_EVENT_CODES[error.code] : undefined;
-  if (fatalHint) return new FatalProviderError(message, fatalHint);
-  if (error.code === 'rate_limit_exceeded') return new RetryableError(message, 429);
-  return new AgentError(message);
 }
 
 function failedResponse(response: RealtimeResponse): AgentError {
@@ -328,20 +308,6 @@ function addUsage(total: Usage, usage: RealtimeResponseUsage | undefined): void 
   add('output_audio_tokens', output?.audio_tokens);
 }
 
-/** The body of a refused handshake, at most 64 KiB (it holds the error message). */
-function readBody(response: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    response.on('data', (chunk: Buffer) => {
-      if (size < 65_536) chunks.push(chunk);
-      size += chunk.length;
-    });
-    response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    response.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
-}
-
 /** `provider: openai-realtime`: the OpenAI Realtime API over WebSocket. */
 export const openAIRealtimeAgentProvider: AgentProvider = {
   id: 'openai-realtime',
@@ -350,10 +316,20 @@ export const openAIRealtimeAgentProvider: AgentProvider = {
   secretEnv: [OPENAI_KEY_ENV],
   optionsSchema: {
     type: 'object',
-    properties: openAIAgentSchema(`A Realtime model (default ${DEFAULT_MODEL}).`),
+    properties: {
+      ...openAIAgentSchema(`A Realtime model (default ${DEFAULT_MODEL}).`),
+      preconnect: {
+        type: 'boolean',
+        description:
+          "Open the next run's session while a run waits for its response (default true); false when the account caps concurrent sessions at the suite's concurrency.",
+      },
+    },
     additionalProperties: false,
   },
   async create(options, context) {
-    return new OpenAIRealtimeAgent(await openAIAgentFromConfig(options, context, DEFAULT_MODEL));
+    return new OpenAIRealtimeAgent({
+      ...(await openAIAgentFromConfig(options, context, DEFAULT_MODEL)),
+      ...(typeof options.preconnect === 'boolean' ? { preconnect: options.preconnect } : {}),
+    });
   },
 };

@@ -99,6 +99,20 @@ export class ProviderConnection {
   }
 
   /**
+   * Counts a request made outside `call` that failed before any run used it (a session opened
+   * ahead of its run), as `call` counts an attempt: one request, and a throttle slows the suite down.
+   */
+  recordUnusedFailure(error: unknown): void {
+    const { stats, limiter } = this.#options;
+    if (stats) stats.requests++;
+    const decision = this.#profile.classify(error);
+    if (decision.action === 'retry' && decision.throttled) {
+      if (stats) stats.throttles++;
+      limiter?.recordThrottle();
+    }
+  }
+
+  /**
    * The error a provider throws: russo's own errors as they are (their messages are already clean),
    * and the reason of `signal` when given and aborted; anything else as `Kind` with the key removed.
    */

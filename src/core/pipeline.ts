@@ -26,6 +26,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Mocked tool results handed to agents that continue after a call. */
   toolResults?: Record<string, unknown>;
+  /** Runs of the batch not started yet, handed to the agent (see AgentRunOptions). */
+  upcomingRuns?: () => number;
 }
 
 /**
@@ -53,7 +55,11 @@ export async function run(options: RunOptions): Promise<RunResult> {
     stage = 'agent';
     const response = checkResponse(
       await untilAborted(
-        agent.run(audio, { signal: controller.signal, toolResults: options.toolResults }),
+        agent.run(audio, {
+          signal: controller.signal,
+          toolResults: options.toolResults,
+          ...(options.upcomingRuns ? { upcomingRuns: options.upcomingRuns } : {}),
+        }),
         controller.signal,
       ),
     );
@@ -101,10 +107,10 @@ export async function runConcurrent(options: RunConcurrentOptions): Promise<Batc
   const { prompts, runs = 1, maxConcurrency = 8, limiter, onProgress, ...shared } = options;
   if (!Number.isInteger(runs) || runs < 1)
     throw new RangeError(`runs must be a positive integer, got ${runs}`);
-  const tasks: Array<(signal: AbortSignal) => Promise<RunResult>> = [];
+  const tasks: Array<PoolTask<RunResult>> = [];
   for (const prompt of prompts) {
     for (let runIndex = 0; runIndex < runs; runIndex++) {
-      tasks.push((signal) => run({ ...shared, prompt, runIndex, signal }));
+      tasks.push((signal, upcomingRuns) => run({ ...shared, prompt, runIndex, signal, upcomingRuns }));
     }
   }
   const outcome = await runPool(tasks, {
@@ -125,6 +131,12 @@ export async function runConcurrent(options: RunConcurrentOptions): Promise<Batc
     ...(outcome.stoppedBy ? { stoppedBy: outcome.stoppedBy } : {}),
   };
 }
+
+/**
+ * One run of a pool: `signal` fires when the pool stops, `upcomingRuns` counts the tasks that have
+ * not started yet (0 once the pool stops).
+ */
+export type PoolTask<T> = (signal: AbortSignal, upcomingRuns: () => number) => Promise<T>;
 
 /** Options of the run scheduler. */
 export interface PoolOptions {
@@ -150,7 +162,7 @@ export interface PoolOutcome<T extends RunResult = RunResult> {
  * and every run that finished is kept.
  */
 export async function runPool<T extends RunResult>(
-  tasks: ReadonlyArray<(signal: AbortSignal) => Promise<T>>,
+  tasks: ReadonlyArray<PoolTask<T>>,
   options: PoolOptions,
 ): Promise<PoolOutcome<T>> {
   if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
@@ -169,11 +181,14 @@ export async function runPool<T extends RunResult>(
   const started = performance.now();
   const progress: Progress = { done: 0, total: tasks.length, passed: 0, failed: 0, errored: 0, elapsedMs: 0 };
   let stoppedBy: string | undefined;
+  let startedTasks = 0;
+  const upcomingRuns = () => (stop.signal.aborted ? 0 : tasks.length - startedTasks);
   const results = await Promise.all(
     tasks.map((task) =>
       limit(async () => {
         if (stop.signal.aborted) return undefined;
-        const result = await task(stop.signal);
+        startedTasks++;
+        const result = await task(stop.signal, upcomingRuns);
         if (result.fatal && stoppedBy === undefined) {
           stoppedBy = result.error;
           stop.abort(new CancelledError(`cancelled: the suite stopped after ${result.error}`));

@@ -43,6 +43,11 @@ export interface AgentRunOptions {
   signal?: AbortSignal;
   /** Mocked results to return when the agent calls a tool and is allowed to continue. */
   toolResults?: Record<string, unknown>;
+  /**
+   * How many runs of the batch or suite have not started yet (0 once it stops); absent for a lone
+   * run. An agent may prepare for them while this run waits, e.g. open the next run's session.
+   */
+  upcomingRuns?: () => number;
 }
 
 /** The voice agent under test: it hears audio and answers with tool calls. */

@@ -1,5 +1,5 @@
 import { AdaptiveLimit } from '../core/adaptive-limit.js';
-import { run, runPool } from '../core/pipeline.js';
+import { run, runPool, type PoolTask } from '../core/pipeline.js';
 import { createProviderStats } from '../core/retry.js';
 import { CachedSynthesizer } from '../synthesize/cached.js';
 import type { Agent, ExpectedCall, Progress } from '../core/types.js';
@@ -40,7 +40,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
   const agent = options.agent ?? (await createAgent(suite, providerOptions));
   try {
     const plan = planRuns(suite.scenarios, voices, options.overrides?.runs);
-    const tasks = plan.map((item) => async (signal: AbortSignal): Promise<SuiteRun> => {
+    const tasks = plan.map((item): PoolTask<SuiteRun> => async (signal, upcomingRuns) => {
       const result = await run({
         prompt: item.scenario.prompts[item.promptIndex]?.text ?? '',
         synthesizer: item.voice.synthesizer,
@@ -50,6 +50,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
         runIndex: item.runIndex,
         timeoutMs: item.scenario.timeoutMs,
         signal,
+        upcomingRuns,
         ...(item.scenario.toolResults ? { toolResults: item.scenario.toolResults } : {}),
       });
       return { ...result, promptIndex: item.promptIndex, voice: item.voice.voice };

@@ -63,6 +63,9 @@ export interface RealtimeSession {
   toolOutputs: Array<{ call_id: string; output: string }>;
   /** True once the client closed the socket. */
   closed: boolean;
+  /** performance.now() when the WebSocket opened, and when the first response.done was sent. */
+  openedAt: number;
+  answeredAt?: number;
 }
 
 /** A running fake. */
@@ -158,6 +161,7 @@ export async function startRealtimeFake(options: RealtimeFakeOptions): Promise<R
       problems: [],
       toolOutputs: [],
       closed: false,
+      openedAt: performance.now(),
     };
     fake.sessions.push(session);
     serveSession(socket, session, options);
@@ -336,6 +340,7 @@ function respondTo(
     });
   }
   const audioTokens = Math.round(session.samples / 2400);
+  session.answeredAt ??= performance.now();
   send({
     type: 'response.done',
     response: {
