@@ -20,6 +20,7 @@ export { CommandAgent, commandAgentProvider } from './agents/command.js';
 export type { CommandAgentOptions } from './agents/command.js';
 export { encodeWav, decodeWav } from './audio/wav.js';
 export { resample } from './audio/resample.js';
+export { ResampleCache, resampleCache } from './audio/resample-cache.js';
 export { durationSeconds, rmsDbfs } from './audio/measure.js';
 export { addNoise } from './audio/noise.js';
 export { changeSpeed } from './audio/speed.js';

@@ -1,5 +1,5 @@
 import { Modality, type LiveServerMessage, type Session } from '@google/genai';
-import { resample } from '../audio/resample.js';
+import { resampleCache } from '../audio/resample-cache.js';
 import { AgentError, FatalProviderError, RussoError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
 import { RetryableError } from '../core/retry.js';
@@ -61,7 +61,7 @@ export class GeminiLiveAgent implements Agent {
 
   /** One session, retried from the start when it fails in a way another attempt may get past. */
   async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
-    const { pcm } = resample(audio, LIVE_SAMPLE_RATE);
+    const { pcm } = resampleCache.resample(audio, LIVE_SAMPLE_RATE);
     try {
       return await this.#connection.call(`session (${this.#options.model})`, options.signal, (signal) =>
         this.session(pcm, options.toolResults, signal),

@@ -10,7 +10,7 @@ import {
 } from '../core/retry.js';
 import { excerpt } from '../core/tool-call.js';
 import type { Agent, AgentResponse, AgentRunOptions, Audio } from '../core/types.js';
-import { resample } from '../audio/resample.js';
+import { resampleCache } from '../audio/resample-cache.js';
 import { encodeWav } from '../audio/wav.js';
 import {
   audioFields,
@@ -79,7 +79,9 @@ export class HttpAgent implements Agent {
    * that lacks the calls' path is an AgentError quoting the start of the body.
    */
   async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
-    const request = this.request(this.options.sampleRate ? resample(audio, this.options.sampleRate) : audio);
+    const request = this.request(
+      this.options.sampleRate ? resampleCache.resample(audio, this.options.sampleRate) : audio,
+    );
     const { status, text } = await withRetry((signal) => this.post(request, signal), {
       what: `the HTTP agent at ${this.shownUrl}`,
       signal: options.signal,

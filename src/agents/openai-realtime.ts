@@ -4,7 +4,7 @@ import type {
   RealtimeResponseUsage,
   RealtimeSessionCreateRequest,
 } from 'openai/resources/realtime/realtime';
-import { resample } from '../audio/resample.js';
+import { resampleCache } from '../audio/resample-cache.js';
 import type { Usage } from '../core/cost.js';
 import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
@@ -265,7 +265,7 @@ function sessionConfig(options: OpenAIRealtimeOptions): RealtimeSessionCreateReq
 
 /** The `input_audio_buffer.append` events of `audio`: 24 kHz, half-second chunks, base64 in JSON. */
 function appendEvents(audio: Audio): Buffer[] {
-  const { pcm } = resample(audio, REALTIME_SAMPLE_RATE);
+  const { pcm } = resampleCache.resample(audio, REALTIME_SAMPLE_RATE);
   const events: Buffer[] = [];
   for (let start = 0; start < pcm.length; start += CHUNK_SAMPLES) {
     const chunk = pcm.subarray(start, start + CHUNK_SAMPLES);

@@ -1,5 +1,5 @@
 import WebSocket, { type RawData } from 'ws';
-import { resample } from '../audio/resample.js';
+import { resampleCache } from '../audio/resample-cache.js';
 import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
 import { sleep } from '../core/retry.js';
@@ -115,7 +115,7 @@ export class WebSocketAgent implements Agent {
   async run(heard: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
     const { signal } = options;
     signal?.throwIfAborted();
-    const audio = this.options.sampleRate ? resample(heard, this.options.sampleRate) : heard;
+    const audio = this.options.sampleRate ? resampleCache.resample(heard, this.options.sampleRate) : heard;
     const socket = new WebSocket(this.options.url, { headers: this.options.headers });
     const conversation = new Conversation(socket, this.options.done, this.shownUrl, signal);
     try {
