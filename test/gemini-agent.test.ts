@@ -141,6 +141,85 @@ describe('gemini agent (generateContent)', () => {
     });
   });
 
+  it('answers the calls with the mocked results and gathers the calls that follow', async () => {
+    const usageMetadata = { promptTokenCount: 100, candidatesTokenCount: 10, totalTokenCount: 110 };
+    server = await startGeminiServer({
+      generate: (_request, index) =>
+        [
+          answer(
+            [
+              {
+                content: {
+                  role: 'model',
+                  parts: [{ functionCall: { id: 'c1', name: 'book_table', args: { party_size: 2 } } }],
+                },
+              },
+            ],
+            { usageMetadata },
+          ),
+          answer([{ content: { role: 'model', parts: [callPart('send_sms', { to: 'guest' })] } }], {
+            usageMetadata,
+          }),
+          answer([{ content: { role: 'model', parts: [{ text: 'Booked, and the guest is told.' }] } }], {
+            usageMetadata,
+          }),
+        ][index] ?? { status: 500, body: {} },
+    });
+    const agent = new GeminiAgent({ model: 'm', apiKey: FAKE_GEMINI_KEY, baseUrl: server.baseUrl });
+    const response = await agent.run(audio, { toolResults: { book_table: { confirmed: true } } });
+    expect(response).toEqual({
+      toolCalls: [
+        { name: 'book_table', arguments: { party_size: 2 } },
+        { name: 'send_sms', arguments: { to: 'guest' } },
+      ],
+      text: 'Booked, and the guest is told.',
+      usage: { input_tokens: 300, output_tokens: 30, total_tokens: 330, turns: 3 },
+    });
+    expect(server.requests).toHaveLength(3);
+    // Each request carries the conversation so far: the audio, the model's turn, the results.
+    const [, second, third] = server.requests.map((request) => request.body.contents as unknown[]);
+    expect(second?.slice(1)).toEqual([
+      { role: 'model', parts: [{ functionCall: { id: 'c1', name: 'book_table', args: { party_size: 2 } } }] },
+      {
+        role: 'user',
+        parts: [
+          { functionResponse: { id: 'c1', name: 'book_table', response: { output: { confirmed: true } } } },
+        ],
+      },
+    ]);
+    expect(third?.slice(3)).toEqual([
+      { role: 'model', parts: [callPart('send_sms', { to: 'guest' })] },
+      {
+        role: 'user',
+        parts: [
+          {
+            functionResponse: {
+              name: 'send_sms',
+              response: { error: "no result is mocked for send_sms: add it to the scenario's tool_results" },
+            },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('stops answering after max_tool_rounds rounds, and never answers without tool_results', async () => {
+    server = await startGeminiServer({
+      generate: () =>
+        answer([{ content: { role: 'model', parts: [callPart('book_table', { party_size: 2 })] } }]),
+    });
+    const agent = await geminiAgentProvider.create(
+      { model: 'm', base_url: server.baseUrl, max_tool_rounds: 2 },
+      context(),
+    );
+    const looping = await agent.run(audio, { toolResults: { book_table: { confirmed: true } } });
+    expect(looping.toolCalls).toHaveLength(3);
+    expect(server.requests).toHaveLength(3);
+    const once = await agent.run(audio);
+    expect(once.toolCalls).toHaveLength(1);
+    expect(server.requests).toHaveLength(4);
+  });
+
   it('retries a 429 after the delay its RetryInfo asks for, and a 503', async () => {
     server = await startGeminiServer({
       generate: (_request, index) => {

@@ -6,6 +6,7 @@ import { RetryableError } from '../core/retry.js';
 import { normalizeToolCall } from '../core/tool-call.js';
 import type { Agent, AgentResponse, AgentRunOptions, Audio, ToolCall } from '../core/types.js';
 import { GEMINI_KEY_ENV, GeminiConnection } from '../gemini/client.js';
+import { mockedFunctionResponse } from '../gemini/tools.js';
 import { pcm16Bytes } from './audio-payload.js';
 import {
   GEMINI_AGENT_SCHEMA,
@@ -30,8 +31,6 @@ export interface GeminiLiveOptions extends GeminiAgentOptions {
    * more calls before the run ends, in ms (default 1500): the model waits for the answer meanwhile.
    */
   toolCallIdleMs?: number;
-  /** Most tool-call rounds answered with mocked results in one run (default 8), against endless loops. */
-  maxToolRounds?: number;
 }
 
 /**
@@ -210,13 +209,7 @@ class LiveTurn {
       return;
     }
     this.session?.sendToolResponse({
-      functionResponses: calls.map((call) => ({
-        id: call.id,
-        name: call.name,
-        response: Object.hasOwn(results, call.name ?? '')
-          ? { output: results[call.name ?? ''] }
-          : { error: `no result is mocked for ${call.name}: add it to the scenario's tool_results` },
-      })),
+      functionResponses: calls.map((call) => mockedFunctionResponse(call, results)),
     });
   }
 
@@ -280,11 +273,6 @@ export const geminiLiveAgentProvider: AgentProvider = {
         exclusiveMinimum: 0,
         description: 'Wait after an unanswered tool call for more calls (default 1500).',
       },
-      max_tool_rounds: {
-        type: 'integer',
-        minimum: 1,
-        description: 'Most rounds of mocked tool results (default 8).',
-      },
     },
     required: ['model'],
     additionalProperties: false,
@@ -296,7 +284,6 @@ export const geminiLiveAgentProvider: AgentProvider = {
         ? { responseModality: options.response_modality as 'AUDIO' | 'TEXT' }
         : {}),
       ...(typeof options.tool_call_idle_ms === 'number' ? { toolCallIdleMs: options.tool_call_idle_ms } : {}),
-      ...(typeof options.max_tool_rounds === 'number' ? { maxToolRounds: options.max_tool_rounds } : {}),
     });
   },
 };

@@ -1,5 +1,6 @@
 import {
   FunctionCallingConfigMode,
+  type Content,
   type GenerateContentConfig,
   type GenerateContentResponse,
   type GenerateContentResponseUsageMetadata,
@@ -23,7 +24,7 @@ import {
   geminiConnectionFromConfig,
   type GeminiConnectionOptions,
 } from '../gemini/client.js';
-import { functionDeclarations } from '../gemini/tools.js';
+import { functionDeclarations, mockedFunctionResponse } from '../gemini/tools.js';
 
 /** How freely the model may call tools: auto (it decides), any (it must call one), none. */
 export type GeminiToolChoice = 'auto' | 'any' | 'none';
@@ -37,6 +38,8 @@ export interface GeminiAgentOptions extends GeminiConnectionOptions {
   tools?: ToolDefinition[];
   temperature?: number;
   toolChoice?: GeminiToolChoice;
+  /** Most rounds of calls answered with the scenario's mocked results in one run (default 8), against endless loops. */
+  maxToolRounds?: number;
 }
 
 /** The config keys the two Gemini agents share, as JSON Schema properties. */
@@ -47,6 +50,11 @@ export const GEMINI_AGENT_SCHEMA = {
   tool_choice: {
     enum: ['auto', 'any', 'none'],
     description: 'auto (default), any (must call a tool) or none.',
+  },
+  max_tool_rounds: {
+    type: 'integer',
+    minimum: 1,
+    description: 'Most rounds of mocked tool results (default 8).',
   },
   ...GEMINI_CONNECTION_SCHEMA,
 } as const;
@@ -65,13 +73,16 @@ export function geminiAgentFromConfig(
     ...(typeof options.tool_choice === 'string'
       ? { toolChoice: options.tool_choice as GeminiToolChoice }
       : {}),
+    ...(typeof options.max_tool_rounds === 'number' ? { maxToolRounds: options.max_tool_rounds } : {}),
   };
 }
 
 /**
  * A Gemini model as the agent under test through `models.generateContent`: the audio goes inline
  * as a WAV file (no text beside it), with the agent's system instruction and tools; the calls are
- * the `functionCall` parts of every candidate.
+ * the `functionCall` parts of every candidate. When the scenario mocks tool results, the model's
+ * turn and the results (`functionResponse` parts) go back in the next request and its further
+ * calls are gathered too, for at most `maxToolRounds` rounds.
  */
 export class GeminiAgent implements Agent {
   readonly id: string;
@@ -87,33 +98,66 @@ export class GeminiAgent implements Agent {
     this.#connection = new GeminiConnection(options, 'Gemini');
   }
 
-  /** One request; throttles, 5xx, dropped connections and timeouts are retried. */
+  /**
+   * One request, and one more per round of mocked tool results; throttles, 5xx, dropped
+   * connections and timeouts are retried request by request.
+   */
   async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
     const data = encodeWav(audio).toString('base64');
+    const contents: Content[] = [{ role: 'user', parts: [{ inlineData: { mimeType: 'audio/wav', data } }] }];
+    const maxRounds = this.#options.maxToolRounds ?? 8;
+    const answers: AgentResponse[] = [];
     try {
-      const response = await this.#connection.call(
-        `generateContent (${this.#options.model})`,
-        options.signal,
-        (signal) =>
-          this.#connection.client.models.generateContent({
-            model: this.#options.model,
-            contents: [{ role: 'user', parts: [{ inlineData: { mimeType: 'audio/wav', data } }] }],
-            config: {
-              ...sharedConfig(this.#options, 'generate'),
-              ...(this.#options.toolChoice === undefined
-                ? {}
-                : {
-                    toolConfig: { functionCallingConfig: { mode: CHOICE_MODES[this.#options.toolChoice] } },
-                  }),
-              abortSignal: signal,
-            },
-          }),
-      );
-      return readResponse(response);
+      for (let round = 0; ; round++) {
+        const response = await this.generate(contents, options.signal);
+        answers.push(readResponse(response));
+        const turn = response.candidates?.[0]?.content;
+        const calls = (turn?.parts ?? []).flatMap((part) => (part.functionCall ? [part.functionCall] : []));
+        if (!options.toolResults || !turn || calls.length === 0 || round >= maxRounds) break;
+        const results = options.toolResults;
+        contents.push(turn, {
+          role: 'user',
+          parts: calls.map((call) => ({ functionResponse: mockedFunctionResponse(call, results) })),
+        });
+      }
     } catch (error) {
       throw this.#connection.failure(error, AgentError);
     }
+    return mergeAnswers(answers);
   }
+
+  private generate(
+    contents: Content[],
+    runSignal: AbortSignal | undefined,
+  ): Promise<GenerateContentResponse> {
+    return this.#connection.call(`generateContent (${this.#options.model})`, runSignal, (signal) =>
+      this.#connection.client.models.generateContent({
+        model: this.#options.model,
+        contents,
+        config: {
+          ...sharedConfig(this.#options, 'generate'),
+          ...(this.#options.toolChoice === undefined
+            ? {}
+            : { toolConfig: { functionCallingConfig: { mode: CHOICE_MODES[this.#options.toolChoice] } } }),
+          abortSignal: signal,
+        },
+      }),
+    );
+  }
+}
+
+/** The answers of one run's requests as one: every call in order, the texts, the usage summed. */
+function mergeAnswers(answers: AgentResponse[]): AgentResponse {
+  const merged: AgentResponse = { toolCalls: answers.flatMap((answer) => answer.toolCalls) };
+  const texts = answers.flatMap((answer) => (answer.text === undefined ? [] : [answer.text]));
+  if (texts.length > 0) merged.text = texts.join('\n');
+  for (const { usage } of answers) {
+    if (!usage) continue;
+    merged.usage ??= {};
+    for (const [key, value] of Object.entries(usage)) merged.usage[key] = (merged.usage[key] ?? 0) + value;
+  }
+  if (answers.length > 1) merged.usage = { ...merged.usage, turns: answers.length };
+  return merged;
 }
 
 /** The system instruction, tools and temperature: what a request and a Live session set alike. */

@@ -44,5 +44,10 @@ export function excerpt(text: string, max = 200): string {
 export function mockedToolOutput(name: string, toolResults: Record<string, unknown>): string {
   return Object.hasOwn(toolResults, name)
     ? JSON.stringify(toolResults[name] ?? null)
-    : JSON.stringify({ error: `no result is mocked for ${name}: add it to the scenario's tool_results` });
+    : JSON.stringify({ error: missingMockMessage(name) });
+}
+
+/** What the agent is told when a scenario mocks no result for the tool it called. */
+export function missingMockMessage(name: string): string {
+  return `no result is mocked for ${name}: add it to the scenario's tool_results`;
 }

@@ -1,5 +1,30 @@
-import { Type, type FunctionDeclaration, type Schema } from '@google/genai';
+import {
+  Type,
+  type FunctionCall,
+  type FunctionDeclaration,
+  type FunctionResponse,
+  type Schema,
+} from '@google/genai';
+import { missingMockMessage } from '../core/tool-call.js';
 import type { ToolDefinition } from '../core/types.js';
+
+/**
+ * The scenario's mocked result of a call as a Gemini function response (`{output}`), or an error
+ * naming the missing mock (`{error}`), so that the model is never left waiting.
+ */
+export function mockedFunctionResponse(
+  call: FunctionCall,
+  toolResults: Record<string, unknown>,
+): FunctionResponse {
+  const name = call.name ?? '';
+  return {
+    ...(call.id === undefined ? {} : { id: call.id }),
+    name,
+    response: Object.hasOwn(toolResults, name)
+      ? { output: toolResults[name] }
+      : { error: missingMockMessage(name) },
+  };
+}
 
 /**
  * Tool definitions as Gemini function declarations. `generateContent` takes the JSON Schema as it
