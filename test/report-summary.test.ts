@@ -23,6 +23,9 @@ describe('providerText', () => {
       'speech: 4 synthesized, 36 from cache',
     );
     expect(providerText(passingSuite())).toBeNull();
+    // A few runs of a cheap model cost a fraction of a cent: never `$0.00`.
+    const cheap = { ...counters, estimatedCostUsd: 0.0003 };
+    expect(providerText({ ...passingSuite(), providers: cheap })).toMatch(/est\. cost under \$0\.01$/);
   });
 
   it('is shown by the terminal and markdown reports', () => {

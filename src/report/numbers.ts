@@ -29,3 +29,8 @@ export function formatDuration(ms: number | null): string {
 export function plural(count: number, noun: string, nouns = `${noun}s`): string {
   return `${count} ${count === 1 ? noun : nouns}`;
 }
+
+/** An estimated cost in USD: `$0.42`; `under $0.01` for less, which would otherwise print as `$0.00`. */
+export function formatUsd(usd: number): string {
+  return usd < 0.005 ? 'under $0.01' : `$${usd.toFixed(2)}`;
+}

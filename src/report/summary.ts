@@ -1,6 +1,6 @@
 /** The suite-level sentences every report opens with, as plain text (each renderer escapes them). */
 import type { SuiteResult } from '../suite/types.js';
-import { formatDuration, formatRate, plural } from './numbers.js';
+import { formatDuration, formatRate, formatUsd, plural } from './numbers.js';
 
 /** `gate passed` or `gate failed`. */
 export function verdictText(result: SuiteResult): string {
@@ -52,6 +52,6 @@ export function providerText(result: SuiteResult): string | null {
       `provider: ${plural(providers.requests, 'request')}, ${plural(providers.retries, 'retry', 'retries')}, ${providers.throttles} throttled${lowered}`,
     );
   }
-  if (providers.estimatedCostUsd > 0) parts.push(`est. cost $${providers.estimatedCostUsd.toFixed(2)}`);
+  if (providers.estimatedCostUsd > 0) parts.push(`est. cost ${formatUsd(providers.estimatedCostUsd)}`);
   return parts.length > 0 ? parts.join(' · ') : null;
 }

@@ -28,13 +28,15 @@ export interface ProviderOptions {
   limiter?: AdaptiveLimit;
 }
 
-/** What providers are built with: where secrets come from, the pool size and the audio cache. */
+/** What providers are built with: where secrets come from, the pool size, the suite's counters and limit. */
 function contextOf(suite: Suite, options: ProviderOptions): ProviderContext {
   return {
     baseDir: suite.config.baseDir,
     env: options.env,
     tools: suite.tools,
     concurrency: options.concurrency,
+    ...(options.stats ? { stats: options.stats } : {}),
+    ...(options.limiter ? { limiter: options.limiter } : {}),
   };
 }
 
