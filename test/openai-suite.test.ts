@@ -5,6 +5,8 @@ import { AdaptiveLimit } from '../src/core/adaptive-limit.js';
 import { runConcurrent } from '../src/core/pipeline.js';
 import { createProviderStats } from '../src/core/retry.js';
 import { ToolCallEvaluator } from '../src/evaluate/index.js';
+import { loadSuite } from '../src/scenarios/load.js';
+import { runSuite } from '../src/suite/run.js';
 import { OpenAITTSSynthesizer } from '../src/synthesize/openai.js';
 import {
   FAKE_KEY,
@@ -18,6 +20,7 @@ import {
   type FakeRequest,
   type OpenAIHttpFake,
 } from './fakes/openai-http.js';
+import { project } from './fixtures/project.js';
 
 let fake: OpenAIHttpFake | undefined;
 afterEach(async () => {
@@ -85,6 +88,34 @@ describe('a suite against OpenAI that throttles', () => {
     expect(stats.requests).toBe(fake.requests.length);
     expect(throttled).toBe(fake.requests.length / 2);
     expect(stats.estimatedCostUsd).toBeGreaterThan(0);
+  });
+
+  it('counts and slows down for the throttles of providers built from the config', async () => {
+    // The first 40 requests are all refused: sustained throttling, which must lower the runs in flight.
+    fake = await startOpenAIHttpFake((request) => {
+      if (request.index < 40) return rateLimited(5);
+      return request.path === '/v1/audio/speech' ? speech(request) : understand(request);
+    });
+    const providerKeys = `  base_url: ${fake.baseURL}\n  max_attempts: 30\n`;
+    const cwd = project({
+      'russo.config.yaml':
+        `synthesizer:\n  provider: openai\n  voices: [alloy]\n${providerKeys}` +
+        `agent:\n  provider: openai-chat\n  tools: tools.json\n${providerKeys}` +
+        'defaults:\n  runs: 5\n  concurrency: 8\ncache:\n  enabled: false\n',
+      'tools.json': JSON.stringify(tools),
+      'scenarios/menu.yaml': `name: menu\nprompts: [${PROMPTS.join(', ')}]\nexpect:\n  - name: heard\n`,
+    });
+    const suite = await loadSuite(undefined, { cwd });
+    const result = await runSuite(suite, { env: { OPENAI_API_KEY: FAKE_KEY } });
+    expect(result.summary).toMatchObject({ total: 20, passed: 20, errored: 0 });
+    expect(result.providers).toMatchObject({
+      requests: fake.requests.length,
+      retries: 40,
+      throttles: 40,
+      synthesis: { requests: 4, cacheHits: 16 },
+    });
+    expect(result.providers?.concurrency.lowest).toBeLessThan(8);
+    expect(result.providers?.estimatedCostUsd).toBeGreaterThan(0);
   });
 
   it('stops the suite on insufficient_quota and keeps every run that finished', async () => {
