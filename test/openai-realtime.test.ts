@@ -352,7 +352,8 @@ describe('OpenAIRealtimeAgent in a batch: sessions opened ahead', () => {
   }
 
   it("opens the next run's session while a run waits for the model, one session per run and none left over", async () => {
-    const { fake, agent } = await setUp({ latencyMs: 200, respond: getMenu });
+    // The session of run 3 opens halfway through run 2's wait: 200 ms before its answer.
+    const { fake, agent } = await setUp({ latencyMs: 400, respond: getMenu });
     const result = await batch(agent, 3);
     expect(result.summary.passed).toBe(3);
     // Session n+1 was open before session n had its answer; no session was opened for a fourth run.
@@ -397,11 +398,13 @@ describe('OpenAIRealtimeAgent in a batch: sessions opened ahead', () => {
   });
 
   it('closes the sessions opened ahead when the batch is cancelled', async () => {
-    const { fake, agent } = await setUp({ latencyMs: 300, respond: getMenu });
+    const { fake, agent } = await setUp({ latencyMs: 1000, respond: getMenu });
     const controller = new AbortController();
+    const running = batch(agent, 20, { concurrency: 4, signal: controller.signal });
     // The first runs open the sessions of the next ones at once (no answer time known yet).
-    setTimeout(() => controller.abort(new Error('cancelled by the test')), 150);
-    const result = await batch(agent, 20, { concurrency: 4, signal: controller.signal });
+    await waitFor(() => fake.sessions.length === 8);
+    controller.abort(new Error('cancelled by the test'));
+    const result = await running;
     expect(result.cancelled).toBe(true);
     // Four runs in flight and four sessions opened ahead: every one of them closed.
     expect(fake.sessions).toHaveLength(8);
