@@ -137,7 +137,15 @@ describe('gemini agent (generateContent)', () => {
         { name: 'book_table', arguments: { party_size: 3 } },
       ],
       text: 'Booking now. ',
-      usage: { input_tokens: 120, output_tokens: 30, total_tokens: 150, audio_input_tokens: 100 },
+      // In the names of every agent's usage: 100 audio and 20 text tokens in, 30 text tokens out.
+      usage: {
+        input_text_tokens: 20,
+        input_audio_tokens: 100,
+        cached_text_tokens: 0,
+        cached_audio_tokens: 0,
+        output_text_tokens: 30,
+        output_audio_tokens: 0,
+      },
     });
   });
 
@@ -173,7 +181,15 @@ describe('gemini agent (generateContent)', () => {
         { name: 'send_sms', arguments: { to: 'guest' } },
       ],
       text: 'Booked, and the guest is told.',
-      usage: { input_tokens: 300, output_tokens: 30, total_tokens: 330, turns: 3 },
+      usage: {
+        input_text_tokens: 300,
+        input_audio_tokens: 0,
+        cached_text_tokens: 0,
+        cached_audio_tokens: 0,
+        output_text_tokens: 30,
+        output_audio_tokens: 0,
+        turns: 3,
+      },
     });
     expect(server.requests).toHaveLength(3);
     // Each request carries the conversation so far: the audio, the model's turn, the results.
@@ -218,6 +234,40 @@ describe('gemini agent (generateContent)', () => {
     const once = await agent.run(audio);
     expect(once.toolCalls).toHaveLength(1);
     expect(server.requests).toHaveLength(4);
+  });
+
+  it('estimates the cost of a run with the prices of the config, and none without', async () => {
+    server = await startGeminiServer({
+      generate: () =>
+        answer([{ content: { role: 'model', parts: [callPart('book_table', { party_size: 2 })] } }], {
+          usageMetadata: {
+            promptTokenCount: 120,
+            candidatesTokenCount: 10,
+            thoughtsTokenCount: 40,
+            promptTokensDetails: [{ modality: 'AUDIO', tokenCount: 100 }],
+          },
+        }),
+    });
+    const stats = createProviderStats();
+    const priced = await geminiAgentProvider.create(
+      {
+        model: 'gemini-2.5-flash',
+        base_url: server.baseUrl,
+        prices: { text_input: 0.3, audio_input: 1, text_output: 2.5 },
+      },
+      { ...context(), stats },
+    );
+    const response = await priced.run(audio);
+    // 20 text and 100 audio tokens in; 10 answer and 40 thinking tokens out, billed as output.
+    const expected = (20 * 0.3 + 100 * 1 + 50 * 2.5) / 1e6;
+    expect(response.usage?.output_text_tokens).toBe(50);
+    expect(response.usage?.estimated_cost_usd).toBeCloseTo(expected, 12);
+    expect(stats.estimatedCostUsd).toBeCloseTo(expected, 12);
+    const unpriced = await geminiAgentProvider.create(
+      { model: 'gemini-2.5-flash', base_url: server.baseUrl },
+      context(),
+    );
+    expect((await unpriced.run(audio)).usage).not.toHaveProperty('estimated_cost_usd');
   });
 
   it('retries a 429 after the delay its RetryInfo asks for, and a 503', async () => {

@@ -1,7 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GeminiLiveAgent, geminiLiveAgentProvider } from '../src/agents/gemini-live.js';
 import { resample } from '../src/audio/resample.js';
+import { withPrices } from '../src/core/cost.js';
 import { FatalProviderError, TimeoutError } from '../src/core/errors.js';
+import { createProviderStats } from '../src/core/retry.js';
 import type { Audio, ToolDefinition } from '../src/core/types.js';
 import { FliteSynthesizer } from '../src/synthesize/flite.js';
 import {
@@ -56,6 +58,37 @@ function agent(options: Partial<ConstructorParameters<typeof GeminiLiveAgent>[0]
 }
 
 describe('gemini-live agent', () => {
+  it('counts spoken output as audio tokens and estimates the cost with the prices given', async () => {
+    server = await startGeminiServer({
+      live: (connection, message) => {
+        if (!isStreamEnd(message)) return;
+        connection.send(toolCall({ id: 'c1', name: 'book_table', args: { party_size: 2 } }));
+        connection.send({
+          serverContent: { turnComplete: true },
+          // What a native-audio model reports: the response tokens, without a split by modality.
+          usageMetadata: {
+            promptTokenCount: 90,
+            responseTokenCount: 30,
+            promptTokensDetails: [{ modality: 'AUDIO', tokenCount: 80 }],
+          },
+        });
+      },
+    });
+    const stats = createProviderStats();
+    const prices = withPrices({
+      'gemini-live-2.5-flash-preview': { text_input: 0.5, audio_input: 3, audio_output: 12 },
+    });
+    const response = await agent({ prices, stats }).run(audio);
+    expect(response.usage).toMatchObject({
+      input_text_tokens: 10,
+      input_audio_tokens: 80,
+      output_audio_tokens: 30,
+    });
+    const expected = (10 * 0.5 + 80 * 3 + 30 * 12) / 1e6;
+    expect(response.usage?.estimated_cost_usd).toBeCloseTo(expected, 12);
+    expect(stats.estimatedCostUsd).toBeCloseTo(expected, 12);
+  });
+
   it('sets the session up, streams 16 kHz PCM then audioStreamEnd, and gathers every toolCall message', async () => {
     server = await startGeminiServer({
       live: (connection, message) => {
@@ -162,7 +195,8 @@ describe('gemini-live agent', () => {
       { name: 'book_table', arguments: { party_size: 2 } },
     ]);
     expect(response.text).toBe('Booked for two.');
-    expect(response.usage).toMatchObject({ input_tokens: 90, total_tokens: 100 });
+    // A Live session reports its output as responseTokenCount.
+    expect(response.usage).toMatchObject({ input_text_tokens: 90, output_text_tokens: 10 });
 
     const [connection] = server.live as [LiveConnection];
     expect(connection.setup.generationConfig).toEqual({ responseModalities: ['TEXT'] });

@@ -4,6 +4,7 @@ import { SynthesisError } from '../src/core/errors.js';
 import type { ProviderContext } from '../src/core/provider.js';
 import { GeminiTTSSynthesizer, geminiSynthesizerProvider } from '../src/synthesize/gemini.js';
 import { synthesizerProviders } from '../src/synthesize/registry.js';
+import { createProviderStats } from '../src/core/retry.js';
 import { FAKE_GEMINI_KEY, startGeminiServer, type FakeGeminiServer } from './fakes/gemini-server.js';
 
 let server: FakeGeminiServer | undefined;
@@ -61,6 +62,33 @@ describe('gemini synthesizer', () => {
       responseModalities: ['AUDIO'],
       speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Puck' } }, languageCode: 'en-US' },
     });
+  });
+
+  it('adds the estimated cost of its audio output to the suite with the prices of the config', async () => {
+    const { base64 } = tone(24000);
+    server = await startGeminiServer({
+      generate: () => {
+        const answer = audioAnswer('audio/L16;codec=pcm;rate=24000', base64);
+        // TTS usage has no split by modality: its output is the audio.
+        return {
+          body: { ...answer.body, usageMetadata: { promptTokenCount: 8, candidatesTokenCount: 200 } },
+        };
+      },
+    });
+    const stats = createProviderStats();
+    const synthesizer = geminiSynthesizerProvider.create(
+      { base_url: server.baseUrl, prices: { text_input: 0.5, audio_output: 10 } },
+      'Kore',
+      { ...context(), stats },
+    );
+    await synthesizer.synthesize('Book a table for two at seven');
+    expect(stats.estimatedCostUsd).toBeCloseTo((8 * 0.5 + 200 * 10) / 1e6, 12);
+    // Without prices in the config there is no estimate: russo has no built-in Gemini prices.
+    const unpriced = createProviderStats();
+    await geminiSynthesizerProvider
+      .create({ base_url: server.baseUrl }, 'Kore', { ...context(), stats: unpriced })
+      .synthesize('Book a table for two at seven');
+    expect(unpriced.estimatedCostUsd).toBe(0);
   });
 
   it('takes the rate from the MIME type, and a WAV answer as a WAV file', async () => {

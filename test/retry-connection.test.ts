@@ -119,7 +119,23 @@ describe('connectionOptionsFromConfig', () => {
     const stats = createProviderStats();
     const context = { baseDir: '.', env: {}, tools: [], concurrency: 4, stats };
     expect(
-      connectionOptionsFromConfig({ request_timeout_s: 2, max_attempts: 3, max_retry_wait_s: 5 }, context),
+      connectionOptionsFromConfig(
+        { request_timeout_s: 2, max_attempts: 3, max_retry_wait_s: 5 },
+        context,
+        'some-model',
+      ),
     ).toEqual({ requestTimeoutMs: 2000, retry: { maxAttempts: 3, maxTotalWaitMs: 5000 }, stats });
+  });
+
+  it('reads the prices of the model over the built-in table', () => {
+    const context = { baseDir: '.', env: {}, tools: [], concurrency: 4 };
+    const { prices } = connectionOptionsFromConfig(
+      { prices: { audio_input: 3, text_output: 2.5 } },
+      context,
+      'gemini-live-2.5-flash',
+    );
+    expect(prices?.['gemini-live-2.5-flash']).toEqual({ audio_input: 3, text_output: 2.5 });
+    // The built-in entries stay: the override is for this model only.
+    expect(prices?.['gpt-realtime']?.audio_input).toBe(32);
   });
 });

@@ -7,12 +7,13 @@ import { normalizeToolCall } from '../core/tool-call.js';
 import type { Agent, AgentResponse, AgentRunOptions, Audio, ToolCall } from '../core/types.js';
 import { GEMINI_KEY_ENV, GeminiConnection } from '../gemini/client.js';
 import { mockedFunctionResponse } from '../gemini/tools.js';
+import { geminiUsage } from '../gemini/usage.js';
 import { pcm16Bytes } from './audio-payload.js';
 import {
   GEMINI_AGENT_SCHEMA,
   geminiAgentFromConfig,
   sharedConfig,
-  usageCounters,
+  withCost,
   type GeminiAgentOptions,
 } from './gemini.js';
 
@@ -62,9 +63,12 @@ export class GeminiLiveAgent implements Agent {
   async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
     const { pcm } = resampleCache.resample(audio, LIVE_SAMPLE_RATE);
     try {
-      return await this.#connection.call(`session (${this.#options.model})`, options.signal, (signal) =>
-        this.session(pcm, options.toolResults, signal),
+      const response = await this.#connection.call(
+        `session (${this.#options.model})`,
+        options.signal,
+        (signal) => this.session(pcm, options.toolResults, signal),
       );
+      return withCost(response, this.#connection, this.#options.model);
     } catch (error) {
       throw this.#connection.failure(error, AgentError);
     }
@@ -79,6 +83,7 @@ export class GeminiLiveAgent implements Agent {
       toolResults,
       this.#options.toolCallIdleMs ?? 1_500,
       this.#options.maxToolRounds ?? 8,
+      this.#options.responseModality === 'TEXT' ? 'text' : 'audio',
     );
     // The socket URL carries the key: keep it out of every message built from the socket's errors.
     const failure = (message: string, code?: number) => liveFailure(this.#connection.redact(message), code);
@@ -150,6 +155,8 @@ class LiveTurn {
     private readonly toolResults: Record<string, unknown> | undefined,
     private readonly toolCallIdleMs: number,
     private readonly maxToolRounds: number,
+    /** What the model answers in: its output tokens when the usage does not split them by modality. */
+    private readonly output: 'text' | 'audio',
   ) {
     this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.done.catch(() => undefined);
@@ -168,8 +175,8 @@ class LiveTurn {
     for (const part of content?.modelTurn?.parts ?? []) {
       if (typeof part.text === 'string' && !part.thought) this.text += part.text;
     }
-    const usage = usageCounters(message.usageMetadata);
-    if (usage) this.usage = usage;
+    const usage = geminiUsage(message.usageMetadata, this.output);
+    if (usage) this.usage = usage as Record<string, number>;
     const cancelled = new Set(message.toolCallCancellation?.ids ?? []);
     if (cancelled.size > 0)
       this.calls.splice(0, this.calls.length, ...this.calls.filter(({ id }) => !cancelled.has(id ?? '')));

@@ -3,9 +3,9 @@ import {
   type Content,
   type GenerateContentConfig,
   type GenerateContentResponse,
-  type GenerateContentResponseUsageMetadata,
 } from '@google/genai';
 import { encodeWav } from '../audio/wav.js';
+import type { Usage } from '../core/cost.js';
 import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
 import { normalizeToolCall } from '../core/tool-call.js';
@@ -25,6 +25,7 @@ import {
   type GeminiConnectionOptions,
 } from '../gemini/client.js';
 import { functionDeclarations, mockedFunctionResponse } from '../gemini/tools.js';
+import { geminiUsage } from '../gemini/usage.js';
 
 /** How freely the model may call tools: auto (it decides), any (it must call one), none. */
 export type GeminiToolChoice = 'auto' | 'any' | 'none';
@@ -64,9 +65,10 @@ export function geminiAgentFromConfig(
   options: Record<string, unknown>,
   context: Parameters<AgentProvider['create']>[1],
 ): GeminiAgentOptions {
+  const model = String(options.model);
   return {
-    ...geminiConnectionFromConfig(options, context),
-    model: String(options.model),
+    ...geminiConnectionFromConfig(options, context, model),
+    model,
     tools: context.tools,
     ...(typeof options.instructions === 'string' ? { instructions: options.instructions } : {}),
     ...(typeof options.temperature === 'number' ? { temperature: options.temperature } : {}),
@@ -123,7 +125,7 @@ export class GeminiAgent implements Agent {
     } catch (error) {
       throw this.#connection.failure(error, AgentError);
     }
-    return mergeAnswers(answers);
+    return withCost(mergeAnswers(answers), this.#connection, this.#options.model);
   }
 
   private generate(
@@ -144,6 +146,19 @@ export class GeminiAgent implements Agent {
       }),
     );
   }
+}
+
+/** `response` with the estimated cost of its usage (when the model has a price), added to the suite's counters. */
+export function withCost(
+  response: AgentResponse,
+  connection: GeminiConnection,
+  model: string,
+): AgentResponse {
+  if (!response.usage) return response;
+  const cost = connection.recordCost(model, response.usage as Usage);
+  return cost === undefined
+    ? response
+    : { ...response, usage: { ...response.usage, estimated_cost_usd: cost } };
 }
 
 /** The answers of one run's requests as one: every call in order, the texts, the usage summed. */
@@ -200,23 +215,9 @@ function readResponse(response: GenerateContentResponse): AgentResponse {
   }
   const result: AgentResponse = { toolCalls };
   if (texts.length > 0) result.text = texts.join('');
-  const usage = usageCounters(response.usageMetadata);
-  if (usage) result.usage = usage;
+  const usage = geminiUsage(response.usageMetadata, 'text');
+  if (usage) result.usage = usage as Record<string, number>;
   return result;
-}
-
-/** Gemini's usage metadata as flat counters (tokens in and out, audio tokens in). */
-export function usageCounters(
-  metadata: GenerateContentResponseUsageMetadata | undefined,
-): Record<string, number> | undefined {
-  if (!metadata) return undefined;
-  const counters: Record<string, number> = {};
-  if (metadata.promptTokenCount !== undefined) counters.input_tokens = metadata.promptTokenCount;
-  if (metadata.candidatesTokenCount !== undefined) counters.output_tokens = metadata.candidatesTokenCount;
-  if (metadata.totalTokenCount !== undefined) counters.total_tokens = metadata.totalTokenCount;
-  const audio = metadata.promptTokensDetails?.find((detail) => detail.modality === 'AUDIO')?.tokenCount;
-  if (audio !== undefined) counters.audio_input_tokens = audio;
-  return counters;
 }
 
 /** `provider: gemini`: a Gemini model heard through generateContent. */

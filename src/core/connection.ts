@@ -1,4 +1,5 @@
 import type { AdaptiveLimit } from './adaptive-limit.js';
+import { estimateCost, pricesFromConfig, type PriceTable, type Usage } from './cost.js';
 import { FatalProviderError, RussoError } from './errors.js';
 import type { ProviderContext } from './provider.js';
 import {
@@ -12,7 +13,8 @@ import {
 /**
  * What every keyed network provider (OpenAI, Gemini) does around its SDK's calls, whatever the SDK:
  * it refuses to start without a key, runs each call through russo's one retry layer with a deadline
- * per attempt, and keeps the key out of every message it throws. Each provider's client module
+ * per attempt, keeps the key out of every message it throws, and adds the estimated cost of each
+ * call to the suite's counters. Each provider's client module
  * extends ProviderConnection with its SDK client and its error classification.
  */
 
@@ -25,19 +27,27 @@ export interface ConnectionOptions {
   stats?: ProviderStats;
   /** The suite's adaptive concurrency, told of throttles and successes. */
   limiter?: AdaptiveLimit;
+  /** Price table for the cost estimate (default: DEFAULT_PRICES). */
+  prices?: PriceTable;
 }
 
-/** Reads the RETRY_CONFIG_SCHEMA keys of a provider's config, and the suite's counters and limit from its context. */
+/**
+ * Reads the RETRY_CONFIG_SCHEMA and PRICES_CONFIG_SCHEMA keys of a provider's config (prices of
+ * `model`), and the suite's counters and limit from its context.
+ */
 export function connectionOptionsFromConfig(
   options: Record<string, unknown>,
   context: ProviderContext,
+  model: string,
 ): ConnectionOptions {
   const { policy, attemptTimeoutMs } = retryFromConfig(options);
+  const prices = pricesFromConfig(options, model);
   return {
     requestTimeoutMs: attemptTimeoutMs,
     retry: policy,
     stats: context.stats,
     limiter: context.limiter,
+    ...(prices ? { prices } : {}),
   };
 }
 
@@ -96,6 +106,13 @@ export class ProviderConnection {
       classify: this.#profile.classify,
       redact: (message) => this.redact(message),
     });
+  }
+
+  /** Estimated USD of `usage` for `model`, added to the suite's counters; undefined for a model without a price. */
+  recordCost(model: string, usage: Usage): number | undefined {
+    const cost = estimateCost(model, usage, this.#options.prices);
+    if (cost !== undefined && this.#options.stats) this.#options.stats.estimatedCostUsd += cost;
+    return cost;
   }
 
   /**

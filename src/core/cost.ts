@@ -128,3 +128,29 @@ export function withPrices(
     merged[model] = { ...priceOf(model, base), ...price };
   return merged;
 }
+
+/** The `prices` key of a network provider's config, as a JSON Schema property. */
+export const PRICES_CONFIG_SCHEMA = {
+  prices: {
+    type: 'object',
+    description: "USD prices of this provider's model (tokens per million), over the built-in table.",
+    properties: Object.fromEntries(
+      [
+        'text_input',
+        'cached_text_input',
+        'audio_input',
+        'cached_audio_input',
+        'text_output',
+        'audio_output',
+        'characters',
+        'audio_output_minute',
+      ].map((key) => [key, { type: 'number', minimum: 0 }]),
+    ),
+    additionalProperties: false,
+  },
+} as const;
+
+/** The price table of a provider's config: its `prices` for `model` over the defaults; undefined without them. */
+export function pricesFromConfig(options: Record<string, unknown>, model: string): PriceTable | undefined {
+  return options.prices ? withPrices({ [model]: options.prices as ModelPrice }) : undefined;
+}

@@ -4,6 +4,7 @@ import {
   ProviderConnection,
   type ConnectionOptions,
 } from '../core/connection.js';
+import { PRICES_CONFIG_SCHEMA } from '../core/cost.js';
 import type { ProviderContext } from '../core/provider.js';
 import { classifyError, RETRY_CONFIG_SCHEMA, type RetryDecision } from '../core/retry.js';
 
@@ -32,6 +33,7 @@ export const GEMINI_CONNECTION_SCHEMA = {
     description: 'API root (default: the Gemini API), for proxies and test servers.',
   },
   ...RETRY_CONFIG_SCHEMA,
+  ...PRICES_CONFIG_SCHEMA,
 } as const;
 
 /** The first non-empty Gemini key in `env`, or undefined. */
@@ -43,13 +45,17 @@ export function geminiKey(env: NodeJS.ProcessEnv): string | undefined {
   return undefined;
 }
 
-/** Reads the shared options from a provider's config and the suite's context (the key from its env). */
+/**
+ * Reads the shared options from a provider's config (the prices of `model`) and the suite's
+ * context (the key from its env).
+ */
 export function geminiConnectionFromConfig(
   options: Record<string, unknown>,
   context: ProviderContext,
+  model: string,
 ): GeminiConnectionOptions {
   return {
-    ...connectionOptionsFromConfig(options, context),
+    ...connectionOptionsFromConfig(options, context, model),
     apiKey: geminiKey(context.env) ?? '',
     ...(typeof options.base_url === 'string' ? { baseUrl: options.base_url } : {}),
   };

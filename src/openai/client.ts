@@ -4,7 +4,7 @@ import {
   ProviderConnection,
   type ConnectionOptions,
 } from '../core/connection.js';
-import { estimateCost, withPrices, type ModelPrice, type PriceTable, type Usage } from '../core/cost.js';
+import { PRICES_CONFIG_SCHEMA } from '../core/cost.js';
 import type { ProviderContext } from '../core/provider.js';
 import { classifyError, RETRY_CONFIG_SCHEMA, type RetryDecision } from '../core/retry.js';
 
@@ -24,8 +24,6 @@ export interface OpenAIConnectionOptions extends ConnectionOptions {
   apiKey?: string;
   /** Default: OPENAI_BASE_URL from process.env; null or unset there: the SDK's default (the OpenAI API). */
   baseURL?: string | null;
-  /** Price table for the cost estimate (default: DEFAULT_PRICES). */
-  prices?: PriceTable;
 }
 
 /** The keys of the config that every OpenAI provider accepts, as JSON Schema properties. */
@@ -36,23 +34,7 @@ export const OPENAI_CONNECTION_SCHEMA = {
       'API base URL (default: OPENAI_BASE_URL, else the OpenAI API), for proxies and compatible servers.',
   },
   ...RETRY_CONFIG_SCHEMA,
-  prices: {
-    type: 'object',
-    description: "USD prices of this provider's model (tokens per million), over the built-in table.",
-    properties: Object.fromEntries(
-      [
-        'text_input',
-        'cached_text_input',
-        'audio_input',
-        'cached_audio_input',
-        'text_output',
-        'audio_output',
-        'characters',
-        'audio_output_minute',
-      ].map((key) => [key, { type: 'number', minimum: 0 }]),
-    ),
-    additionalProperties: false,
-  },
+  ...PRICES_CONFIG_SCHEMA,
 } as const;
 
 /** The environment variable that holds the key. */
@@ -66,10 +48,9 @@ export function connectionFromConfig(
 ): OpenAIConnectionOptions {
   const baseURL = typeof options.base_url === 'string' ? options.base_url : context.env.OPENAI_BASE_URL;
   return {
-    ...connectionOptionsFromConfig(options, context),
+    ...connectionOptionsFromConfig(options, context, model),
     apiKey: context.env[OPENAI_KEY_ENV] ?? '',
     baseURL: baseURL || null,
-    ...(options.prices ? { prices: withPrices({ [model]: options.prices as ModelPrice }) } : {}),
   };
 }
 
@@ -79,7 +60,6 @@ export function connectionFromConfig(
  */
 export class OpenAIConnection extends ProviderConnection {
   readonly client: OpenAI;
-  readonly #options: OpenAIConnectionOptions;
 
   constructor(options: OpenAIConnectionOptions, what: string) {
     const apiKey = options.apiKey ?? process.env[OPENAI_KEY_ENV] ?? '';
@@ -91,7 +71,6 @@ export class OpenAIConnection extends ProviderConnection {
       keyPattern: /\b(sk-)[A-Za-z0-9_*-]{4,}/g,
       classify: classifyOpenAIError,
     });
-    this.#options = options;
     this.client = new OpenAI({
       apiKey,
       // Explicit, so that the SDK never falls back on process.env behind the context's env.
@@ -101,13 +80,6 @@ export class OpenAIConnection extends ProviderConnection {
       maxRetries: 0,
       timeout: this.requestTimeoutMs,
     });
-  }
-
-  /** Estimated USD of `usage` for `model`, added to the suite's counters; undefined for a model without a price. */
-  recordCost(model: string, usage: Usage): number | undefined {
-    const cost = estimateCost(model, usage, this.#options.prices);
-    if (cost !== undefined && this.#options.stats) this.#options.stats.estimatedCostUsd += cost;
-    return cost;
   }
 }
 

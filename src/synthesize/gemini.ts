@@ -3,6 +3,7 @@ import { decodeWav } from '../audio/wav.js';
 import { SynthesisError } from '../core/errors.js';
 import type { SynthesizerProvider } from '../core/provider.js';
 import type { Audio, Synthesizer } from '../core/types.js';
+import { geminiUsage } from '../gemini/usage.js';
 import {
   GEMINI_CONNECTION_SCHEMA,
   GEMINI_KEY_ENV,
@@ -75,6 +76,8 @@ export class GeminiTTSSynthesizer implements Synthesizer {
             },
           }),
       );
+      const usage = geminiUsage(response.usageMetadata, 'audio');
+      if (usage) this.#connection.recordCost(this.model, usage);
       return this.audioOf(response);
     } catch (error) {
       throw this.#connection.failure(error, SynthesisError);
@@ -130,10 +133,11 @@ export const geminiSynthesizerProvider: SynthesizerProvider = {
     additionalProperties: false,
   },
   create(options, voice, context) {
+    const model = typeof options.model === 'string' ? options.model : DEFAULT_MODEL;
     return new GeminiTTSSynthesizer({
-      ...geminiConnectionFromConfig(options, context),
+      ...geminiConnectionFromConfig(options, context, model),
       voice,
-      ...(typeof options.model === 'string' ? { model: options.model } : {}),
+      model,
       ...(typeof options.instructions === 'string' ? { instructions: options.instructions } : {}),
       ...(typeof options.language_code === 'string' ? { languageCode: options.language_code } : {}),
     });
