@@ -9,6 +9,8 @@
 //      wall time adds to the ideal grows with the sessions whose set-up and answers queue at once.
 //   5. (reported, no target) run 1 with `preconnect: false`: each session opened when its run
 //      starts, so that its handshake and session.update queue with the other runs' answers.
+//   6. (reported, no target) runs 1 and 5 with a handshake that takes 100 ms, as a server across
+//      the internet: what opening the next session during the wait saves in production.
 // The fake runs in a worker thread, as a real server runs elsewhere: its TLS and JSON work does not
 // share the client's event loop. It is loaded from test/fakes with Node's type stripping (Node 24,
 // as `npm run bench` runs). The agent gets the fake's CA as a library user gives it; by itself it
@@ -43,7 +45,7 @@ const FAKE_URL = new URL('../test/fakes/openai-realtime.ts', import.meta.url).hr
  * Starts the fake in a worker; `share` of the handshakes are refused with 429 (seeded, the same every
  * time), with a `retry-after-ms` header when `retryAfterMs` is set.
  */
-async function startFakeWorker(share, retryAfterMs) {
+async function startFakeWorker(share, retryAfterMs, handshakeMs = 0) {
   const worker = new Worker(
     `
     import { parentPort, workerData } from 'node:worker_threads';
@@ -53,6 +55,7 @@ async function startFakeWorker(share, retryAfterMs) {
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const fake = await startRealtimeFake({
       latencyMs: workerData.latencyMs,
+      handshakeMs: workerData.handshakeMs,
       handshake: () =>
         random() < workerData.share ? { status: 429, body: { error: { message: 'Rate limit reached' } }, headers } : undefined,
       respond: () => ({ calls: [{ name: 'get_menu', arguments: '{}' }] }),
@@ -66,7 +69,7 @@ async function startFakeWorker(share, retryAfterMs) {
       parentPort.postMessage({ handshakes, tlsResumptions, cpuMs: (cpu.user + cpu.system) / 1000 });
     });
     `,
-    { eval: true, type: 'module', workerData: { share, retryAfterMs, latencyMs: LATENCY_MS } },
+    { eval: true, type: 'module', workerData: { share, retryAfterMs, handshakeMs, latencyMs: LATENCY_MS } },
   );
   const started = await new Promise((resolve, reject) =>
     worker.once('message', resolve).once('error', reject),
@@ -86,8 +89,12 @@ async function startFakeWorker(share, retryAfterMs) {
  * Runs `runs` runs (default RUNS) at `concurrency` (default CONCURRENCY) against a fake that refuses
  * `share` of the handshakes with 429; returns the figures.
  */
-async function measure(share, retryAfterMs, runs = RUNS, concurrency = CONCURRENCY, preconnect = true) {
-  const fake = await startFakeWorker(share, retryAfterMs);
+async function measure(
+  share,
+  retryAfterMs,
+  { runs = RUNS, concurrency = CONCURRENCY, preconnect = true, handshakeMs = 0 } = {},
+) {
+  const fake = await startFakeWorker(share, retryAfterMs, handshakeMs);
   const stats = createProviderStats();
   const limiter = new AdaptiveLimit({ max: concurrency });
   const agent = new OpenAIRealtimeAgent({
@@ -134,9 +141,15 @@ const unguided = await measure(THROTTLE_SHARE, undefined);
 const rounds = Math.ceil(RUNS / CONCURRENCY);
 const sweep = [];
 for (const concurrency of [10, 20]) {
-  sweep.push({ concurrency, result: await measure(0, undefined, rounds * concurrency, concurrency) });
+  sweep.push({
+    concurrency,
+    result: await measure(0, undefined, { runs: rounds * concurrency, concurrency }),
+  });
 }
-const unprepared = await measure(0, undefined, RUNS, CONCURRENCY, false);
+const unprepared = await measure(0, undefined, { preconnect: false });
+const FAR_HANDSHAKE_MS = 100;
+const far = await measure(0, undefined, { handshakeMs: FAR_HANDSHAKE_MS });
+const farUnprepared = await measure(0, undefined, { handshakeMs: FAR_HANDSHAKE_MS, preconnect: false });
 
 console.log(`machine load average: ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
 const line = (label, result) =>
@@ -171,6 +184,10 @@ console.log(
 );
 console.log(
   `wall / ideal with preconnect: false: ${(unprepared.wallMs / idealMs).toFixed(3)}  (reported only)`,
+);
+console.log(
+  `with a ${FAR_HANDSHAKE_MS} ms handshake, wall / ideal: ${(far.wallMs / idealMs).toFixed(3)}, ` +
+    `with preconnect: false ${(farUnprepared.wallMs / idealMs).toFixed(3)}  (reported only)`,
 );
 const p99 = (result) =>
   result.batch.runs.map((run) => run.latencyMs).sort((a, b) => a - b)[Math.floor(RUNS * 0.99)];

@@ -42,6 +42,8 @@ export interface RealtimeFakeOptions {
   handshake?: (index: number) => RefusedHandshake | undefined;
   /** Time from `response.create` to the first response event, in ms (default 0). */
   latencyMs?: number;
+  /** Time the handshake takes before the upgrade is answered, in ms (default 0): a server far away. */
+  handshakeMs?: number;
 }
 
 /** What the fake saw of one session. */
@@ -144,8 +146,12 @@ export async function startRealtimeFake(options: RealtimeFakeOptions): Promise<R
     path: '/v1/realtime',
     verifyClient: (_info, callback) => {
       const refused = options.handshake?.(fake.handshakes++);
-      if (!refused) return callback(true);
-      callback(false, refused.status, JSON.stringify(refused.body ?? {}), refused.headers);
+      const answer = () =>
+        refused
+          ? callback(false, refused.status, JSON.stringify(refused.body ?? {}), refused.headers)
+          : callback(true);
+      if (options.handshakeMs) setTimeout(answer, options.handshakeMs);
+      else answer();
     },
   });
   wss.on('connection', (socket, request) => {
