@@ -1,8 +1,10 @@
-import type { GenerateContentResponseUsageMetadata, UsageMetadata } from '@google/genai';
+import {
+  MediaModality,
+  type GenerateContentResponseUsageMetadata,
+  type ModalityTokenCount,
+  type UsageMetadata,
+} from '@google/genai';
 import type { Usage } from '../core/cost.js';
-
-/** Token counts by modality, as Gemini reports them beside each total. */
-type ModalityCounts = Array<{ modality?: string; tokenCount?: number }> | undefined;
 
 /**
  * Gemini's usage metadata in russo's provider-neutral names (those of the OpenAI agents and of the
@@ -34,6 +36,7 @@ export function geminiUsage(
   };
 }
 
-function audioTokens(details: ModalityCounts): number {
-  return details?.find((detail) => detail.modality === 'AUDIO')?.tokenCount ?? 0;
+/** The audio tokens of a split by modality, as Gemini reports it beside each total. */
+function audioTokens(details: ModalityTokenCount[] | undefined): number {
+  return details?.find((detail) => detail.modality === MediaModality.AUDIO)?.tokenCount ?? 0;
 }
