@@ -10,8 +10,8 @@ import { classifyError, RETRY_CONFIG_SCHEMA, type RetryDecision } from '../core/
 
 /**
  * What the three OpenAI providers share: the client (key and base URL from the environment, the
- * SDK's own retries off), the retry classification, the redaction of the key from messages, and
- * the cost bookkeeping.
+ * SDK's own retries off), the retry classification and the key pattern; the retried calls, the
+ * redaction and the cost bookkeeping come from ProviderConnection.
  *
  * One retry layer: russo's (`withRetry`), with `maxRetries: 0` on the SDK. The SDK's retries are
  * invisible from outside, so they could not be counted, could not steer the adaptive concurrency,
@@ -56,7 +56,7 @@ export function connectionFromConfig(
 
 /**
  * One OpenAI connection of a provider: the SDK client with its retries off, its calls through
- * russo's retry layer (ProviderConnection), and the cost bookkeeping. `what` names the provider in messages.
+ * russo's retry layer and its cost bookkeeping (ProviderConnection). `what` names the provider in messages.
  */
 export class OpenAIConnection extends ProviderConnection {
   readonly client: OpenAI;
