@@ -13,7 +13,6 @@ import {
   GEMINI_AGENT_SCHEMA,
   geminiAgentFromConfig,
   sharedConfig,
-  withCost,
   type GeminiAgentOptions,
 } from './gemini.js';
 
@@ -68,7 +67,7 @@ export class GeminiLiveAgent implements Agent {
         options.signal,
         (signal) => this.session(pcm, options.toolResults, signal),
       );
-      return withCost(response, this.#connection, this.#options.model);
+      return this.#connection.withCost(response, this.#options.model);
     } catch (error) {
       throw this.#connection.failure(error, AgentError);
     }

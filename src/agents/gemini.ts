@@ -5,7 +5,6 @@ import {
   type GenerateContentResponse,
 } from '@google/genai';
 import { encodeWav } from '../audio/wav.js';
-import type { Usage } from '../core/cost.js';
 import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
 import { normalizeToolCall } from '../core/tool-call.js';
@@ -125,7 +124,7 @@ export class GeminiAgent implements Agent {
     } catch (error) {
       throw this.#connection.failure(error, AgentError);
     }
-    return withCost(mergeAnswers(answers), this.#connection, this.#options.model);
+    return this.#connection.withCost(mergeAnswers(answers), this.#options.model);
   }
 
   private generate(
@@ -146,19 +145,6 @@ export class GeminiAgent implements Agent {
       }),
     );
   }
-}
-
-/** `response` with the estimated cost of its usage (when the model has a price), added to the suite's counters. */
-export function withCost(
-  response: AgentResponse,
-  connection: GeminiConnection,
-  model: string,
-): AgentResponse {
-  if (!response.usage) return response;
-  const cost = connection.recordCost(model, response.usage as Usage);
-  return cost === undefined
-    ? response
-    : { ...response, usage: { ...response.usage, estimated_cost_usd: cost } };
 }
 
 /** The answers of one run's requests as one: every call in order, the texts, the usage summed. */

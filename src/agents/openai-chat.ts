@@ -89,16 +89,15 @@ export class OpenAIAudioChatAgent implements Agent {
     } catch (error) {
       throw this.#connection.failure(error, AgentError, options.signal);
     }
-    const cost = this.#connection.recordCost(this.model, usage);
-    return {
-      toolCalls,
-      ...(texts.length ? { text: texts.join('\n') } : {}),
-      ...(latencyMs === undefined ? {} : { latencyMs }),
-      usage: { ...usage, ...(cost === undefined ? {} : { estimated_cost_usd: cost }) } as Record<
-        string,
-        number
-      >,
-    };
+    return this.#connection.withCost(
+      {
+        toolCalls,
+        ...(texts.length ? { text: texts.join('\n') } : {}),
+        ...(latencyMs === undefined ? {} : { latencyMs }),
+        usage: usage as Record<string, number>,
+      },
+      this.model,
+    );
   }
 
   private request(messages: ChatCompletionMessageParam[]) {

@@ -97,10 +97,7 @@ export class OpenAIRealtimeAgent implements Agent {
       const response = await this.#connection.call('session', options.signal, (signal) =>
         this.session(appends, options, signal),
       );
-      const cost = this.#connection.recordCost(this.model, response.usage as Usage);
-      return cost === undefined
-        ? response
-        : { ...response, usage: { ...response.usage, estimated_cost_usd: cost } };
+      return this.#connection.withCost(response, this.model);
     } catch (error) {
       throw this.#connection.failure(error, AgentError, options.signal);
     } finally {

@@ -1,5 +1,6 @@
 import type { AdaptiveLimit } from './adaptive-limit.js';
 import { estimateCost, pricesFromConfig, type PriceTable, type Usage } from './cost.js';
+import type { AgentResponse } from './types.js';
 import { FatalProviderError, RussoError } from './errors.js';
 import type { ProviderContext } from './provider.js';
 import {
@@ -113,6 +114,15 @@ export class ProviderConnection {
     const cost = estimateCost(model, usage, this.#options.prices);
     if (cost !== undefined && this.#options.stats) this.#options.stats.estimatedCostUsd += cost;
     return cost;
+  }
+
+  /** `response` with the estimated cost of its usage for `model` (when it has a price), recorded as recordCost does. */
+  withCost(response: AgentResponse, model: string): AgentResponse {
+    if (!response.usage) return response;
+    const cost = this.recordCost(model, response.usage as Usage);
+    return cost === undefined
+      ? response
+      : { ...response, usage: { ...response.usage, estimated_cost_usd: cost } };
   }
 
   /**
