@@ -18,7 +18,8 @@
 // CPU per run is reported for the client (main thread) and the fake (its worker): what the wall
 // time above the ideal is made of on a busy machine.
 import { Worker } from 'node:worker_threads';
-import { AdaptiveLimit, OpenAIRealtimeAgent, createProviderStats, runConcurrent } from '../lib/index.js';
+import { AdaptiveLimit, OpenAIRealtimeAgent, runConcurrent } from '../lib/index.js';
+import { createProviderStats } from '../lib/core/provider.js';
 
 const RUNS = 500;
 const CONCURRENCY = 50;

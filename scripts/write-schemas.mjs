@@ -1,7 +1,7 @@
 // Writes schema/*.json from the schemas in code (run by `npm run schemas` after a build of lib/).
 // test/schema-files.test.ts fails when a written file is stale.
 import { writeFileSync } from 'node:fs';
-import { publishedSchemas } from '../lib/scenarios/published-schemas.js';
+import { publishedSchemas } from '../lib/published-schemas.js';
 
 for (const [file, schema] of Object.entries(publishedSchemas())) {
   writeFileSync(new URL(`../schema/${file}`, import.meta.url), `${JSON.stringify(schema, null, 2)}\n`);

@@ -12,6 +12,7 @@ import { plural } from './report/numbers.js';
 import { expectationText, runLabel, runProblemLines } from './report/failures.js';
 import { scenarioRateText } from './report/summary.js';
 import { loadConfig } from './scenarios/config.js';
+import { providerCatalog } from './suite/load.js';
 import { ScenarioError } from './scenarios/errors.js';
 import type { Scenario, SourceLocation, Suite } from './scenarios/types.js';
 import type { Voice } from './suite/providers.js';
@@ -89,7 +90,7 @@ export async function expectToolCalls(options: ExpectToolCallsOptions): Promise<
 /** The project's config and tools, with the expectation as its only scenario. */
 function loadProject(options: ExpectToolCallsOptions): Suite {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const { config, tools, problems } = loadConfig(cwd, options.config);
+  const { config, tools, problems } = loadConfig(cwd, options.config, providerCatalog);
   if (problems.length > 0) throw new ScenarioError(problems);
   return { cwd, config, tools, scenarios: [scenarioOf(options, config)] };
 }

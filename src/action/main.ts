@@ -10,7 +10,7 @@ import { noticeSummary, problemsSummary, suiteSummary, writeJobSummary } from '.
 import { markdownFence } from '../report/escape.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { ScenarioError } from '../scenarios/errors.js';
-import { loadSuite } from '../scenarios/load.js';
+import { loadSuite } from '../suite/load.js';
 import { missingSecrets } from '../suite/providers.js';
 import { runSuite } from '../suite/run.js';
 import { InputError, maskSecretInputs, providerEnv, readInputs, type ActionInputs } from './inputs.js';

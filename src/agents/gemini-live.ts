@@ -5,9 +5,9 @@ import type { AgentProvider } from '../core/provider.js';
 import { RetryableError } from '../core/retry.js';
 import { normalizeToolCall } from '../core/tool-call.js';
 import type { Agent, AgentResponse, AgentRunOptions, Audio, ToolCall } from '../core/types.js';
-import { GEMINI_KEY_ENV, GeminiConnection } from '../gemini/client.js';
-import { mockedFunctionResponse } from '../gemini/tools.js';
-import { geminiUsage } from '../gemini/usage.js';
+import { GEMINI_KEY_ENV, GeminiConnection } from '../providers/gemini/client.js';
+import { mockedFunctionResponse } from '../providers/gemini/tools.js';
+import { geminiUsage } from '../providers/gemini/usage.js';
 import { pcm16Bytes } from './audio-payload.js';
 import {
   GEMINI_AGENT_SCHEMA,

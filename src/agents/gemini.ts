@@ -22,9 +22,9 @@ import {
   GeminiConnection,
   geminiConnectionFromConfig,
   type GeminiConnectionOptions,
-} from '../gemini/client.js';
-import { functionDeclarations, mockedFunctionResponse } from '../gemini/tools.js';
-import { geminiUsage } from '../gemini/usage.js';
+} from '../providers/gemini/client.js';
+import { functionDeclarations, mockedFunctionResponse } from '../providers/gemini/tools.js';
+import { geminiUsage } from '../providers/gemini/usage.js';
 
 /** How freely the model may call tools: auto (it decides), any (it must call one), none. */
 export type GeminiToolChoice = 'auto' | 'any' | 'none';

@@ -1,13 +1,8 @@
 import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
-import {
-  classifyError,
-  RETRY_CONFIG_SCHEMA,
-  retryFromConfig,
-  withRetry,
-  type RetryDecision,
-  type RetryPolicy,
-} from '../core/retry.js';
+import { withRetry, type RetryDecision, type RetryPolicy } from '../core/retry.js';
+import { classifyError } from '../providers/classify.js';
+import { RETRY_CONFIG_SCHEMA, retryFromConfig } from '../providers/retry-config.js';
 import { excerpt } from '../core/tool-call.js';
 import type { Agent, AgentResponse, AgentRunOptions, Audio } from '../core/types.js';
 import { resampleCache } from '../audio/resample-cache.js';

@@ -5,7 +5,7 @@ import type {
   ChatCompletionToolChoiceOption,
 } from 'openai/resources/chat/completions';
 import { encodeWav } from '../audio/wav.js';
-import type { Usage } from '../core/cost.js';
+import type { Usage } from '../providers/cost.js';
 import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
 import { mockedToolOutput, normalizeToolCall } from '../core/tool-call.js';
@@ -15,8 +15,12 @@ import {
   openAIAgentSchema,
   type OpenAIAgentOptions,
   type ToolChoice,
-} from '../openai/agent-options.js';
-import { OPENAI_KEY_ENV, OpenAIConnection, type OpenAIConnectionOptions } from '../openai/client.js';
+} from '../providers/openai/agent-options.js';
+import {
+  OPENAI_KEY_ENV,
+  OpenAIConnection,
+  type OpenAIConnectionOptions,
+} from '../providers/openai/client.js';
 
 const DEFAULT_MODEL = 'gpt-audio';
 

@@ -5,7 +5,7 @@ import type {
   RealtimeSessionCreateRequest,
 } from 'openai/resources/realtime/realtime';
 import { resampleCache } from '../audio/resample-cache.js';
-import type { Usage } from '../core/cost.js';
+import type { Usage } from '../providers/cost.js';
 import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
 import { mockedToolOutput, normalizeToolCall } from '../core/tool-call.js';
@@ -15,13 +15,17 @@ import {
   openAIAgentSchema,
   type OpenAIAgentOptions,
   type ToolChoice,
-} from '../openai/agent-options.js';
-import { OPENAI_KEY_ENV, OpenAIConnection, type OpenAIConnectionOptions } from '../openai/client.js';
+} from '../providers/openai/agent-options.js';
+import {
+  OPENAI_KEY_ENV,
+  OpenAIConnection,
+  type OpenAIConnectionOptions,
+} from '../providers/openai/client.js';
 import {
   RealtimeSocket,
   sharedConnectionSetup,
   type RealtimeSocketOptions,
-} from '../openai/realtime-socket.js';
+} from '../providers/openai/realtime-socket.js';
 
 const DEFAULT_MODEL = 'gpt-realtime';
 /** The Realtime API's PCM input rate. */

@@ -1,7 +1,6 @@
-import { RussoError } from '../core/errors.js';
-import { errorMessage } from '../core/pipeline.js';
+import { errorMessage, RussoError } from '../core/errors.js';
 import { ScenarioError, formatProblem } from '../scenarios/errors.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 import { UsageError } from './args.js';
 import { EXIT, type CliIO } from './io.js';
 import { USAGE } from './usage.js';

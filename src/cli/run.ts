@@ -1,4 +1,4 @@
-import { loadSuite } from '../scenarios/load.js';
+import { loadSuite } from '../suite/load.js';
 import { runSuite } from '../suite/run.js';
 import { parseRunFlags } from './args.js';
 import { useColor } from './color.js';

@@ -1,4 +1,4 @@
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 
 /** The help text of the CLI. */
 export const USAGE = `russo ${VERSION}: regression tests for voice agents

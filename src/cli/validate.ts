@@ -1,4 +1,4 @@
-import { loadSuite } from '../scenarios/load.js';
+import { loadSuite } from '../suite/load.js';
 import { parseRunFlags } from './args.js';
 import { EXIT, type CliIO } from './io.js';
 

@@ -29,3 +29,9 @@ export class AudioFormatError extends RussoError {}
 
 /** A synthesizer could not turn a text into speech (unknown voice, engine failure). */
 export class SynthesisError extends RussoError {}
+
+/** The message of anything thrown, without a stack. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}

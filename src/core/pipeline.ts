@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { AdaptiveLimit } from './adaptive-limit.js';
-import { CancelledError, FatalProviderError, TimeoutError } from './errors.js';
+import { CancelledError, errorMessage, FatalProviderError, TimeoutError } from './errors.js';
 import { summarizeRuns } from './stats.js';
 import type {
   Agent,
@@ -249,12 +249,6 @@ function checkResponse(response: AgentResponse): AgentResponse {
     }
   }
   return response;
-}
-
-/** The message of anything thrown, without a stack. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
 }
 
 function formatSeconds(ms: number): string {

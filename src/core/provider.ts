@@ -1,5 +1,4 @@
 import type { AdaptiveLimit } from './adaptive-limit.js';
-import type { ProviderStats } from './retry.js';
 import type { Agent, Synthesizer, ToolDefinition } from './types.js';
 
 /** What a provider gets besides its own options when russo builds it from a config file. */
@@ -45,4 +44,21 @@ export interface SynthesizerProvider {
   /** The voices used when the config lists none. */
   readonly defaultVoices: readonly string[];
   create(options: Record<string, unknown>, voice: string, context: ProviderContext): Synthesizer;
+}
+
+/** Counters that every provider of a suite adds to; the suite result reports them. */
+export interface ProviderStats {
+  /** Provider requests sent, retries included. */
+  requests: number;
+  /** Requests sent again after a failure that retrying can fix. */
+  retries: number;
+  /** Responses that asked russo to slow down (HTTP 429). */
+  throttles: number;
+  /** Estimated cost of every provider call in USD, from the price table (src/providers/cost.ts). */
+  estimatedCostUsd: number;
+}
+
+/** A fresh set of counters at zero. */
+export function createProviderStats(): ProviderStats {
+  return { requests: 0, retries: 0, throttles: 0, estimatedCostUsd: 0 };
 }

@@ -1,5 +1,6 @@
 import type { AdaptiveLimit } from './adaptive-limit.js';
 import { FatalProviderError, RussoError } from './errors.js';
+import type { ProviderStats } from './provider.js';
 
 /**
  * Retries of provider calls, in one place for every provider: exponential backoff with full
@@ -27,55 +28,6 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
   maxDelayMs: 8_000,
   maxTotalWaitMs: 60_000,
 };
-
-/** The config keys of the retry policy that every network provider takes, as JSON Schema properties. */
-export const RETRY_CONFIG_SCHEMA = {
-  request_timeout_s: {
-    type: 'number',
-    exclusiveMinimum: 0,
-    description: 'Time one attempt may take (default 60).',
-  },
-  max_attempts: {
-    type: 'integer',
-    minimum: 1,
-    description: `Attempts per call, the first included (default ${DEFAULT_RETRY_POLICY.maxAttempts}).`,
-  },
-  max_retry_wait_s: {
-    type: 'number',
-    minimum: 0,
-    description: `Total waiting between attempts of one call before it gives up (default ${DEFAULT_RETRY_POLICY.maxTotalWaitMs / 1000}).`,
-  },
-} as const;
-
-/** Reads the RETRY_CONFIG_SCHEMA keys of a provider's config: the policy, and the attempt timeout when set. */
-export function retryFromConfig(options: Record<string, unknown>): {
-  policy: Partial<RetryPolicy>;
-  attemptTimeoutMs?: number;
-} {
-  const policy: Partial<RetryPolicy> = {};
-  if (typeof options.max_attempts === 'number') policy.maxAttempts = options.max_attempts;
-  if (typeof options.max_retry_wait_s === 'number') policy.maxTotalWaitMs = options.max_retry_wait_s * 1000;
-  return typeof options.request_timeout_s === 'number'
-    ? { policy, attemptTimeoutMs: options.request_timeout_s * 1000 }
-    : { policy };
-}
-
-/** Counters that every provider of a suite adds to; the suite result reports them. */
-export interface ProviderStats {
-  /** Provider requests sent, retries included. */
-  requests: number;
-  /** Requests sent again after a failure that retrying can fix. */
-  retries: number;
-  /** Responses that asked russo to slow down (HTTP 429). */
-  throttles: number;
-  /** Estimated cost of every provider call in USD, from the price table (src/core/cost.ts). */
-  estimatedCostUsd: number;
-}
-
-/** A fresh set of counters at zero. */
-export function createProviderStats(): ProviderStats {
-  return { requests: 0, retries: 0, throttles: 0, estimatedCostUsd: 0 };
-}
 
 /** What to do after a failed attempt. */
 export type RetryDecision =
@@ -115,8 +67,8 @@ export interface RetryOptions {
   stats?: ProviderStats;
   /** Told of every throttle and success, to steer the runs in flight. */
   limiter?: AdaptiveLimit;
-  /** Maps an error to a decision (default: `classifyError`). */
-  classify?: (error: unknown) => RetryDecision;
+  /** Maps an error to a decision: the provider's classification (see src/providers/classify.ts). */
+  classify: (error: unknown) => RetryDecision;
   /** Cleans messages of secrets before they are thrown. */
   redact?: (message: string) => string;
   /** Random numbers in [0, 1) for the jitter (tests pass a fixed one). */
@@ -134,7 +86,7 @@ export async function withRetry<T>(
   options: RetryOptions,
 ): Promise<T> {
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
-  const classify = options.classify ?? classifyError;
+  const { classify } = options;
   const redact = options.redact ?? ((message: string) => message);
   const random = options.random ?? Math.random;
   let waitedMs = 0;
@@ -196,88 +148,6 @@ export function nextDelay(
   return random() * ceiling;
 }
 
-// Network failures that another attempt may get past (Node and undici codes).
-const TRANSIENT_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CLOSED',
-]);
-// Certificate failures: the same on every attempt, and on every run.
-const CERTIFICATE_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const FATAL_HINTS: Readonly<Record<number, string>> = {
-  400: 'the provider rejected the request itself: check the model, the tool definitions and the other provider options',
-  401: 'the API key was rejected: check that the key in the environment (or the Action input) is current',
-  403: 'the key may not use this model or endpoint: check the project and organisation of the key',
-  404: 'the model or endpoint does not exist: check `model` and `base_url`',
-};
-
-/**
- * The default classification, for errors shaped like the provider SDKs' (`status`, `headers`,
- * `code`, `name`) and Node's network errors: 429/408/5xx and dropped connections are retried,
- * 400/401/403/404 and 429 `insufficient_quota` are fatal, anything else fails the run.
- */
-export function classifyError(error: unknown): RetryDecision {
-  const status = statusOf(error);
-  if (status === 429 && isQuotaError(error)) {
-    return {
-      action: 'fatal',
-      hint: 'the account has no quota left: add credit or raise the limit in the provider console, then run again',
-    };
-  }
-  if (status !== undefined && FATAL_HINTS[status] !== undefined) {
-    return { action: 'fatal', hint: FATAL_HINTS[status] };
-  }
-  if (status !== undefined && RETRY_STATUS.has(status)) {
-    const retryAfterMs = retryAfterOf(error);
-    return {
-      action: 'retry',
-      throttled: status === 429,
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    };
-  }
-  if (
-    status === undefined &&
-    causeCodes(error).some((code) => CERTIFICATE_CODES.has(code) || code.startsWith('CERT_'))
-  ) {
-    return {
-      action: 'fatal',
-      hint: "the server's TLS certificate is not trusted: check `base_url`, or trust its CA with NODE_EXTRA_CA_CERTS",
-    };
-  }
-  if (status === undefined && isTransient(error)) return { action: 'retry', throttled: false };
-  return { action: 'fail' };
-}
-
-/**
- * The wait a server asked for, in ms, from `retry-after-ms` (ms) or `retry-after` (seconds or an
- * HTTP date). Headers may be a fetch `Headers` or a plain object (Node's IncomingMessage).
- */
-export function parseRetryAfter(headers: unknown, now = Date.now()): number | undefined {
-  const milliseconds = Number.parseFloat(headerOf(headers, 'retry-after-ms') ?? '');
-  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
-  const value = headerOf(headers, 'retry-after');
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (value.trim() !== '' && Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
 /** Waits `ms`, or rejects with the signal's reason when it aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -292,54 +162,6 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
-
-function retryAfterOf(error: unknown): number | undefined {
-  const { retryAfterMs, headers } = (error ?? {}) as { retryAfterMs?: unknown; headers?: unknown };
-  return typeof retryAfterMs === 'number' ? retryAfterMs : parseRetryAfter(headers);
-}
-
-/** True for a 429 that says the account is out of quota (OpenAI: code or type `insufficient_quota`). */
-function isQuotaError(error: unknown): boolean {
-  const { code, type } = (error ?? {}) as { code?: unknown; type?: unknown };
-  return code === 'insufficient_quota' || type === 'insufficient_quota';
-}
-
-/** True for a RetryableError or a transient network code anywhere in the `cause` chain. */
-function isTransient(error: unknown): boolean {
-  return causeChain(error).some(
-    (current) =>
-      current instanceof RetryableError || TRANSIENT_CODES.has(String((current as { code?: unknown }).code)),
-  );
-}
-
-/** The error and its causes, at most five deep. */
-function causeChain(error: unknown): unknown[] {
-  const chain: unknown[] = [];
-  for (let current = error; current && chain.length < 5; current = (current as { cause?: unknown }).cause) {
-    chain.push(current);
-  }
-  return chain;
-}
-
-/** The string `code`s along the cause chain. */
-function causeCodes(error: unknown): string[] {
-  return causeChain(error)
-    .map((current) => (current as { code?: unknown }).code)
-    .filter((code): code is string => typeof code === 'string');
-}
-
-function headerOf(headers: unknown, name: string): string | undefined {
-  if (!headers || typeof headers !== 'object') return undefined;
-  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
-  const value = (headers as Record<string, unknown>)[name];
-  if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : undefined;
-  return typeof value === 'string' ? value : undefined;
 }
 
 /** The message of an error and of its first cause, which often holds the real reason (`terminated` ← `other side closed`). */

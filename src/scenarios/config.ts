@@ -1,14 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { agentProviders } from '../agents/registry.js';
 import type { MatchOptions, ToolDefinition } from '../core/types.js';
 import { DEFAULT_MATCH_OPTIONS } from '../evaluate/index.js';
-import { synthesizerProviders } from '../synthesize/registry.js';
 import type { Problem } from './errors.js';
 import { buildConfigSchema } from './schema.js';
 import { findSecrets } from './secrets.js';
 import { loadTools } from './tools.js';
-import type { ProviderConfig, RussoConfig } from './types.js';
+import type { ProviderCatalog, ProviderConfig, RussoConfig } from './types.js';
 import { compileSchema } from './validate.js';
 import { parseYamlFile, type LocatedDocument } from './yaml.js';
 
@@ -19,7 +17,8 @@ export const DEFAULT_SCENARIO_GLOBS: readonly string[] = ['scenarios/**/*.{yaml,
 
 const DEFAULTS = { runs: 3, concurrency: 8, timeoutS: 60, minPassRate: 0.8 };
 
-let validateConfig: ((document: LocatedDocument) => Problem[]) | undefined;
+// One compiled validator per catalog: compiling the config schema takes milliseconds, loading runs often.
+const validators = new WeakMap<ProviderCatalog, (document: LocatedDocument) => Problem[]>();
 
 /** A config as loaded, with its tool definitions and the parsed document (so later checks can point into it). */
 export interface LoadedConfig {
@@ -31,12 +30,17 @@ export interface LoadedConfig {
 }
 
 /**
- * Loads `russo.config.yaml` (or the file named by `configPath`), validates it, applies defaults and
- * reads the agent's tools file. A named file that does not exist is a problem; no file at all is
- * fine (defaults, no agent).
+ * Loads `russo.config.yaml` (or the file named by `configPath`), validates it against the options
+ * of the providers in `catalog`, applies defaults and reads the agent's tools file. A named file
+ * that does not exist is a problem; no file at all is fine (defaults, no agent).
  */
-export function loadConfig(cwd: string, configPath?: string): LoadedConfig {
+export function loadConfig(
+  cwd: string,
+  configPath: string | undefined,
+  catalog: ProviderCatalog,
+): LoadedConfig {
   const path = configPath ? resolve(cwd, configPath) : findConfig(cwd);
+  const defaultConfig = (baseDir: string) => defaultConfigOf(baseDir, catalog);
   if (path === undefined) return { config: defaultConfig(cwd), tools: [], problems: [] };
   const file = displayPath(cwd, path);
   if (!existsSync(path)) {
@@ -72,7 +76,11 @@ export function loadConfig(cwd: string, configPath?: string): LoadedConfig {
     });
     return { config: defaultConfig(cwd), tools: [], problems };
   }
-  validateConfig ??= compileSchema(buildConfigSchema(agentProviders, synthesizerProviders));
+  let validateConfig = validators.get(catalog);
+  if (!validateConfig) {
+    validateConfig = compileSchema(buildConfigSchema(catalog.agents, catalog.synthesizers));
+    validators.set(catalog, validateConfig);
+  }
   problems.push(...validateConfig(document), ...findSecrets(document, true));
   const raw = document.value as RawConfig;
   const config: RussoConfig = {
@@ -84,7 +92,7 @@ export function loadConfig(cwd: string, configPath?: string): LoadedConfig {
       ...raw.synthesizer,
       provider: raw.synthesizer?.provider ?? 'flite',
       voices: raw.synthesizer?.voices ?? [
-        ...(synthesizerProviders[raw.synthesizer?.provider ?? 'flite']?.defaultVoices ?? []),
+        ...(catalog.synthesizers[raw.synthesizer?.provider ?? 'flite']?.defaultVoices ?? []),
       ],
     },
     defaults: {
@@ -121,11 +129,11 @@ export function matchOptions(raw: RawMatch | undefined, base: MatchOptions): Mat
 }
 
 /** The config of a project without a config file. */
-function defaultConfig(baseDir: string): RussoConfig {
+function defaultConfigOf(baseDir: string, catalog: ProviderCatalog): RussoConfig {
   return {
     baseDir,
     scenarios: DEFAULT_SCENARIO_GLOBS,
-    synthesizer: { provider: 'flite', voices: [...(synthesizerProviders.flite?.defaultVoices ?? [])] },
+    synthesizer: { provider: 'flite', voices: [...(catalog.synthesizers.flite?.defaultVoices ?? [])] },
     defaults: {
       runs: DEFAULTS.runs,
       concurrency: DEFAULTS.concurrency,

@@ -5,7 +5,7 @@ import { DEFAULT_SCENARIO_GLOBS, displayPath, loadConfig, matchOptions, type Raw
 import { ScenarioError, type Problem } from './errors.js';
 import { scenarioSchema } from './schema.js';
 import { findSecrets } from './secrets.js';
-import type { RussoConfig, Scenario, Suite } from './types.js';
+import type { ProviderCatalog, RussoConfig, Scenario, Suite } from './types.js';
 import { compileSchema } from './validate.js';
 import { parseYamlFile, type LocatedDocument } from './yaml.js';
 
@@ -20,11 +20,16 @@ let validateScenario: ((document: LocatedDocument) => Problem[]) | undefined;
 /**
  * Loads the config and the scenario files matched by `globs` (relative to `cwd`; the config's
  * `scenarios` when none are given). Every problem in every file is collected and thrown at once
- * as a ScenarioError, each with its file:line:col and a fix.
+ * as a ScenarioError, each with its file:line:col and a fix. The config is checked against the
+ * providers of `catalog` (suite/load.ts's `loadSuite` gives the registries).
  */
-export async function loadSuite(globs: string[] | undefined, options: LoadOptions = {}): Promise<Suite> {
+export async function loadSuiteFiles(
+  globs: string[] | undefined,
+  options: LoadOptions,
+  catalog: ProviderCatalog,
+): Promise<Suite> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const { config, tools, document: configDocument, problems } = loadConfig(cwd, options.config);
+  const { config, tools, document: configDocument, problems } = loadConfig(cwd, options.config, catalog);
   const configAt = (path: Array<string | number>) =>
     configDocument?.locate(path) ?? { file: config.file ?? 'russo.config.yaml', line: 0, column: 0 };
 

@@ -1,4 +1,4 @@
-import type { AgentProvider, SynthesizerProvider } from '../core/provider.js';
+import type { ProviderCatalog } from './types.js';
 
 // The JSON Schemas of scenario and config files. They live in code so the loader and the
 // published files in schema/ can never disagree: `npm run schemas` writes schema/*.json from
@@ -93,8 +93,8 @@ export const scenarioSchema = {
 
 /** Builds the JSON Schema of `russo.config.yaml` from the registered providers and their options. */
 export function buildConfigSchema(
-  agents: Readonly<Record<string, AgentProvider>>,
-  synthesizers: Readonly<Record<string, SynthesizerProvider>>,
+  agents: ProviderCatalog['agents'],
+  synthesizers: ProviderCatalog['synthesizers'],
 ): Record<string, unknown> {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -168,7 +168,7 @@ export function buildConfigSchema(
 /** A `{provider, ...options}` object: the provider id picks which options are allowed. */
 function providerSchema(
   description: string,
-  providers: Readonly<Record<string, AgentProvider | SynthesizerProvider>>,
+  providers: ProviderCatalog['agents'] | ProviderCatalog['synthesizers'],
   shared: Record<string, unknown>,
 ): Record<string, unknown> {
   const ids = Object.keys(providers);
@@ -183,7 +183,7 @@ function providerSchema(
     },
     required: ['provider'],
     allOf: ids.map((id) => {
-      const options = (providers[id] as AgentProvider | SynthesizerProvider).optionsSchema;
+      const options = (providers[id] as ProviderCatalog['agents'][string]).optionsSchema;
       return {
         if: { properties: { provider: { const: id } }, required: ['provider'] },
         then: {

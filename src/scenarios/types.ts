@@ -1,3 +1,4 @@
+import type { AgentProvider, SynthesizerProvider } from '../core/provider.js';
 import type { ExpectedCall, MatchOptions, ToolDefinition } from '../core/types.js';
 
 /** A place in a scenario or config file; lines and columns start at 1. `file` is relative to the working directory. */
@@ -77,4 +78,16 @@ export interface Suite {
   /** Tool definitions from the agent's `tools` file; empty when none. */
   tools: ToolDefinition[];
   scenarios: Scenario[];
+}
+
+/**
+ * What loading needs to know of the providers: their ids, descriptions, option schemas and default
+ * voices, not their classes. The caller hands it in (suite/load.ts gives the registries), so that
+ * scenarios/ imports no provider and loading a file loads no SDK.
+ */
+export interface ProviderCatalog {
+  agents: Readonly<Record<string, Pick<AgentProvider, 'description' | 'optionsSchema'>>>;
+  synthesizers: Readonly<
+    Record<string, Pick<SynthesizerProvider, 'description' | 'optionsSchema' | 'defaultVoices'>>
+  >;
 }

@@ -1,14 +1,12 @@
 import { agentProviders } from '../agents/registry.js';
-import { errorMessage } from '../core/pipeline.js';
 import type { AdaptiveLimit } from '../core/adaptive-limit.js';
-import type { AgentProvider, ProviderContext, SynthesizerProvider } from '../core/provider.js';
-import type { ProviderStats } from '../core/retry.js';
+import type { AgentProvider, ProviderContext, ProviderStats, SynthesizerProvider } from '../core/provider.js';
 import type { Agent, Synthesizer } from '../core/types.js';
 import { ScenarioError } from '../scenarios/errors.js';
 import type { Suite } from '../scenarios/types.js';
 import { CachedSynthesizer } from '../synthesize/cached.js';
 import { synthesizerProviders } from '../synthesize/registry.js';
-import { RussoError } from '../core/errors.js';
+import { errorMessage, RussoError } from '../core/errors.js';
 
 /** A synthesizer and the voice it speaks, as the suite reports it. */
 export interface Voice {

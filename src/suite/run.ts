@@ -1,6 +1,6 @@
 import { AdaptiveLimit } from '../core/adaptive-limit.js';
 import { run, runPool, type PoolTask } from '../core/pipeline.js';
-import { createProviderStats } from '../core/retry.js';
+import { createProviderStats } from '../core/provider.js';
 import { CachedSynthesizer } from '../synthesize/cached.js';
 import type { Agent, ExpectedCall, Progress } from '../core/types.js';
 import { ToolCallEvaluator } from '../evaluate/index.js';

@@ -3,14 +3,14 @@ import { decodeWav } from '../audio/wav.js';
 import { SynthesisError } from '../core/errors.js';
 import type { SynthesizerProvider } from '../core/provider.js';
 import type { Audio, Synthesizer } from '../core/types.js';
-import { geminiUsage } from '../gemini/usage.js';
+import { geminiUsage } from '../providers/gemini/usage.js';
 import {
   GEMINI_CONNECTION_SCHEMA,
   GEMINI_KEY_ENV,
   GeminiConnection,
   geminiConnectionFromConfig,
   type GeminiConnectionOptions,
-} from '../gemini/client.js';
+} from '../providers/gemini/client.js';
 import { pcm16Audio, voiceId } from './speech.js';
 
 const DEFAULT_MODEL = 'gemini-3.8-flash-lite-tts';

@@ -7,7 +7,7 @@ import {
   OPENAI_KEY_ENV,
   OpenAIConnection,
   type OpenAIConnectionOptions,
-} from '../openai/client.js';
+} from '../providers/openai/client.js';
 import { pcm16Audio, voiceId } from './speech.js';
 
 /** The speech endpoint's `pcm` format: signed 16-bit little-endian mono at 24 kHz. */

@@ -1,0 +1,99 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { readActionMetadata } from '../fakes/github-runner.js';
+
+const action = readActionMetadata();
+const EXAMPLES = 'examples/workflows';
+
+interface Step {
+  id?: string;
+  uses?: string;
+  with?: Record<string, unknown>;
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  jobs: Record<string, { steps: Step[]; permissions?: Record<string, string> }>;
+}
+
+function workflow(file: string): { text: string; parsed: Workflow } {
+  const text = readFileSync(join(EXAMPLES, file), 'utf8');
+  return { text, parsed: parse(text) as Workflow };
+}
+
+describe('action.yml', () => {
+  it('runs the bundle on node24 and has branding', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+    expect(action.branding).toEqual({ icon: 'mic', color: 'purple' });
+  });
+
+  it('declares every input with a description and a default', () => {
+    expect(Object.keys(action.inputs)).toEqual([
+      'scenarios',
+      'config',
+      'runs',
+      'max-concurrency',
+      'min-pass-rate',
+      'openai-api-key',
+      'gemini-api-key',
+      'github-token',
+      'comment',
+      'annotations',
+      'cache',
+      'cache-key',
+      'report-dir',
+      'working-directory',
+      'on-missing-secrets',
+    ]);
+    for (const [name, input] of Object.entries(action.inputs)) {
+      expect(input.description, name).toMatch(/\w{3}/);
+      expect(typeof input.default, name).toBe('string');
+    }
+    expect(action.inputs['github-token']!.default).toBe('${{ github.token }}');
+  });
+
+  it('declares every output with a description', () => {
+    expect(Object.keys(action.outputs)).toEqual([
+      'result',
+      'pass-rate',
+      'passed',
+      'failed',
+      'errored',
+      'total',
+      'report-json',
+      'junit',
+    ]);
+    for (const [name, output] of Object.entries(action.outputs))
+      expect(output.description, name).toMatch(/\w{3}/);
+  });
+});
+
+describe('example workflows', () => {
+  const files = readdirSync(EXAMPLES).filter((file) => file.endsWith('.yml'));
+
+  it('cover a pull request gate, a nightly schedule and a manual dispatch', () => {
+    const triggers = files.map((file) => Object.keys(workflow(file).parsed.on).join(','));
+    expect(triggers.sort()).toEqual(['pull_request', 'schedule', 'workflow_dispatch']);
+  });
+
+  it.each(files)('%s passes only inputs the action has and reads only outputs it sets', (file) => {
+    const { text, parsed } = workflow(file);
+    const steps = Object.values(parsed.jobs).flatMap((job) => job.steps);
+    const russo = steps.filter((step) => step.uses?.endsWith('/russo@v1'));
+    expect(russo).toHaveLength(1);
+    for (const name of Object.keys(russo[0]!.with ?? {})) expect(Object.keys(action.inputs)).toContain(name);
+    for (const [, id, output] of text.matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+      expect(id).toBe(russo[0]!.id);
+      expect(Object.keys(action.outputs)).toContain(output);
+    }
+  });
+
+  it('gives the pull request gate the permission its comment needs, and no more', () => {
+    expect(workflow('pull-request.yml').parsed.permissions).toEqual({
+      contents: 'read',
+      'pull-requests': 'write',
+    });
+  });
+});

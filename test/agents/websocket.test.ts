@@ -1,0 +1,345 @@
+import { createHash } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketAgent, websocketAgentProvider } from '../../src/agents/websocket.js';
+import { resample } from '../../src/audio/resample.js';
+import { decodeWav } from '../../src/audio/wav.js';
+import { CancelledError } from '../../src/core/errors.js';
+import type { Audio } from '../../src/core/types.js';
+import { FliteSynthesizer } from '../../src/synthesize/flite.js';
+import { isType, startWebSocketServer, type FakeWebSocketServer } from '../fakes/websocket-server.js';
+
+let audio: Audio;
+let server: FakeWebSocketServer | undefined;
+
+beforeAll(async () => {
+  audio = await new FliteSynthesizer({ voice: 'kal16' }).synthesize('What is the weather in Paris');
+});
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function create(options: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) {
+  return websocketAgentProvider.create(
+    { url: `${server?.url}/agent`, ...options },
+    { baseDir: process.cwd(), env, tools: [], concurrency: 1 },
+  );
+}
+
+const send = (socket: { send(data: string): void }, message: unknown) => socket.send(JSON.stringify(message));
+
+describe('websocket agent: streaming and collecting', () => {
+  it('streams JSON chunks between a start and an end message, and joins the calls of every message', async () => {
+    server = await startWebSocketServer(({ socket }, frame) => {
+      if (!isType(frame, 'end')) return;
+      send(socket, { type: 'transcript', text: 'what is the weather in paris' });
+      send(socket, { type: 'tool_call', call: { name: 'get_weather', arguments: '{"city":"Paris"}' } });
+      send(socket, {
+        type: 'tool_call',
+        call: { name: 'get_forecast', arguments: { city: 'Paris', days: 2 } },
+      });
+      send(socket, { type: 'response.done' });
+      send(socket, { type: 'tool_call', call: { name: 'after_done', arguments: {} } });
+    });
+    const agent = await create(
+      {
+        headers: { Authorization: '${AGENT_TOKEN}' },
+        chunk_ms: 100,
+        extra_fields: { type: 'audio' },
+        start_message: { type: 'start', rate: 16000 },
+        end_message: { type: 'end' },
+        done: { message_type: 'response.done' },
+        tool_calls_path: 'call',
+        transcript_path: 'text',
+      },
+      { AGENT_TOKEN: 'secret-1' },
+    );
+    const response = await agent.run(audio);
+    expect(response.toolCalls).toEqual([
+      { name: 'get_weather', arguments: { city: 'Paris' } },
+      { name: 'get_forecast', arguments: { city: 'Paris', days: 2 } },
+    ]);
+    expect(response.transcript).toBe('what is the weather in paris');
+
+    const [connection] = server.connections;
+    expect(connection?.path).toBe('/agent');
+    expect(connection?.headers.authorization).toBe('secret-1');
+    const frames = connection?.frames ?? [];
+    expect(frames[0]).toEqual({ json: { type: 'start', rate: 16000 } });
+    expect(frames.at(-1)).toEqual({ json: { type: 'end' } });
+    const chunks = frames.slice(1, -1).map((frame) => (frame as { json: Record<string, unknown> }).json);
+    // 100 ms at 16 kHz is 1600 samples, 3200 bytes.
+    expect(chunks).toHaveLength(Math.ceil((audio.pcm.length * 2) / 3200));
+    expect(
+      chunks.every(
+        (chunk) => chunk.type === 'audio' && chunk.format === 'pcm16' && chunk.sample_rate === 16000,
+      ),
+    ).toBe(true);
+    const pcm = Buffer.concat(chunks.map((chunk) => Buffer.from(chunk.audio as string, 'base64')));
+    expect(new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length / 2)).toEqual(audio.pcm);
+    expect(await connection?.closed).toBe(1000);
+  });
+
+  it('sends one binary WAV frame and ends after a count of messages', async () => {
+    server = await startWebSocketServer(({ socket }, frame) => {
+      if (!('binary' in frame)) return;
+      send(socket, { event: 'heard' });
+      send(socket, { event: 'result', tool_calls: [{ name: 'book_table', arguments: { party_size: 2 } }] });
+    });
+    const agent = await create({ send: 'binary', audio_encoding: 'wav', done: { count: 2 } });
+    expect((await agent.run(audio)).toolCalls).toEqual([
+      { name: 'book_table', arguments: { party_size: 2 } },
+    ]);
+    const frames = server.connections[0]?.frames ?? [];
+    expect(frames).toHaveLength(1);
+    const sent = decodeWav((frames[0] as { binary: Buffer }).binary);
+    expect(sent.pcm).toEqual(audio.pcm);
+  });
+
+  it('resamples before streaming binary PCM at the rate the agent wants', async () => {
+    server = await startWebSocketServer(({ socket }, frame) => {
+      if (isType(frame, 'end')) send(socket, { tool_calls: [] });
+    });
+    const agent = await create({
+      send: 'binary',
+      sample_rate: 8000,
+      chunk_ms: 250,
+      end_message: { type: 'end' },
+      done: { count: 1 },
+    });
+    await agent.run(audio);
+    const frames = server.connections[0]?.frames ?? [];
+    const chunks = frames
+      .filter((frame): frame is { binary: Buffer } => 'binary' in frame)
+      .map((frame) => frame.binary);
+    // 250 ms at 8 kHz is 2000 samples, 4000 bytes.
+    expect(chunks.slice(0, -1).every((chunk) => chunk.length === 4000)).toBe(true);
+    const pcm = Buffer.concat(chunks);
+    expect(new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length / 2)).toEqual(resample(audio, 8000).pcm);
+  });
+
+  it('ends after an idle gap, counting binary frames as activity', async () => {
+    server = await startWebSocketServer(async ({ socket }, frame) => {
+      if (!isType(frame, 'end')) return;
+      for (const name of ['a', 'b']) {
+        await new Promise((resolve) => setTimeout(resolve, 60));
+        socket.send(Buffer.alloc(320));
+        send(socket, { tool_calls: [{ name, arguments: {} }] });
+      }
+    });
+    const agent = await create({ end_message: { type: 'end' }, done: { idle_ms: 250 } });
+    const started = performance.now();
+    const response = await agent.run(audio);
+    expect(response.toolCalls.map((call) => call.name)).toEqual(['a', 'b']);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(250 + 120 - 20);
+  });
+
+  it('ends when a message carries a field, or when the server closes', async () => {
+    server = await startWebSocketServer(({ socket }, frame) => {
+      if (!isType(frame, 'end')) return;
+      send(socket, { partial: true });
+      send(socket, { result: { tool_calls: [] } });
+      socket.close(1000, 'bye');
+    });
+    const byField = await create({
+      end_message: { type: 'end' },
+      done: { field: 'result' },
+      tool_calls_path: 'result.tool_calls',
+    });
+    expect(await byField.run(audio)).toEqual({ toolCalls: [] });
+    const byClose = await create({
+      end_message: { type: 'end' },
+      done: { close: true },
+      tool_calls_path: 'result.tool_calls',
+    });
+    expect(await byClose.run(audio)).toEqual({ toolCalls: [] });
+  });
+
+  it('paces chunks in real time when asked', async () => {
+    const short: Audio = { pcm: audio.pcm.subarray(0, 4800), sampleRate: 16000 };
+    server = await startWebSocketServer(({ socket }, frame) => {
+      if (isType(frame, 'end')) send(socket, { tool_calls: [] });
+    });
+    const agent = await create({
+      chunk_ms: 100,
+      realtime: true,
+      end_message: { type: 'end' },
+      done: { count: 1 },
+    });
+    const started = performance.now();
+    await agent.run(short);
+    // Three chunks of 100 ms: two waits between them.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+    expect(server.connections[0]?.frames).toHaveLength(4);
+  });
+
+  it('keeps messages that come while the audio is being sent, and applies the rule once it is out', async () => {
+    server = await startWebSocketServer(({ socket }, frame) => {
+      if (server?.connections[0]?.frames.length === 1)
+        send(socket, { type: 'done', tool_calls: [{ name: 'early', arguments: {} }] });
+      if (isType(frame, 'end')) send(socket, { type: 'done', tool_calls: [{ name: 'late', arguments: {} }] });
+    });
+    const agent = await create({
+      chunk_ms: 100,
+      realtime: true,
+      end_message: { type: 'end' },
+      done: { count: 2 },
+    });
+    expect(
+      (await agent.run({ pcm: audio.pcm.subarray(0, 8000), sampleRate: 16000 })).toolCalls.map(
+        (call) => call.name,
+      ),
+    ).toEqual(['early', 'late']);
+  });
+});
+
+describe('websocket agent: broken, slow and malformed agents', () => {
+  it('a server that closes before the done rule is a run error quoting the last message', async () => {
+    server = await startWebSocketServer(({ socket }) => {
+      send(socket, { type: 'error', message: 'model overloaded' });
+      socket.close(1011, 'internal error');
+    });
+    const agent = await create({ done: { message_type: 'response.done' } });
+    await expect(agent.run(audio)).rejects.toThrow(
+      /closed the connection \(code 1011: internal error\) before a message with type "response.done"; 1 JSON messages; the last was \{"type":"error","message":"model overloaded"\}/,
+    );
+  });
+
+  it('a silent agent hits the response timeout, and the socket is still closed', async () => {
+    server = await startWebSocketServer(() => undefined);
+    const agent = await create({ done: { message_type: 'response.done' }, response_timeout_s: 0.2 });
+    await expect(agent.run(audio)).rejects.toThrow(
+      /no answer from .*\/agent within 0.2 s of the end of the audio/,
+    );
+    expect(await server.connections[0]?.closed).toBe(1000);
+  });
+
+  it('an agent that never completes the handshake hits the open timeout', async () => {
+    const sockets = new Set<Socket>();
+    let dropped = 0;
+    const silent: Server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => dropped++);
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const agent = new WebSocketAgent({
+        url: `ws://127.0.0.1:${(silent.address() as AddressInfo).port}/agent`,
+        done: { count: 1 },
+        openTimeoutMs: 200,
+      });
+      await expect(agent.run(audio)).rejects.toThrow(/no connection to .*\/agent within 0.2 s/);
+      // The half-open connection was dropped, not left behind.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(sockets.size).toBe(1);
+      expect(dropped).toBe(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('drops a connection whose server never answers the close handshake', async () => {
+    // A raw TCP server that completes the upgrade, answers once, then ignores every frame, the close included.
+    let dropped = false;
+    const deaf: Server = createServer((socket) => {
+      let upgraded = false;
+      socket.on('close', () => (dropped = true));
+      socket.on('data', (data) => {
+        if (upgraded) return;
+        upgraded = true;
+        const key = /sec-websocket-key: (.+)\r\n/i.exec(data.toString())?.[1] ?? '';
+        const accept = createHash('sha1')
+          .update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+          .digest('base64');
+        socket.write(
+          `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+        );
+        const payload = Buffer.from('{"tool_calls":[]}');
+        socket.write(Buffer.concat([Buffer.from([0x81, payload.length]), payload]));
+      });
+    });
+    await new Promise<void>((resolve) => deaf.listen(0, '127.0.0.1', resolve));
+    try {
+      const agent = new WebSocketAgent({
+        url: `ws://127.0.0.1:${(deaf.address() as AddressInfo).port}`,
+        done: { count: 1 },
+        closeTimeoutMs: 200,
+      });
+      const started = performance.now();
+      expect(await agent.run(audio)).toEqual({ toolCalls: [] });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(dropped).toBe(true);
+    } finally {
+      await new Promise((resolve) => deaf.close(resolve));
+    }
+  });
+
+  it('a refused upgrade names the HTTP status', async () => {
+    server = await startWebSocketServer(() => undefined, {
+      verifyClient: (headers) => (headers.authorization === 'right' ? undefined : 401),
+    });
+    const agent = await create({ done: { count: 1 }, headers: { Authorization: 'wrong' } });
+    await expect(agent.run(audio)).rejects.toThrow(/refused the WebSocket upgrade with HTTP 401/);
+  });
+
+  it('an agent that is down is a run error', async () => {
+    server = await startWebSocketServer(() => undefined);
+    const url = server.url;
+    await server.close();
+    server = undefined;
+    const agent = new WebSocketAgent({ url, done: { count: 1 } });
+    await expect(agent.run(audio)).rejects.toThrow(/WebSocket error from .*ECONNREFUSED/);
+  });
+
+  it('messages that are not JSON or lack the path are a run error, unless no_calls is allowed', async () => {
+    server = await startWebSocketServer(({ socket }, frame) => {
+      if (!isType(frame, 'end')) return;
+      send(socket, { type: 'text', text: 'Sure.' });
+      socket.send('<<not json>>');
+      send(socket, { type: 'response.done' });
+    });
+    const strict = await create({ end_message: { type: 'end' }, done: { message_type: 'response.done' } });
+    await expect(strict.run(audio)).rejects.toThrow(
+      /none of the 2 JSON messages from .*\/agent has `tool_calls`; the last was \{"type":"response.done"\}/,
+    );
+    const lenient = await create({
+      end_message: { type: 'end' },
+      done: { message_type: 'response.done' },
+      missing_path: 'no_calls',
+      text_path: 'text',
+    });
+    expect(await lenient.run(audio)).toEqual({ toolCalls: [], text: 'Sure.' });
+  });
+
+  it('a cancel closes the socket and rejects with the reason', async () => {
+    server = await startWebSocketServer(() => undefined);
+    const agent = await create({ done: { message_type: 'response.done' } });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new CancelledError('cancelled')), 100);
+    const started = performance.now();
+    await expect(agent.run(audio, { signal: controller.signal })).rejects.toThrow(CancelledError);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(await server.connections[0]?.closed).toBe(1000);
+  });
+
+  it('checks its options when it is built', async () => {
+    server = await startWebSocketServer(() => undefined);
+    await expect(create({ done: {} })).rejects.toThrow(/exactly one completion rule, got none/);
+    await expect(create({ done: { count: 1, idle_ms: 100 } })).rejects.toThrow(/got idleMs and count/);
+    await expect(create({ done: { count: 1 }, chunk_ms: 100, audio_encoding: 'wav' })).rejects.toThrow(
+      /chunk_ms splits raw PCM/,
+    );
+    await expect(create({ url: 'http://127.0.0.1/agent', done: { count: 1 } })).rejects.toThrow(
+      /use ws: or wss:/,
+    );
+    await expect(create({ done: { count: 1 }, headers: { 'X-Key': '${KEY}' } })).rejects.toThrow(
+      /KEY is not set/,
+    );
+  });
+});

@@ -1,0 +1,161 @@
+// The import rules of docs/architecture.md, checked on the source: which folder of src/ may import
+// which, and which entry points must not load a provider SDK before a config names it.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve('src');
+
+/** Every .ts file under src/, relative to it. */
+function sourceFiles(dir = SRC): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [relative(SRC, path)] : [];
+  });
+}
+
+interface Import {
+  specifier: string;
+  /** Loaded when the importing module loads (a static value import), not later or for types only. */
+  eager: boolean;
+}
+
+/** The imports of a source file: static ones (type-only ones marked lazy) and dynamic `import()`s. */
+export function importsOf(code: string): Import[] {
+  const found: Import[] = [];
+  const statics = /^\s*(import|export)\s+(type\s+)?([^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm;
+  for (const match of code.matchAll(statics)) {
+    const typeOnly = match[2] !== undefined || /^\s*export\s+type\b/.test(match[0]);
+    // `export * from` / `export { x } from` load the module; a bare `export {}` has no specifier.
+    found.push({ specifier: match[4] as string, eager: !typeOnly });
+  }
+  for (const match of code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    found.push({ specifier: match[1] as string, eager: false });
+  }
+  return found;
+}
+
+/** The folder of src/ a file belongs to; top-level files (entry points) are '.'. */
+function layerOf(file: string): string {
+  const [first, ...rest] = file.split('/');
+  return rest.length === 0 ? '.' : (first as string);
+}
+
+// What each folder may import besides itself (docs/architecture.md, "Layers").
+const ALLOWED: Record<string, readonly string[]> = {
+  core: [],
+  audio: ['core'],
+  evaluate: ['core'],
+  providers: ['core', 'audio'],
+  synthesize: ['core', 'audio', 'providers'],
+  agents: ['core', 'audio', 'evaluate', 'providers'],
+  scenarios: ['core', 'evaluate'],
+  suite: ['core', 'audio', 'evaluate', 'providers', 'scenarios', 'synthesize', 'agents'],
+  report: ['core', 'evaluate', 'scenarios', 'suite'],
+  github: ['core', 'evaluate', 'scenarios', 'suite', 'report'],
+  cli: ['core', 'audio', 'evaluate', 'scenarios', 'suite', 'report', 'synthesize', 'agents', 'providers'],
+  action: ['core', 'scenarios', 'suite', 'report', 'github', 'synthesize', 'agents', 'providers'],
+};
+// Packages a folder may import; provider SDKs belong to providers/, agents/ and synthesize/.
+const CORE_PACKAGES = ['p-limit'];
+const SDKS = ['openai', '@google/genai', 'ws'];
+
+const files = sourceFiles();
+const codeOf = new Map(files.map((file) => [file, readFileSync(join(SRC, file), 'utf8')]));
+
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] as string);
+}
+
+/** The src/ file a relative specifier names, or undefined for a package. */
+function resolveLocal(from: string, specifier: string): string | undefined {
+  if (!specifier.startsWith('.')) return undefined;
+  return relative(SRC, resolve(SRC, dirname(from), specifier)).replace(/\.js$/, '.ts');
+}
+
+describe('architecture', () => {
+  it('knows every folder of src/', () => {
+    const layers = new Set(files.map(layerOf));
+    layers.delete('.');
+    expect([...layers].sort()).toEqual(Object.keys(ALLOWED).sort());
+  });
+
+  it('keeps each folder to the layers below it', () => {
+    const violations: string[] = [];
+    for (const file of files) {
+      const layer = layerOf(file);
+      if (layer === '.') continue;
+      for (const { specifier } of importsOf(codeOf.get(file) as string)) {
+        const target = resolveLocal(file, specifier);
+        if (target === undefined) {
+          const name = packageName(specifier);
+          if (layer === 'core' && !name.startsWith('node:') && !CORE_PACKAGES.includes(name)) {
+            violations.push(`${file} imports the package ${name}`);
+          }
+          continue;
+        }
+        const targetLayer = layerOf(target);
+        if (targetLayer !== layer && !(ALLOWED[layer] ?? []).includes(targetLayer)) {
+          violations.push(`${file} imports ${target}`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('finds a violation when core/ imports a provider (the check can fail)', () => {
+    const code =
+      "import { OPENAI_PRICES } from '../providers/openai/prices.js';\nimport OpenAI from 'openai';";
+    const targets = importsOf(code).map(
+      ({ specifier }) => resolveLocal('core/cost.ts', specifier) ?? specifier,
+    );
+    expect(targets).toEqual(['providers/openai/prices.ts', 'openai']);
+    expect(ALLOWED.core).not.toContain(layerOf(targets[0] as string));
+  });
+
+  it('reads type-only and dynamic imports as lazy, and value imports as eager', () => {
+    const code = [
+      "import type OpenAI from 'openai';",
+      "import { type A, b } from './b.js';",
+      "export type { C } from './c.js';",
+      "export * from './d.js';",
+      "const sdk = await import('@google/genai');",
+    ].join('\n');
+    expect(importsOf(code)).toEqual([
+      { specifier: 'openai', eager: false },
+      { specifier: './b.js', eager: true },
+      { specifier: './c.js', eager: false },
+      { specifier: './d.js', eager: true },
+      { specifier: '@google/genai', eager: false },
+    ]);
+  });
+});
+
+/** The packages a file loads eagerly, through every static value import it reaches in src/. */
+export function eagerPackages(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = codeOf.get(file);
+    if (code === undefined) throw new Error(`${file} is not a source file`);
+    for (const { specifier, eager } of importsOf(code)) {
+      if (!eager) continue;
+      const target = resolveLocal(file, specifier);
+      if (target === undefined) packages.add(packageName(specifier));
+      else visit(target);
+    }
+  };
+  visit(entry);
+  return packages;
+}
+
+describe('lazy provider SDKs', () => {
+  it.each(['scenarios/load.ts'])('%s loads no provider SDK', (entry) => {
+    const sdks = [...eagerPackages(entry)].filter((name) => SDKS.includes(name));
+    expect(sdks).toEqual([]);
+  });
+});

@@ -1,0 +1,282 @@
+import { execFile } from 'node:child_process';
+import { resolve as resolvePath } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommandAgent } from '../../src/agents/command.js';
+import { resample } from '../../src/audio/resample.js';
+import { encodeWav } from '../../src/audio/wav.js';
+import type { Audio, ToolCall, ToolDefinition } from '../../src/core/types.js';
+import { loadSuite } from '../../src/suite/load.js';
+import type { Suite } from '../../src/scenarios/types.js';
+import { runSuite } from '../../src/suite/run.js';
+import type { SuiteResult } from '../../src/suite/types.js';
+import { FliteSynthesizer } from '../../src/synthesize/flite.js';
+import { readFileSync } from 'node:fs';
+
+// The sample agent as russo runs it: a real process that hears Flite audio through the command
+// protocol, recognizes it with pocketsphinx and answers with tool calls.
+const AGENT = ['node', 'examples/sample-agent/agent.js'];
+const VOICES = ['kal16', 'slt', 'rms'];
+const TOOLS = JSON.parse(readFileSync('tools/restaurant.json', 'utf8')) as ToolDefinition[];
+const NUMBERS = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+];
+
+/** The words a prompt is spoken as, the way the grammar writes them: `7pm` → `seven pm`. */
+function spokenWords(prompt: string): string[] {
+  return prompt
+    .toLowerCase()
+    .replace(/(\d+)(am|pm)\b/g, '$1 $2')
+    .replace(/\d+/g, (digits) => NUMBERS[Number(digits)] ?? digits)
+    .replace(/[^a-z' ]/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean);
+}
+
+/** Word-level edit distance between what was said and what was heard. */
+function wordErrors(said: string[], heard: string[]): number {
+  let previous = Array.from({ length: heard.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= said.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= heard.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (said[i - 1] === heard[j - 1] ? 0 : 1);
+      row.push(Math.min(substitution, (previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1));
+    }
+    previous = row;
+  }
+  return previous[heard.length] ?? 0;
+}
+
+describe('the sample agent on the example scenarios', () => {
+  let suite: Suite;
+  let result: SuiteResult;
+
+  beforeAll(async () => {
+    suite = await loadSuite(['scenarios/*.yaml', 'scenarios/failing/*.yaml']);
+    result = await runSuite(suite, { cacheDir: false, overrides: { runs: 1 } });
+  }, 120_000);
+
+  it('hears every in-grammar prompt word for word in each voice', () => {
+    const accuracy: Record<string, { words: number; errors: number; ms: number[] }> = {};
+    for (const scenario of result.scenarios) {
+      if (scenario.scenario.name === 'no action on requests it cannot handle') continue;
+      for (const run of scenario.runs) {
+        const said = spokenWords(run.prompt);
+        const heard = (run.response?.transcript ?? '').split(' ').filter(Boolean);
+        const entry = (accuracy[run.voice] ??= { words: 0, errors: 0, ms: [] });
+        entry.words += said.length;
+        entry.errors += wordErrors(said, heard);
+        entry.ms.push(run.response?.latencyMs ?? Number.NaN);
+        expect.soft(heard.join(' '), `${run.voice}: ${run.prompt}`).toBe(said.join(' '));
+      }
+    }
+    console.log(
+      Object.entries(accuracy)
+        .map(([voice, { words, errors, ms }]) => {
+          const sorted = [...ms].sort((a, b) => a - b);
+          return `${voice}: word accuracy ${((100 * (words - errors)) / words).toFixed(1)}% of ${words} words, recognition median ${sorted[Math.floor(sorted.length / 2)]} ms`;
+        })
+        .join('\n'),
+    );
+    expect(Object.keys(accuracy).sort()).toEqual([...VOICES].sort());
+  });
+
+  it('passes every scenario of scenarios/*.yaml, and hears nothing it can act on in out-of-domain speech', () => {
+    const failing = result.scenarios.filter((scenario) =>
+      scenario.scenario.location.file.includes('failing/'),
+    );
+    const passing = result.scenarios.filter((scenario) => !failing.includes(scenario));
+    expect(passing.map((scenario) => [scenario.scenario.name, scenario.summary.passed])).toEqual(
+      passing.map((scenario) => [scenario.scenario.name, scenario.runs.length]),
+    );
+    const outOfDomain = passing.find(
+      (scenario) => scenario.scenario.name === 'no action on requests it cannot handle',
+    );
+    expect(outOfDomain?.runs.map((run) => run.response?.transcript)).toEqual(
+      outOfDomain?.runs.map(() => '[unintelligible]'),
+    );
+  });
+
+  it('fails the deliberately failing scenario with a readable argument diff', () => {
+    const failing = result.scenarios.find((scenario) => scenario.scenario.location.file.includes('failing/'));
+    expect(failing?.passed).toBe(false);
+    for (const run of failing?.runs ?? []) {
+      expect(run.status).toBe('failed');
+      expect(run.evalResult?.failures[0]).toMatchObject({
+        kind: 'wrong_arguments',
+        message: 'book_table: party_size expected 2, got 4',
+      });
+    }
+  });
+});
+
+describe('the sample agent on natural variants', () => {
+  let agent: CommandAgent;
+  beforeAll(() => {
+    agent = new CommandAgent({ command: AGENT, mode: 'serve', processes: 2, tools: TOOLS });
+  });
+  afterAll(() => agent.close());
+
+  const variants: Array<[string, ToolCall[]]> = [
+    [
+      'Book a table for five at six thirty tomorrow',
+      [call('book_table', { party_size: 5, time: '18:30', day: 'tomorrow' })],
+    ],
+    ['Could I book a table for two at eight pm', [call('book_table', { party_size: 2, time: '20:00' })]],
+    ["We'd like a table for four people at seven", [call('book_table', { party_size: 4, time: '19:00' })]],
+    [
+      'I want to reserve a table for twelve at noon on Saturday',
+      [call('book_table', { party_size: 12, time: '12:00', day: 'saturday' })],
+    ],
+    [
+      'Can you book us a table for three at half past six',
+      [call('book_table', { party_size: 3, time: '18:30' })],
+    ],
+    ['A table for two at quarter to nine please', [call('book_table', { party_size: 2, time: '20:45' })]],
+    [
+      "Reserve a table for eight guests at seven o'clock this evening",
+      [call('book_table', { party_size: 8, time: '19:00', day: 'today' })],
+    ],
+    [
+      'Can I make a reservation for one at eleven in the morning',
+      [call('book_table', { party_size: 1, time: '11:00' })],
+    ],
+    [
+      'Book me a table for two of us at nine thirty on Friday',
+      [call('book_table', { party_size: 2, time: '21:30', day: 'friday' })],
+    ],
+    ['Cancel my booking please', [call('cancel_reservation', {})]],
+    ['Please cancel our reservation for tonight', [call('cancel_reservation', { day: 'today' })]],
+    ['When are you open on Monday', [call('get_opening_hours', { day: 'monday' })]],
+    ['What time do you close tonight', [call('get_opening_hours', { day: 'today' })]],
+    ['How late are you open on Friday', [call('get_opening_hours', { day: 'friday' })]],
+    ['Good morning', []],
+    ['Thanks a lot', []],
+    ['My flight was delayed by two hours', []],
+    ['I would like to book a flight to London', []],
+    ['Turn off the lights in the living room', []],
+  ];
+
+  it.each(VOICES.slice(0, 2))('turns each variant into the right call in voice %s', async (voice) => {
+    const synthesizer = new FliteSynthesizer({ voice });
+    const answers = await Promise.all(
+      variants.map(async ([prompt]) => agent.run(await synthesizer.synthesize(prompt))),
+    );
+    answers.forEach((answer, index) => {
+      const [prompt, calls] = variants[index] ?? ['', []];
+      expect.soft(answer.toolCalls, `${voice}: ${prompt} (heard "${answer.transcript}")`).toEqual(calls);
+    });
+  });
+
+  it('hears audio at another sample rate (24 kHz, as OpenAI TTS speaks) the same', async () => {
+    const audio = await new FliteSynthesizer({ voice: 'slt' }).synthesize('Are you open on Sunday?');
+    const upsampled: Audio = { pcm: resample(audio, 24000).pcm, sampleRate: 24000 };
+    const answer = await agent.run(upsampled);
+    expect(answer.transcript).toBe('are you open on sunday');
+    expect(answer.toolCalls).toEqual([call('get_opening_hours', { day: 'sunday' })]);
+  });
+
+  it('hears a clip 30 dB quieter the same', async () => {
+    const audio = await new FliteSynthesizer({ voice: 'rms' }).synthesize('Cancel my booking please');
+    const quiet: Audio = {
+      pcm: audio.pcm.map((sample) => Math.round(sample * 0.03)),
+      sampleRate: audio.sampleRate,
+    };
+    const answer = await agent.run(quiet);
+    expect(answer.transcript).toBe('cancel my booking please');
+    expect(answer.toolCalls).toEqual([call('cancel_reservation', {})]);
+  });
+
+  it('hears a clip the same whatever the process heard before', async () => {
+    const single = new CommandAgent({ command: AGENT, mode: 'serve', tools: TOOLS });
+    const synthesizer = new FliteSynthesizer({ voice: 'slt' });
+    const clip = await synthesizer.synthesize('Good evening.');
+    const others = await Promise.all(variants.slice(0, 6).map(([prompt]) => synthesizer.synthesize(prompt)));
+    const heard = [(await single.run(clip)).transcript];
+    for (const other of others) await single.run(other);
+    heard.push((await single.run(clip)).transcript);
+    await single.close();
+    expect(heard).toEqual(['good evening', 'good evening']);
+  });
+
+  it('makes no call on silence', async () => {
+    const answer = await agent.run({ pcm: new Int16Array(16000), sampleRate: 16000 });
+    expect(answer.toolCalls).toEqual([]);
+  });
+});
+
+describe('the sample agent as a program', () => {
+  it('answers the same in spawn mode, where each run is a fresh process', async () => {
+    const agent = new CommandAgent({ command: AGENT, tools: TOOLS });
+    const prompts = [
+      'Book a table for four at eight tonight.',
+      'Thank you very much.',
+      'Could we get a table tomorrow for six people at eight thirty?',
+    ];
+    for (const voice of VOICES) {
+      const synthesizer = new FliteSynthesizer({ voice });
+      for (const prompt of prompts) {
+        const answer = await agent.run(await synthesizer.synthesize(prompt));
+        expect.soft(answer.transcript, `${voice}: ${prompt}`).toBe(spokenWords(prompt).join(' '));
+      }
+    }
+  });
+
+  it('only calls the tools it is given in RUSSO_TOOLS', async () => {
+    const agent = new CommandAgent({
+      command: AGENT,
+      tools: TOOLS.filter((tool) => tool.name !== 'book_table'),
+    });
+    const answer = await agent.run(
+      await new FliteSynthesizer().synthesize('Book a table for two at seven tonight'),
+    );
+    expect(answer.transcript).toBe('book a table for two at seven tonight');
+    expect(answer.toolCalls).toEqual([]);
+  });
+
+  it('exits with an error on stderr when stdin is not a WAV file', async () => {
+    const child = promisify(execFile)(process.execPath, [resolvePath(AGENT[1] ?? '')], { encoding: 'utf8' });
+    child.child.stdin?.end('this is not audio');
+    const failure = await child.then(
+      () => undefined,
+      (error: { code?: number; stderr?: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain('expected a WAV file, got 17 bytes starting "this"');
+  });
+
+  it('speaks serve mode over stdin and stdout: one JSON line per request, errors as {id, error}', async () => {
+    const audio = await new FliteSynthesizer().synthesize('Hello there');
+    const requests = [
+      { id: 'a', audio: encodeWav(audio).toString('base64') },
+      { id: 'b', audio: Buffer.from('not a wav').toString('base64') },
+    ];
+    const child = promisify(execFile)(process.execPath, [resolvePath(AGENT[1] ?? '')], {
+      encoding: 'utf8',
+      env: { ...process.env, RUSSO_MODE: 'serve' },
+    });
+    child.child.stdin?.end(requests.map((request) => JSON.stringify(request)).join('\n') + '\n');
+    const lines = (await child).stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ id: 'a', tool_calls: [], transcript: 'hello there' });
+    expect(lines[1]).toEqual({ id: 'b', error: expect.stringContaining('expected a WAV file') });
+  });
+});
+
+function call(name: string, args: Record<string, unknown>): ToolCall {
+  return { name, arguments: args };
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../src/report/html.js';
+import { emptySuite, failingSuite, HOSTILE, passingSuite, stoppedSuite } from '../fixtures/suite-result.js';
+
+/** Tags that open minus tags that close, per element name (void elements excluded): all zero when balanced. */
+function unbalancedTags(html: string): Record<string, number> {
+  const open: Record<string, number> = {};
+  for (const [, slash, name] of html.matchAll(/<(\/?)([a-z][a-z0-9]*)\b[^>]*>/g)) {
+    if (['meta', 'br', 'link', 'img', 'input', 'hr'].includes(name!)) continue;
+    open[name!] = (open[name!] ?? 0) + (slash ? -1 : 1);
+  }
+  return Object.fromEntries(Object.entries(open).filter(([, count]) => count !== 0));
+}
+
+describe('renderHtml', () => {
+  it('is one self-contained page: inline CSS, no script, nothing loaded from elsewhere', () => {
+    for (const result of [failingSuite(), passingSuite(), stoppedSuite(), emptySuite()]) {
+      const html = renderHtml(result);
+      expect(html.startsWith('<!doctype html>')).toBe(true);
+      expect(html).toContain('<style>');
+      const tags = [...html.matchAll(/<[a-z][^>]*>/gi)].map((tag) => tag[0]);
+      expect(
+        tags.filter((tag) => /^<(script|link|img|iframe|object|embed)\b|\s(src|on\w+)=/i.test(tag)),
+      ).toEqual([]);
+      expect(tags.filter((tag) => /\shref="(?!#)/.test(tag))).toEqual([]);
+      const style = html.slice(html.indexOf('<style>'), html.indexOf('</style>'));
+      expect(style).not.toMatch(/@import|url\(/);
+      expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);
+      expect(unbalancedTags(html)).toEqual({});
+    }
+  });
+
+  it('shows each scenario’s pass rate and interval, and per-run rows with voice, status, transcript, calls and latency', () => {
+    const html = renderHtml(failingSuite());
+    expect(html).toContain('<h1 class="failed">✗ russo: gate failed</h1>');
+    expect(html).toMatch(
+      /<td><a href="#scenario-1">book a table<\/a><\/td><td class="num">.*87\.5%<\/td><td class="num">\[53–98%\]<\/td>/,
+    );
+    expect(html).toContain('<details class="scenario" id="scenario-1">');
+    expect(html).toContain('<details class="scenario" id="scenario-2" open>');
+    const section = html.slice(html.indexOf('id="scenario-2"'), html.indexOf('id="scenario-3"'));
+    expect(section.match(/<tr class="(passed|failed|error)">/g)).toHaveLength(6);
+    expect(section).toContain(
+      '<tr class="failed"><td>Cancel my reservation for tonight</td><td>slt</td><td class="num">3</td>' +
+        '<td><details><summary class="failed">failed</summary><pre>cancel_reservation: reservation_id expected a string, got 1042\n' +
+        '  expected: cancel_reservation({reservation_id: a string})\n' +
+        '  actual:   cancel_reservation({reservation_id: 1042})</pre></details></td>' +
+        '<td>cancel my reservation for tonight</td><td><pre>cancel_reservation({reservation_id: 1042})</pre></td><td class="num">1.1 s</td></tr>',
+    );
+    expect(section).toContain(
+      'Expected: <code>cancel_reservation({reservation_id: a string}); never book_table</code>',
+    );
+    expect(section).toContain('33.3% passed (2/6), needs 80% · 95% CI [10–70%]');
+  });
+
+  it('shows errored runs with their error and the error groups', () => {
+    const html = renderHtml(failingSuite());
+    expect(html).toContain('<h2>Errors (4 runs)</h2>');
+    expect(html).toContain('<tr><td class="num">2</td><td>agent: timed out after 60 s</td></tr>');
+    expect(html).toContain(
+      '<summary class="error">error</summary><pre>error: agent: HTTP 503 Service Unavailable</pre>',
+    );
+  });
+
+  it('escapes everything from a model, an agent or a file', () => {
+    const html = renderHtml(failingSuite());
+    expect(html).not.toContain(HOSTILE.script);
+    expect(html).not.toContain('<b>bold');
+    expect(html).not.toContain('<i>name');
+    expect(html).toContain(
+      'note({text: &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;, quote: &quot;\\&quot;&#39;&amp;&quot;})',
+    );
+    expect(html).toContain('✗ hostile &lt;i&gt;name&lt;/i&gt; | `x`</h2>');
+    expect(html).toContain('Say &quot;hi&quot; &amp; &lt;b&gt;bold&lt;/b&gt;');
+    expect(html).toContain('error: agent: crashed: &lt;img src=x onerror=alert(1)&gt; | \\u0000 ```');
+    expect(html).toContain('heard \\u0007bell \\u001b[31mred\\u001b[0m ]]&gt; \\uffff end');
+    // eslint-disable-next-line no-control-regex -- the test looks for raw control characters
+    expect(html).not.toMatch(/[\u0000\u0007\u001b\uffff]/);
+  });
+});

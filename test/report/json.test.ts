@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import { ReportError } from '../../src/report/errors.js';
+import {
+  fromJsonReport,
+  parseReport,
+  renderJson,
+  toJsonReport,
+  type JsonReport,
+} from '../../src/report/json.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { mergeReports } from '../../src/report/merge.js';
+import type { SuiteResult } from '../../src/suite/types.js';
+import {
+  allErroredResult,
+  bookTableResult,
+  cancelResult,
+  emptySuite,
+  failingSuite,
+  goodbyeResult,
+  hostileResult,
+  HOSTILE,
+  passingSuite,
+  scenarioResult,
+  stoppedSuite,
+  suiteResult,
+} from '../fixtures/suite-result.js';
+
+const fixtures: Record<string, () => SuiteResult> = { failingSuite, passingSuite, stoppedSuite, emptySuite };
+
+describe('renderJson', () => {
+  it('writes reports that the published schema accepts', () => {
+    for (const [name, make] of Object.entries(fixtures)) {
+      const text = renderJson(make());
+      expect(text.endsWith('}\n'), name).toBe(true);
+      expect(parseReport(text, name)).toEqual(JSON.parse(text));
+    }
+  });
+
+  it('holds the fields DESIGN.md names, with their values', () => {
+    const report = JSON.parse(renderJson(failingSuite())) as JsonReport;
+    expect(report.version).toBe(1);
+    expect(report.summary).toMatchObject({ total: 22, passed: 11, failed: 7, errored: 4, gate: 'failed' });
+    expect(report.summary.passRate).toBeCloseTo(11 / 18, 10);
+    expect(
+      report.scenarios.map((scenario) => [scenario.name, scenario.file, scenario.line, scenario.passed]),
+    ).toEqual([
+      ['book a table', 'scenarios/book-table.yaml', 1, true],
+      ['cancel reservation', 'scenarios/cancel.yaml', 1, false],
+      ['say goodbye', 'scenarios/goodbye.yaml', 1, true],
+      ['flaky lookup', 'scenarios/flaky.yaml', 1, false],
+      [HOSTILE.scenarioName, HOSTILE.file, 1, false],
+    ]);
+    const book = report.scenarios[0]!;
+    expect(book.passRate).toBe(0.875);
+    expect(book.minPassRate).toBe(0.8);
+    expect(book.counts).toEqual({ total: 8, passed: 7, failed: 1, errored: 0 });
+    const wrong = book.runs.find((run) => run.status === 'failed')!;
+    expect(wrong).toMatchObject({
+      prompt: 'Can I get a reservation for 2 people at 7pm?',
+      promptIndex: 1,
+      runIndex: 1,
+      voice: 'slt',
+      toolCalls: [{ name: 'book_table', arguments: { party_size: 3, time: '19:00' } }],
+      transcript: 'can i get a reservation for three people at seven pm',
+      error: null,
+      latencyMs: 1100,
+    });
+    expect(wrong.evalResult?.failures[0]).toMatchObject({
+      kind: 'wrong_arguments',
+      diffs: [{ path: 'party_size' }],
+    });
+    const flaky = report.scenarios[3]!;
+    expect(flaky.passRate).toBeNull();
+    expect(flaky.interval).toBeNull();
+    expect(flaky.runs[1]).toMatchObject({
+      status: 'error',
+      error: 'agent: HTTP 503 Service Unavailable',
+      toolCalls: [],
+    });
+    expect(flaky.runs[1]!.evalResult).toBeNull();
+    expect(report.errors[0]).toEqual({ message: 'agent: timed out after 60 s', count: 2 });
+    expect(report.gate).toMatchObject({ passed: false, minPassRate: null, maxErrors: 0 });
+    expect(report.gate.failures.map((failure) => failure.kind)).toEqual([
+      'scenario_pass_rate',
+      'scenario_pass_rate',
+      'errors',
+    ]);
+  });
+
+  it('round-trips through fromJsonReport: a report renders the same as the result it came from', () => {
+    for (const make of Object.values(fixtures)) {
+      const result = make();
+      const back = fromJsonReport(parseReport(renderJson(result)));
+      expect(renderJson(back)).toBe(renderJson(result));
+      expect(renderMarkdown(back)).toBe(renderMarkdown(result));
+    }
+  });
+});
+
+describe('parseReport', () => {
+  const valid = () => JSON.parse(renderJson(failingSuite())) as Record<string, unknown>;
+
+  it('rejects text that is not JSON, naming the source', () => {
+    expect(() => parseReport('{"version": 1,', 'shard-2.json')).toThrow(/shard-2\.json is not JSON/);
+  });
+
+  it('rejects a newer version with what to do', () => {
+    const error = catchError(() => parseReport(JSON.stringify({ ...valid(), version: 2 }), 'new.json'));
+    expect(error).toBeInstanceOf(ReportError);
+    expect(error.message).toContain('new.json is a version 2 report; this russo reads version 1');
+    expect((error as ReportError).hint).toMatch(/russo version/);
+  });
+
+  it('names the path of what is wrong', () => {
+    const report = valid();
+    delete (report.summary as Record<string, unknown>).passed;
+    (report.scenarios as Array<Record<string, unknown>>)[1]!.runs = [{ prompt: 'x' }];
+    const error = catchError(() => parseReport(JSON.stringify(report), 'edited.json'));
+    expect(error.message).toMatch(/^edited\.json is not a russo JSON report \(version 1\): /);
+    expect(error.message).toContain("/summary must have required property 'passed'");
+    expect(error.message).toContain("/scenarios/1/runs/0 must have required property 'runIndex'");
+  });
+
+  it('accepts fields it does not know: adding one is not a new version', () => {
+    expect(parseReport(JSON.stringify({ ...valid(), baseline: { passRate: 0.5 } })).version).toBe(1);
+  });
+});
+
+describe('mergeReports', () => {
+  const report = (result: SuiteResult) => parseReport(renderJson(result));
+
+  it('merges shards that split the scenarios into the report of the whole run', () => {
+    const whole = toJsonReport(failingSuite());
+    const shardA = suiteResult(
+      [bookTableResult(), cancelResult(), goodbyeResult()],
+      {},
+      { durationMs: 8000 },
+    );
+    const shardB = suiteResult(
+      [allErroredResult(), hostileResult()],
+      {},
+      {
+        startedAt: '2026-11-25T20:00:02.000Z',
+        durationMs: 9000,
+      },
+    );
+    // Shard A alone passes its errors rule; merged, the 4 errors of shard B fail the gate.
+    expect(shardA.gate.failures.map((failure) => failure.kind)).toEqual(['scenario_pass_rate']);
+    const merged = mergeReports([report(shardA), report(shardB)]);
+    expect(merged.summary).toEqual(whole.summary);
+    expect(merged.gate).toEqual(whole.gate);
+    expect(merged.errors).toEqual(whole.errors);
+    expect(merged.scenarios).toEqual(whole.scenarios);
+    expect(merged.startedAt).toBe('2026-11-25T20:00:00.000Z');
+    expect(merged.durationMs).toBe(11_000);
+    expect(parseReport(JSON.stringify(merged)).version).toBe(1);
+  });
+
+  it('merges shards that split the runs of one scenario, recomputing its rate and interval', () => {
+    const book = bookTableResult();
+    const half = (keep: (index: number) => boolean) =>
+      suiteResult([
+        scenarioResult(
+          book.scenario,
+          book.runs.filter((_, index) => keep(index)),
+        ),
+      ]);
+    const first = half((index) => index < 5);
+    const second = half((index) => index >= 5);
+    // The failed run is in the second half: 2/3 = 66.7% fails 80% there, the whole 7/8 passes.
+    expect(second.scenarios[0]!.passed).toBe(false);
+    const merged = mergeReports([report(second), report(first)]);
+    const scenario = merged.scenarios[0]!;
+    expect(scenario.passRate).toBe(0.875);
+    expect(scenario.passed).toBe(true);
+    expect(scenario.counts).toEqual({ total: 8, passed: 7, failed: 1, errored: 0 });
+    expect(scenario.interval).toEqual(book.interval);
+    expect(scenario.runs.map((run) => [run.promptIndex, run.voice, run.runIndex])).toEqual(
+      book.runs.map((run) => [run.promptIndex, run.voice, run.runIndex]),
+    );
+    expect(merged.gate).toEqual({ passed: true, failures: [], minPassRate: null, maxErrors: 0 });
+  });
+
+  it('judges the merged run with the stored suite threshold', () => {
+    const shard = (result: ReturnType<typeof bookTableResult>) => suiteResult([result], { minPassRate: 0.7 });
+    const merged = mergeReports([report(shard(bookTableResult())), report(shard(cancelResult()))]);
+    // 9/14 = 64.3% is under the suite's 70% though shard one alone (87.5%) is not.
+    expect(merged.summary.passRate).toBeCloseTo(9 / 14, 10);
+    expect(merged.gate.failures.map((failure) => failure.kind)).toEqual([
+      'scenario_pass_rate',
+      'suite_pass_rate',
+    ]);
+    expect(merged.gate.minPassRate).toBe(0.7);
+  });
+
+  it('keeps a stop: a shard stopped by a fatal error fails the merged gate', () => {
+    const merged = mergeReports([report(suiteResult([goodbyeResult()])), report(stoppedSuite())]);
+    expect(merged.cancelled).toBe(true);
+    expect(merged.stoppedBy).toBe('agent: 401 Incorrect API key provided');
+    expect(merged.gate.failures[0]).toMatchObject({ kind: 'stopped' });
+    expect(merged.agent).toBe('command:node examples/sample-agent/agent.js, openai-realtime:gpt-realtime');
+  });
+
+  it('refuses reports that are not shards of one run', () => {
+    const failing = report(failingSuite());
+    expect(() => mergeReports([])).toThrow(ReportError);
+    expect(() => mergeReports([failing, failing])).toThrow(/is in two reports/);
+    const strict = report(suiteResult([bookTableResult()], { maxErrors: 3 }));
+    expect(() => mergeReports([failing, strict])).toThrow(/different gate thresholds/);
+    const other = report(
+      suiteResult([{ ...goodbyeResult(), scenario: { ...goodbyeResult().scenario, minPassRate: 0.9 } }]),
+    );
+    expect(() => mergeReports([report(suiteResult([goodbyeResult()])), other])).toThrow(
+      /say goodbye.*min_pass_rate 0.5.*0.9/,
+    );
+  });
+});
+
+function catchError(action: () => unknown): Error {
+  try {
+    action();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected an error');
+}

@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { renderJunit } from '../../src/report/junit.js';
+import { emptySuite, failingSuite, HOSTILE, passingSuite, stoppedSuite } from '../fixtures/suite-result.js';
+
+// A strict XML 1.0 well-formedness reader for what a JUnit consumer parses: the declaration, elements,
+// attributes and text; it rejects characters XML forbids, bare `&`/`<`, unknown entities, bad nesting.
+interface XmlElement {
+  name: string;
+  attributes: Record<string, string>;
+  children: XmlElement[];
+  text: string;
+}
+
+const XML_CHAR = /^[\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]*$/u;
+const NAME = '[A-Za-z_][\\w.-]*';
+
+function decode(raw: string, where: string): string {
+  if (raw.includes('<')) throw new Error(`raw < in ${where}`);
+  const bad = /&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.exec(raw);
+  if (bad) throw new Error(`bare & in ${where}: ${raw.slice(bad.index, bad.index + 20)}`);
+  return raw.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (_, entity: string) => {
+    const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+    if (named[entity]) return named[entity];
+    const code = entity.startsWith('#x') ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
+    const char = String.fromCodePoint(code);
+    if (!XML_CHAR.test(char)) throw new Error(`character reference to a forbidden character &${entity};`);
+    return char;
+  });
+}
+
+function parseXml(xml: string): XmlElement {
+  if (!XML_CHAR.test(xml)) throw new Error('a character XML 1.0 forbids');
+  const declaration = '<?xml version="1.0" encoding="UTF-8"?>';
+  if (!xml.startsWith(declaration)) throw new Error('no XML declaration');
+  const startTag = new RegExp(`<(${NAME})((?:\\s+${NAME}\\s*=\\s*(?:"[^"]*"|'[^']*'))*)\\s*(/?)>`, 'y');
+  const endTag = new RegExp(`</(${NAME})\\s*>`, 'y');
+  const text = /[^<]+/y;
+  const stack: XmlElement[] = [];
+  let root: XmlElement | undefined;
+  let at = declaration.length;
+  while (at < xml.length) {
+    for (const pattern of [startTag, endTag, text]) pattern.lastIndex = at;
+    let match: RegExpExecArray | null;
+    if ((match = startTag.exec(xml))) {
+      const attributes: Record<string, string> = {};
+      for (const attr of match[2]!.matchAll(new RegExp(`(${NAME})\\s*=\\s*(?:"([^"]*)"|'([^']*)')`, 'g'))) {
+        if (attr[1]! in attributes) throw new Error(`duplicate attribute ${attr[1]}`);
+        attributes[attr[1]!] = decode(attr[2] ?? attr[3] ?? '', `attribute ${attr[1]}`);
+      }
+      const element: XmlElement = { name: match[1]!, attributes, children: [], text: '' };
+      if (stack.length > 0) stack.at(-1)!.children.push(element);
+      else if (root) throw new Error('two root elements');
+      else root = element;
+      if (match[3] !== '/') stack.push(element);
+      at = startTag.lastIndex;
+    } else if ((match = endTag.exec(xml))) {
+      const open = stack.pop();
+      if (open?.name !== match[1]) throw new Error(`</${match[1]}> closes <${open?.name}>`);
+      at = endTag.lastIndex;
+    } else if ((match = text.exec(xml))) {
+      if (match[0].includes(']]>')) throw new Error(']]> in text');
+      if (stack.length === 0) {
+        if (match[0].trim() !== '') throw new Error('text outside the root element');
+      } else stack.at(-1)!.text += decode(match[0], `<${stack.at(-1)!.name}>`);
+      at = text.lastIndex;
+    } else {
+      throw new Error(`not XML at ${xml.slice(at, at + 30)}`);
+    }
+  }
+  if (stack.length > 0 || !root) throw new Error('unclosed element');
+  return root;
+}
+
+const children = (element: XmlElement, name: string) =>
+  element.children.filter((child) => child.name === name);
+
+describe('the XML reader used by these tests', () => {
+  it('rejects what XML forbids', () => {
+    expect(() => parseXml('<?xml version="1.0" encoding="UTF-8"?><a>\u0007</a>')).toThrow(/forbids/);
+    expect(() => parseXml('<?xml version="1.0" encoding="UTF-8"?><a>a & b</a>')).toThrow(/bare &/);
+    expect(() => parseXml('<?xml version="1.0" encoding="UTF-8"?><a><b></a></b>')).toThrow(/closes/);
+    expect(() => parseXml('<?xml version="1.0" encoding="UTF-8"?><a x="1" x="2"/>')).toThrow(/duplicate/);
+    expect(() => parseXml('<?xml version="1.0" encoding="UTF-8"?><a>&#1;</a>')).toThrow(/forbidden/);
+    expect(parseXml('<?xml version="1.0" encoding="UTF-8"?><a x="&lt;&#10;">&amp;</a>')).toMatchObject({
+      attributes: { x: '<\n' },
+      text: '&',
+    });
+  });
+});
+
+describe('renderJunit', () => {
+  it('writes well-formed XML whose counts agree at every level', () => {
+    for (const result of [failingSuite(), passingSuite(), stoppedSuite(), emptySuite()]) {
+      const root = parseXml(renderJunit(result));
+      expect(root.name).toBe('testsuites');
+      const suites = children(root, 'testsuite');
+      expect(suites).toHaveLength(result.scenarios.length);
+      let tests = 0;
+      let failures = 0;
+      let errors = 0;
+      let time = 0;
+      for (const suite of suites) {
+        const cases = children(suite, 'testcase');
+        const caseFailures = cases.filter((testCase) => children(testCase, 'failure').length > 0).length;
+        const caseErrors = cases.filter((testCase) => children(testCase, 'error').length > 0).length;
+        const caseTime = cases.reduce(
+          (sum, testCase) => sum + Math.round(Number(testCase.attributes.time) * 1000),
+          0,
+        );
+        expect(Number(suite.attributes.tests)).toBe(cases.length);
+        expect(Number(suite.attributes.failures)).toBe(caseFailures);
+        expect(Number(suite.attributes.errors)).toBe(caseErrors);
+        expect(Math.round(Number(suite.attributes.time) * 1000)).toBe(caseTime);
+        for (const testCase of cases) {
+          // At most one of failure/error: the strictest common schema allows no more.
+          expect(
+            children(testCase, 'failure').length + children(testCase, 'error').length,
+          ).toBeLessThanOrEqual(1);
+          expect(testCase.attributes.time).toMatch(/^\d+\.\d{3}$/);
+          expect(testCase.attributes.classname).toBe(suite.attributes.name);
+        }
+        tests += cases.length;
+        failures += caseFailures;
+        errors += caseErrors;
+        time += caseTime;
+      }
+      expect(Number(root.attributes.tests)).toBe(tests);
+      expect(Number(root.attributes.failures)).toBe(failures);
+      expect(Number(root.attributes.errors)).toBe(errors);
+      expect(Math.round(Number(root.attributes.time) * 1000)).toBe(time);
+    }
+  });
+
+  it('makes one testcase per scenario × prompt, failing the prompts under min_pass_rate', () => {
+    const root = parseXml(renderJunit(failingSuite()));
+    const suite = (name: string) => children(root, 'testsuite').find((s) => s.attributes.name === name)!;
+    const book = children(suite('book a table'), 'testcase');
+    expect(book.map((testCase) => testCase.attributes.name)).toEqual([
+      'Book a table for two at seven tonight',
+      'Can I get a reservation for 2 people at 7pm?',
+    ]);
+    expect(book[0]!.attributes).toMatchObject({
+      classname: 'book a table',
+      file: 'scenarios/book-table.yaml',
+      line: '3',
+    });
+    // 4/4 passes; 3/4 = 75% is under the scenario's 80%, though the scenario (7/8) passed.
+    expect(children(book[0]!, 'failure')).toHaveLength(0);
+    const failure = children(book[1]!, 'failure')[0]!;
+    expect(failure.attributes.message).toBe('75% passed (3/4), needs 80%');
+    expect(failure.text).toContain('run 2 · slt:');
+    expect(failure.text).toContain('book_table: party_size expected 2, got 3');
+    // The message names the difference: it is not repeated below the two calls.
+    expect(failure.text.split('party_size expected 2, got 3')).toHaveLength(2);
+    expect(children(book[1]!, 'system-out')[0]!.text).toContain(
+      'heard: can i get a reservation for three people',
+    );
+    expect(Number(book[0]!.attributes.time)).toBeCloseTo((837.5 + 875 + 912.5 + 950) / 1000, 2);
+
+    const cancel = children(suite('cancel reservation'), 'testcase')[0]!;
+    const cancelFailure = children(cancel, 'failure')[0]!;
+    expect(cancelFailure.attributes.message).toBe('33.3% passed (2/6), needs 80%');
+    expect(cancelFailure.text).toContain('forbidden call book_table');
+    expect(cancelFailure.text).toContain('extra call send_email');
+    expect(cancelFailure.text).toContain('missing call cancel_reservation');
+  });
+
+  it('reports errored runs as <error>, with the message of the first', () => {
+    const root = parseXml(renderJunit(failingSuite()));
+    const flaky = children(root, 'testsuite').find((suite) => suite.attributes.name === 'flaky lookup')!;
+    const testCase = children(flaky, 'testcase')[0]!;
+    expect(children(testCase, 'failure')).toHaveLength(0);
+    const error = children(testCase, 'error')[0]!;
+    expect(error.attributes.message).toBe('3 runs errored: agent: timed out after 60 s');
+    expect(error.text).toContain('agent: HTTP 503 Service Unavailable');
+    expect(flaky.attributes).toMatchObject({ tests: '1', failures: '0', errors: '1' });
+  });
+
+  it('escapes hostile names, prompts, arguments and forbidden control characters', () => {
+    const xml = renderJunit(failingSuite());
+    expect(xml).not.toContain('<script>');
+    expect(xml).not.toContain('<img');
+    // eslint-disable-next-line no-control-regex -- the test looks for raw control characters
+    expect(xml).not.toMatch(/[\u0000\u0007\u001b\uffff]/);
+    const root = parseXml(xml);
+    const suite = children(root, 'testsuite')[4]!;
+    expect(suite.attributes.name).toBe(HOSTILE.scenarioName);
+    expect(suite.attributes.file).toBe(HOSTILE.file);
+    const testCase = children(suite, 'testcase')[0]!;
+    // The newline in the prompt survives attribute normalization as a character reference.
+    expect(testCase.attributes.name).toBe(HOSTILE.prompt);
+    const failure = children(testCase, 'failure')[0]!;
+    expect(failure.text).toContain(`text expected "safe", got ${JSON.stringify(HOSTILE.script)}`);
+    const out = children(testCase, 'system-out')[0]!.text;
+    expect(out).toContain('heard: heard \\u0007bell \\u001b[31mred\\u001b[0m ]]> \\uffff end');
+    expect(out).toContain('error: agent: crashed: <img src=x onerror=alert(1)> | \\u0000 ```');
+  });
+});

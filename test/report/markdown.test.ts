@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import type { SuiteResult } from '../../src/suite/types.js';
+import {
+  bookTableResult,
+  cancelResult,
+  emptySuite,
+  failingSuite,
+  HOSTILE,
+  passingSuite,
+  scenarioResult,
+  stoppedSuite,
+  suiteResult,
+} from '../fixtures/suite-result.js';
+
+/** Cells of a GFM table row: split on pipes that are not backslash-escaped. */
+function cells(row: string): string[] {
+  return row
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(/(?<!\\)\|/)
+    .map((cell) => cell.trim());
+}
+
+/** Lines outside fenced code blocks, and whether every fence was closed. */
+function outsideFences(markdown: string): { lines: string[]; balanced: boolean } {
+  const lines: string[] = [];
+  let fence: string | undefined;
+  for (const line of markdown.split('\n')) {
+    const marker = /^(`{3,})/.exec(line)?.[1];
+    if (fence === undefined && marker) fence = marker;
+    else if (fence !== undefined && line === fence) fence = undefined;
+    else if (fence === undefined) lines.push(line);
+  }
+  return { lines, balanced: fence === undefined };
+}
+
+describe('renderMarkdown', () => {
+  it('opens with the verdict and the counts behind it', () => {
+    const failing = renderMarkdown(failingSuite());
+    expect(failing.split('\n')[0]).toBe('### ❌ russo: gate failed');
+    expect(failing).toContain('**11/18 runs passed (61.1%), 4 errored, 5 scenarios in 12.3 s**');
+    expect(failing).toContain('- cancel reservation: pass rate 33.3% (2/6) is under 80%');
+    const passing = renderMarkdown(passingSuite());
+    expect(passing.split('\n')[0]).toBe('### ✅ russo: gate passed');
+    expect(passing).not.toContain('Failing scenarios');
+  });
+
+  it('has one table row per scenario with rate, interval, counts and threshold', () => {
+    const lines = renderMarkdown(failingSuite()).split('\n');
+    const header = lines.findIndex((line) => line.startsWith('| | Scenario |'));
+    expect(cells(lines[header]!)).toEqual([
+      '',
+      'Scenario',
+      'Pass rate',
+      '95% CI',
+      'Runs',
+      'Passed',
+      'Failed',
+      'Errored',
+      'Min required',
+    ]);
+    const rows = lines.slice(header + 2, header + 7).map(cells);
+    expect(rows[0]).toEqual(['✅', 'book a table', '87.5%', '[53–98%]', '8', '7', '1', '0', '80%']);
+    expect(rows[1]).toEqual(['❌', 'cancel reservation', '33.3%', '[10–70%]', '6', '2', '4', '0', '80%']);
+    expect(rows[3]).toEqual(['❌', 'flaky lookup', '—', '—', '3', '0', '0', '3', '80%']);
+    // The hostile name keeps its row to 9 cells: its pipe is escaped, its HTML neutralized.
+    expect(rows[4]).toHaveLength(9);
+    expect(rows[4]![1]).toBe('hostile &lt;i&gt;name&lt;/i&gt; \\| \\`x\\`');
+  });
+
+  it('details failing scenarios: expectation, prompt, what was heard, and the diffs in a code block', () => {
+    const markdown = renderMarkdown(failingSuite());
+    const section = markdown.slice(
+      markdown.indexOf('##### ❌ cancel reservation'),
+      markdown.indexOf('##### ❌ flaky'),
+    );
+    expect(section).toContain('scenarios/cancel.yaml:1 · 33.3% passed (2/6), needs 80%');
+    expect(section).toContain(
+      '**Expected:** cancel\\_reservation({reservation\\_id: a string}); never book\\_table',
+    );
+    expect(section).toContain(
+      '**Prompt:** Cancel my reservation for tonight · 33.3% passed (2/6), needs 80%',
+    );
+    expect(section).toContain('run 2 · kal16 · heard: “can sell my reservation for tonight”');
+    expect(section).toContain(
+      '```text\ncancel_reservation: reservation_id expected a string, got 1042\n' +
+        '  expected: cancel_reservation({reservation_id: a string})\n' +
+        '  actual:   cancel_reservation({reservation_id: 1042})\n```',
+    );
+    // Passing scenarios are not detailed, even with a failed run.
+    expect(markdown).not.toContain('##### ❌ book a table');
+    expect(markdown).not.toContain('party_size expected 2, got 3');
+  });
+
+  it('groups runs that failed the same way', () => {
+    const markdown = renderMarkdown(failingSuite());
+    expect(markdown).toContain(
+      'run 1 · kal16, run 3 · kal16\n\n```text\nerror: agent: timed out after 60 s\n```',
+    );
+  });
+
+  it('lists the errors with their counts', () => {
+    const markdown = renderMarkdown(failingSuite());
+    expect(markdown).toContain('#### Errors (4 runs)');
+    expect(markdown).toContain('| 2 | agent: timed out after 60 s |');
+  });
+
+  it('escapes everything that came from a model, an agent or a file', () => {
+    const markdown = renderMarkdown(failingSuite());
+    const { lines, balanced } = outsideFences(markdown);
+    expect(balanced).toBe(true);
+    const prose = lines.join('\n');
+    expect(prose).not.toMatch(/<(?!br>)/);
+    expect(prose).not.toContain('@octocat');
+    expect(prose).not.toContain('#1<');
+    expect(prose).toContain('@\u2060octocat');
+    expect(prose).toContain(
+      '**Prompt:** Say "hi" &amp; &lt;b&gt;bold&lt;/b&gt; \\| pipe \\`tick\\` @\u2060octocat #\u20601<br>then a second line',
+    );
+    // eslint-disable-next-line no-control-regex -- the test looks for raw control characters
+    expect(prose).not.toMatch(/[\u0000\u0007\u001b]/);
+    // The error holds ``` itself: its fence is longer, so the block still closes where it should.
+    expect(markdown).toContain(
+      `\`\`\`\`text\nerror: ${HOSTILE.error.replace('\u0000', '\\u0000')}\n\`\`\`\``,
+    );
+    const errorRow = lines.find((line) => line.startsWith('| 1 |') && line.includes('crashed'))!;
+    expect(cells(errorRow)).toEqual([
+      '1',
+      'agent: crashed: &lt;img src=x onerror=alert(1)&gt; \\| \\\\u0000 \\`\\`\\`',
+    ]);
+  });
+
+  it('renders an empty and a stopped suite', () => {
+    expect(renderMarkdown(emptySuite())).toContain('no run was made');
+    const stopped = renderMarkdown(stoppedSuite());
+    expect(stopped).toContain('stopped early');
+    expect(stopped).toContain('- the suite stopped early: agent: 401 Incorrect API key provided');
+  });
+});
+
+describe('renderMarkdown short form', () => {
+  it('keeps verdict and table, and gives each failing scenario one line with its main reason', () => {
+    const short = renderMarkdown(failingSuite(), { short: true });
+    expect(short).toContain('| ❌ | cancel reservation | 33.3% |');
+    expect(short).toContain(
+      '- ❌ **cancel reservation**: 33.3% passed (2/6), needs 80% · missing call cancel\\_reservation({reservation\\_id: a string}) (2 runs)',
+    );
+    expect(short).toContain(
+      '- ❌ **flaky lookup**: no run completed, needs 80% · error: agent: timed out after 60 s (2 runs)',
+    );
+    expect(short).not.toContain('```');
+    expect(short.length).toBeLessThan(renderMarkdown(failingSuite()).length / 1.5);
+  });
+});
+
+describe('renderMarkdown maxLength', () => {
+  // A suite big enough to need cutting: 60 copies of the failing scenario.
+  const big = (): SuiteResult =>
+    suiteResult(
+      Array.from({ length: 60 }, (_, index) => {
+        const result = cancelResult();
+        return scenarioResult({ ...result.scenario, name: `cancel reservation ${index + 1}` }, result.runs);
+      }),
+    );
+
+  it('cuts whole blocks, stays under the limit in UTF-8 bytes, and says where the rest is', () => {
+    const full = renderMarkdown(big());
+    for (const maxLength of [400, 2000, 10_000]) {
+      const cut = renderMarkdown(big(), { maxLength, detailsUrl: 'https://example.test/run/1' });
+      expect(Buffer.byteLength(cut, 'utf8')).toBeLessThanOrEqual(maxLength);
+      expect(cut).toMatch(
+        /> ✂️ \d+ more lines left out to stay under the size limit: see \[the full report\]\(https:\/\/example\.test\/run\/1\)\.\n$/,
+      );
+      expect(outsideFences(cut).balanced).toBe(true);
+      // What is kept is exactly a prefix of the full report, line for line.
+      const kept = cut.slice(0, cut.lastIndexOf('\n\n> ✂️'));
+      expect(full.startsWith(kept)).toBe(true);
+      const tableRows = kept.split('\n').filter((line) => line.startsWith('| ✅') || line.startsWith('| ❌'));
+      for (const row of tableRows) expect(cells(row)).toHaveLength(9);
+    }
+  });
+
+  it('keeps the link to the full report whole', () => {
+    const cut = renderMarkdown(big(), { maxLength: 2000, detailsUrl: 'https://example.test/a (b)/<c>' });
+    expect(cut).toContain('[the full report](https://example.test/a%20%28b%29/%3Cc%3E)');
+  });
+
+  it('counts the lines it left out', () => {
+    const full = renderMarkdown(big());
+    const cut = renderMarkdown(big(), { maxLength: 5000 });
+    const kept = cut.slice(0, cut.lastIndexOf('\n\n> ✂️'));
+    const dropped = Number(/(\d+) more lines/.exec(cut)?.[1]);
+    expect(kept.split('\n').length + dropped).toBeGreaterThanOrEqual(full.trimEnd().split('\n').length - 1);
+    expect(kept.split('\n').length + dropped).toBeLessThanOrEqual(full.trimEnd().split('\n').length + 1);
+  });
+
+  it('leaves a report that fits untouched', () => {
+    const result = suiteResult([bookTableResult()]);
+    expect(renderMarkdown(result, { maxLength: 65_536 })).toBe(renderMarkdown(result));
+  });
+});

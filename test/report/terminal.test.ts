@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { displayWidth, renderTerminal, truncate } from '../../src/report/terminal.js';
+import {
+  bookTableResult,
+  cancelResult,
+  emptySuite,
+  failingSuite,
+  passingSuite,
+  scenarioResult,
+  stoppedSuite,
+  suiteResult,
+} from '../fixtures/suite-result.js';
+
+// eslint-disable-next-line no-control-regex -- the test looks for raw control characters
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+describe('renderTerminal', () => {
+  it('prints the scenario table with rate, interval, counts, threshold and a verdict per scenario', () => {
+    const lines = renderTerminal(failingSuite(), { color: false }).split('\n');
+    expect(lines[0]!.split(/\s{2,}/)).toEqual([
+      'Scenario',
+      'Pass rate',
+      '95% CI',
+      'Runs',
+      'Passed',
+      'Failed',
+      'Errored',
+      'Min',
+    ]);
+    expect(lines[1]!.split(/\s{2,}/)).toEqual([
+      'book a table',
+      '87.5%',
+      '[53–98%]',
+      '8',
+      '7',
+      '1',
+      '0',
+      '80%',
+      '✓',
+    ]);
+    expect(lines[2]!.split(/\s{2,}/)).toEqual([
+      'cancel reservation',
+      '33.3%',
+      '[10–70%]',
+      '6',
+      '2',
+      '4',
+      '0',
+      '80%',
+      '✗',
+    ]);
+    expect(lines[4]!.split(/\s{2,}/)).toEqual(['flaky lookup', '—', '—', '3', '0', '0', '3', '80%', '✗']);
+    // Columns line up: every row is as wide as the header's widest cell allows.
+    expect(new Set(lines.slice(1, 6).map((line) => displayWidth(line)))).toEqual(
+      new Set([displayWidth(lines[1]!)]),
+    );
+  });
+
+  it('lists failures of failing scenarios first, then counts the rest', () => {
+    const text = renderTerminal(failingSuite(), { color: false, maxFailures: 3 });
+    expect(text).toContain('Failures (3 of 7)');
+    const failures = text.slice(text.indexOf('Failures'), text.indexOf('Errors'));
+    expect(failures.match(/ {2}✗ /g)).toHaveLength(3);
+    expect(failures).toContain(
+      '  ✗ cancel reservation › "Cancel my reservation for tonight" · run 2 · kal16',
+    );
+    expect(failures).toContain('      heard: "can sell my reservation for tonight"');
+    expect(failures).toContain('      forbidden call book_table({party_size: 2, time: "19:00"})');
+    expect(failures).not.toContain('book a table ›');
+    expect(failures).toContain('  … and 4 more failed runs (see the JSON or HTML report)');
+  });
+
+  it('shows expected and actual calls of a wrong call', () => {
+    const text = renderTerminal(suiteResult([bookTableResult()]), { color: false });
+    expect(text).toContain(
+      [
+        '      book_table: party_size expected 2, got 3',
+        '        expected: book_table({party_size: 2, time: matches /^19:00/})',
+        '        actual:   book_table({party_size: 3, time: "19:00"})',
+      ].join('\n'),
+    );
+  });
+
+  it('groups errors and ends with the verdict and its reasons', () => {
+    const text = renderTerminal(failingSuite(), { color: false });
+    expect(text).toContain('Errors (4 runs)\n  2× agent: timed out after 60 s\n');
+    const tail = text.trimEnd().split('\n').slice(-4);
+    expect(tail[0]).toBe('✗ gate failed: 11/18 runs passed (61.1%), 4 errored, 5 scenarios in 12.3 s');
+    expect(tail[1]).toBe('  • cancel reservation: pass rate 33.3% (2/6) is under 80%');
+    expect(renderTerminal(passingSuite(), { color: false }).trimEnd().split('\n').at(-1)).toBe(
+      '✓ gate passed: 8/10 runs passed (80%), 2 scenarios in 12.3 s',
+    );
+    expect(renderTerminal(stoppedSuite(), { color: false })).toContain('stopped early');
+    expect(renderTerminal(emptySuite(), { color: false })).toContain(
+      '✗ gate failed: 0/0 runs passed (—), 0 scenarios',
+    );
+  });
+
+  it('colours only when asked', () => {
+    const plain = renderTerminal(failingSuite(), { color: false });
+    expect(plain).not.toContain('\u001b');
+    const coloured = renderTerminal(failingSuite(), { color: true });
+    expect(coloured).toContain('\u001b[31m');
+    expect(coloured).toContain('\u001b[32m✓\u001b[0m');
+    expect(coloured.replace(ANSI, '')).toBe(plain);
+  });
+
+  it('never lets text from a model move the cursor or recolour the terminal', () => {
+    const text = renderTerminal(failingSuite(), { color: false, width: 200 });
+    // eslint-disable-next-line no-control-regex -- the test looks for raw control characters
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
+    expect(text).toContain('heard: "heard \\u0007bell \\u001b[31mred\\u001b[0m ]]> \\uffff end"');
+    expect(text).toContain('1× agent: crashed: <img src=x onerror=alert(1)> | \\u0000 ```');
+  });
+
+  it('fits every line in the width, cutting long names and prompts', () => {
+    const longName = 'a scenario whose name goes on and on about booking tables for large parties';
+    const result = suiteResult([
+      scenarioResult({ ...cancelResult().scenario, name: longName }, cancelResult().runs),
+      bookTableResult(),
+    ]);
+    for (const width of [50, 60, 80, 120]) {
+      const text = renderTerminal(result, { color: true, width, maxFailures: 2 });
+      for (const line of text.split('\n'))
+        expect(displayWidth(line.replace(ANSI, ''))).toBeLessThanOrEqual(width);
+      expect(text).toContain('a scenario whose name');
+      expect(text).toContain('…');
+    }
+    expect(renderTerminal(result, { color: false, width: 300 })).toContain(longName);
+    // Narrow terminals get short headers, then lose the interval column before any number is cut.
+    expect(renderTerminal(result, { color: false, width: 60 }).split('\n')[0]).toMatch(
+      /^Scenario +Rate +CI +Runs +Pass +Fail +Err +Min$/,
+    );
+    expect(renderTerminal(result, { color: false, width: 50 }).split('\n')[0]).toMatch(
+      /^Scenario +Rate +Runs +Pass +Fail +Err +Min$/,
+    );
+  });
+});
+
+describe('truncate and displayWidth', () => {
+  it('count wide characters as two columns and combining marks as none', () => {
+    expect(displayWidth('abc')).toBe(3);
+    expect(displayWidth('予約する')).toBe(8);
+    expect(displayWidth('e\u0301')).toBe(1);
+    expect(displayWidth('🍽️ table')).toBe(8);
+  });
+
+  it('cut to the width with an ellipsis, never splitting a character', () => {
+    expect(truncate('book a table', 20)).toBe('book a table');
+    expect(truncate('book a table', 6)).toBe('book …');
+    expect(truncate('予約する', 5)).toBe('予約…');
+    expect(displayWidth(truncate('予約する', 5))).toBeLessThanOrEqual(5);
+    expect(truncate('😀😀😀', 4)).toBe('😀…');
+  });
+});

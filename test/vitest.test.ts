@@ -1,0 +1,142 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FunctionAgent } from '../src/agents/function.js';
+import { MatcherSpecError } from '../src/evaluate/index.js';
+import { ScenarioError } from '../src/scenarios/errors.js';
+import type { Audio, ToolCall } from '../src/core/types.js';
+import { expectToolCalls, ToolCallExpectationError } from '../src/vitest.js';
+
+let project: string;
+
+beforeAll(async () => {
+  project = await mkdtemp(join(tmpdir(), 'russo-vitest-'));
+  await writeFile(
+    join(project, 'russo.config.yaml'),
+    [
+      'synthesizer: { provider: flite, voices: [kal16] }',
+      'defaults: { runs: 2, concurrency: 4, min_pass_rate: 1 }',
+      'cache: { enabled: false }',
+      '',
+    ].join('\n'),
+  );
+});
+
+afterAll(async () => {
+  await rm(project, { recursive: true, force: true });
+});
+
+/** An agent whose n-th answer is `answers[n % length]`; it records the audio it heard. */
+function scripted(...answers: ToolCall[][]) {
+  const heard: Audio[] = [];
+  let next = 0;
+  const agent = new FunctionAgent((audio) => {
+    heard.push(audio);
+    return answers[next++ % answers.length] ?? [];
+  }, 'scripted');
+  return { agent, heard };
+}
+
+const booking = (party_size: number): ToolCall => ({
+  name: 'book_table',
+  arguments: { party_size, time: '19:00' },
+});
+
+describe('expectToolCalls', () => {
+  it('passes when the pass rate is reached, with the project synthesizer speaking each prompt', async () => {
+    const { agent, heard } = scripted([booking(2)], [booking(2)], [booking(3)]);
+    const result = await expectToolCalls({
+      cwd: project,
+      agent,
+      prompts: ['Book a table for two at seven', 'A table for 2 at 7pm please'],
+      expect: [{ name: 'book_table', arguments: { party_size: 2, time: { regex: '^19:' } } }],
+      runs: 3,
+      minPassRate: 0.6,
+    });
+    expect(result.summary).toMatchObject({ total: 6, passed: 4, failed: 2, errored: 0 });
+    expect(result.scenario.name).toBe(
+      'expectToolCalls > passes when the pass rate is reached, with the project synthesizer speaking each prompt',
+    );
+    expect(result.scenario.location.file).toBe(join('test', 'vitest.test.ts'));
+    expect(heard).toHaveLength(6);
+    expect(heard.every((audio) => audio.sampleRate === 16000 && audio.pcm.length > 8000)).toBe(true);
+  });
+
+  it('fails under the pass rate with the per-call diff of every failing run', async () => {
+    const { agent } = scripted([booking(2)], [booking(3), { name: 'cancel_reservation', arguments: {} }]);
+    const error = await expectToolCalls({
+      cwd: project,
+      agent,
+      name: 'book a table',
+      prompt: 'Book a table for two at seven',
+      expect: [{ name: 'book_table', arguments: { party_size: 2 } }],
+      forbid: ['cancel_reservation'],
+      runs: 4,
+      minPassRate: 0.8,
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ToolCallExpectationError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^book a table: 50% passed \(2\/4\), needs 80%\n/);
+    expect(message).toContain('expected: book_table({party_size: 2}); never cancel_reservation');
+    // Only the two failing runs are listed (which run index failed depends on scheduling).
+    expect(message.match(/^✗ "Book a table for two at seven" · run \d · kal16$/gm)).toHaveLength(2);
+    expect(message.match(/^ {2}forbidden call cancel_reservation\(\{\}\)$/gm)).toHaveLength(2);
+    expect(message.match(/^ {2}book_table: party_size expected 2, got 3$/gm)).toHaveLength(2);
+    expect(message).toContain('    actual:   book_table({party_size: 3, time: "19:00"})');
+    expect((error as ToolCallExpectationError).result.summary).toMatchObject({ passed: 2, failed: 2 });
+  });
+
+  it('fails when a run errors, even at a full pass rate of the runs that completed', async () => {
+    let calls = 0;
+    const agent = new FunctionAgent(() => {
+      if (calls++ === 0) throw new Error('agent crashed');
+      return [booking(2)];
+    });
+    const error = await expectToolCalls({
+      cwd: project,
+      agent,
+      prompt: 'Book a table for two at seven',
+      expect: [{ name: 'book_table' }],
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ToolCallExpectationError);
+    expect((error as Error).message).toMatch(/100% passed \(1\/1\), needs 100%, 1 run errored/);
+    expect((error as Error).message).toContain('error: agent: agent crashed');
+  });
+
+  it('`expect: []` passes only when the agent calls nothing', async () => {
+    await expect(
+      expectToolCalls({ cwd: project, agent: scripted([]).agent, prompt: 'Hello there', expect: [] }),
+    ).resolves.toMatchObject({ summary: { passed: 2 } });
+    await expect(
+      expectToolCalls({
+        cwd: project,
+        agent: scripted([booking(2)]).agent,
+        prompt: 'Hello there',
+        expect: [],
+      }),
+    ).rejects.toThrow(/0% passed \(0\/2\)/);
+  });
+
+  it('rejects a bad expectation or config before anything runs', async () => {
+    const { agent, heard } = scripted([booking(2)]);
+    await expect(
+      expectToolCalls({
+        cwd: project,
+        agent,
+        prompt: 'Hi',
+        expect: [{ name: 'x', arguments: { a: { regex: '(' } } }],
+      }),
+    ).rejects.toThrow(MatcherSpecError);
+    await expect(expectToolCalls({ cwd: project, agent, expect: [] })).rejects.toThrow(
+      /needs what the user says/,
+    );
+    await expect(
+      expectToolCalls({ cwd: project, agent, prompt: 'Hi', expect: [], config: 'missing.yaml' }),
+    ).rejects.toThrow(ScenarioError);
+    await expect(expectToolCalls({ cwd: project, prompt: 'Hi', expect: [] })).rejects.toThrow(
+      /no agent is configured/,
+    );
+    expect(heard).toHaveLength(0);
+  });
+});
