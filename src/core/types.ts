@@ -28,6 +28,25 @@ export interface AgentResponse {
   latencyMs?: number;
   /** Provider usage counters (tokens, audio seconds, ...). */
   usage?: Record<string, number>;
+  /** The tool calls russo answered during this response, with what it answered, in order. */
+  toolResults?: ToolExchange[];
+  /** Set when the agent answered with audio and no text or transcript: `text` is then not its reply. */
+  replyAudioOnly?: boolean;
+}
+
+/**
+ * What russo answers a tool call with: the scenario's mocked result, an error the agent sees, or
+ * (`missing`) the message that no result is mocked for that call.
+ */
+export type ToolOutcome = { result: unknown } | { error: unknown } | { missing: string };
+
+/** Picks the mocked outcome of a call (the scenario's `tool_results`, compiled once per scenario). */
+export type ToolResponder = (call: ToolCall) => ToolOutcome;
+
+/** A tool call the agent made and what russo answered it with. */
+export interface ToolExchange {
+  call: ToolCall;
+  outcome: ToolOutcome;
 }
 
 /** Turns text into speech. `id` names provider, model and voice: it keys the audio cache and the reports. */
@@ -54,8 +73,38 @@ export interface AgentRunOptions {
 export interface Agent {
   readonly id: string;
   run(audio: Audio, options?: AgentRunOptions): Promise<AgentResponse>;
+  /**
+   * Starts one conversation (one session; context carries across its turns). Agents without it can
+   * run single-prompt scenarios only.
+   */
+  converse?(options?: ConversationOptions): Promise<AgentConversation>;
   /** Releases long-lived resources (process pools, sockets). Called once when a suite ends. */
   close?(): Promise<void>;
+}
+
+/** Options of a conversation as a whole: its signal (timeout, cancel) and the runs still to start. */
+export interface ConversationOptions {
+  signal?: AbortSignal;
+  /** As in AgentRunOptions: runs of the batch or suite not started yet. */
+  upcomingRuns?: () => number;
+}
+
+/** Options of one turn: never the caller's text, only the audio and how to answer tool calls. */
+export interface TurnOptions {
+  signal?: AbortSignal;
+  /** Answers the agent's tool calls in this turn; absent: the agent's turn ends at its first calls. */
+  respond?: ToolResponder;
+}
+
+/** One conversation with the agent under test. */
+export interface AgentConversation {
+  /**
+   * Plays one caller turn and resolves when the agent's turn is over: its calls answered, its reply
+   * given. Rejects (AgentError) when the session died; the conversation is then over.
+   */
+  turn(audio: Audio, options?: TurnOptions): Promise<AgentResponse>;
+  /** Ends the session; idempotent, never throws. */
+  close(): Promise<void>;
 }
 
 /** How to compare expected and actual calls. */
@@ -117,7 +166,7 @@ export interface CallMatch {
 
 /** A failure of a run in one kind-tagged shape, so every renderer reads the same thing. */
 export interface CallFailure {
-  kind: 'missing' | 'wrong_arguments' | 'out_of_order' | 'extra' | 'forbidden' | 'unexpected_call';
+  kind: 'missing' | 'wrong_arguments' | 'out_of_order' | 'extra' | 'forbidden' | 'unexpected_call' | 'reply';
   /** Expected call index, for failures that belong to an expectation. */
   index?: number;
   expected?: ExpectedCall;
@@ -125,6 +174,10 @@ export interface CallFailure {
   diffs: ArgumentDiff[];
   /** One-line human summary, e.g. `book_table: party_size expected 2, got 3`. */
   message: string;
+  /** The conversation turn (0-based) the failure belongs to; absent for a one-turn run. */
+  turn?: number;
+  /** For a `reply` failure: the reply text that was checked (absent when the agent gave none). */
+  replyText?: string;
 }
 
 /** The verdict of one run. */
@@ -154,6 +207,28 @@ export interface RunResult {
   latencyMs: number;
   /** Set on an error that retrying cannot fix and that stops the suite (bad key, no quota). */
   fatal?: boolean;
+  /**
+   * The turns of a conversation run, in order; absent for a one-turn run. The run's `response`
+   * then merges the turns (every call in order, the last reply), its `evalResult` every turn's
+   * failures (each with its `turn`), and its status is the worst turn's.
+   */
+  turns?: TurnResult[];
+}
+
+/** The outcome of one turn of a conversation run. */
+export interface TurnResult {
+  /** 0-based turn index. */
+  index: number;
+  /** What the caller said (spoken to the agent; never given to it as text). */
+  say: string;
+  /** skipped: not played, because an earlier turn ended the session (error) or the run was stopped. */
+  status: 'passed' | 'failed' | 'error' | 'skipped';
+  response?: AgentResponse;
+  /** The turn's calls graded against its expect/forbid/match, with its reply checks' failures. */
+  evalResult?: EvalResult;
+  error?: string;
+  /** Wall time of the turn, its synthesis included, in ms. */
+  latencyMs: number;
 }
 
 /** Counts over a set of runs. `passRate` is over completed runs (errors excluded); null when none completed. */

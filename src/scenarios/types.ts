@@ -19,6 +19,34 @@ export interface ScenarioExpectedCall extends ExpectedCall {
   location: SourceLocation;
 }
 
+/** What the agent's reply in a turn must say: every key given must hold. */
+export interface ReplyCheck {
+  /** Each of these must appear. */
+  contains?: string[];
+  /** At least one of these must appear. */
+  containsAny?: string[];
+  /** None of these may appear. */
+  notContains?: string[];
+  /** The reply must match this regular expression (JavaScript syntax). */
+  regex?: string;
+  /** Compare the checks above case-insensitively. */
+  ignoreCase?: boolean;
+  /** A sentence an LLM judge checks the reply against (the config's `judge`). */
+  judge?: string;
+  location: SourceLocation;
+}
+
+/** One caller turn of a conversation and what the agent must do in it. */
+export interface ScenarioTurn {
+  say: string;
+  /** Where `say` is written. */
+  location: SourceLocation;
+  /** The calls the agent must make in this turn; absent: its calls are not graded (forbid still applies). */
+  expect?: ScenarioExpectedCall[];
+  forbid: string[];
+  reply?: ReplyCheck;
+}
+
 /** A scenario as loaded and validated: defaults from the config are already applied. */
 export interface Scenario {
   name: string;
@@ -34,6 +62,11 @@ export interface Scenario {
   /** Mocked results per tool name, for agents that continue after a call. */
   toolResults?: Record<string, unknown>;
   tags: string[];
+  /**
+   * A multi-turn scenario's turns (one conversation); absent for a `prompts` scenario, whose
+   * prompts are each a one-turn conversation with the scenario's `expect` and `forbid`.
+   */
+  turns?: ScenarioTurn[];
 }
 
 /** A provider entry of the config: `provider` plus that provider's own options. */
