@@ -1,4 +1,4 @@
-// The public API of russo: re-exports only, chosen on purpose. test/index-exports.test.ts lists
+// The public API of russo: re-exports only, chosen on purpose. test/index.test.ts lists
 // every exported name, so a change to this surface is a deliberate change to that list.
 
 // The model: calls, audio, verdicts, and the interfaces a new provider implements.
