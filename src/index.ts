@@ -28,7 +28,7 @@ export { MatcherSpecError } from './evaluate/index.js';
 export { ReportError } from './report/errors.js';
 
 // Grading tool calls.
-export { evaluate, ToolCallEvaluator, DEFAULT_MATCH_OPTIONS } from './evaluate/index.js';
+export { evaluate, ToolCallEvaluator, DEFAULT_MATCH_OPTIONS, ToolSchemas } from './evaluate/index.js';
 
 // Synthesizers.
 export { FliteSynthesizer, FLITE_VOICES } from './synthesize/flite.js';

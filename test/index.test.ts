@@ -37,6 +37,7 @@ it('exports exactly the public values', () => {
     'SynthesisError',
     'TimeoutError',
     'ToolCallEvaluator',
+    'ToolSchemas',
     'VERSION',
     'WebSocketAgent',
     'addNoise',

@@ -3,7 +3,7 @@ import { run, runPool, type PoolTask } from '../core/pipeline.js';
 import { createProviderStats } from '../core/provider.js';
 import { CachedSynthesizer } from '../synthesize/cached.js';
 import type { Agent, ExpectedCall, Progress } from '../core/types.js';
-import { ToolCallEvaluator } from '../evaluate/index.js';
+import { ToolCallEvaluator, ToolSchemas } from '../evaluate/index.js';
 import type { Scenario, Suite } from '../scenarios/types.js';
 import { createAgent, createVoices, type Voice } from './providers.js';
 import { scenarioResult, suiteResult } from './result.js';
@@ -39,7 +39,9 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
   const voices = options.voices ?? (await createVoices(suite, providerOptions));
   const agent = options.agent ?? (await createAgent(suite, providerOptions));
   try {
-    const plan = planRuns(suite.scenarios, voices, options.overrides?.runs);
+    // The tools' schemas are compiled once per suite; every scenario's evaluator validates calls with them.
+    const schemas = suite.tools.length > 0 ? new ToolSchemas(suite.tools) : undefined;
+    const plan = planRuns(suite.scenarios, voices, options.overrides?.runs, schemas);
     const tasks = plan.map((item): PoolTask<SuiteRun> => async (signal, upcomingRuns) => {
       const result = await run({
         prompt: item.scenario.prompts[item.promptIndex]?.text ?? '',
@@ -119,12 +121,21 @@ interface PlannedRun {
 }
 
 /** Every run of the suite in report order: scenario, prompt, voice, run index. */
-function planRuns(scenarios: Scenario[], voices: Voice[], runsOverride: number | undefined): PlannedRun[] {
+function planRuns(
+  scenarios: Scenario[],
+  voices: Voice[],
+  runsOverride: number | undefined,
+  schemas: ToolSchemas | undefined,
+): PlannedRun[] {
   const plan: PlannedRun[] = [];
   scenarios.forEach((scenario, scenarioIndex) => {
     // One evaluator and one list of expected calls per scenario: the evaluator compiles each expected
     // call once (keyed by the call object), so every run must hand it the same objects.
-    const evaluator = new ToolCallEvaluator({ ...scenario.match, forbid: scenario.forbid });
+    const evaluator = new ToolCallEvaluator({
+      ...scenario.match,
+      forbid: scenario.forbid,
+      ...(schemas ? { argumentsValidator: schemas } : {}),
+    });
     const expect = scenario.expect.map(({ name, arguments: args }) => ({
       name,
       ...(args ? { arguments: args } : {}),
