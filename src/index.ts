@@ -8,6 +8,8 @@ export type { AgentProvider, SynthesizerProvider, ProviderContext, ProviderStats
 // The pipeline: one run, a batch of runs.
 export { run, runConcurrent } from './core/pipeline.js';
 export type { RunOptions, RunConcurrentOptions } from './core/pipeline.js';
+export { createRedactor, redactDeep, secretsOfEnv } from './core/redact.js';
+export type { Redact } from './core/redact.js';
 export { summarizeRuns, wilsonInterval } from './core/stats.js';
 export type { Interval } from './core/stats.js';
 
