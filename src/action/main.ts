@@ -53,6 +53,7 @@ export async function run(): Promise<void> {
       env,
       signal: abortOnCancel(),
       onProgress: progressLogger(),
+      onWarning: (message) => core.warning(message),
       overrides: {
         ...(inputs.runs === undefined ? {} : { runs: inputs.runs }),
         ...(inputs.maxConcurrency === undefined ? {} : { concurrency: inputs.maxConcurrency }),

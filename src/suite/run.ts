@@ -22,6 +22,8 @@ export interface RunSuiteOptions {
   agent?: Agent;
   /** Use these voices instead of the configured synthesizer. */
   voices?: Voice[];
+  /** Told what degrades without stopping the suite (an audio cache folder that cannot be written); default: stderr. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -36,7 +38,8 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
   const stats = createProviderStats();
   const limiter = new AdaptiveLimit({ max: concurrency });
   const providerOptions = { env: options.env ?? process.env, concurrency, cacheDir, stats, limiter };
-  const voices = options.voices ?? (await createVoices(suite, providerOptions));
+  const voices =
+    options.voices ?? (await createVoices(suite, { ...providerOptions, onWarning: options.onWarning }));
   const agent = options.agent ?? (await createAgent(suite, providerOptions));
   try {
     const plan = planRuns(suite.scenarios, voices, options.overrides?.runs);
