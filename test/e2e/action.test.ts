@@ -109,8 +109,8 @@ function run(root: string, options: Partial<RunActionOptions> = {}): Promise<Act
   });
 }
 
-function russoComments(): string[] {
-  return (github.comments.get(PR) ?? [])
+function russoComments(pr = PR): string[] {
+  return (github.comments.get(pr) ?? [])
     .map((comment) => comment.body)
     .filter((body) => body.startsWith(COMMENT_MARKER));
 }
@@ -256,6 +256,77 @@ describe('the bundled Action on a pull request', () => {
     expect(failed.outputs).toEqual({ result: 'error' });
     expect(failed.stdout).toMatch(/^::error::OPENAI_API_KEY is not set.*%0Afix: pass it as an input/m);
   });
+});
+
+describe('reports are never lost (the bundled Action)', () => {
+  it('a report-dir under a file: the step fails naming each report, and every other output is set', async () => {
+    const root = workspace(
+      { 'scenarios/book.yaml': BOOK_SCENARIO, afile: 'a file, not a folder' },
+      bookTable,
+    );
+    const result = await run(root, { with: { 'report-dir': 'afile/reports', comment: 'false' } });
+    expect(result.code).toBe(1);
+    expect(result.outputs).toEqual({
+      result: 'passed',
+      'pass-rate': '1',
+      passed: '2',
+      failed: '0',
+      errored: '0',
+      total: '2',
+      'report-json': '',
+      junit: '',
+    });
+    const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error'));
+    expect(errors).toEqual([
+      '::error::russo could not write 4 reports:' +
+        ['report.json', 'junit.xml', 'report.html', 'report.md']
+          .map((file) => `%0A- afile/reports/${file}: ENOTDIR (not a directory)`)
+          .join(''),
+    ]);
+    expect(result.summary.startsWith('<h2>✅ russo: passed</h2>')).toBe(true);
+    expect(result.summary).toContain(
+      '<p><b>Reports not written:</b> <code>afile/reports/report.json</code> (ENOTDIR (not a directory))',
+    );
+    expect(result.summary).not.toContain('Full report:');
+  });
+
+  it('a failed gate and a report that cannot be written: annotations, comment and both reasons', async () => {
+    const root = workspace(
+      { 'scenarios/note.yaml': NOTE_SCENARIO, afile: '' },
+      { tool_calls: [{ name: 'note', arguments: { text: 'unsafe' } }] },
+    );
+    const event = {
+      name: 'pull_request',
+      payload: pullRequestEvent({ owner: OWNER, repo: REPO, number: 10 }),
+    };
+    const result = await run(root, { event, with: { 'report-dir': 'afile/reports' } });
+    expect(result.code).toBe(1);
+    expect(result.outputs).toMatchObject({ result: 'failed', failed: '2', total: '2', 'report-json': '' });
+    const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error'));
+    expect(errors[0]).toMatch(/^::error title=russo%3A write a note.*,file=scenarios\/note.yaml,line=5,/);
+    expect(errors.at(-1)).toMatch(
+      /^::error::russo failed:%0A- write a note: pass rate 0%25.*%0Arusso could not write 4 reports:%0A- afile\/reports\/report.json: ENOTDIR/,
+    );
+    expect(result.summary.startsWith('<h2>❌ russo: failed</h2>')).toBe(true);
+    expect(russoComments(10)).toEqual([expect.stringContaining('write a note')]);
+  });
+
+  it('an audio cache folder under /proc: one warning, and the suite runs from memory', async () => {
+    const config = `${CONFIG}cache:\n  dir: /proc/russo-no-such-folder/cache\n`;
+    const twoPrompts = BOOK_SCENARIO.replace(
+      '  - Book a table for two at seven tonight\n',
+      '  - Book a table for two at seven tonight\n  - Can I get a table for two people at seven\n',
+    );
+    const root = workspace({ 'russo.config.yaml': config, 'scenarios/book.yaml': twoPrompts }, bookTable);
+    const result = await run(root, { with: { comment: 'false' } });
+    expect(result.code).toBe(0);
+    expect(result.outputs).toMatchObject({ result: 'passed', total: '4' });
+    const warnings = result.stdout.split('\n').filter((line) => line.startsWith('::warning'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^::warning::the audio cache folder \/proc\/russo-no-such-folder\/cache cannot be used: ENOENT/,
+    );
+  }, 180_000);
 });
 
 describe('the bundled Action elsewhere', () => {
