@@ -10,11 +10,13 @@ import { COMMENT_MARKER } from '../../src/github/comment.js';
 import { pullRequestEvent, pushEvent } from '../fakes/github-events.js';
 import { runAction, type ActionRun, type RunActionOptions } from '../fakes/github-runner.js';
 import { startFakeCacheService } from '../fakes/github-cache-server.js';
-import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
+import { isCommentWrite, startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { apiError, FAKE_KEY, speechPcm, speechProblem, startOpenAIHttpFake } from '../fakes/openai-http.js';
 import { ensureBundle } from './bundle.js';
 
 const TOKEN = 'ghs_e2eworkflowtoken';
+// A personal access token of the account `russo-ci`, passed as the github-token input.
+const PAT = 'ghp_e2epersonaltoken';
 const OWNER = 'acme';
 const REPO = 'voice';
 const PR = 7;
@@ -73,7 +75,13 @@ let github: FakeGitHub;
 
 beforeAll(async () => {
   await ensureBundle();
-  github = await startFakeGitHub({ token: TOKEN, owner: OWNER, repo: REPO, maxPerPage: 2 });
+  github = await startFakeGitHub({
+    token: TOKEN,
+    tokens: { [PAT]: { user: 'russo-ci' } },
+    owner: OWNER,
+    repo: REPO,
+    maxPerPage: 2,
+  });
   // Someone else's comments come first, over more than one page.
   github.addComment(PR, 'Looks good to me');
   github.addComment(PR, 'Please add a scenario for cancellations');
@@ -163,7 +171,10 @@ describe('the bundled Action on a pull request', () => {
   });
 
   it('fails on a regression: annotations at the expect line, an inert summary, and the same comment updated', async () => {
-    const posts = github.requests.filter((request) => request.method === 'POST').length;
+    // Comment writes only: finding out who the token is may take a GraphQL query (a POST too).
+    const posts = github.requests.filter(
+      (request) => isCommentWrite(request) && request.method === 'POST',
+    ).length;
     const root = workspace(
       { 'scenarios/note.yaml': NOTE_SCENARIO },
       {
@@ -203,7 +214,9 @@ describe('the bundled Action on a pull request', () => {
     expect(row.match(/<td>/g)).toHaveLength(8);
 
     // Updated, not duplicated: no new POST, one PATCH of the comment the first test created.
-    expect(github.requests.filter((request) => request.method === 'POST')).toHaveLength(posts);
+    expect(
+      github.requests.filter((request) => isCommentWrite(request) && request.method === 'POST'),
+    ).toHaveLength(posts);
     expect(github.requests.filter((request) => request.method === 'PATCH')).toHaveLength(1);
     const comments = russoComments();
     expect(comments).toHaveLength(1);
@@ -256,6 +269,70 @@ describe('the bundled Action on a pull request', () => {
     expect(failed.outputs).toEqual({ result: 'error' });
     expect(failed.stdout).toMatch(/^::error::OPENAI_API_KEY is not set.*%0Afix: pass it as an input/m);
   });
+});
+
+describe("the sticky comment: only russo's own is edited", () => {
+  const PLANTED = `${COMMENT_MARKER}\n### ✅ russo: gate passed\n\nEvery scenario passed.`;
+
+  /** The marker comments of a pull request, with who wrote them. */
+  function marked(pr: number): Array<{ id: number; login: string; body: string }> {
+    return (github.comments.get(pr) ?? [])
+      .filter((comment) => comment.body.startsWith(COMMENT_MARKER))
+      .map((comment) => ({ id: comment.id, login: comment.user.login, body: comment.body }));
+  }
+
+  function edits(id: number): number {
+    return github.requests.filter(
+      (request) => request.method === 'PATCH' && request.path.endsWith(`/comments/${id}`),
+    ).length;
+  }
+
+  it.each([
+    ['GITHUB_TOKEN', 8, {}, 'github-actions[bot]'],
+    ['a personal access token', 9, { 'github-token': PAT }, 'russo-ci'],
+  ])(
+    'with %s: a marker comment planted by the PR author stays as it is, and russo keeps its own',
+    async (_, pr, withInputs, login) => {
+      const planted = github.addComment(pr, PLANTED, 'octocat');
+      // Another identity's russo comment (an earlier run with the other token) is not ours either.
+      const other = github.addComment(pr, `${COMMENT_MARKER}\nolder verdict`, 'someone-else[bot]');
+      const root = workspace({ 'scenarios/note.yaml': NOTE_SCENARIO }, { tool_calls: [] });
+      const event = {
+        name: 'pull_request',
+        payload: pullRequestEvent({ owner: OWNER, repo: REPO, number: pr }),
+      };
+
+      const first = await run(root, { event, with: withInputs });
+      expect(first.code).toBe(1);
+      expect(first.stdout).toContain(
+        `Left 2 comments with russo's marker alone (by octocat, someone-else[bot]): russo edits only comments by ${login}.`,
+      );
+      expect(first.stdout).toMatch(/PR comment created: /);
+      const ours = marked(pr).find((comment) => comment.login === login)!;
+      expect(ours.body).toContain('❌ russo: gate failed');
+      expect(marked(pr)).toEqual([
+        { id: planted.id, login: 'octocat', body: PLANTED },
+        { id: other.id, login: 'someone-else[bot]', body: `${COMMENT_MARKER}\nolder verdict` },
+        ours,
+      ]);
+
+      writeFileSync(
+        join(root, 'answer.json'),
+        JSON.stringify({ tool_calls: [{ name: 'note', arguments: { text: 'safe' } }] }),
+      );
+      const second = await run(root, { event, with: withInputs });
+      expect(second.code).toBe(0);
+      expect(second.stdout).toContain(
+        `PR comment updated: ${`https://github.example/${OWNER}/${REPO}/pull/${pr}#issuecomment-${ours.id}`}`,
+      );
+      expect(marked(pr).map((comment) => comment.body)).toEqual([
+        PLANTED,
+        `${COMMENT_MARKER}\nolder verdict`,
+        expect.stringContaining('✅ russo: gate passed'),
+      ]);
+      expect([edits(planted.id), edits(other.id), edits(ours.id)]).toEqual([0, 0, 1]);
+    },
+  );
 });
 
 describe('reports are never lost (the bundled Action)', () => {
