@@ -6,7 +6,8 @@
 //    started (bash's $EPOCHREALTIME, no subprocess) and answers no call. Median of several starts,
 //    with the disk audio cache warm (the usual second run) and with --no-cache (Flite speaks the
 //    first prompt first). Target ≤ 300 ms. The start of a bare `node` is printed as the floor.
-// `node bench/startup.bench.mjs [DIST]` measures another build (e.g. main's dist/) the same way.
+// `node bench/startup.bench.mjs DIST…` measures other builds (e.g. main's dist/ and this one): their
+// starts alternate, so that a busy machine slows each build alike.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,17 +15,19 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = resolve(process.argv[2] ?? join(root, 'dist'));
+const dists = (process.argv.length > 2 ? process.argv.slice(2) : [join(root, 'dist')]).map((dist) =>
+  resolve(dist),
+);
 const STARTS = 9;
 const MB = 1024 * 1024;
 
-function sizes() {
+function sizes(dist) {
   const files = readdirSync(dist).filter((file) => file !== 'flite.wasm');
   const total = files.reduce((sum, file) => sum + statSync(join(dist, file)).size, 0);
   const size = (file) => `${(statSync(join(dist, file)).size / MB).toFixed(2)} MB`;
-  console.log(`dist/index.js ${size('index.js')}, dist/cli.js ${size('cli.js')}`);
+  console.log(`${dist}: index.js ${size('index.js')}, cli.js ${size('cli.js')}`);
   console.log(
-    `dist/ without flite.wasm: ${(total / MB).toFixed(2)} MB in ${files.length} files (target ≤ 5 MB) ${total <= 5 * MB ? 'OK' : 'MISSED'}`,
+    `  without flite.wasm: ${(total / MB).toFixed(2)} MB in ${files.length} files (target ≤ 5 MB) ${total <= 5 * MB ? 'OK' : 'MISSED'}`,
   );
 }
 
@@ -55,19 +58,21 @@ function start(args, cwd) {
   });
 }
 
-/** Median ms from the spawn of the CLI to the first request its agent got, over STARTS starts. */
+/** Median ms from the spawn of each dist's CLI to the first request its agent got, over STARTS starts each. */
 async function firstRequest(extraArgs) {
   const { folder, stamps } = project();
   try {
-    const times = [];
-    // The first start warms the disk cache (and the OS's file cache) and is not counted.
-    for (let index = 0; index <= STARTS; index++) {
-      rmSync(stamps, { force: true });
-      const started = await start([join(dist, 'cli.js'), 'run', '-q', '-n', '1', ...extraArgs], folder);
-      const first = Math.min(...readFileSync(stamps, 'utf8').trim().split('\n').map(Number)) * 1000;
-      if (index > 0) times.push(first - started);
+    const times = dists.map(() => []);
+    // The first round warms the disk cache (and the OS's file cache) and is not counted.
+    for (let round = 0; round <= STARTS; round++) {
+      for (const [index, dist] of dists.entries()) {
+        rmSync(stamps, { force: true });
+        const started = await start([join(dist, 'cli.js'), 'run', '-q', '-n', '1', ...extraArgs], folder);
+        const first = Math.min(...readFileSync(stamps, 'utf8').trim().split('\n').map(Number)) * 1000;
+        if (round > 0) times[index].push(first - started);
+      }
     }
-    return median(times);
+    return times.map(median);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
@@ -88,15 +93,17 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-sizes();
+for (const dist of dists) sizes(dist);
 const floor = await bareNode();
 console.log(`node -e 0 (start and exit): ${floor.toFixed(0)} ms, median of ${STARTS}`);
 for (const [label, args] of [
   ['warm audio cache', []],
   ['--no-cache', ['--no-cache']],
 ]) {
-  const ms = await firstRequest(args);
-  console.log(
-    `first agent request, ${label}: ${ms.toFixed(0)} ms after the spawn, median of ${STARTS} (target ≤ 300 ms) ${ms <= 300 ? 'OK' : 'MISSED'}`,
-  );
+  const medians = await firstRequest(args);
+  for (const [index, ms] of medians.entries()) {
+    console.log(
+      `first agent request, ${label}${dists.length > 1 ? ` (${dists[index]})` : ''}: ${ms.toFixed(0)} ms after the spawn, median of ${STARTS} (target ≤ 300 ms) ${ms <= 300 ? 'OK' : 'MISSED'}`,
+    );
+  }
 }
