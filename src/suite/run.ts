@@ -5,6 +5,7 @@ import { CachedSynthesizer } from '../synthesize/cached.js';
 import type { Agent, ExpectedCall, Progress } from '../core/types.js';
 import { ToolCallEvaluator } from '../evaluate/index.js';
 import type { Scenario, Suite } from '../scenarios/types.js';
+import { planSuite } from './plan.js';
 import { createAgent, createVoices, type Voice } from './providers.js';
 import { scenarioResult, suiteResult } from './result.js';
 import type { SuiteResult, SuiteRun } from './types.js';
@@ -31,7 +32,13 @@ export interface RunSuiteOptions {
  */
 export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Promise<SuiteResult> {
   const startedAt = new Date();
-  const concurrency = options.overrides?.concurrency ?? suite.config.defaults.concurrency;
+  const { runs, concurrency: maxConcurrency } = options.overrides ?? {};
+  const plan = planSuite(suite, {
+    ...(runs === undefined ? {} : { runs }),
+    ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
+    ...(options.voices ? { voices: options.voices.map((voice) => voice.voice) } : {}),
+  });
+  const concurrency = plan.maxConcurrency;
   const cacheDir = options.cacheDir ?? (suite.config.cache.enabled ? suite.config.cache.dir : false);
   const stats = createProviderStats();
   const limiter = new AdaptiveLimit({ max: concurrency });
@@ -39,36 +46,40 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
   const voices = options.voices ?? (await createVoices(suite, providerOptions));
   const agent = options.agent ?? (await createAgent(suite, providerOptions));
   try {
-    const plan = planRuns(suite.scenarios, voices, options.overrides?.runs);
-    const tasks = plan.map((item): PoolTask<SuiteRun> => async (signal, upcomingRuns) => {
-      const result = await run({
-        prompt: item.scenario.prompts[item.promptIndex]?.text ?? '',
-        synthesizer: item.voice.synthesizer,
-        agent,
-        evaluator: item.evaluator,
-        expect: item.expect,
-        runIndex: item.runIndex,
-        timeoutMs: item.scenario.timeoutMs,
-        signal,
-        upcomingRuns,
-        ...(item.scenario.toolResults ? { toolResults: item.scenario.toolResults } : {}),
-      });
-      return { ...result, promptIndex: item.promptIndex, voice: item.voice.voice };
-    });
-    const outcome = await runPool(tasks, {
-      concurrency,
-      limiter,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
-    const scenarios = suite.scenarios.map((scenario, index) =>
-      scenarioResult(
-        scenario,
-        outcome.results.filter(
-          (result, taskIndex): result is SuiteRun =>
-            result !== undefined && plan[taskIndex]?.scenarioIndex === index,
-        ),
-      ),
+    const graders = suite.scenarios.map(graderOf);
+    function* tasks(): Generator<PoolTask<SuiteRun>> {
+      for (const planned of plan.runs()) {
+        const { scenario, promptIndex } = planned;
+        const { evaluator, expect } = graders[planned.scenarioIndex] as Grader;
+        yield async (signal, upcomingRuns) => {
+          const result = await run({
+            prompt: scenario.prompts[promptIndex]?.text ?? '',
+            synthesizer: (voices[planned.voiceIndex] as Voice).synthesizer,
+            agent,
+            evaluator,
+            expect,
+            runIndex: planned.runIndex,
+            timeoutMs: scenario.timeoutMs,
+            signal,
+            upcomingRuns,
+            ...(scenario.toolResults ? { toolResults: scenario.toolResults } : {}),
+          });
+          return { ...result, id: planned.id, promptIndex, voice: planned.voice };
+        };
+      }
+    }
+    const outcome = await runPool(
+      { total: plan.totalRuns, tasks: tasks() },
+      {
+        concurrency,
+        limiter,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      },
+    );
+    // Runs start in report order, so each scenario's results are one slice of the pool's.
+    const scenarios = plan.scenarios.map(({ scenario, firstRun, totalRuns }) =>
+      scenarioResult(scenario, outcome.results.slice(firstRun, firstRun + totalRuns)),
     );
     return suiteResult({
       scenarios,
@@ -106,37 +117,23 @@ function synthesisCounts(voices: Voice[]): { requests: number; cacheHits: number
   return { requests, cacheHits };
 }
 
-/** One planned run: which scenario, prompt, voice and run index, and the scenario's evaluator. */
-interface PlannedRun {
-  scenario: Scenario;
-  scenarioIndex: number;
-  promptIndex: number;
-  voice: Voice;
-  runIndex: number;
+/** How a scenario's runs are graded. */
+interface Grader {
   evaluator: ToolCallEvaluator;
   /** The scenario's expected calls without their source locations, shared by its runs. */
   expect: ExpectedCall[];
 }
 
-/** Every run of the suite in report order: scenario, prompt, voice, run index. */
-function planRuns(scenarios: Scenario[], voices: Voice[], runsOverride: number | undefined): PlannedRun[] {
-  const plan: PlannedRun[] = [];
-  scenarios.forEach((scenario, scenarioIndex) => {
-    // One evaluator and one list of expected calls per scenario: the evaluator compiles each expected
-    // call once (keyed by the call object), so every run must hand it the same objects.
-    const evaluator = new ToolCallEvaluator({ ...scenario.match, forbid: scenario.forbid });
-    const expect = scenario.expect.map(({ name, arguments: args }) => ({
+/**
+ * One evaluator and one list of expected calls per scenario: the evaluator compiles each expected
+ * call once (keyed by the call object), so every run must hand it the same objects.
+ */
+function graderOf(scenario: Scenario): Grader {
+  return {
+    evaluator: new ToolCallEvaluator({ ...scenario.match, forbid: scenario.forbid }),
+    expect: scenario.expect.map(({ name, arguments: args }) => ({
       name,
       ...(args ? { arguments: args } : {}),
-    }));
-    const runs = runsOverride ?? scenario.runs;
-    scenario.prompts.forEach((_, promptIndex) => {
-      for (const voice of voices) {
-        for (let runIndex = 0; runIndex < runs; runIndex++) {
-          plan.push({ scenario, scenarioIndex, promptIndex, voice, runIndex, evaluator, expect });
-        }
-      }
-    });
-  });
-  return plan;
+    })),
+  };
 }

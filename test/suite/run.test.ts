@@ -62,6 +62,9 @@ describe('runSuite', () => {
       '1/slt/1',
       '1/slt/2',
     ]);
+    const ids = result.scenarios.flatMap((scenario) => scenario.runs.map((run) => run.id));
+    expect(new Set(ids).size).toBe(20);
+    expect(book?.runs[4]?.id).toBe('book/p0/slt/default/r1');
     expect(book?.summary).toMatchObject({ total: 12, passed: 12, passRate: 1 });
     expect(hours?.summary).toMatchObject({ total: 8, passed: 8 });
     expect(result.gate).toMatchObject({ passed: true, failures: [] });
