@@ -49,8 +49,8 @@ export interface ExpectToolCallsOptions {
   agent?: Agent;
   /** Speak with these voices instead of the configured synthesizer. */
   voices?: Voice[];
-  /** Runs at once (default: the config's `defaults.concurrency`). */
-  concurrency?: number;
+  /** Runs in flight at once (default: the config's `max_concurrency`). */
+  maxConcurrency?: number;
   /** Where keys are read from (default: process.env). */
   env?: NodeJS.ProcessEnv;
 }
@@ -80,7 +80,7 @@ export async function expectToolCalls(options: ExpectToolCallsOptions): Promise<
     ...(options.agent ? { agent: options.agent } : {}),
     ...(options.voices ? { voices: options.voices } : {}),
     ...(options.env ? { env: options.env } : {}),
-    ...(options.concurrency ? { overrides: { concurrency: options.concurrency } } : {}),
+    ...(options.maxConcurrency ? { overrides: { maxConcurrency: options.maxConcurrency } } : {}),
   });
   const scenario = result.scenarios[0] as ScenarioResult;
   if (result.gate.passed) return scenario;

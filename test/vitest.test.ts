@@ -16,7 +16,8 @@ beforeAll(async () => {
     join(project, 'russo.config.yaml'),
     [
       'synthesizer: { provider: flite, voices: [kal16] }',
-      'defaults: { runs: 2, concurrency: 4, min_pass_rate: 1 }',
+      'max_concurrency: 4',
+      'defaults: { runs: 2, min_pass_rate: 1 }',
       'cache: { enabled: false }',
       '',
     ].join('\n'),

@@ -55,7 +55,7 @@ export async function run(): Promise<void> {
       onProgress: progressLogger(),
       overrides: {
         ...(inputs.runs === undefined ? {} : { runs: inputs.runs }),
-        ...(inputs.maxConcurrency === undefined ? {} : { concurrency: inputs.maxConcurrency }),
+        ...(inputs.maxConcurrency === undefined ? {} : { maxConcurrency: inputs.maxConcurrency }),
         ...(inputs.minPassRate === undefined ? {} : { minPassRate: inputs.minPassRate }),
       },
     });

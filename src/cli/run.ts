@@ -23,7 +23,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   });
   const plan = planSuite(suite, {
     ...(flags.runs !== undefined ? { runs: flags.runs } : {}),
-    ...(flags.concurrency !== undefined ? { maxConcurrency: flags.concurrency } : {}),
+    ...(flags.maxConcurrency !== undefined ? { maxConcurrency: flags.maxConcurrency } : {}),
   });
   if (!flags.quiet) {
     const scenarios = suite.scenarios.length;
@@ -40,7 +40,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     env: io.env,
     overrides: {
       ...(flags.runs !== undefined ? { runs: flags.runs } : {}),
-      concurrency: plan.maxConcurrency,
+      maxConcurrency: plan.maxConcurrency,
       ...(flags.minPassRate !== undefined ? { minPassRate: flags.minPassRate } : {}),
     },
     ...(flags.cache ? {} : { cacheDir: false as const }),

@@ -15,7 +15,7 @@ export const CONFIG_FILE_NAMES = ['russo.config.yaml', 'russo.config.yml'];
 /** Scenario files run when neither the command line nor the config names any. */
 export const DEFAULT_SCENARIO_GLOBS: readonly string[] = ['scenarios/**/*.{yaml,yml}'];
 
-const DEFAULTS = { runs: 3, concurrency: 8, timeoutS: 60, minPassRate: 0.8 };
+const DEFAULTS = { runs: 3, maxConcurrency: 8, timeoutS: 60, minPassRate: 0.8 };
 
 // One compiled validator per catalog: compiling the config schema takes milliseconds, loading runs often.
 const validators = new WeakMap<ProviderCatalog, (document: LocatedDocument) => Problem[]>();
@@ -81,7 +81,7 @@ export function loadConfig(
     validateConfig = compileSchema(buildConfigSchema(catalog.agents, catalog.synthesizers));
     validators.set(catalog, validateConfig);
   }
-  problems.push(...validateConfig(document), ...findSecrets(document, true));
+  problems.push(...movedKeys(document), ...validateConfig(document), ...findSecrets(document, true));
   const raw = document.value as RawConfig;
   const config: RussoConfig = {
     ...defaultConfig(dirname(path)),
@@ -95,9 +95,9 @@ export function loadConfig(
         ...(catalog.synthesizers[raw.synthesizer?.provider ?? 'flite']?.defaultVoices ?? []),
       ],
     },
+    maxConcurrency: raw.max_concurrency ?? DEFAULTS.maxConcurrency,
     defaults: {
       runs: raw.defaults?.runs ?? DEFAULTS.runs,
-      concurrency: raw.defaults?.concurrency ?? DEFAULTS.concurrency,
       timeoutMs: (raw.defaults?.timeout_s ?? DEFAULTS.timeoutS) * 1000,
       match: matchOptions(raw.defaults?.match, DEFAULT_MATCH_OPTIONS),
       minPassRate: raw.defaults?.min_pass_rate ?? DEFAULTS.minPassRate,
@@ -119,6 +119,24 @@ export function loadConfig(
   return { config, tools: loaded.tools, document, problems };
 }
 
+/**
+ * `defaults.concurrency` became the top-level `max_concurrency` (the name the CLI flag, the Action
+ * input and the library option share): a config that still has it gets a problem at its line that
+ * says where it went. The key is then dropped, so the schema check does not also call it unknown.
+ */
+function movedKeys(document: LocatedDocument): Problem[] {
+  const defaults = (document.value as { defaults?: unknown }).defaults;
+  if (typeof defaults !== 'object' || defaults === null || !('concurrency' in defaults)) return [];
+  const { concurrency } = defaults as { concurrency: unknown };
+  const problem = {
+    ...document.locate(['defaults', 'concurrency'], true),
+    message: '`defaults.concurrency` has moved to the top-level key `max_concurrency`',
+    hint: `write \`max_concurrency: ${JSON.stringify(concurrency)}\` at the top level of the config (not under \`defaults\`) and remove this line`,
+  };
+  delete (defaults as { concurrency?: unknown }).concurrency;
+  return [problem];
+}
+
 /** Match options written in YAML (snake_case), over a base. */
 export function matchOptions(raw: RawMatch | undefined, base: MatchOptions): MatchOptions {
   return {
@@ -134,9 +152,9 @@ function defaultConfigOf(baseDir: string, catalog: ProviderCatalog): RussoConfig
     baseDir,
     scenarios: DEFAULT_SCENARIO_GLOBS,
     synthesizer: { provider: 'flite', voices: [...(catalog.synthesizers.flite?.defaultVoices ?? [])] },
+    maxConcurrency: DEFAULTS.maxConcurrency,
     defaults: {
       runs: DEFAULTS.runs,
-      concurrency: DEFAULTS.concurrency,
       timeoutMs: DEFAULTS.timeoutS * 1000,
       match: DEFAULT_MATCH_OPTIONS,
       minPassRate: DEFAULTS.minPassRate,
@@ -169,9 +187,9 @@ interface RawConfig {
   scenarios?: string[];
   agent?: ProviderConfig & { tools?: string };
   synthesizer?: ProviderConfig & { voices?: string[] };
+  max_concurrency?: number;
   defaults?: {
     runs?: number;
-    concurrency?: number;
     timeout_s?: number;
     match?: RawMatch;
     min_pass_rate?: number;

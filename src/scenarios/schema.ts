@@ -126,16 +126,17 @@ export function buildConfigSchema(
           },
         },
       ),
+      max_concurrency: {
+        type: 'integer',
+        minimum: 1,
+        description:
+          'Runs in flight at once, across the suite (default 8). CLI --max-concurrency, Action input max-concurrency.',
+      },
       defaults: {
         type: 'object',
         description: 'Defaults of every scenario; a scenario may override them.',
         properties: {
           runs,
-          concurrency: {
-            type: 'integer',
-            minimum: 1,
-            description: 'Runs in flight at once, across the suite.',
-          },
           timeout_s: timeout,
           match: matchOptions,
           min_pass_rate: minPassRate,

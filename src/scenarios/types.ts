@@ -52,9 +52,10 @@ export interface RussoConfig {
   scenarios: readonly string[];
   agent?: ProviderConfig & { tools?: string };
   synthesizer: ProviderConfig & { voices: string[] };
+  /** Runs in flight at once, across the suite (`max_concurrency`). */
+  maxConcurrency: number;
   defaults: {
     runs: number;
-    concurrency: number;
     timeoutMs: number;
     match: MatchOptions;
     minPassRate: number;

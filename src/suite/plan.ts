@@ -56,7 +56,7 @@ export interface SuitePlan {
  */
 export function planSuite(suite: Suite, overrides: PlanOverrides = {}): SuitePlan {
   const voices = overrides.voices ?? suite.config.synthesizer.voices;
-  const maxConcurrency = overrides.maxConcurrency ?? suite.config.defaults.concurrency;
+  const maxConcurrency = overrides.maxConcurrency ?? suite.config.maxConcurrency;
   positiveInteger('maxConcurrency', maxConcurrency);
   if (overrides.runs !== undefined) positiveInteger('runs', overrides.runs);
   let totalRuns = 0;

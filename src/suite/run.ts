@@ -14,7 +14,7 @@ import type { SuiteResult, SuiteRun } from './types.js';
 export interface RunSuiteOptions {
   onProgress?: (progress: Progress) => void;
   signal?: AbortSignal;
-  overrides?: { runs?: number; concurrency?: number; minPassRate?: number };
+  overrides?: { runs?: number; maxConcurrency?: number; minPassRate?: number };
   /** Where provider secrets are read from (default: process.env). */
   env?: NodeJS.ProcessEnv;
   /** Audio cache folder; false turns it off (default: the config's cache). */
@@ -32,7 +32,7 @@ export interface RunSuiteOptions {
  */
 export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Promise<SuiteResult> {
   const startedAt = new Date();
-  const { runs, concurrency: maxConcurrency } = options.overrides ?? {};
+  const { runs, maxConcurrency } = options.overrides ?? {};
   const plan = planSuite(suite, {
     ...(runs === undefined ? {} : { runs }),
     ...(maxConcurrency === undefined ? {} : { maxConcurrency }),

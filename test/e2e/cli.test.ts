@@ -103,6 +103,20 @@ describe('russo run (bundled CLI)', () => {
     expect(stderr).toContain('1 scenario, 3 runs (1 voice) at concurrency 2');
   });
 
+  it('takes the max concurrency as --max-concurrency, its old name --concurrency, or max_concurrency', async () => {
+    const cwd = project({
+      ...FILES,
+      'russo.config.yaml': `${FILES['russo.config.yaml']}max_concurrency: 5\n`,
+    });
+    const hours = ['run', '--runs', '1', 'scenarios/hours.yaml'];
+    expect((await russo(cwd, ...hours)).stderr).toContain('at concurrency 5');
+    expect((await russo(cwd, ...hours, '--max-concurrency', '3')).stderr).toContain('at concurrency 3');
+    expect((await russo(cwd, ...hours, '--concurrency', '4')).stderr).toContain('at concurrency 4');
+    const both = await russo(cwd, ...hours, '--concurrency', '4', '-j', '2');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--max-concurrency and --concurrency are the same flag, given twice');
+  });
+
   it('exits 2 with file:line:col and a fix for a bad scenario', async () => {
     const cwd = project({ ...FILES, 'scenarios/bad.yaml': 'name: bad\nprompts: []\nexpect: []\nruns: 0\n' });
     const { code, stderr, stdout } = await russo(cwd, 'run');

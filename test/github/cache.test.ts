@@ -47,9 +47,9 @@ function suite(
       baseDir: workspace,
       scenarios: ['scenarios/**/*.yaml'],
       synthesizer: { provider: 'flite', voices: options.voices ?? ['kal16'] },
+      maxConcurrency: 1,
       defaults: {
         runs: 1,
-        concurrency: 1,
         timeoutMs: 1000,
         match: { order: 'any', extraCalls: 'allow', arguments: 'subset' },
         minPassRate: 1,

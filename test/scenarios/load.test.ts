@@ -79,6 +79,13 @@ describe('loadSuite: valid files', () => {
     });
   });
 
+  it('reads max_concurrency from the top level of the config (8 without one)', async () => {
+    const scenario = { 'scenarios/hello.yaml': 'name: hello\nprompts: [hello there]\nexpect: []\n' };
+    const set = project({ 'russo.config.yaml': `${CONFIG}max_concurrency: 3\n`, ...scenario });
+    expect((await loadSuite(undefined, { cwd: set })).config.maxConcurrency).toBe(3);
+    expect((await loadSuite(undefined, { cwd: project(scenario) })).config.maxConcurrency).toBe(8);
+  });
+
   it('reads several scenarios from one file separated by ---, and a folder given on the command line', async () => {
     const cwd = project({
       'more/two.yaml': 'name: one\nprompts: [a]\nexpect: []\n---\nname: two\nprompts: [b]\nexpect: []\n',
@@ -294,6 +301,17 @@ describe('loadSuite: every bad input names file:line:col and a fix', () => {
       column: 10,
       message: '"book_table" is both expected and forbidden',
     });
+  });
+
+  it('the old key defaults.concurrency, saying where it moved', async () => {
+    const problems = await problemsOf({
+      'russo.config.yaml': `${CONFIG}defaults:\n  runs: 2\n  concurrency: 4\n`,
+      'scenarios/hello.yaml': 'name: hello\nprompts: [hello there]\nexpect: []\n',
+    });
+    expect(problems.map(formatProblem)).toEqual([
+      'russo.config.yaml:6:3: `defaults.concurrency` has moved to the top-level key `max_concurrency`\n' +
+        '    fix: write `max_concurrency: 4` at the top level of the config (not under `defaults`) and remove this line',
+    ]);
   });
 
   it('reports every problem of every file at once', async () => {

@@ -5,7 +5,7 @@ import { project } from '../fixtures/project.js';
 
 const FILES = {
   'russo.config.yaml':
-    'agent:\n  provider: module\n  module: agent.mjs\nsynthesizer:\n  provider: flite\n  voices: [kal16, slt]\ndefaults:\n  runs: 2\n  concurrency: 6\n',
+    'agent:\n  provider: module\n  module: agent.mjs\nsynthesizer:\n  provider: flite\n  voices: [kal16, slt]\nmax_concurrency: 6\ndefaults:\n  runs: 2\n',
   'scenarios/a-book.yaml':
     'name: book a table\nprompts: [Book a table, A table please]\nruns: 3\nexpect: []\n',
   'scenarios/b-hours.yaml': 'name: hours/today\nprompts: [When are you open]\nexpect: []\n',

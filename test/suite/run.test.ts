@@ -92,7 +92,7 @@ describe('runSuite', () => {
       inFlight--;
       return byLength(audio);
     });
-    await runSuite(suite, { agent, voices: voices.slice(0, 1), overrides: { concurrency: 5 } });
+    await runSuite(suite, { agent, voices: voices.slice(0, 1), overrides: { maxConcurrency: 5 } });
     expect(peak).toBe(5);
   });
 
@@ -106,7 +106,7 @@ describe('runSuite', () => {
         return { toolCalls: byLength(audio) };
       },
     };
-    await runSuite(suite, { agent, voices: voices.slice(0, 1), overrides: { concurrency: 1 } });
+    await runSuite(suite, { agent, voices: voices.slice(0, 1), overrides: { maxConcurrency: 1 } });
     // 2 prompts × 3 runs + 1 prompt × 4 runs, one at a time, across both scenarios.
     expect(upcoming).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
   });
@@ -144,7 +144,7 @@ describe('runSuite', () => {
     const result = await runSuite(suite, {
       agent,
       voices: voices.slice(0, 1),
-      overrides: { runs: 4, minPassRate: 0.9, concurrency: 1 },
+      overrides: { runs: 4, minPassRate: 0.9, maxConcurrency: 1 },
     });
     expect(result.summary).toMatchObject({ total: 12, passed: 9, failed: 3 });
     expect(result.gate.failures.map((f) => f.kind)).toContain('suite_pass_rate');
@@ -167,7 +167,7 @@ describe('runSuite', () => {
       agent,
       voices: voices.slice(0, 1),
       signal: controller.signal,
-      overrides: { concurrency: 1 },
+      overrides: { maxConcurrency: 1 },
     });
     expect(closed).toBe(1);
     expect(result.cancelled).toBe(true);
