@@ -14,6 +14,7 @@ import { scenarioRateText } from './report/summary.js';
 import { loadConfig } from './scenarios/config.js';
 import { providerCatalog } from './suite/load.js';
 import { ScenarioError } from './scenarios/errors.js';
+import { promptLengthProblem } from './scenarios/limits.js';
 import type { Scenario, SourceLocation, Suite } from './scenarios/types.js';
 import type { Voice } from './suite/providers.js';
 import { runSuite } from './suite/run.js';
@@ -113,6 +114,10 @@ function scenarioOf(options: ExpectToolCallsOptions, config: Suite['config']): S
     throw new RussoError(`minPassRate ${minPassRate} is not a share`, 'give a number from 0 to 1, e.g. 0.8');
   }
   const location = testLocation();
+  const tooLong = prompts.flatMap(
+    (text) => promptLengthProblem(text, config.limits.maxPromptChars, location) ?? [],
+  );
+  if (tooLong.length > 0) throw new ScenarioError(tooLong);
   return {
     name: options.name ?? vitestExpect.getState().currentTestName ?? prompts[0] ?? 'expectToolCalls',
     location,

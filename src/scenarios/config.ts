@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { MatchOptions, ToolDefinition } from '../core/types.js';
 import { DEFAULT_MATCH_OPTIONS } from '../evaluate/index.js';
 import type { Problem } from './errors.js';
+import { DEFAULT_LIMITS, fileSizeProblem } from './limits.js';
 import { buildConfigSchema } from './schema.js';
 import { findSecrets } from './secrets.js';
 import { loadTools } from './tools.js';
@@ -58,6 +59,9 @@ export function loadConfig(
       ],
     };
   }
+  // The config cannot raise the limit for itself: it is read under the default one.
+  const tooLarge = fileSizeProblem(file, statSync(path).size, DEFAULT_LIMITS.maxFileBytes, true);
+  if (tooLarge) return { config: defaultConfig(cwd), tools: [], problems: [tooLarge] };
   const { documents, problems } = parseYamlFile(file, readFileSync(path, 'utf8'));
   const document = documents[0];
   if (documents.length > 1) {
@@ -107,9 +111,15 @@ export function loadConfig(
       enabled: raw.cache?.enabled ?? true,
       dir: resolve(dirname(path), raw.cache?.dir ?? '.russo/cache'),
     },
+    limits: {
+      maxRuns: raw.limits?.max_runs ?? DEFAULT_LIMITS.maxRuns,
+      maxPromptChars: raw.limits?.max_prompt_chars ?? DEFAULT_LIMITS.maxPromptChars,
+      maxFileBytes: raw.limits?.max_file_bytes ?? DEFAULT_LIMITS.maxFileBytes,
+    },
     locations: {
       ...(raw.agent ? { agent: document.locate(['agent']) } : {}),
       ...(raw.synthesizer ? { synthesizer: document.locate(['synthesizer']) } : {}),
+      ...(raw.defaults?.runs === undefined ? {} : { runs: document.locate(['defaults', 'runs']) }),
     },
   };
   const loaded = raw.agent?.tools
@@ -161,6 +171,7 @@ function defaultConfigOf(baseDir: string, catalog: ProviderCatalog): RussoConfig
     },
     gate: { minPassRate: null, maxErrors: 0 },
     cache: { enabled: true, dir: resolve(baseDir, '.russo/cache') },
+    limits: DEFAULT_LIMITS,
     locations: {},
   };
 }
@@ -196,4 +207,5 @@ interface RawConfig {
   };
   gate?: { min_pass_rate?: number; max_errors?: number };
   cache?: { enabled?: boolean; dir?: string };
+  limits?: { max_runs?: number; max_prompt_chars?: number; max_file_bytes?: number };
 }

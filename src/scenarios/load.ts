@@ -5,7 +5,8 @@ import { DEFAULT_SCENARIO_GLOBS, displayPath, loadConfig, matchOptions, type Raw
 import { ScenarioError, type Problem } from './errors.js';
 import { scenarioSchema } from './schema.js';
 import { findSecrets } from './secrets.js';
-import type { ProviderCatalog, RussoConfig, Scenario, Suite } from './types.js';
+import { fileSizeProblem, promptLengthProblem } from './limits.js';
+import type { Limits, ProviderCatalog, RussoConfig, Scenario, SourceLocation, Suite } from './types.js';
 import { compileSchema } from './validate.js';
 import { parseYamlFile, type LocatedDocument } from './yaml.js';
 
@@ -66,6 +67,11 @@ export async function loadSuiteFiles(
   const scenarios: Scenario[] = [];
   for (const path of [...files].sort()) {
     const file = displayPath(cwd, path);
+    const tooLarge = fileSizeProblem(file, (await stat(path)).size, config.limits.maxFileBytes, false);
+    if (tooLarge) {
+      problems.push(tooLarge);
+      continue;
+    }
     const text = await readFile(path, 'utf8');
     const parsed = parseYamlFile(file, text);
     problems.push(...parsed.problems);
@@ -102,7 +108,7 @@ function toScenario(
   validateScenario ??= compileSchema(scenarioSchema);
   const found = [...validateScenario(document), ...findSecrets(document, false)];
   const raw = document.value as RawScenario;
-  if (found.length === 0) found.push(...semanticProblems(raw, document));
+  if (found.length === 0) found.push(...semanticProblems(raw, document, config.limits));
   problems.push(...found);
   if (found.length > 0) return undefined;
   return {
@@ -117,6 +123,7 @@ function toScenario(
     forbid: raw.forbid ?? [],
     match: matchOptions(raw.match, config.defaults.match),
     runs: raw.runs ?? config.defaults.runs,
+    ...runsLocation(raw, document, config),
     minPassRate: raw.min_pass_rate ?? config.defaults.minPassRate,
     timeoutMs: raw.timeout_s === undefined ? config.defaults.timeoutMs : raw.timeout_s * 1000,
     ...(raw.tool_results ? { toolResults: raw.tool_results } : {}),
@@ -124,9 +131,23 @@ function toScenario(
   };
 }
 
-/** What the schema cannot say: matcher specs, and a tool both expected and forbidden. */
-function semanticProblems(raw: RawScenario, document: LocatedDocument): Problem[] {
+/** Where a scenario's `runs` comes from: its own key, else the config's `defaults.runs`, else nowhere. */
+function runsLocation(
+  raw: RawScenario,
+  document: LocatedDocument,
+  config: RussoConfig,
+): { runsLocation?: SourceLocation } {
+  if (raw.runs !== undefined) return { runsLocation: document.locate(['runs']) };
+  return config.locations.runs ? { runsLocation: config.locations.runs } : {};
+}
+
+/** What the schema cannot say: prompts over the length limit, matcher specs, a tool both expected and forbidden. */
+function semanticProblems(raw: RawScenario, document: LocatedDocument, limits: Limits): Problem[] {
   const problems: Problem[] = [];
+  raw.prompts.forEach((text, index) => {
+    const tooLong = promptLengthProblem(text, limits.maxPromptChars, document.locate(['prompts', index]));
+    if (tooLong) problems.push(tooLong);
+  });
   raw.expect.forEach((call, index) => {
     for (const problem of checkArgumentSpec(call.arguments ?? {})) {
       problems.push({

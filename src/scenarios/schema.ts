@@ -152,6 +152,30 @@ export function buildConfigSchema(
         },
         additionalProperties: false,
       },
+      limits: {
+        type: 'object',
+        description:
+          'Bounds checked before anything runs, so that a typo in a number or a hostile file is an error, not an exhausted machine.',
+        properties: {
+          max_runs: {
+            type: 'integer',
+            minimum: 1,
+            description:
+              'Runs a suite may plan: prompts × voices × runs over every scenario (default 100000).',
+          },
+          max_prompt_chars: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Characters in one prompt (default 2000).',
+          },
+          max_file_bytes: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Bytes in one scenario file (default 1048576, 1 MiB).',
+          },
+        },
+        additionalProperties: false,
+      },
       cache: {
         type: 'object',
         description: 'The audio cache: synthesized prompts are kept and reused.',

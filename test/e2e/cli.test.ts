@@ -133,6 +133,82 @@ describe('russo run (bundled CLI)', () => {
     expect(stderr).toContain('--runs "many" is not a whole number ≥ 1');
   });
 
+  it('exits 2 for runs: 1e9 before planning anything, naming the line the runs come from', async () => {
+    const cwd = project({
+      ...FILES,
+      'scenarios/hours.yaml': 'name: opening hours\nprompts: [When are you open]\nruns: 1e9\nexpect: []\n',
+    });
+    const { code, stderr, stdout } = await russo(cwd, 'run');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(
+      'scenarios/hours.yaml:3:7: the suite would make 1,000,000,002 runs: "opening hours" makes 1,000,000,000 of them (1 prompt × 1 voice × 1,000,000,000); the limit is 100,000 (limits.max_runs)',
+    );
+    expect(stderr).toContain('fix: lower this `runs`, or raise `limits: {max_runs: N}` in russo.config.yaml');
+    expect(stderr).not.toContain('internal error');
+  });
+
+  it('exits 2 for --runs 1000000000, with the largest --runs that fits', async () => {
+    const { code, stderr } = await russo(project(FILES), 'run', '--runs', '1000000000');
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'command line: --runs 1,000,000,000 makes 2,000,000,000 runs (2 prompts × 1 voice × 1,000,000,000); the limit is 100,000 (limits.max_runs)',
+    );
+    expect(stderr).toContain('fix: give --runs 50,000 or fewer');
+  });
+
+  it('holds the suite to the limits the config sets', async () => {
+    const cwd = project({
+      ...FILES,
+      'russo.config.yaml': `${FILES['russo.config.yaml']}limits:\n  max_runs: 3\n`,
+    });
+    const { code, stderr } = await russo(cwd, 'validate');
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'russo.config.yaml:8:9: the suite would make 4 runs: the 2 scenarios that take `runs: 2` from here make 4 of them; the limit is 3 (limits.max_runs)',
+    );
+  });
+
+  it('exits 2 for a prompt over limits.max_prompt_chars, at its line', async () => {
+    const long = Array(7_700).fill('book a table').join(' ');
+    const cwd = project({
+      ...FILES,
+      'scenarios/hours.yaml': `name: long\nprompts:\n  - When are you open\n  - ${long}\nexpect: []\n`,
+    });
+    const { code, stderr } = await russo(cwd, 'run');
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `scenarios/hours.yaml:4:5: the prompt is ${long.length.toLocaleString('en-US')} characters long, more than limits.max_prompt_chars (2,000)`,
+    );
+  });
+
+  it('exits 2 for a YAML alias bomb, at the first alias, without a stack trace', async () => {
+    const bomb = [
+      'name: laughs',
+      'prompts: [hello]',
+      'expect: []',
+      'a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+      ...['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map(
+        (name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[index]}`).join(', ')}]`,
+      ),
+    ].join('\n');
+    const cwd = project({ ...FILES, 'scenarios/hours.yaml': `${bomb}\n` });
+    const { code, stderr } = await russo(cwd, 'run');
+    expect(code).toBe(2);
+    expect(stderr).toContain('scenarios/hours.yaml:5:8: the YAML aliases (*name) expand too often');
+    expect(stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
+  it('exits 2 for a scenario file over limits.max_file_bytes, before reading it', async () => {
+    const filler = `# ${'x'.repeat(100)}\n`.repeat(11_000);
+    const cwd = project({ ...FILES, 'scenarios/hours.yaml': `${FILES['scenarios/hours.yaml']}${filler}` });
+    const { code, stderr } = await russo(cwd, 'run');
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'scenarios/hours.yaml: the file is 1.1 MiB, more than limits.max_file_bytes (1 MiB)',
+    );
+  });
+
   it('exits 2 for a missing config file', async () => {
     const { code, stderr } = await russo(project(FILES), 'run', '--config', 'nope.yaml');
     expect(code).toBe(2);

@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { audioCacheKeys, restoreAudioCache } from '../../src/github/cache.js';
 import type { Scenario, Suite } from '../../src/scenarios/types.js';
 import { startFakeCacheService, type FakeCacheService } from '../fakes/github-cache-server.js';
+import { DEFAULT_LIMITS } from '../../src/scenarios/limits.js';
 
 const TOKEN = 'runtime-token';
 
@@ -56,6 +57,7 @@ function suite(
       },
       gate: { minPassRate: null, maxErrors: 0 },
       cache: { enabled: options.cache ?? true, dir: join(workspace, '.russo', 'cache') },
+      limits: DEFAULT_LIMITS,
       locations: {},
     },
   };

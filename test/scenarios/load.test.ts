@@ -314,6 +314,57 @@ describe('loadSuite: every bad input names file:line:col and a fix', () => {
     ]);
   });
 
+  it('a prompt longer than limits.max_prompt_chars, counted in characters, with the limit the config sets', async () => {
+    const scenario = (prompt: string) => `name: long\nprompts:\n  - hi\n  - ${prompt}\nexpect: []\n`;
+    const problems = await problemsOf({ 'scenarios/long.yaml': scenario('é'.repeat(2_001)) });
+    expect(problems.map(formatProblem)).toEqual([
+      'scenarios/long.yaml:4:5: the prompt is 2,001 characters long, more than limits.max_prompt_chars (2,000)\n' +
+        '    fix: a prompt is what a person says in one turn: shorten it, or raise `limits: {max_prompt_chars: N}` in russo.config.yaml',
+    ]);
+    // 2,000 emoji are 4,000 UTF-16 units but 2,000 characters: within the limit.
+    const cwd = project({ 'scenarios/long.yaml': scenario('🙂'.repeat(2_000)) });
+    expect((await loadSuite(undefined, { cwd })).scenarios[0]?.prompts[1]?.text).toHaveLength(4_000);
+    const lowered = await problemsOf({
+      'russo.config.yaml': 'limits:\n  max_prompt_chars: 10\n',
+      'scenarios/long.yaml': scenario('book a table for two'),
+    });
+    expect(lowered.map((p) => p.message)).toEqual([
+      'the prompt is 20 characters long, more than limits.max_prompt_chars (10)',
+    ]);
+  });
+
+  it('YAML aliases that expand too often, at the first alias', async () => {
+    const laughs = ['name: laughs', 'prompts: [hi]', 'expect: []', 'a: &a [x, x, x, x, x, x, x, x, x, x, x]'];
+    for (const [index, name] of ['b', 'c', 'd'].entries()) {
+      laughs.push(`${name}: &${name} [${Array(11).fill(`*${'abc'[index]}`).join(', ')}]`);
+    }
+    const problems = await problemsOf({ 'scenarios/laughs.yaml': `${laughs.join('\n')}\n` });
+    expect(problems).toHaveLength(1);
+    expect(formatProblem(problems[0]!)).toMatch(
+      /^scenarios\/laughs\.yaml:5:8: the YAML aliases \(\*name\) expand too often: .*\n {4}fix: write the values out/,
+    );
+  });
+
+  it('a scenario file over limits.max_file_bytes, and a config file over the default', async () => {
+    const valid = 'name: big\nprompts: [hi]\nexpect: []\n';
+    const problems = await problemsOf({
+      'russo.config.yaml': 'limits: { max_file_bytes: 100 }\n',
+      'scenarios/big.yaml': `${valid}# ${'x'.repeat(200)}\n`,
+      'scenarios/small.yaml': valid.replace('big', 'small'),
+    });
+    expect(problems.map(formatProblem)).toEqual([
+      'scenarios/big.yaml: the file is 238 bytes, more than limits.max_file_bytes (100 bytes)\n' +
+        '    fix: split it into several scenario files, or raise `limits: {max_file_bytes: N}` in russo.config.yaml',
+    ]);
+    const config = await problemsOf({
+      'russo.config.yaml': `# ${'x'.repeat(1_048_576)}\n`,
+      'scenarios/small.yaml': valid,
+    });
+    expect(config.map((p) => p.message)).toEqual([
+      'the file is 1 MiB, more than limits.max_file_bytes (1 MiB)',
+    ]);
+  });
+
   it('reports every problem of every file at once', async () => {
     const problems = await problemsOf({
       'scenarios/a.yaml': 'name: a\nprompts: []\nexpect: []\nruns: 0\n',

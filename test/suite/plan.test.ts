@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ScenarioError, formatProblem } from '../../src/scenarios/errors.js';
 import { loadSuite } from '../../src/suite/load.js';
 import { planSuite, runId, type PlannedRun } from '../../src/suite/plan.js';
 import { project } from '../fixtures/project.js';
@@ -77,5 +78,71 @@ describe('planSuite', () => {
     const b = runId({ ...base, scenario: 'a', voice: 'p0/x' });
     expect(a).not.toBe(b);
     expect(runId({ ...base, scenario: '50%/2F', voice: 'x' })).toBe('50%25%2F2F/p0/x/default/r0');
+  });
+
+  it('plans a trillion runs without making one: runs are made as they are pulled', async () => {
+    const suite = await loadSuite(undefined, {
+      cwd: project({
+        ...FILES,
+        'russo.config.yaml': `${FILES['russo.config.yaml']}limits: { max_runs: 2000000000000 }\n`,
+        'scenarios/a-book.yaml':
+          'name: book a table\nprompts: [Book a table]\nruns: 500000000000\nexpect: []\n',
+      }),
+    });
+    const plan = planSuite(suite);
+    expect(plan.totalRuns).toBe(2 * 500_000_000_000 + 4);
+    const runs = plan.runs();
+    expect(runs.next().value?.id).toBe('book a table/p0/kal16/default/r0');
+    expect(runs.next().value?.id).toBe('book a table/p0/kal16/default/r1');
+  });
+});
+
+describe('planSuite: limits.max_runs', () => {
+  function problems(plan: () => unknown): string[] {
+    try {
+      plan();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ScenarioError);
+      return (error as ScenarioError).problems.map(formatProblem);
+    }
+    throw new Error('expected the plan to be refused');
+  }
+
+  it('names the runs that make the suite too big: only the biggest, as many as the excess needs', async () => {
+    const suite = await loadSuite(undefined, {
+      cwd: project({
+        ...FILES,
+        'russo.config.yaml': `${FILES['russo.config.yaml']}limits: { max_runs: 20 }\n`,
+        'scenarios/c-more.yaml': 'name: more\nprompts: [a, b, c]\nexpect: []\nruns: 4\n',
+      }),
+    });
+    // book a table: 2 × 2 × 3 = 12 runs, more: 3 × 2 × 4 = 24, hours: 1 × 2 × 2 = 4; 40 in all.
+    expect(problems(() => planSuite(suite))).toEqual([
+      'scenarios/c-more.yaml:4:7: the suite would make 40 runs: "more" makes 24 of them (3 prompts × 2 voices × 4); the limit is 20 (limits.max_runs)\n' +
+        '    fix: lower this `runs`, or raise `limits: {max_runs: N}` in russo.config.yaml',
+    ]);
+    expect(problems(() => planSuite(suite, { runs: 3 }))).toEqual([
+      'command line: --runs 3 makes 36 runs (6 prompts × 2 voices × 3); the limit is 20 (limits.max_runs)\n' +
+        '    fix: give --runs 1 or fewer, or raise `limits: {max_runs: N}` in russo.config.yaml',
+    ]);
+  });
+
+  it('points at the config defaults.runs, or at the scenario when its runs are the built-in default', async () => {
+    const files = {
+      'russo.config.yaml': 'limits:\n  max_runs: 5\n',
+      'scenarios/a.yaml': 'name: a\nprompts: [one, two, three]\nexpect: []\n',
+    };
+    const suite = await loadSuite(undefined, { cwd: project(files) });
+    expect(problems(() => planSuite(suite, { voices: ['kal16'] }))).toEqual([
+      'scenarios/a.yaml:1:1: the suite would make 9 runs: "a" makes 9 of them (3 prompts × 1 voice × 3); the limit is 5 (limits.max_runs)\n' +
+        '    fix: give this scenario a smaller `runs:`, or raise `limits: {max_runs: N}` in russo.config.yaml',
+    ]);
+    const withDefaults = await loadSuite(undefined, {
+      cwd: project({ ...files, 'russo.config.yaml': 'limits:\n  max_runs: 5\ndefaults:\n  runs: 2\n' }),
+    });
+    expect(problems(() => planSuite(withDefaults, { voices: ['kal16'] }))).toEqual([
+      'russo.config.yaml:4:9: the suite would make 6 runs: "a" makes 6 of them (3 prompts × 1 voice × 2); the limit is 5 (limits.max_runs)\n' +
+        '    fix: lower this `runs`, or raise `limits: {max_runs: N}` in russo.config.yaml',
+    ]);
   });
 });
