@@ -20,6 +20,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const suite = await loadSuite(flags.globs, {
     cwd: io.cwd,
     ...(flags.config ? { config: flags.config } : {}),
+    ...(io.signal ? { signal: io.signal } : {}),
   });
   const plan = planSuite(suite, {
     ...(flags.runs !== undefined ? { runs: flags.runs } : {}),

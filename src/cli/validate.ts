@@ -9,6 +9,7 @@ export async function validateCommand(argv: string[], io: CliIO): Promise<number
   const suite = await loadSuite(flags.globs, {
     cwd: io.cwd,
     ...(flags.config ? { config: flags.config } : {}),
+    ...(io.signal ? { signal: io.signal } : {}),
   });
   // Planning checks the suite against its limits (the total number of runs).
   planSuite(suite, flags.runs === undefined ? {} : { runs: flags.runs });

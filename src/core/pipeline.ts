@@ -1,6 +1,6 @@
 import { setImmediate } from 'node:timers';
 import type { AdaptiveLimit } from './adaptive-limit.js';
-import { CancelledError, errorMessage, FatalProviderError, TimeoutError } from './errors.js';
+import { AgentError, CancelledError, errorMessage, FatalProviderError, TimeoutError } from './errors.js';
 import { summarizeRuns } from './stats.js';
 import type {
   Agent,
@@ -38,7 +38,12 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const { prompt, synthesizer, agent, evaluator, expect, runIndex = 0 } = options;
   const started = performance.now();
   const controller = new AbortController();
-  const onAbort = () => controller.abort(new CancelledError('cancelled'));
+  // Any abort reads "cancelled", except an AgentError: an agent that failed outside the run (an
+  // uncaught exception caught by the suite) is this run's error.
+  const onAbort = () =>
+    controller.abort(
+      options.signal?.reason instanceof AgentError ? options.signal.reason : new CancelledError('cancelled'),
+    );
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const timer =

@@ -1,5 +1,6 @@
 import { glob, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
+import { CancelledError } from '../core/errors.js';
 import { checkArgumentSpec } from '../evaluate/index.js';
 import { DEFAULT_SCENARIO_GLOBS, displayPath, loadConfig, matchOptions, type RawMatch } from './config.js';
 import { ScenarioError, type Problem } from './errors.js';
@@ -14,6 +15,8 @@ import { parseYamlFile, type LocatedDocument } from './yaml.js';
 export interface LoadOptions {
   cwd?: string;
   config?: string;
+  /** Stops loading between files (Ctrl-C): loading then throws a CancelledError. */
+  signal?: AbortSignal;
 }
 
 let validateScenario: ((document: LocatedDocument) => Problem[]) | undefined;
@@ -66,6 +69,9 @@ export async function loadSuiteFiles(
 
   const scenarios: Scenario[] = [];
   for (const path of [...files].sort()) {
+    if (options.signal?.aborted) {
+      throw new CancelledError('cancelled while loading the scenario files: nothing was run');
+    }
     const file = displayPath(cwd, path);
     const tooLarge = fileSizeProblem(file, (await stat(path)).size, config.limits.maxFileBytes, false);
     if (tooLarge) {

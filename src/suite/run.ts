@@ -5,6 +5,7 @@ import { CachedSynthesizer } from '../synthesize/cached.js';
 import type { Agent, ExpectedCall, Progress } from '../core/types.js';
 import { ToolCallEvaluator } from '../evaluate/index.js';
 import type { Scenario, Suite } from '../scenarios/types.js';
+import { CrashGuard } from './crashes.js';
 import { planSuite } from './plan.js';
 import { createAgent, createVoices, type Voice } from './providers.js';
 import { scenarioResult, suiteResult } from './result.js';
@@ -28,7 +29,8 @@ export interface RunSuiteOptions {
 /**
  * Runs every scenario × prompt × voice × run as ONE pool bounded by a single concurrency, then
  * judges the gate. Runs that error are kept and reported apart from failures; a cancel or a fatal
- * provider error returns everything that finished.
+ * provider error returns everything that finished. While it runs, an error thrown outside every
+ * awaited call (an agent's timer) fails the runs in flight instead of ending the process.
  */
 export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Promise<SuiteResult> {
   const startedAt = new Date();
@@ -45,25 +47,28 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
   const providerOptions = { env: options.env ?? process.env, concurrency, cacheDir, stats, limiter };
   const voices = options.voices ?? (await createVoices(suite, providerOptions));
   const agent = options.agent ?? (await createAgent(suite, providerOptions));
+  const guard = new CrashGuard();
   try {
     const graders = suite.scenarios.map(graderOf);
     function* tasks(): Generator<PoolTask<SuiteRun>> {
       for (const planned of plan.runs()) {
         const { scenario, promptIndex } = planned;
         const { evaluator, expect } = graders[planned.scenarioIndex] as Grader;
-        yield async (signal, upcomingRuns) => {
-          const result = await run({
-            prompt: scenario.prompts[promptIndex]?.text ?? '',
-            synthesizer: (voices[planned.voiceIndex] as Voice).synthesizer,
-            agent,
-            evaluator,
-            expect,
-            runIndex: planned.runIndex,
-            timeoutMs: scenario.timeoutMs,
-            signal,
-            upcomingRuns,
-            ...(scenario.toolResults ? { toolResults: scenario.toolResults } : {}),
-          });
+        yield async (poolSignal, upcomingRuns) => {
+          const result = await guard.run(poolSignal, (signal) =>
+            run({
+              prompt: scenario.prompts[promptIndex]?.text ?? '',
+              synthesizer: (voices[planned.voiceIndex] as Voice).synthesizer,
+              agent,
+              evaluator,
+              expect,
+              runIndex: planned.runIndex,
+              timeoutMs: scenario.timeoutMs,
+              signal,
+              upcomingRuns,
+              ...(scenario.toolResults ? { toolResults: scenario.toolResults } : {}),
+            }),
+          );
           return { ...result, id: planned.id, promptIndex, voice: planned.voice };
         };
       }
@@ -99,6 +104,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
     });
   } finally {
     await agent.close?.();
+    guard.dispose();
   }
 }
 

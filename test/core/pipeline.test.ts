@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FunctionAgent } from '../../src/agents/function.js';
-import { FatalProviderError } from '../../src/core/errors.js';
+import { AgentError, FatalProviderError } from '../../src/core/errors.js';
 import { run, runConcurrent, runPool } from '../../src/core/pipeline.js';
 import type {
   Audio,
@@ -130,6 +130,20 @@ describe('run', () => {
     });
     expect(result.status).toBe('error');
     expect(result.error).toMatch(/^agent: the agent returned .*expected \{toolCalls/);
+  });
+
+  it("reads any abort as a cancel, except an AgentError, which is the run's own error", async () => {
+    const aborted = async (reason: unknown) => {
+      const controller = new AbortController();
+      const agent = new FunctionAgent(async () => {
+        controller.abort(reason);
+        return new Promise<never>(() => {});
+      });
+      const options = { synthesizer: toneSynthesizer, agent, evaluator: namesEvaluator, expect: [] };
+      return (await run({ ...options, prompt: 'cancel it', signal: controller.signal })).error;
+    };
+    expect(await aborted(new Error('Ctrl-C'))).toBe('agent: cancelled');
+    expect(await aborted(new AgentError('uncaught exception: boom'))).toBe('agent: uncaught exception: boom');
   });
 
   it('marks a fatal provider error so the suite can stop', async () => {

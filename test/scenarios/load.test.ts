@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CancelledError } from '../../src/core/errors.js';
 import { ScenarioError, formatProblem, type Problem } from '../../src/scenarios/errors.js';
 import { loadSuite } from '../../src/suite/load.js';
 import { project } from '../fixtures/project.js';
@@ -111,6 +112,21 @@ describe('loadSuite: valid files', () => {
       { name: 'book_table', description: 'Book', parameters: { type: 'object' } },
       { name: 'cancel_reservation' },
     ]);
+  });
+});
+
+describe('loadSuite: cancel', () => {
+  it('stops between files when the signal fires, with a CancelledError', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) files[`scenarios/s${i}.yaml`] = `name: s${i}\nprompts: [hi]\nexpect: []\n`;
+    const cwd = project(files);
+    expect((await loadSuite(undefined, { cwd })).scenarios).toHaveLength(300);
+    const controller = new AbortController();
+    // Fires on the event loop's first turn, while the files are still being found and read.
+    setImmediate(() => controller.abort());
+    await expect(loadSuite(undefined, { cwd, signal: controller.signal })).rejects.toThrow(
+      new CancelledError('cancelled while loading the scenario files: nothing was run'),
+    );
   });
 });
 

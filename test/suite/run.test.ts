@@ -96,6 +96,23 @@ describe('runSuite', () => {
     expect(peak).toBe(5);
   });
 
+  it('catches uncaught exceptions and unhandled rejections only while the suite runs', async () => {
+    const suite = await loadSuite(undefined, { cwd: project(SCENARIOS) });
+    const listeners = () => [
+      process.listenerCount('uncaughtException'),
+      process.listenerCount('unhandledRejection'),
+    ];
+    const before = listeners();
+    const during: number[][] = [];
+    const agent = new FunctionAgent((audio) => {
+      during.push(listeners());
+      return byLength(audio);
+    });
+    await runSuite(suite, { agent, voices: voices.slice(0, 1), overrides: { runs: 1 } });
+    expect(during[0]).toEqual(before.map((count) => count + 1));
+    expect(listeners()).toEqual(before);
+  });
+
   it('tells the agent how many runs of the suite have not started yet', async () => {
     const suite = await loadSuite(undefined, { cwd: project(SCENARIOS) });
     const upcoming: Array<number | undefined> = [];
