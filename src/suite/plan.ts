@@ -82,15 +82,15 @@ export function planSuite(suite: Suite, overrides: PlanOverrides = {}): SuitePla
         for (let promptIndex = 0; promptIndex < scenario.prompts.length; promptIndex++) {
           for (const [voiceIndex, voice] of voices.entries()) {
             for (let runIndex = 0; runIndex < runsPerCell; runIndex++) {
-              const cell = { scenario: scenario.name, promptIndex, voice, variant: DEFAULT_VARIANT };
+              const variant = DEFAULT_VARIANT;
               yield {
-                id: runId({ ...cell, runIndex }),
+                id: runId({ scenario: scenario.name, promptIndex, voice, variant, runIndex }),
                 scenario,
                 scenarioIndex,
                 promptIndex,
                 voice,
                 voiceIndex,
-                variant: DEFAULT_VARIANT,
+                variant,
                 runIndex,
               };
             }
