@@ -14,6 +14,7 @@ import { scenarioRateText } from './report/summary.js';
 import { loadConfig } from './scenarios/config.js';
 import { providerCatalog } from './suite/load.js';
 import { ScenarioError } from './scenarios/errors.js';
+import { promptLengthProblem } from './scenarios/limits.js';
 import type { Scenario, SourceLocation, Suite } from './scenarios/types.js';
 import type { Voice } from './suite/providers.js';
 import { runSuite } from './suite/run.js';
@@ -52,8 +53,8 @@ export interface ExpectToolCallsOptions {
   agent?: Agent;
   /** Speak with these voices instead of the configured synthesizer. */
   voices?: Voice[];
-  /** Runs at once (default: the config's `defaults.concurrency`). */
-  concurrency?: number;
+  /** Runs in flight at once (default: the config's `max_concurrency`). */
+  maxConcurrency?: number;
   /** Where keys are read from (default: process.env). */
   env?: NodeJS.ProcessEnv;
 }
@@ -83,7 +84,7 @@ export async function expectToolCalls(options: ExpectToolCallsOptions): Promise<
     ...(options.agent ? { agent: options.agent } : {}),
     ...(options.voices ? { voices: options.voices } : {}),
     ...(options.env ? { env: options.env } : {}),
-    ...(options.concurrency ? { overrides: { concurrency: options.concurrency } } : {}),
+    ...(options.maxConcurrency ? { overrides: { maxConcurrency: options.maxConcurrency } } : {}),
   });
   const scenario = result.scenarios[0] as ScenarioResult;
   if (result.gate.passed) return scenario;
@@ -116,6 +117,10 @@ function scenarioOf(options: ExpectToolCallsOptions, config: Suite['config']): S
     throw new RussoError(`minPassRate ${minPassRate} is not a share`, 'give a number from 0 to 1, e.g. 0.8');
   }
   const location = testLocation();
+  const tooLong = prompts.flatMap(
+    (text) => promptLengthProblem(text, config.limits.maxPromptChars, location) ?? [],
+  );
+  if (tooLong.length > 0) throw new ScenarioError(tooLong);
   return {
     name: options.name ?? vitestExpect.getState().currentTestName ?? prompts[0] ?? 'expectToolCalls',
     location,

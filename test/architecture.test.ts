@@ -58,7 +58,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   action: ['core', 'scenarios', 'suite', 'report', 'github', 'synthesize', 'agents', 'providers'],
 };
 // Packages a folder may import; provider SDKs belong to providers/, agents/ and synthesize/.
-const CORE_PACKAGES = ['p-limit'];
+const CORE_PACKAGES: string[] = [];
 const SDKS = ['openai', '@google/genai', 'ws'];
 
 const files = sourceFiles();

@@ -16,7 +16,8 @@ beforeAll(async () => {
     join(project, 'russo.config.yaml'),
     [
       'synthesizer: { provider: flite, voices: [kal16] }',
-      'defaults: { runs: 2, concurrency: 4, min_pass_rate: 1 }',
+      'max_concurrency: 4',
+      'defaults: { runs: 2, min_pass_rate: 1 }',
       'cache: { enabled: false }',
       '',
     ].join('\n'),
@@ -137,6 +138,12 @@ describe('expectToolCalls', () => {
     await expect(expectToolCalls({ cwd: project, prompt: 'Hi', expect: [] })).rejects.toThrow(
       /no agent is configured/,
     );
+    await expect(
+      expectToolCalls({ cwd: project, agent, prompt: 'Hi '.repeat(1_000), expect: [] }),
+    ).rejects.toThrow(/the prompt is 3,000 characters long, more than limits.max_prompt_chars \(2,000\)/);
+    await expect(
+      expectToolCalls({ cwd: project, agent, prompt: 'Hi', expect: [], runs: 1e9 }),
+    ).rejects.toThrow(/the suite would make 1,000,000,000 runs.*the limit is 100,000 \(limits.max_runs\)/);
     expect(heard).toHaveLength(0);
   });
 });

@@ -47,7 +47,7 @@ export async function run(): Promise<void> {
       onWarning: (message) => core.warning(message),
       overrides: {
         ...(inputs.runs === undefined ? {} : { runs: inputs.runs }),
-        ...(inputs.maxConcurrency === undefined ? {} : { concurrency: inputs.maxConcurrency }),
+        ...(inputs.maxConcurrency === undefined ? {} : { maxConcurrency: inputs.maxConcurrency }),
         ...(inputs.minPassRate === undefined ? {} : { minPassRate: inputs.minPassRate }),
       },
     });

@@ -9,7 +9,7 @@ export interface RunFlags {
   globs: string[];
   config?: string;
   runs?: number;
-  concurrency?: number;
+  maxConcurrency?: number;
   minPassRate?: number;
   json?: string;
   junit?: string;
@@ -23,7 +23,9 @@ export interface RunFlags {
 const OPTIONS = {
   config: { type: 'string', short: 'c' },
   runs: { type: 'string', short: 'n' },
-  concurrency: { type: 'string', short: 'j' },
+  'max-concurrency': { type: 'string', short: 'j' },
+  // The old name, still accepted.
+  concurrency: { type: 'string' },
   'min-pass-rate': { type: 'string' },
   json: { type: 'string' },
   junit: { type: 'string' },
@@ -53,8 +55,8 @@ export function parseRunFlags(argv: string[]): RunFlags & { help: boolean } {
     ...(values.config !== undefined ? { config: values.config } : {}),
     ...optionalNumber('runs', values.runs, (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1'),
     ...optionalNumber(
-      'concurrency',
-      values.concurrency,
+      values.concurrency === undefined ? 'max-concurrency' : 'concurrency',
+      maxConcurrencyFlag(values['max-concurrency'], values.concurrency),
       (n) => Number.isInteger(n) && n >= 1,
       'a whole number ≥ 1',
     ),
@@ -75,12 +77,30 @@ export function parseRunFlags(argv: string[]): RunFlags & { help: boolean } {
   };
 }
 
+/** `--max-concurrency` (`-j`), or its old name `--concurrency`; both at once is a usage error. */
+function maxConcurrencyFlag(current: string | undefined, old: string | undefined): string | undefined {
+  if (current !== undefined && old !== undefined) {
+    throw new UsageError(
+      '--max-concurrency and --concurrency are the same flag, given twice',
+      'keep one: --max-concurrency N (or -j N)',
+    );
+  }
+  return current ?? old;
+}
+
+const KEYS = {
+  runs: 'runs',
+  'max-concurrency': 'maxConcurrency',
+  concurrency: 'maxConcurrency',
+  'min-pass-rate': 'minPassRate',
+} as const;
+
 function optionalNumber(
-  flag: 'runs' | 'concurrency' | 'min-pass-rate',
+  flag: keyof typeof KEYS,
   raw: string | undefined,
   valid: (n: number) => boolean,
   expected: string,
-): Partial<Pick<RunFlags, 'runs' | 'concurrency' | 'minPassRate'>> {
+): Partial<Pick<RunFlags, 'runs' | 'maxConcurrency' | 'minPassRate'>> {
   if (raw === undefined) return {};
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value) || !valid(value)) {
@@ -89,6 +109,5 @@ function optionalNumber(
       `write e.g. --${flag} ${flag === 'min-pass-rate' ? '0.8' : '5'}`,
     );
   }
-  const key = flag === 'min-pass-rate' ? 'minPassRate' : flag;
-  return { [key]: value };
+  return { [KEYS[flag]]: value };
 }

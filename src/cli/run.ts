@@ -1,5 +1,7 @@
 import { loadSuite } from '../suite/load.js';
+import { planSuite } from '../suite/plan.js';
 import { runSuite } from '../suite/run.js';
+import { plural } from '../report/numbers.js';
 import { parseRunFlags } from './args.js';
 import { useColor } from './color.js';
 import { EXIT, verdictExit, type CliIO } from './io.js';
@@ -18,17 +20,17 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const suite = await loadSuite(flags.globs, {
     cwd: io.cwd,
     ...(flags.config ? { config: flags.config } : {}),
+    ...(io.signal ? { signal: io.signal } : {}),
   });
-  const runs = suite.scenarios.reduce(
-    (sum, scenario) =>
-      sum + scenario.prompts.length * suite.config.synthesizer.voices.length * (flags.runs ?? scenario.runs),
-    0,
-  );
-  const concurrency = flags.concurrency ?? suite.config.defaults.concurrency;
+  const plan = planSuite(suite, {
+    ...(flags.runs !== undefined ? { runs: flags.runs } : {}),
+    ...(flags.maxConcurrency !== undefined ? { maxConcurrency: flags.maxConcurrency } : {}),
+  });
   if (!flags.quiet) {
+    const scenarios = suite.scenarios.length;
     io.stderr.write(
-      `russo: ${suite.scenarios.length} scenario${suite.scenarios.length === 1 ? '' : 's'}, ${runs} run${runs === 1 ? '' : 's'} ` +
-        `(${suite.config.synthesizer.voices.length} voice${suite.config.synthesizer.voices.length === 1 ? '' : 's'}) at concurrency ${concurrency}\n`,
+      `russo: ${plural(scenarios, 'scenario')}, ${plural(plan.totalRuns, 'run')} ` +
+        `(${plural(plan.voices.length, 'voice')}) at concurrency ${plan.maxConcurrency}\n`,
     );
   }
   const progress = createProgress({
@@ -39,7 +41,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     env: io.env,
     overrides: {
       ...(flags.runs !== undefined ? { runs: flags.runs } : {}),
-      concurrency,
+      maxConcurrency: plan.maxConcurrency,
       ...(flags.minPassRate !== undefined ? { minPassRate: flags.minPassRate } : {}),
     },
     ...(flags.cache ? {} : { cacheDir: false as const }),

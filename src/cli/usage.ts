@@ -11,7 +11,7 @@ Usage:
 Options of run:
   -c, --config FILE        config file (default: russo.config.yaml in the working directory)
   -n, --runs N             runs per prompt and voice, for every scenario
-  -j, --concurrency N      runs in flight at once, across the suite
+  -j, --max-concurrency N  runs in flight at once, across the suite (also --concurrency)
       --min-pass-rate X    pass rate (0..1) the whole suite must reach
       --json FILE          write the JSON report (merge, baselines)
       --junit FILE         write a JUnit XML report

@@ -1,6 +1,6 @@
-import pLimit from 'p-limit';
+import { setImmediate } from 'node:timers';
 import type { AdaptiveLimit } from './adaptive-limit.js';
-import { CancelledError, errorMessage, FatalProviderError, TimeoutError } from './errors.js';
+import { AgentError, CancelledError, errorMessage, FatalProviderError, TimeoutError } from './errors.js';
 import { redactDeep, type Redact } from './redact.js';
 import { summarizeRuns } from './stats.js';
 import type {
@@ -41,7 +41,12 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const { prompt, synthesizer, agent, evaluator, expect, runIndex = 0 } = options;
   const started = performance.now();
   const controller = new AbortController();
-  const onAbort = () => controller.abort(new CancelledError('cancelled'));
+  // Any abort reads "cancelled", except an AgentError: an agent that failed outside the run (an
+  // uncaught exception caught by the suite) is this run's error.
+  const onAbort = () =>
+    controller.abort(
+      options.signal?.reason instanceof AgentError ? options.signal.reason : new CancelledError('cancelled'),
+    );
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const timer =
@@ -113,19 +118,18 @@ export async function runConcurrent(options: RunConcurrentOptions): Promise<Batc
   const { prompts, runs = 1, maxConcurrency = 8, limiter, onProgress, ...shared } = options;
   if (!Number.isInteger(runs) || runs < 1)
     throw new RangeError(`runs must be a positive integer, got ${runs}`);
-  const tasks: Array<PoolTask<RunResult>> = [];
-  for (const prompt of prompts) {
-    for (let runIndex = 0; runIndex < runs; runIndex++) {
-      tasks.push((signal, upcomingRuns) => run({ ...shared, prompt, runIndex, signal, upcomingRuns }));
+  function* tasks(): Generator<PoolTask<RunResult>> {
+    for (const prompt of prompts) {
+      for (let runIndex = 0; runIndex < runs; runIndex++) {
+        yield (signal, upcomingRuns) => run({ ...shared, prompt, runIndex, signal, upcomingRuns });
+      }
     }
   }
-  const outcome = await runPool(tasks, {
-    concurrency: maxConcurrency,
-    limiter,
-    signal: options.signal,
-    onProgress,
-  });
-  const results = outcome.results.filter((result): result is RunResult => result !== undefined);
+  const outcome = await runPool(
+    { total: prompts.length * runs, tasks: tasks() },
+    { concurrency: maxConcurrency, limiter, signal: options.signal, onProgress },
+  );
+  const results = outcome.results;
   return {
     runs: results,
     summary: summarizeRuns(results),
@@ -144,6 +148,15 @@ export async function runConcurrent(options: RunConcurrentOptions): Promise<Batc
  */
 export type PoolTask<T> = (signal: AbortSignal, upcomingRuns: () => number) => Promise<T>;
 
+/**
+ * The runs a pool works through: how many there are, and the tasks themselves, pulled one at a time
+ * as slots free up (a generator makes each only then, so a long plan costs nothing up front).
+ */
+export interface PoolTasks<T> {
+  total: number;
+  tasks: Iterable<PoolTask<T>>;
+}
+
 /** Options of the run scheduler. */
 export interface PoolOptions {
   /** Runs in flight at most. */
@@ -154,68 +167,112 @@ export interface PoolOptions {
   onProgress?: (progress: Progress) => void;
 }
 
-/** What the scheduler returns: one slot per task, `undefined` for tasks never started because of a cancel. */
+/** What the scheduler returns: the results of the tasks that started, in task order. */
 export interface PoolOutcome<T extends RunResult = RunResult> {
-  results: Array<T | undefined>;
+  /** One result per started task; the tasks start in order, so these are the first `results.length`. */
+  results: T[];
+  /** True when a cancel or a fatal run stopped the pool before every task started. */
   cancelled: boolean;
   /** The error of the fatal run that stopped the pool, if one did. */
   stoppedBy?: string;
 }
 
+// Runs that settle at once (an in-process agent, a cached synthesis) chain as microtasks and would
+// keep the event loop, and with it Ctrl-C and timers, waiting: yield to it at least this often.
+const YIELD_EVERY_MS = 20;
+
 /**
- * Runs tasks with bounded concurrency, one pool for the whole batch or suite. A task that starts
- * after the signal fired is skipped; a fatal run (bad key, no quota) stops the pool the same way,
- * and every run that finished is kept.
+ * Runs tasks with bounded concurrency, one pool for the whole batch or suite: it pulls the next task
+ * whenever a slot is free. After the signal fires no task starts; a fatal run (bad key, no quota)
+ * stops the pool the same way, and every run that finished is kept.
  */
-export async function runPool<T extends RunResult>(
-  tasks: ReadonlyArray<PoolTask<T>>,
+export function runPool<T extends RunResult>(
+  source: PoolTasks<T>,
   options: PoolOptions,
 ): Promise<PoolOutcome<T>> {
   if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
     throw new RangeError(`concurrency must be a positive integer, got ${options.concurrency}`);
   }
   const { limiter } = options;
-  const limit = pLimit(Math.min(options.concurrency, limiter?.concurrency ?? Infinity));
-  // p-limit applies a new concurrency at once: a raise starts queued runs, a cut lets runs in flight finish.
-  const unsubscribe = limiter?.onChange((next) => {
-    limit.concurrency = Math.min(options.concurrency, next);
-  });
   const stop = new AbortController();
   const onAbort = () => stop.abort(options.signal?.reason);
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const started = performance.now();
-  const progress: Progress = { done: 0, total: tasks.length, passed: 0, failed: 0, errored: 0, elapsedMs: 0 };
+  const progress: Progress = { done: 0, total: source.total, passed: 0, failed: 0, errored: 0, elapsedMs: 0 };
+  const pending = source.tasks[Symbol.iterator]();
+  const results: T[] = [];
   let stoppedBy: string | undefined;
   let startedTasks = 0;
-  const upcomingRuns = () => (stop.signal.aborted ? 0 : tasks.length - startedTasks);
-  const results = await Promise.all(
-    tasks.map((task) =>
-      limit(async () => {
-        if (stop.signal.aborted) return undefined;
-        startedTasks++;
-        const result = await task(stop.signal, upcomingRuns);
-        if (result.fatal && stoppedBy === undefined) {
-          stoppedBy = result.error;
-          stop.abort(new CancelledError(`cancelled: the suite stopped after ${result.error}`));
-        }
-        progress.done++;
-        if (result.status === 'passed') progress.passed++;
-        else if (result.status === 'failed') progress.failed++;
-        else progress.errored++;
-        progress.elapsedMs = performance.now() - started;
-        options.onProgress?.({ ...progress });
-        return result;
-      }),
-    ),
-  );
-  options.signal?.removeEventListener('abort', onAbort);
-  unsubscribe?.();
-  return {
-    results,
-    cancelled: results.some((result) => result === undefined),
-    ...(stoppedBy === undefined ? {} : { stoppedBy }),
+  let inFlight = 0;
+  let exhausted = false;
+  let settled = false;
+  let lastYield = performance.now();
+  const upcomingRuns = () => (stop.signal.aborted ? 0 : source.total - startedTasks);
+
+  const record = (result: T, index: number) => {
+    results[index] = result;
+    if (result.fatal && stoppedBy === undefined) {
+      stoppedBy = result.error;
+      stop.abort(new CancelledError(`cancelled: the suite stopped after ${result.error}`));
+    }
+    progress.done++;
+    if (result.status === 'passed') progress.passed++;
+    else if (result.status === 'failed') progress.failed++;
+    else progress.errored++;
+    progress.elapsedMs = performance.now() - started;
+    options.onProgress?.({ ...progress });
   };
+
+  return new Promise<PoolOutcome<T>>((resolve, reject) => {
+    const finish = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      unsubscribe?.();
+      if (error !== undefined) return reject(error);
+      resolve({
+        results,
+        cancelled: startedTasks < source.total,
+        ...(stoppedBy === undefined ? {} : { stoppedBy }),
+      });
+    };
+    // Starts tasks while there is room under the limit (a cut lets the runs in flight finish).
+    const fill = () => {
+      try {
+        const limit = Math.min(options.concurrency, limiter?.concurrency ?? Infinity);
+        while (!settled && !exhausted && !stop.signal.aborted && inFlight < limit) {
+          const next = pending.next();
+          if (next.done) {
+            exhausted = true;
+            break;
+          }
+          const index = startedTasks++;
+          inFlight++;
+          next
+            .value(stop.signal, upcomingRuns)
+            .then((result) => {
+              inFlight--;
+              record(result, index);
+              afterRun();
+            })
+            .catch(finish);
+        }
+        if (inFlight === 0) finish();
+      } catch (error) {
+        finish(error);
+      }
+    };
+    const afterRun = () => {
+      if (performance.now() - lastYield < YIELD_EVERY_MS) return fill();
+      setImmediate(() => {
+        lastYield = performance.now();
+        fill();
+      });
+    };
+    const unsubscribe = limiter?.onChange(() => fill());
+    fill();
+  });
 }
 
 /** Settles with `promise`, or rejects with the signal's reason as soon as it aborts (for agents that ignore it). */

@@ -14,6 +14,7 @@ import type {
   SuiteResult,
   SuiteRun,
 } from '../suite/types.js';
+import { DEFAULT_VARIANT, runId } from '../suite/plan.js';
 import { ReportError } from './errors.js';
 import { reportSchema } from './schema.js';
 
@@ -22,6 +23,11 @@ export const REPORT_VERSION = 1;
 
 /** One run in the JSON report. Absent values are `null`, so every key is always there. */
 export interface JsonRun {
+  /**
+   * The run's stable id: scenario, prompt index, voice, variant and run index. Absent from reports
+   * written before ids existed; reading one derives it.
+   */
+  id: string;
   prompt: string;
   promptIndex: number;
   runIndex: number;
@@ -142,6 +148,7 @@ function toJsonScenario(result: ScenarioResult): JsonScenario {
 
 function toJsonRun(run: SuiteRun): JsonRun {
   return {
+    id: run.id,
     prompt: run.prompt,
     promptIndex: run.promptIndex,
     runIndex: run.runIndex,
@@ -228,7 +235,7 @@ function fromJsonScenario(scenario: JsonScenario): ScenarioResult {
       timeoutMs: scenario.timeoutMs,
       tags: scenario.tags,
     },
-    runs: scenario.runs.map(fromJsonRun),
+    runs: scenario.runs.map((run) => fromJsonRun(run, scenario.name)),
     summary: { ...counts, passRate: scenario.passRate, matchRate: scenario.matchRate },
     interval: scenario.interval,
     latency: scenario.latency,
@@ -236,11 +243,20 @@ function fromJsonScenario(scenario: JsonScenario): ScenarioResult {
   };
 }
 
-function fromJsonRun(run: JsonRun): SuiteRun {
+function fromJsonRun(run: JsonRun, scenario: string): SuiteRun {
   // An errored run never got an answer: it has no response, only its error.
   const answered =
     run.status !== 'error' || run.toolCalls.length > 0 || run.transcript !== null || run.text !== null;
   return {
+    id:
+      (run as Partial<JsonRun>).id ??
+      runId({
+        scenario,
+        promptIndex: run.promptIndex,
+        voice: run.voice,
+        variant: DEFAULT_VARIANT,
+        runIndex: run.runIndex,
+      }),
     prompt: run.prompt,
     promptIndex: run.promptIndex,
     runIndex: run.runIndex,

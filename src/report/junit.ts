@@ -2,17 +2,20 @@
  * The JUnit XML report, for CI test views. One `<testsuite>` per scenario and one `<testcase>` per
  * prompt, over all its voices (more runs per verdict than one testcase per voice; each run's voice is
  * in the output). A testcase holds at most one of `<failure>` or `<error>`, which every consumer accepts:
- * - `<failure>` when the prompt's completed runs fall under the scenario's min_pass_rate (the gate's
- *   own rule applied to that prompt's runs), with the diffs of its failed runs;
- * - otherwise `<error>` when any of its runs errored (also when all did and there is no pass rate);
+ * - `<failure>` when the prompt's verdict (suite/verdicts.ts) is failed: its completed runs fall under
+ *   the scenario's min_pass_rate; with the diffs of its failed runs;
+ * - `<error>` when the verdict is errored: a run errored and the pass rate held (or none completed);
  * - `<system-out>` holds every run: voice, status, latency, what the agent heard and called.
  */
-import { reaches } from '../suite/gate.js';
+import { promptVerdict } from '../suite/verdicts.js';
 import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 import { escapeXml } from './escape.js';
 import { callsText, runLabel, runProblemLines, runsByPrompt, type PromptRuns } from './failures.js';
 import { formatDuration, plural } from './numbers.js';
 import { scenarioRateText } from './summary.js';
+
+/** The testcase element that each prompt verdict becomes. */
+const OUTCOME = { passed: 'passed', failed: 'failure', errored: 'error' } as const;
 
 /** Renders the JUnit XML report of a suite. */
 export function renderJunit(result: SuiteResult): string {
@@ -71,13 +74,7 @@ function testCase(
   const { scenario } = result;
   // Whole milliseconds, so the suite's time is exactly the sum of its testcases' times.
   const timeMs = group.runs.reduce((sum, run) => sum + Math.round(run.latencyMs), 0);
-  const completed = group.summary.passed + group.summary.failed;
-  const outcome =
-    completed > 0 && !reaches(group.summary.passRate, scenario.minPassRate)
-      ? 'failure'
-      : group.summary.errored > 0
-        ? 'error'
-        : 'passed';
+  const outcome = OUTCOME[promptVerdict(group.summary, scenario.minPassRate)];
   const attributes = [
     attribute('name', group.prompt),
     attribute('classname', scenario.name),

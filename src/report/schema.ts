@@ -107,6 +107,11 @@ const definitions = {
   run: {
     type: 'object',
     properties: {
+      id: {
+        type: 'string',
+        description:
+          'Stable id of the run: <scenario>/p<prompt index>/<voice>/<variant>/r<run index>, indexes from 0, "%" and "/" in names escaped as %25 and %2F. Absent in reports written before ids existed.',
+      },
       prompt: { type: 'string' },
       promptIndex: count,
       runIndex: count,

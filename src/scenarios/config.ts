@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { MatchOptions, ToolDefinition } from '../core/types.js';
 import { DEFAULT_MATCH_OPTIONS } from '../evaluate/index.js';
 import type { Problem } from './errors.js';
+import { DEFAULT_LIMITS, fileSizeProblem } from './limits.js';
 import { buildConfigSchema } from './schema.js';
 import { findSecrets } from './secrets.js';
 import { loadTools } from './tools.js';
@@ -15,7 +16,7 @@ export const CONFIG_FILE_NAMES = ['russo.config.yaml', 'russo.config.yml'];
 /** Scenario files run when neither the command line nor the config names any. */
 export const DEFAULT_SCENARIO_GLOBS: readonly string[] = ['scenarios/**/*.{yaml,yml}'];
 
-const DEFAULTS = { runs: 3, concurrency: 8, timeoutS: 60, minPassRate: 0.8 };
+const DEFAULTS = { runs: 3, maxConcurrency: 8, timeoutS: 60, minPassRate: 0.8 };
 
 // One compiled validator per catalog: compiling the config schema takes milliseconds, loading runs often.
 const validators = new WeakMap<ProviderCatalog, (document: LocatedDocument) => Problem[]>();
@@ -58,6 +59,9 @@ export function loadConfig(
       ],
     };
   }
+  // The config cannot raise the limit for itself: it is read under the default one.
+  const tooLarge = fileSizeProblem(file, statSync(path).size, DEFAULT_LIMITS.maxFileBytes, true);
+  if (tooLarge) return { config: defaultConfig(cwd), tools: [], problems: [tooLarge] };
   const { documents, problems } = parseYamlFile(file, readFileSync(path, 'utf8'));
   const document = documents[0];
   if (documents.length > 1) {
@@ -81,7 +85,7 @@ export function loadConfig(
     validateConfig = compileSchema(buildConfigSchema(catalog.agents, catalog.synthesizers));
     validators.set(catalog, validateConfig);
   }
-  problems.push(...validateConfig(document), ...findSecrets(document, true));
+  problems.push(...movedKeys(document), ...validateConfig(document), ...findSecrets(document, true));
   const raw = document.value as RawConfig;
   const config: RussoConfig = {
     ...defaultConfig(dirname(path)),
@@ -95,9 +99,9 @@ export function loadConfig(
         ...(catalog.synthesizers[raw.synthesizer?.provider ?? 'flite']?.defaultVoices ?? []),
       ],
     },
+    maxConcurrency: raw.max_concurrency ?? DEFAULTS.maxConcurrency,
     defaults: {
       runs: raw.defaults?.runs ?? DEFAULTS.runs,
-      concurrency: raw.defaults?.concurrency ?? DEFAULTS.concurrency,
       timeoutMs: (raw.defaults?.timeout_s ?? DEFAULTS.timeoutS) * 1000,
       match: matchOptions(raw.defaults?.match, DEFAULT_MATCH_OPTIONS),
       minPassRate: raw.defaults?.min_pass_rate ?? DEFAULTS.minPassRate,
@@ -107,9 +111,15 @@ export function loadConfig(
       enabled: raw.cache?.enabled ?? true,
       dir: resolve(dirname(path), raw.cache?.dir ?? '.russo/cache'),
     },
+    limits: {
+      maxRuns: raw.limits?.max_runs ?? DEFAULT_LIMITS.maxRuns,
+      maxPromptChars: raw.limits?.max_prompt_chars ?? DEFAULT_LIMITS.maxPromptChars,
+      maxFileBytes: raw.limits?.max_file_bytes ?? DEFAULT_LIMITS.maxFileBytes,
+    },
     locations: {
       ...(raw.agent ? { agent: document.locate(['agent']) } : {}),
       ...(raw.synthesizer ? { synthesizer: document.locate(['synthesizer']) } : {}),
+      ...(raw.defaults?.runs === undefined ? {} : { runs: document.locate(['defaults', 'runs']) }),
     },
   };
   const loaded = raw.agent?.tools
@@ -117,6 +127,24 @@ export function loadConfig(
     : { tools: [], problems: [] };
   problems.push(...loaded.problems);
   return { config, tools: loaded.tools, document, problems };
+}
+
+/**
+ * `defaults.concurrency` became the top-level `max_concurrency` (the name the CLI flag, the Action
+ * input and the library option share): a config that still has it gets a problem at its line that
+ * says where it went. The key is then dropped, so the schema check does not also call it unknown.
+ */
+function movedKeys(document: LocatedDocument): Problem[] {
+  const defaults = (document.value as { defaults?: unknown }).defaults;
+  if (typeof defaults !== 'object' || defaults === null || !('concurrency' in defaults)) return [];
+  const { concurrency } = defaults as { concurrency: unknown };
+  const problem = {
+    ...document.locate(['defaults', 'concurrency'], true),
+    message: '`defaults.concurrency` has moved to the top-level key `max_concurrency`',
+    hint: `write \`max_concurrency: ${JSON.stringify(concurrency)}\` at the top level of the config (not under \`defaults\`) and remove this line`,
+  };
+  delete (defaults as { concurrency?: unknown }).concurrency;
+  return [problem];
 }
 
 /** Match options written in YAML (snake_case), over a base. */
@@ -135,15 +163,16 @@ function defaultConfigOf(baseDir: string, catalog: ProviderCatalog): RussoConfig
     baseDir,
     scenarios: DEFAULT_SCENARIO_GLOBS,
     synthesizer: { provider: 'flite', voices: [...(catalog.synthesizers.flite?.defaultVoices ?? [])] },
+    maxConcurrency: DEFAULTS.maxConcurrency,
     defaults: {
       runs: DEFAULTS.runs,
-      concurrency: DEFAULTS.concurrency,
       timeoutMs: DEFAULTS.timeoutS * 1000,
       match: DEFAULT_MATCH_OPTIONS,
       minPassRate: DEFAULTS.minPassRate,
     },
     gate: { minPassRate: null, maxErrors: 0 },
     cache: { enabled: true, dir: resolve(baseDir, '.russo/cache') },
+    limits: DEFAULT_LIMITS,
     locations: {},
   };
 }
@@ -171,13 +200,14 @@ interface RawConfig {
   scenarios?: string[];
   agent?: ProviderConfig & { tools?: string };
   synthesizer?: ProviderConfig & { voices?: string[] };
+  max_concurrency?: number;
   defaults?: {
     runs?: number;
-    concurrency?: number;
     timeout_s?: number;
     match?: RawMatch;
     min_pass_rate?: number;
   };
   gate?: { min_pass_rate?: number; max_errors?: number };
   cache?: { enabled?: boolean; dir?: string };
+  limits?: { max_runs?: number; max_prompt_chars?: number; max_file_bytes?: number };
 }

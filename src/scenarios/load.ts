@@ -1,11 +1,13 @@
 import { glob, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
+import { CancelledError } from '../core/errors.js';
 import { checkArgumentSpec, ToolSchemas } from '../evaluate/index.js';
 import { DEFAULT_SCENARIO_GLOBS, displayPath, loadConfig, matchOptions, type RawMatch } from './config.js';
 import { ScenarioError, type Problem } from './errors.js';
 import { scenarioSchema } from './schema.js';
 import { findSecrets } from './secrets.js';
-import type { ProviderCatalog, RussoConfig, Scenario, Suite } from './types.js';
+import { fileSizeProblem, promptLengthProblem } from './limits.js';
+import type { Limits, ProviderCatalog, RussoConfig, Scenario, SourceLocation, Suite } from './types.js';
 import { toolProblems, toolsFileProblems, type ToolsContext } from './tool-checks.js';
 import { compileSchema } from './validate.js';
 import { parseYamlFile, type LocatedDocument } from './yaml.js';
@@ -14,6 +16,8 @@ import { parseYamlFile, type LocatedDocument } from './yaml.js';
 export interface LoadOptions {
   cwd?: string;
   config?: string;
+  /** Stops loading between files (Ctrl-C): loading then throws a CancelledError. */
+  signal?: AbortSignal;
 }
 
 let validateScenario: ((document: LocatedDocument) => Problem[]) | undefined;
@@ -72,7 +76,15 @@ export async function loadSuiteFiles(
 
   const scenarios: Scenario[] = [];
   for (const path of [...files].sort()) {
+    if (options.signal?.aborted) {
+      throw new CancelledError('cancelled while loading the scenario files: nothing was run');
+    }
     const file = displayPath(cwd, path);
+    const tooLarge = fileSizeProblem(file, (await stat(path)).size, config.limits.maxFileBytes, false);
+    if (tooLarge) {
+      problems.push(tooLarge);
+      continue;
+    }
     const text = await readFile(path, 'utf8');
     const parsed = parseYamlFile(file, text);
     problems.push(...parsed.problems);
@@ -111,7 +123,7 @@ function toScenario(
   const found = [...validateScenario(document), ...findSecrets(document, false)];
   const raw = document.value as RawScenario;
   const match = matchOptions(raw.match, config.defaults.match);
-  if (found.length === 0) found.push(...semanticProblems(raw, document));
+  if (found.length === 0) found.push(...semanticProblems(raw, document, config.limits));
   // Tool checks need valid matcher specs: an unreadable spec is already a problem of its own.
   if (found.length === 0 && tools) found.push(...toolProblems(raw, document, tools, match.validateArguments));
   problems.push(...found);
@@ -128,6 +140,7 @@ function toScenario(
     forbid: raw.forbid ?? [],
     match,
     runs: raw.runs ?? config.defaults.runs,
+    ...runsLocation(raw, document, config),
     minPassRate: raw.min_pass_rate ?? config.defaults.minPassRate,
     timeoutMs: raw.timeout_s === undefined ? config.defaults.timeoutMs : raw.timeout_s * 1000,
     ...(raw.tool_results ? { toolResults: raw.tool_results } : {}),
@@ -135,9 +148,23 @@ function toScenario(
   };
 }
 
-/** What the schema cannot say: matcher specs, and a tool both expected and forbidden. */
-function semanticProblems(raw: RawScenario, document: LocatedDocument): Problem[] {
+/** Where a scenario's `runs` comes from: its own key, else the config's `defaults.runs`, else nowhere. */
+function runsLocation(
+  raw: RawScenario,
+  document: LocatedDocument,
+  config: RussoConfig,
+): { runsLocation?: SourceLocation } {
+  if (raw.runs !== undefined) return { runsLocation: document.locate(['runs']) };
+  return config.locations.runs ? { runsLocation: config.locations.runs } : {};
+}
+
+/** What the schema cannot say: prompts over the length limit, matcher specs, a tool both expected and forbidden. */
+function semanticProblems(raw: RawScenario, document: LocatedDocument, limits: Limits): Problem[] {
   const problems: Problem[] = [];
+  raw.prompts.forEach((text, index) => {
+    const tooLong = promptLengthProblem(text, limits.maxPromptChars, document.locate(['prompts', index]));
+    if (tooLong) problems.push(tooLong);
+  });
   raw.expect.forEach((call, index) => {
     for (const problem of checkArgumentSpec(call.arguments ?? {})) {
       problems.push({

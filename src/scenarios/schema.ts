@@ -131,16 +131,17 @@ export function buildConfigSchema(
           },
         },
       ),
+      max_concurrency: {
+        type: 'integer',
+        minimum: 1,
+        description:
+          'Runs in flight at once, across the suite (default 8). CLI --max-concurrency, Action input max-concurrency.',
+      },
       defaults: {
         type: 'object',
         description: 'Defaults of every scenario; a scenario may override them.',
         properties: {
           runs,
-          concurrency: {
-            type: 'integer',
-            minimum: 1,
-            description: 'Runs in flight at once, across the suite.',
-          },
           timeout_s: timeout,
           match: matchOptions,
           min_pass_rate: minPassRate,
@@ -153,6 +154,30 @@ export function buildConfigSchema(
         properties: {
           min_pass_rate: { ...minPassRate, description: 'Pass rate the whole suite must reach (0..1).' },
           max_errors: { type: 'integer', minimum: 0, description: 'Errored runs tolerated (default 0).' },
+        },
+        additionalProperties: false,
+      },
+      limits: {
+        type: 'object',
+        description:
+          'Bounds checked before anything runs, so that a typo in a number or a hostile file is an error, not an exhausted machine.',
+        properties: {
+          max_runs: {
+            type: 'integer',
+            minimum: 1,
+            description:
+              'Runs a suite may plan: prompts × voices × runs over every scenario (default 100000).',
+          },
+          max_prompt_chars: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Characters in one prompt (default 2000).',
+          },
+          max_file_bytes: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Bytes in one scenario file (default 1048576, 1 MiB).',
+          },
         },
         additionalProperties: false,
       },

@@ -57,6 +57,11 @@ export interface Scenario {
   forbid: string[];
   match: MatchOptions;
   runs: number;
+  /**
+   * Where `runs` is written: the scenario's own key, or the config's `defaults.runs`; absent when
+   * it is the built-in default. Limit errors point there.
+   */
+  runsLocation?: SourceLocation;
   minPassRate: number;
   timeoutMs: number;
   /** Mocked results per tool name, for agents that continue after a call. */
@@ -85,9 +90,10 @@ export interface RussoConfig {
   scenarios: readonly string[];
   agent?: ProviderConfig & { tools?: string };
   synthesizer: ProviderConfig & { voices: string[] };
+  /** Runs in flight at once, across the suite (`max_concurrency`). */
+  maxConcurrency: number;
   defaults: {
     runs: number;
-    concurrency: number;
     timeoutMs: number;
     match: MatchOptions;
     minPassRate: number;
@@ -100,8 +106,25 @@ export interface RussoConfig {
   };
   /** The audio cache: synthesized prompts are stored in `dir` and reused across runs. */
   cache: { enabled: boolean; dir: string };
-  /** Where `agent` and `synthesizer` are written, for errors raised when the providers are built. */
-  locations: { agent?: SourceLocation; synthesizer?: SourceLocation };
+  limits: Limits;
+  /**
+   * Where `agent`, `synthesizer` and `defaults.runs` are written, for errors raised after loading
+   * (providers that cannot be built, a suite over its limits).
+   */
+  locations: { agent?: SourceLocation; synthesizer?: SourceLocation; runs?: SourceLocation };
+}
+
+/**
+ * Bounds on a suite and its files (config `limits`), checked before anything runs, so that a typo in
+ * a number or a hostile file is an error instead of an exhausted machine.
+ */
+export interface Limits {
+  /** Runs a suite may plan: prompts × voices × runs over every scenario (`max_runs`, default 100,000). */
+  maxRuns: number;
+  /** Characters in one prompt (`max_prompt_chars`, default 2,000). */
+  maxPromptChars: number;
+  /** Bytes in one scenario file, checked before it is read (`max_file_bytes`, default 1 MiB). */
+  maxFileBytes: number;
 }
 
 /** A loaded suite: validated scenarios and the config they run with. */

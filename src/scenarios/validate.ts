@@ -143,7 +143,7 @@ function rangeHint(key: string | number | undefined): string {
       return 'a pass rate is a share between 0 and 1: write 0.8 for 80%';
     case 'runs':
       return 'run each prompt at least once: runs: 1 or more';
-    case 'concurrency':
+    case 'max_concurrency':
       return 'allow at least one run in flight';
     case 'timeout_s':
       return 'give each run a positive number of seconds';

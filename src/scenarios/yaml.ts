@@ -1,4 +1,15 @@
-import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
+import {
+  LineCounter,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  visit,
+  type Document,
+} from 'yaml';
+import { MAX_YAML_ALIASES } from './limits.js';
 import type { Problem } from './errors.js';
 import type { SourceLocation } from './types.js';
 
@@ -35,13 +46,33 @@ export function parseYamlFile(
       });
     }
     if (doc.errors.length > 0 || doc.contents === null) continue;
-    documents.push({
-      file,
-      value: doc.toJS({ maxAliasCount: 100 }),
-      locate: (path, key = false) => at(offsetOf(doc, path, key)),
-    });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+    } catch (error) {
+      // The yaml package refuses aliases that expand too often ("billion laughs"): say so at the first one.
+      problems.push({
+        ...at(firstAliasOffset(doc)),
+        message: `the YAML aliases (*name) expand too often: ${firstLine((error as Error).message)}`,
+        hint: `write the values out instead of repeating an anchor (*name) more than ${MAX_YAML_ALIASES} times`,
+      });
+      continue;
+    }
+    documents.push({ file, value, locate: (path, key = false) => at(offsetOf(doc, path, key)) });
   }
   return { documents, problems };
+}
+
+/** Offset of the first alias (`*name`) of a document, or of the document. */
+function firstAliasOffset(doc: Document): number {
+  let offset = isNode(doc.contents) ? (doc.contents.range?.[0] ?? 0) : 0;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0] ?? offset;
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 /** Offset of the node at `path` (or of its key), falling back to the deepest existing parent. */

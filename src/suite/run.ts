@@ -7,6 +7,8 @@ import { CachedSynthesizer } from '../synthesize/cached.js';
 import type { Agent, ExpectedCall, Progress } from '../core/types.js';
 import { ToolCallEvaluator, ToolSchemas } from '../evaluate/index.js';
 import type { Scenario, Suite } from '../scenarios/types.js';
+import { CrashGuard } from './crashes.js';
+import { planSuite } from './plan.js';
 import { createAgent, createVoices, type Voice } from './providers.js';
 import { scenarioResult, suiteResult } from './result.js';
 import type { SuiteResult, SuiteRun } from './types.js';
@@ -15,7 +17,7 @@ import type { SuiteResult, SuiteRun } from './types.js';
 export interface RunSuiteOptions {
   onProgress?: (progress: Progress) => void;
   signal?: AbortSignal;
-  overrides?: { runs?: number; concurrency?: number; minPassRate?: number };
+  overrides?: { runs?: number; maxConcurrency?: number; minPassRate?: number };
   /** Where provider secrets are read from (default: process.env). */
   env?: NodeJS.ProcessEnv;
   /** More secrets to keep out of the result, besides those of `env` (the Action's GitHub token). */
@@ -33,11 +35,18 @@ export interface RunSuiteOptions {
 /**
  * Runs every scenario × prompt × voice × run as ONE pool bounded by a single concurrency, then
  * judges the gate. Runs that error are kept and reported apart from failures; a cancel or a fatal
- * provider error returns everything that finished.
+ * provider error returns everything that finished. While it runs, an error thrown outside every
+ * awaited call (an agent's timer) fails the runs in flight instead of ending the process.
  */
 export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Promise<SuiteResult> {
   const startedAt = new Date();
-  const concurrency = options.overrides?.concurrency ?? suite.config.defaults.concurrency;
+  const { runs, maxConcurrency } = options.overrides ?? {};
+  const plan = planSuite(suite, {
+    ...(runs === undefined ? {} : { runs }),
+    ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
+    ...(options.voices ? { voices: options.voices.map((voice) => voice.voice) } : {}),
+  });
+  const concurrency = plan.maxConcurrency;
   const cacheDir = options.cacheDir ?? (suite.config.cache.enabled ? suite.config.cache.dir : false);
   const stats = createProviderStats();
   const limiter = new AdaptiveLimit({ max: concurrency });
@@ -49,40 +58,47 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
   const voices =
     options.voices ?? (await createVoices(suite, { ...providerOptions, onWarning: options.onWarning }));
   const agent = options.agent ?? (await createAgent(suite, providerOptions));
+  const guard = new CrashGuard();
   try {
     // The tools' schemas are compiled once per suite; every scenario's evaluator validates calls with them.
     const schemas = suite.tools.length > 0 ? new ToolSchemas(suite.tools) : undefined;
-    const plan = planRuns(suite.scenarios, voices, options.overrides?.runs, schemas);
-    const tasks = plan.map((item): PoolTask<SuiteRun> => async (signal, upcomingRuns) => {
-      const result = await run({
-        prompt: item.scenario.prompts[item.promptIndex]?.text ?? '',
-        synthesizer: item.voice.synthesizer,
-        agent,
-        evaluator: item.evaluator,
-        expect: item.expect,
-        runIndex: item.runIndex,
-        timeoutMs: item.scenario.timeoutMs,
-        signal,
-        upcomingRuns,
-        redact,
-        ...(item.scenario.toolResults ? { toolResults: item.scenario.toolResults } : {}),
-      });
-      return { ...result, promptIndex: item.promptIndex, voice: item.voice.voice };
-    });
-    const outcome = await runPool(tasks, {
-      concurrency,
-      limiter,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
-    const scenarios = suite.scenarios.map((scenario, index) =>
-      scenarioResult(
-        scenario,
-        outcome.results.filter(
-          (result, taskIndex): result is SuiteRun =>
-            result !== undefined && plan[taskIndex]?.scenarioIndex === index,
-        ),
-      ),
+    const graders = suite.scenarios.map((scenario) => graderOf(scenario, schemas));
+    function* tasks(): Generator<PoolTask<SuiteRun>> {
+      for (const planned of plan.runs()) {
+        const { scenario, promptIndex } = planned;
+        const { evaluator, expect } = graders[planned.scenarioIndex] as Grader;
+        yield async (poolSignal, upcomingRuns) => {
+          const result = await guard.run(poolSignal, (signal) =>
+            run({
+              prompt: scenario.prompts[promptIndex]?.text ?? '',
+              synthesizer: (voices[planned.voiceIndex] as Voice).synthesizer,
+              agent,
+              evaluator,
+              expect,
+              runIndex: planned.runIndex,
+              timeoutMs: scenario.timeoutMs,
+              signal,
+              upcomingRuns,
+              redact,
+              ...(scenario.toolResults ? { toolResults: scenario.toolResults } : {}),
+            }),
+          );
+          return { ...result, id: planned.id, promptIndex, voice: planned.voice };
+        };
+      }
+    }
+    const outcome = await runPool(
+      { total: plan.totalRuns, tasks: tasks() },
+      {
+        concurrency,
+        limiter,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      },
+    );
+    // Runs start in report order, so each scenario's results are one slice of the pool's.
+    const scenarios = plan.scenarios.map(({ scenario, firstRun, totalRuns }) =>
+      scenarioResult(scenario, outcome.results.slice(firstRun, firstRun + totalRuns)),
     );
     return suiteResult({
       scenarios,
@@ -102,6 +118,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
     });
   } finally {
     await agent.close?.();
+    guard.dispose();
   }
 }
 
@@ -120,46 +137,27 @@ function synthesisCounts(voices: Voice[]): { requests: number; cacheHits: number
   return { requests, cacheHits };
 }
 
-/** One planned run: which scenario, prompt, voice and run index, and the scenario's evaluator. */
-interface PlannedRun {
-  scenario: Scenario;
-  scenarioIndex: number;
-  promptIndex: number;
-  voice: Voice;
-  runIndex: number;
+/** How a scenario's runs are graded. */
+interface Grader {
   evaluator: ToolCallEvaluator;
   /** The scenario's expected calls without their source locations, shared by its runs. */
   expect: ExpectedCall[];
 }
 
-/** Every run of the suite in report order: scenario, prompt, voice, run index. */
-function planRuns(
-  scenarios: Scenario[],
-  voices: Voice[],
-  runsOverride: number | undefined,
-  schemas: ToolSchemas | undefined,
-): PlannedRun[] {
-  const plan: PlannedRun[] = [];
-  scenarios.forEach((scenario, scenarioIndex) => {
-    // One evaluator and one list of expected calls per scenario: the evaluator compiles each expected
-    // call once (keyed by the call object), so every run must hand it the same objects.
-    const evaluator = new ToolCallEvaluator({
+/**
+ * One evaluator and one list of expected calls per scenario: the evaluator compiles each expected
+ * call once (keyed by the call object), so every run must hand it the same objects.
+ */
+function graderOf(scenario: Scenario, schemas: ToolSchemas | undefined): Grader {
+  return {
+    evaluator: new ToolCallEvaluator({
       ...scenario.match,
       forbid: scenario.forbid,
       ...(schemas ? { argumentsValidator: schemas } : {}),
-    });
-    const expect = scenario.expect.map(({ name, arguments: args }) => ({
+    }),
+    expect: scenario.expect.map(({ name, arguments: args }) => ({
       name,
       ...(args ? { arguments: args } : {}),
-    }));
-    const runs = runsOverride ?? scenario.runs;
-    scenario.prompts.forEach((_, promptIndex) => {
-      for (const voice of voices) {
-        for (let runIndex = 0; runIndex < runs; runIndex++) {
-          plan.push({ scenario, scenarioIndex, promptIndex, voice, runIndex, evaluator, expect });
-        }
-      }
-    });
-  });
-  return plan;
+    })),
+  };
 }

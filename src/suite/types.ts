@@ -4,6 +4,8 @@ import type { Scenario } from '../scenarios/types.js';
 
 /** One run of a suite: a run result plus which prompt and voice it was. */
 export interface SuiteRun extends RunResult {
+  /** The run's stable id (see `runId`): the same on every machine for the same files and config. */
+  id: string;
   /** Index of the prompt in `scenario.prompts`. */
   promptIndex: number;
   /** Voice (synthesizer voice) the prompt was spoken in. */

@@ -170,10 +170,12 @@ export class FliteWorkerPool {
           // node:wasi still warns that it is experimental; that line would only confuse russo's users.
           execArgv: ['--disable-warning=ExperimentalWarning'],
         });
-        worker.unref();
         worker.on('message', (reply: Reply) => this.finish(worker, reply));
         worker.on('error', (error) => this.lose(worker, error));
         worker.on('exit', (code) => this.lose(worker, new Error(`exited with code ${code}`)));
+        // After the listeners: a 'message' listener refs the worker again, and a worker whose job was
+        // cancelled before it started would then keep the process alive.
+        worker.unref();
         this.idle.push(worker);
         this.dispatch();
       },

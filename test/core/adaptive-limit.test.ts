@@ -98,8 +98,8 @@ describe('runPool with an AdaptiveLimit', () => {
       inFlight--;
       return result(index);
     });
-    const outcome = await runPool(tasks, { concurrency: 8, limiter });
-    expect(outcome.results.every((run) => run !== undefined)).toBe(true);
+    const outcome = await runPool({ total: tasks.length, tasks }, { concurrency: 8, limiter });
+    expect(outcome.results).toHaveLength(120);
     // Never more in flight than the limit at the time a run started, nor than max.
     for (const start of starts) expect(start.inFlight).toBeLessThanOrEqual(Math.min(start.limit, 8));
     expect(limiter.lowest).toBe(1);
@@ -120,7 +120,7 @@ describe('runPool with an AdaptiveLimit', () => {
       inFlight--;
       return result(index);
     });
-    await runPool(tasks, { concurrency: 5 });
+    await runPool({ total: tasks.length, tasks }, { concurrency: 5 });
     expect(peak).toBe(5);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FunctionAgent } from '../../src/agents/function.js';
-import { FatalProviderError } from '../../src/core/errors.js';
+import { AgentError, FatalProviderError } from '../../src/core/errors.js';
 import { run, runConcurrent, runPool } from '../../src/core/pipeline.js';
 import { createRedactor } from '../../src/core/redact.js';
 import type {
@@ -131,6 +131,20 @@ describe('run', () => {
     });
     expect(result.status).toBe('error');
     expect(result.error).toMatch(/^agent: the agent returned .*expected \{toolCalls/);
+  });
+
+  it("reads any abort as a cancel, except an AgentError, which is the run's own error", async () => {
+    const aborted = async (reason: unknown) => {
+      const controller = new AbortController();
+      const agent = new FunctionAgent(async () => {
+        controller.abort(reason);
+        return new Promise<never>(() => {});
+      });
+      const options = { synthesizer: toneSynthesizer, agent, evaluator: namesEvaluator, expect: [] };
+      return (await run({ ...options, prompt: 'cancel it', signal: controller.signal })).error;
+    };
+    expect(await aborted(new Error('Ctrl-C'))).toBe('agent: cancelled');
+    expect(await aborted(new AgentError('uncaught exception: boom'))).toBe('agent: uncaught exception: boom');
   });
 
   it('marks a fatal provider error so the suite can stop', async () => {
@@ -322,22 +336,63 @@ describe('runPool', () => {
   });
 
   it('handles zero tasks', async () => {
-    expect(await runPool([], { concurrency: 2 })).toEqual({ results: [], cancelled: false });
+    expect(await runPool({ total: 0, tasks: [] }, { concurrency: 2 })).toEqual({
+      results: [],
+      cancelled: false,
+    });
   });
 
   it('starts nothing when the signal has already fired', async () => {
     const controller = new AbortController();
     controller.abort();
     let started = 0;
-    const outcome = await runPool(
-      [1, 2, 3].map((i) => async () => {
-        started++;
-        return result(i);
-      }),
-      { concurrency: 2, signal: controller.signal },
-    );
+    const tasks = [1, 2, 3].map((i) => async () => {
+      started++;
+      return result(i);
+    });
+    const outcome = await runPool({ total: 3, tasks }, { concurrency: 2, signal: controller.signal });
     expect(started).toBe(0);
-    expect(outcome).toEqual({ results: [undefined, undefined, undefined], cancelled: true });
+    expect(outcome).toEqual({ results: [], cancelled: true });
+  });
+
+  it('pulls each task only when a slot is free: a plan of 100,000 runs is never made up front', async () => {
+    const total = 100_000;
+    let made = 0;
+    let finished = 0;
+    let mostAhead = 0;
+    function* tasks() {
+      for (let i = 0; i < total; i++) {
+        made++;
+        mostAhead = Math.max(mostAhead, made - finished);
+        yield async () => {
+          finished++;
+          return result(i);
+        };
+      }
+    }
+    const outcome = await runPool({ total, tasks: tasks() }, { concurrency: 8 });
+    expect(outcome.results).toHaveLength(total);
+    expect(outcome.results[total - 1]?.runIndex).toBe(total - 1);
+    // Made but not finished: never more than the runs in flight.
+    expect(mostAhead).toBeLessThanOrEqual(8);
+  });
+
+  it('gives the event loop a turn while runs settle at once, so a timer (or Ctrl-C) is heard', async () => {
+    let timerFired = false;
+    setTimeout(() => (timerFired = true), 0);
+    // Instant runs until the timer has fired (or a million have run): a pool that kept the event
+    // loop busy would never let it fire.
+    function* tasks() {
+      for (let i = 0; !timerFired && i < 1_000_000; i++) yield async () => result(i);
+    }
+    const outcome = await runPool({ total: Number.MAX_SAFE_INTEGER, tasks: tasks() }, { concurrency: 4 });
+    expect(timerFired).toBe(true);
+    expect(outcome.results.length).toBeGreaterThan(0);
+  });
+
+  it('rejects when a task throws instead of returning a result', async () => {
+    const tasks = [async () => result(0), async (): Promise<RunResult> => Promise.reject(new Error('bug'))];
+    await expect(runPool({ total: 2, tasks }, { concurrency: 2 })).rejects.toThrow('bug');
   });
 
   it('tells each task how many tasks have not started yet, and 0 once the pool stops', async () => {
@@ -351,7 +406,7 @@ describe('runPool', () => {
       // The third task is fatal: the pool stops, and two tasks never start.
       return i === 3 ? { ...result(i), status: 'error' as const, error: 'no quota', fatal: true } : result(i);
     });
-    const outcome = await runPool(tasks, { concurrency: 1 });
+    const outcome = await runPool({ total: tasks.length, tasks }, { concurrency: 1 });
     // At the start and at the end of each task: the next one starts only after it ends.
     expect(seen).toEqual([
       [4, 4],

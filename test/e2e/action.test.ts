@@ -43,9 +43,9 @@ const CONFIG = `synthesizer:
 agent:
   provider: module
   module: agent.mjs
+max_concurrency: 2
 defaults:
   runs: 2
-  concurrency: 2
 `;
 
 // Line numbers matter: annotations must point at line 5 (the expect item) of note.yaml.

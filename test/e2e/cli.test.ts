@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ensureBundle } from './bundle.js';
 import { project } from '../fixtures/project.js';
 
@@ -103,6 +103,20 @@ describe('russo run (bundled CLI)', () => {
     expect(stderr).toContain('1 scenario, 3 runs (1 voice) at concurrency 2');
   });
 
+  it('takes the max concurrency as --max-concurrency, its old name --concurrency, or max_concurrency', async () => {
+    const cwd = project({
+      ...FILES,
+      'russo.config.yaml': `${FILES['russo.config.yaml']}max_concurrency: 5\n`,
+    });
+    const hours = ['run', '--runs', '1', 'scenarios/hours.yaml'];
+    expect((await russo(cwd, ...hours)).stderr).toContain('at concurrency 5');
+    expect((await russo(cwd, ...hours, '--max-concurrency', '3')).stderr).toContain('at concurrency 3');
+    expect((await russo(cwd, ...hours, '--concurrency', '4')).stderr).toContain('at concurrency 4');
+    const both = await russo(cwd, ...hours, '--concurrency', '4', '-j', '2');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--max-concurrency and --concurrency are the same flag, given twice');
+  });
+
   it('exits 2 with file:line:col and a fix for a bad scenario', async () => {
     const cwd = project({ ...FILES, 'scenarios/bad.yaml': 'name: bad\nprompts: []\nexpect: []\nruns: 0\n' });
     const { code, stderr, stdout } = await russo(cwd, 'run');
@@ -117,6 +131,82 @@ describe('russo run (bundled CLI)', () => {
     const { code, stderr } = await russo(project(FILES), 'run', '--runs', 'many');
     expect(code).toBe(2);
     expect(stderr).toContain('--runs "many" is not a whole number ≥ 1');
+  });
+
+  it('exits 2 for runs: 1e9 before planning anything, naming the line the runs come from', async () => {
+    const cwd = project({
+      ...FILES,
+      'scenarios/hours.yaml': 'name: opening hours\nprompts: [When are you open]\nruns: 1e9\nexpect: []\n',
+    });
+    const { code, stderr, stdout } = await russo(cwd, 'run');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(
+      'scenarios/hours.yaml:3:7: the suite would make 1,000,000,002 runs: "opening hours" makes 1,000,000,000 of them (1 prompt × 1 voice × 1,000,000,000); the limit is 100,000 (limits.max_runs)',
+    );
+    expect(stderr).toContain('fix: lower this `runs`, or raise `limits: {max_runs: N}` in russo.config.yaml');
+    expect(stderr).not.toContain('internal error');
+  });
+
+  it('exits 2 for --runs 1000000000, with the largest --runs that fits', async () => {
+    const { code, stderr } = await russo(project(FILES), 'run', '--runs', '1000000000');
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'command line: --runs 1,000,000,000 makes 2,000,000,000 runs (2 prompts × 1 voice × 1,000,000,000); the limit is 100,000 (limits.max_runs)',
+    );
+    expect(stderr).toContain('fix: give --runs 50,000 or fewer');
+  });
+
+  it('holds the suite to the limits the config sets', async () => {
+    const cwd = project({
+      ...FILES,
+      'russo.config.yaml': `${FILES['russo.config.yaml']}limits:\n  max_runs: 3\n`,
+    });
+    const { code, stderr } = await russo(cwd, 'validate');
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'russo.config.yaml:8:9: the suite would make 4 runs: the 2 scenarios that take `runs: 2` from here make 4 of them; the limit is 3 (limits.max_runs)',
+    );
+  });
+
+  it('exits 2 for a prompt over limits.max_prompt_chars, at its line', async () => {
+    const long = Array(7_700).fill('book a table').join(' ');
+    const cwd = project({
+      ...FILES,
+      'scenarios/hours.yaml': `name: long\nprompts:\n  - When are you open\n  - ${long}\nexpect: []\n`,
+    });
+    const { code, stderr } = await russo(cwd, 'run');
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `scenarios/hours.yaml:4:5: the prompt is ${long.length.toLocaleString('en-US')} characters long, more than limits.max_prompt_chars (2,000)`,
+    );
+  });
+
+  it('exits 2 for a YAML alias bomb, at the first alias, without a stack trace', async () => {
+    const bomb = [
+      'name: laughs',
+      'prompts: [hello]',
+      'expect: []',
+      'a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+      ...['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map(
+        (name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[index]}`).join(', ')}]`,
+      ),
+    ].join('\n');
+    const cwd = project({ ...FILES, 'scenarios/hours.yaml': `${bomb}\n` });
+    const { code, stderr } = await russo(cwd, 'run');
+    expect(code).toBe(2);
+    expect(stderr).toContain('scenarios/hours.yaml:5:8: the YAML aliases (*name) expand too often');
+    expect(stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
+  it('exits 2 for a scenario file over limits.max_file_bytes, before reading it', async () => {
+    const filler = `# ${'x'.repeat(100)}\n`.repeat(11_000);
+    const cwd = project({ ...FILES, 'scenarios/hours.yaml': `${FILES['scenarios/hours.yaml']}${filler}` });
+    const { code, stderr } = await russo(cwd, 'run');
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'scenarios/hours.yaml: the file is 1.1 MiB, more than limits.max_file_bytes (1 MiB)',
+    );
   });
 
   it('exits 2 for a missing config file', async () => {
@@ -164,6 +254,121 @@ export default async function agent(audio, { signal }) {
     expect(report.cancelled).toBe(true);
     expect(report.summary).toMatchObject({ total: 3, passed: 2, errored: 1 });
     expect(report.scenarios[0].runs[2].error).toBe('agent: cancelled');
+  });
+
+  it('a second signal ends the process at once, even while the event loop is busy', async () => {
+    const cwd = project({
+      ...FILES,
+      // On cancel this agent blocks the event loop for good: only the signal's default action ends it.
+      'agent.mjs': `export default async function agent(audio, { signal }) {
+  signal.addEventListener('abort', () => {
+    process.stderr.write('agent: spinning\\n');
+    for (;;);
+  });
+  process.stderr.write('agent: started\\n');
+  return new Promise(() => {});
+}
+`,
+    });
+    const child = spawn(process.execPath, [CLI, 'run', '-j', '1', 'scenarios/hours.yaml'], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    // Runs even when the test times out: never leave a spinning process behind.
+    onTestFinished(() => {
+      child.kill('SIGKILL');
+    });
+    let stderr = '';
+    let sent = 0;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      // The first once a run is in flight, the second once the cancel has made the agent spin.
+      if (sent === 0 && stderr.includes('agent: started')) sent = Number(child.kill('SIGINT'));
+      if (sent === 1 && stderr.includes('agent: spinning')) sent += Number(child.kill('SIGINT'));
+    });
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.on('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal])),
+    );
+    expect(stderr).toContain(
+      'russo: cancelling; the results so far will be reported (SIGINT again to quit now)',
+    );
+    expect([code, signal]).toEqual([null, 'SIGINT']);
+  });
+
+  it('on SIGTERM right after planning a huge suite, stops at once and reports the runs in flight', async () => {
+    const cwd = project({
+      ...FILES,
+      'russo.config.yaml': `${FILES['russo.config.yaml']}limits:\n  max_runs: 100000000\n`,
+      // Runs that wait for the cancel: the report holds exactly the runs in flight.
+      'agent.mjs':
+        'export default (audio, { signal }) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));\n',
+    });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'run', '--runs', '10000000', 'scenarios/hours.yaml', '--json', 'r.json', '--no-cache'],
+      { cwd, env: { ...process.env, NO_COLOR: '1' } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('10000000 runs') && !child.killed) child.kill('SIGTERM');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toContain('russo: 1 scenario, 10000000 runs (1 voice) at concurrency 8');
+    expect(code).toBe(1);
+    expect(stdout).toContain('the suite was cancelled before every run started');
+    const report = JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8'));
+    expect(report.cancelled).toBe(true);
+    // Only the runs in flight were ever started; each ended as cancelled.
+    expect(report.summary.total).toBeLessThanOrEqual(8);
+    expect(report.summary.errored).toBe(report.summary.total);
+  });
+
+  it('keeps every run when an agent throws from a timer: the run in flight errors, the suite is reported', async () => {
+    const cwd = project({
+      ...FILES,
+      'agent.mjs': `let calls = 0;
+export default async function agent() {
+  calls++;
+  if (calls === 2) {
+    setTimeout(() => { throw new Error('boom from a timer'); }, 0);
+    return new Promise(() => {});
+  }
+  if (calls === 4) {
+    setTimeout(() => Promise.reject(new Error('rejected in a timer')), 0);
+    return new Promise(() => {});
+  }
+  return [{ name: 'get_opening_hours', arguments: {} }];
+}
+`,
+    });
+    const { code, stdout } = await russo(
+      cwd,
+      'run',
+      '-j',
+      '1',
+      '--runs',
+      '5',
+      'scenarios/hours.yaml',
+      '--json',
+      'r.json',
+      '--junit',
+      'j.xml',
+    );
+    expect(code).toBe(1);
+    expect(stdout).toContain('boom from a timer');
+    const report = JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8'));
+    expect(report.summary).toMatchObject({ total: 5, passed: 3, errored: 2 });
+    expect(report.cancelled).toBe(false);
+    const runs = report.scenarios[0].runs as Array<{ status: string; error: string | null }>;
+    expect(runs.map((run) => run.status)).toEqual(['passed', 'error', 'passed', 'error', 'passed']);
+    expect(runs[1]?.error).toBe('agent: uncaught exception while this run was in flight: boom from a timer');
+    expect(runs[3]?.error).toBe(
+      'agent: unhandled promise rejection while this run was in flight: rejected in a timer',
+    );
+    expect(existsSync(join(cwd, 'j.xml'))).toBe(true);
   });
 
   it('merges shard reports into one and judges the gate again', async () => {

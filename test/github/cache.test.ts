@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { audioCacheKeys, restoreAudioCache } from '../../src/github/cache.js';
 import type { Scenario, Suite } from '../../src/scenarios/types.js';
 import { startFakeCacheService, type FakeCacheService } from '../fakes/github-cache-server.js';
+import { DEFAULT_LIMITS } from '../../src/scenarios/limits.js';
 
 const TOKEN = 'runtime-token';
 
@@ -47,15 +48,16 @@ function suite(
       baseDir: workspace,
       scenarios: ['scenarios/**/*.yaml'],
       synthesizer: { provider: 'flite', voices: options.voices ?? ['kal16'] },
+      maxConcurrency: 1,
       defaults: {
         runs: 1,
-        concurrency: 1,
         timeoutMs: 1000,
         match: { order: 'any', extraCalls: 'allow', arguments: 'subset', validateArguments: true },
         minPassRate: 1,
       },
       gate: { minPassRate: null, maxErrors: 0 },
       cache: { enabled: options.cache ?? true, dir: join(workspace, '.russo', 'cache') },
+      limits: DEFAULT_LIMITS,
       locations: {},
     },
   };

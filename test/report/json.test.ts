@@ -63,6 +63,7 @@ describe('renderJson', () => {
     expect(book.counts).toEqual({ total: 8, passed: 7, failed: 1, errored: 0 });
     const wrong = book.runs.find((run) => run.status === 'failed')!;
     expect(wrong).toMatchObject({
+      id: 'book a table/p1/slt/default/r1',
       prompt: 'Can I get a reservation for 2 people at 7pm?',
       promptIndex: 1,
       runIndex: 1,
@@ -125,6 +126,18 @@ describe('renderJson', () => {
       expect(renderJson(back)).toBe(renderJson(result));
       expect(renderMarkdown(back)).toBe(renderMarkdown(result));
     }
+  });
+});
+
+describe('run ids', () => {
+  it('derives the id of each run when reading a report written before ids existed', () => {
+    const report = JSON.parse(renderJson(failingSuite())) as JsonReport;
+    const ids = report.scenarios.flatMap((scenario) => scenario.runs.map((run) => run.id));
+    for (const scenario of report.scenarios) {
+      for (const run of scenario.runs) delete (run as Partial<typeof run>).id;
+    }
+    const back = fromJsonReport(parseReport(JSON.stringify(report)));
+    expect(back.scenarios.flatMap((scenario) => scenario.runs.map((run) => run.id))).toEqual(ids);
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CancelledError } from '../../src/core/errors.js';
 import { ScenarioError, formatProblem, type Problem } from '../../src/scenarios/errors.js';
 import { loadSuite } from '../../src/suite/load.js';
 import { project } from '../fixtures/project.js';
@@ -79,6 +80,13 @@ describe('loadSuite: valid files', () => {
     });
   });
 
+  it('reads max_concurrency from the top level of the config (8 without one)', async () => {
+    const scenario = { 'scenarios/hello.yaml': 'name: hello\nprompts: [hello there]\nexpect: []\n' };
+    const set = project({ 'russo.config.yaml': `${CONFIG}max_concurrency: 3\n`, ...scenario });
+    expect((await loadSuite(undefined, { cwd: set })).config.maxConcurrency).toBe(3);
+    expect((await loadSuite(undefined, { cwd: project(scenario) })).config.maxConcurrency).toBe(8);
+  });
+
   it('reads several scenarios from one file separated by ---, and a folder given on the command line', async () => {
     const cwd = project({
       'more/two.yaml': 'name: one\nprompts: [a]\nexpect: []\n---\nname: two\nprompts: [b]\nexpect: []\n',
@@ -104,6 +112,21 @@ describe('loadSuite: valid files', () => {
       { name: 'book_table', description: 'Book', parameters: { type: 'object' } },
       { name: 'cancel_reservation' },
     ]);
+  });
+});
+
+describe('loadSuite: cancel', () => {
+  it('stops between files when the signal fires, with a CancelledError', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) files[`scenarios/s${i}.yaml`] = `name: s${i}\nprompts: [hi]\nexpect: []\n`;
+    const cwd = project(files);
+    expect((await loadSuite(undefined, { cwd })).scenarios).toHaveLength(300);
+    const controller = new AbortController();
+    // Fires on the event loop's first turn, while the files are still being found and read.
+    setImmediate(() => controller.abort());
+    await expect(loadSuite(undefined, { cwd, signal: controller.signal })).rejects.toThrow(
+      new CancelledError('cancelled while loading the scenario files: nothing was run'),
+    );
   });
 });
 
@@ -294,6 +317,68 @@ describe('loadSuite: every bad input names file:line:col and a fix', () => {
       column: 10,
       message: '"book_table" is both expected and forbidden',
     });
+  });
+
+  it('the old key defaults.concurrency, saying where it moved', async () => {
+    const problems = await problemsOf({
+      'russo.config.yaml': `${CONFIG}defaults:\n  runs: 2\n  concurrency: 4\n`,
+      'scenarios/hello.yaml': 'name: hello\nprompts: [hello there]\nexpect: []\n',
+    });
+    expect(problems.map(formatProblem)).toEqual([
+      'russo.config.yaml:6:3: `defaults.concurrency` has moved to the top-level key `max_concurrency`\n' +
+        '    fix: write `max_concurrency: 4` at the top level of the config (not under `defaults`) and remove this line',
+    ]);
+  });
+
+  it('a prompt longer than limits.max_prompt_chars, counted in characters, with the limit the config sets', async () => {
+    const scenario = (prompt: string) => `name: long\nprompts:\n  - hi\n  - ${prompt}\nexpect: []\n`;
+    const problems = await problemsOf({ 'scenarios/long.yaml': scenario('é'.repeat(2_001)) });
+    expect(problems.map(formatProblem)).toEqual([
+      'scenarios/long.yaml:4:5: the prompt is 2,001 characters long, more than limits.max_prompt_chars (2,000)\n' +
+        '    fix: a prompt is what a person says in one turn: shorten it, or raise `limits: {max_prompt_chars: N}` in russo.config.yaml',
+    ]);
+    // 2,000 emoji are 4,000 UTF-16 units but 2,000 characters: within the limit.
+    const cwd = project({ 'scenarios/long.yaml': scenario('🙂'.repeat(2_000)) });
+    expect((await loadSuite(undefined, { cwd })).scenarios[0]?.prompts[1]?.text).toHaveLength(4_000);
+    const lowered = await problemsOf({
+      'russo.config.yaml': 'limits:\n  max_prompt_chars: 10\n',
+      'scenarios/long.yaml': scenario('book a table for two'),
+    });
+    expect(lowered.map((p) => p.message)).toEqual([
+      'the prompt is 20 characters long, more than limits.max_prompt_chars (10)',
+    ]);
+  });
+
+  it('YAML aliases that expand too often, at the first alias', async () => {
+    const laughs = ['name: laughs', 'prompts: [hi]', 'expect: []', 'a: &a [x, x, x, x, x, x, x, x, x, x, x]'];
+    for (const [index, name] of ['b', 'c', 'd'].entries()) {
+      laughs.push(`${name}: &${name} [${Array(11).fill(`*${'abc'[index]}`).join(', ')}]`);
+    }
+    const problems = await problemsOf({ 'scenarios/laughs.yaml': `${laughs.join('\n')}\n` });
+    expect(problems).toHaveLength(1);
+    expect(formatProblem(problems[0]!)).toMatch(
+      /^scenarios\/laughs\.yaml:5:8: the YAML aliases \(\*name\) expand too often: .*\n {4}fix: write the values out/,
+    );
+  });
+
+  it('a scenario file over limits.max_file_bytes, and a config file over the default', async () => {
+    const valid = 'name: big\nprompts: [hi]\nexpect: []\n';
+    const problems = await problemsOf({
+      'russo.config.yaml': 'limits: { max_file_bytes: 100 }\n',
+      'scenarios/big.yaml': `${valid}# ${'x'.repeat(200)}\n`,
+      'scenarios/small.yaml': valid.replace('big', 'small'),
+    });
+    expect(problems.map(formatProblem)).toEqual([
+      'scenarios/big.yaml: the file is 238 bytes, more than limits.max_file_bytes (100 bytes)\n' +
+        '    fix: split it into several scenario files, or raise `limits: {max_file_bytes: N}` in russo.config.yaml',
+    ]);
+    const config = await problemsOf({
+      'russo.config.yaml': `# ${'x'.repeat(1_048_576)}\n`,
+      'scenarios/small.yaml': valid,
+    });
+    expect(config.map((p) => p.message)).toEqual([
+      'the file is 1 MiB, more than limits.max_file_bytes (1 MiB)',
+    ]);
   });
 
   it('reports every problem of every file at once', async () => {

@@ -101,7 +101,7 @@ describe('a suite against OpenAI that throttles', () => {
       'russo.config.yaml':
         `synthesizer:\n  provider: openai\n  voices: [alloy]\n${providerKeys}` +
         `agent:\n  provider: openai-chat\n  tools: tools.json\n${providerKeys}` +
-        'defaults:\n  runs: 5\n  concurrency: 8\ncache:\n  enabled: false\n',
+        'max_concurrency: 8\ndefaults:\n  runs: 5\ncache:\n  enabled: false\n',
       'tools.json': JSON.stringify(tools),
       'scenarios/menu.yaml': `name: menu\nprompts: [${PROMPTS.join(', ')}]\nexpect:\n  - name: heard\n`,
     });

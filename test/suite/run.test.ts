@@ -62,6 +62,9 @@ describe('runSuite', () => {
       '1/slt/1',
       '1/slt/2',
     ]);
+    const ids = result.scenarios.flatMap((scenario) => scenario.runs.map((run) => run.id));
+    expect(new Set(ids).size).toBe(20);
+    expect(book?.runs[4]?.id).toBe('book/p0/slt/default/r1');
     expect(book?.summary).toMatchObject({ total: 12, passed: 12, passRate: 1 });
     expect(hours?.summary).toMatchObject({ total: 8, passed: 8 });
     expect(result.gate).toMatchObject({ passed: true, failures: [] });
@@ -89,8 +92,25 @@ describe('runSuite', () => {
       inFlight--;
       return byLength(audio);
     });
-    await runSuite(suite, { agent, voices: voices.slice(0, 1), overrides: { concurrency: 5 } });
+    await runSuite(suite, { agent, voices: voices.slice(0, 1), overrides: { maxConcurrency: 5 } });
     expect(peak).toBe(5);
+  });
+
+  it('catches uncaught exceptions and unhandled rejections only while the suite runs', async () => {
+    const suite = await loadSuite(undefined, { cwd: project(SCENARIOS) });
+    const listeners = () => [
+      process.listenerCount('uncaughtException'),
+      process.listenerCount('unhandledRejection'),
+    ];
+    const before = listeners();
+    const during: number[][] = [];
+    const agent = new FunctionAgent((audio) => {
+      during.push(listeners());
+      return byLength(audio);
+    });
+    await runSuite(suite, { agent, voices: voices.slice(0, 1), overrides: { runs: 1 } });
+    expect(during[0]).toEqual(before.map((count) => count + 1));
+    expect(listeners()).toEqual(before);
   });
 
   it('tells the agent how many runs of the suite have not started yet', async () => {
@@ -103,7 +123,7 @@ describe('runSuite', () => {
         return { toolCalls: byLength(audio) };
       },
     };
-    await runSuite(suite, { agent, voices: voices.slice(0, 1), overrides: { concurrency: 1 } });
+    await runSuite(suite, { agent, voices: voices.slice(0, 1), overrides: { maxConcurrency: 1 } });
     // 2 prompts × 3 runs + 1 prompt × 4 runs, one at a time, across both scenarios.
     expect(upcoming).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
   });
@@ -141,7 +161,7 @@ describe('runSuite', () => {
     const result = await runSuite(suite, {
       agent,
       voices: voices.slice(0, 1),
-      overrides: { runs: 4, minPassRate: 0.9, concurrency: 1 },
+      overrides: { runs: 4, minPassRate: 0.9, maxConcurrency: 1 },
     });
     expect(result.summary).toMatchObject({ total: 12, passed: 9, failed: 3 });
     expect(result.gate.failures.map((f) => f.kind)).toContain('suite_pass_rate');
@@ -164,7 +184,7 @@ describe('runSuite', () => {
       agent,
       voices: voices.slice(0, 1),
       signal: controller.signal,
-      overrides: { concurrency: 1 },
+      overrides: { maxConcurrency: 1 },
     });
     expect(closed).toBe(1);
     expect(result.cancelled).toBe(true);
