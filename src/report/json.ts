@@ -5,7 +5,8 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { Interval } from '../core/stats.js';
 import type { EvalResult, ExpectedCall, MatchOptions, ToolCall } from '../core/types.js';
-import type { SourceLocation } from '../scenarios/types.js';
+import type { Scenario, SourceLocation } from '../scenarios/types.js';
+import { expectationHash } from '../suite/expectation.js';
 import type {
   ErrorGroup,
   LatencySummary,
@@ -65,6 +66,8 @@ export interface JsonScenario {
   runsPerPrompt: number;
   timeoutMs: number;
   tags: string[];
+  /** The scenario's expectation hash; absent in reports made before it existed (then computed on reading). */
+  expectationHash?: string;
   runs: JsonRun[];
 }
 
@@ -136,6 +139,7 @@ function toJsonScenario(result: ScenarioResult): JsonScenario {
     runsPerPrompt: scenario.runs,
     timeoutMs: scenario.timeoutMs,
     tags: scenario.tags,
+    expectationHash: result.expectationHash,
     runs: result.runs.map(toJsonRun),
   };
 }
@@ -215,24 +219,26 @@ export function fromJsonReport(report: JsonReport): SuiteResult {
 
 function fromJsonScenario(scenario: JsonScenario): ScenarioResult {
   const { counts } = scenario;
+  const loaded: Scenario = {
+    name: scenario.name,
+    location: { file: scenario.file, line: scenario.line, column: scenario.column },
+    prompts: scenario.prompts,
+    expect: scenario.expect,
+    forbid: scenario.forbid,
+    match: scenario.match,
+    runs: scenario.runsPerPrompt,
+    minPassRate: scenario.minPassRate,
+    timeoutMs: scenario.timeoutMs,
+    tags: scenario.tags,
+  };
   return {
-    scenario: {
-      name: scenario.name,
-      location: { file: scenario.file, line: scenario.line, column: scenario.column },
-      prompts: scenario.prompts,
-      expect: scenario.expect,
-      forbid: scenario.forbid,
-      match: scenario.match,
-      runs: scenario.runsPerPrompt,
-      minPassRate: scenario.minPassRate,
-      timeoutMs: scenario.timeoutMs,
-      tags: scenario.tags,
-    },
+    scenario: loaded,
     runs: scenario.runs.map(fromJsonRun),
     summary: { ...counts, passRate: scenario.passRate, matchRate: scenario.matchRate },
     interval: scenario.interval,
     latency: scenario.latency,
     passed: scenario.passed,
+    expectationHash: scenario.expectationHash ?? expectationHash(loaded),
   };
 }
 
