@@ -130,10 +130,13 @@ class Binomial {
     this.ratios = Float64Array.from({ length: n + 1 }, (_, x) => (n - x) / (x + 1));
   }
 
+  /** The range the last rate filled: the rest of `pmf` is already 0. */
+  private filled: [number, number] = [0, -1];
+
   /** Fills `pmf` for a rate in (0, 1) and returns the range [from, to] outside which it is 0. */
   at(rate: number): [number, number] {
     const { n, pmf, ratios } = this;
-    pmf.fill(0);
+    pmf.fill(0, this.filled[0], this.filled[1] + 1);
     const odds = rate / (1 - rate);
     const mode = Math.min(n, Math.floor((n + 1) * rate));
     pmf[mode] = 1;
@@ -153,7 +156,8 @@ class Binomial {
       sum += previous;
     }
     for (let x = from; x <= to; x++) pmf[x] = (pmf[x] as number) / sum;
-    return [from, to];
+    this.filled = [from, to];
+    return this.filled;
   }
 }
 

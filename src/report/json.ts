@@ -183,7 +183,7 @@ export function parseReport(text: string, source = 'report'): JsonReport {
   if (typeof version === 'number' && version > REPORT_VERSION) {
     throw new ReportError(
       `${source} is a version ${version} report; this russo reads version ${REPORT_VERSION}`,
-      'run `russo merge` with the russo version that wrote the reports',
+      'read it with the russo version that wrote it',
     );
   }
   validator ??= new Ajv({ allErrors: true, strict: false }).compile(reportSchema);
