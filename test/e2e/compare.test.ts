@@ -1,33 +1,11 @@
 // `russo compare` run as the bundled CLI on reports that `russo run --json` wrote for a small
 // project, and on edited copies of them (a run flipped, a field removed, a version bumped).
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JsonReport } from '../../src/report/json.js';
 import { project } from '../fixtures/project.js';
-import { ensureBundle } from './bundle.js';
-
-const exec = promisify(execFile);
-const CLI = resolve('dist/cli.js');
-
-/** Runs the bundled CLI as a process; never throws on a non-zero exit. */
-async function russo(
-  cwd: string,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+import { ensureBundle, russo } from './bundle.js';
 
 // A module agent that hears only audio: long clips are bookings (for PARTY people), short ones ask
 // for the opening hours.
