@@ -38,7 +38,7 @@ function scenario(name, prompts, runs) {
     })),
     expect: expected.map((call) => ({ ...call, location: { file, line: 9, column: 5 } })),
     forbid: ['cancel_reservation'],
-    match: { order: 'any', extraCalls: 'fail', arguments: 'subset' },
+    match: { order: 'any', extraCalls: 'fail', arguments: 'subset', validateArguments: true },
     runs,
     minPassRate: 0.8,
     timeoutMs: 60_000,

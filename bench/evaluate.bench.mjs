@@ -2,16 +2,9 @@
 // next to even the fastest agent (the offline sample agent takes ~10 ms per clip). Also shows what
 // reusing one ToolCallEvaluator (specs compiled once) saves over calling evaluate() every time.
 import { evaluate, ToolCallEvaluator } from '../lib/evaluate/index.js';
+import { timeMicros } from './time.mjs';
 
 const FASTEST_AGENT_RUN_MS = 10;
-
-/** Mean time of one call of `fn` in microseconds, after a warm-up. */
-function timeMicros(fn, iterations) {
-  for (let i = 0; i < Math.min(iterations, 1000); i++) fn();
-  const started = performance.now();
-  for (let i = 0; i < iterations; i++) fn();
-  return ((performance.now() - started) * 1000) / iterations;
-}
 
 const typical = {
   expected: [

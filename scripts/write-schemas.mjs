@@ -1,5 +1,5 @@
 // Writes schema/*.json from the schemas in code (run by `npm run schemas` after a build of lib/).
-// test/schema-files.test.ts fails when a written file is stale.
+// test/published-schemas.test.ts fails when a written file is stale.
 import { writeFileSync } from 'node:fs';
 import { publishedSchemas } from '../lib/published-schemas.js';
 

@@ -1,4 +1,4 @@
-// The public API of russo: re-exports only, chosen on purpose. test/index-exports.test.ts lists
+// The public API of russo: re-exports only, chosen on purpose. test/index.test.ts lists
 // every exported name, so a change to this surface is a deliberate change to that list.
 
 // The model: calls, audio, verdicts, and the interfaces a new provider implements.
@@ -8,6 +8,8 @@ export type { AgentProvider, SynthesizerProvider, ProviderContext, ProviderStats
 // The pipeline: one run, a batch of runs.
 export { run, runConcurrent } from './core/pipeline.js';
 export type { RunOptions, RunConcurrentOptions } from './core/pipeline.js';
+export { createRedactor, redactDeep, secretsOfEnv } from './core/redact.js';
+export type { Redact } from './core/redact.js';
 export { summarizeRuns, wilsonInterval } from './core/stats.js';
 export type { Interval } from './core/stats.js';
 
@@ -28,7 +30,7 @@ export { MatcherSpecError } from './evaluate/index.js';
 export { ReportError } from './report/errors.js';
 
 // Grading tool calls.
-export { evaluate, ToolCallEvaluator, DEFAULT_MATCH_OPTIONS } from './evaluate/index.js';
+export { evaluate, ToolCallEvaluator, DEFAULT_MATCH_OPTIONS, ToolSchemas } from './evaluate/index.js';
 
 // Synthesizers.
 export { FliteSynthesizer, FLITE_VOICES } from './synthesize/flite.js';

@@ -29,7 +29,10 @@ export interface ExpectToolCallsOptions {
   expect: ExpectedCall[];
   /** Tools that must never be called. */
   forbid?: string[];
-  /** How calls are matched (default: the config's `defaults.match`). */
+  /**
+   * How calls are matched (default: the config's `defaults.match`). With a tools file in the config,
+   * `validateArguments: false` stops checking the agent's calls against the tools' schemas.
+   */
   match?: Partial<MatchOptions>;
   /** Runs per prompt and voice (default: the config's `defaults.runs`). */
   runs?: number;

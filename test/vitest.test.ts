@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,5 +138,48 @@ describe('expectToolCalls', () => {
       /no agent is configured/,
     );
     expect(heard).toHaveLength(0);
+  });
+});
+
+describe('expectToolCalls with a tools file', () => {
+  let withTools: string;
+
+  beforeAll(async () => {
+    withTools = await mkdtemp(join(tmpdir(), 'russo-vitest-tools-'));
+    await writeFile(join(withTools, 'tools.json'), await readFile('tools/restaurant.json', 'utf8'));
+    await writeFile(
+      join(withTools, 'russo.config.yaml'),
+      [
+        'agent: { provider: module, module: unused.js, tools: tools.json }',
+        'synthesizer: { provider: flite, voices: [kal16] }',
+        'defaults: { runs: 1, min_pass_rate: 1 }',
+        'cache: { enabled: false }',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  afterAll(async () => {
+    await rm(withTools, { recursive: true, force: true });
+  });
+
+  const options = () => ({
+    cwd: withTools,
+    agent: scripted([{ name: 'book_table', arguments: { party_size: 2, time: '7pm' } }]).agent,
+    prompt: 'Book a table for two at seven',
+    expect: [{ name: 'book_table', arguments: { party_size: 2 } }],
+  });
+
+  it('fails a call that breaks its schema, with the schema error in the message', async () => {
+    const error = await expectToolCalls(options()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ToolCallExpectationError);
+    expect((error as Error).message).toContain(
+      '  invalid arguments for book_table: time must match pattern "^([01][0-9]|2[0-3]):[0-5][0-9]$", got "7pm"',
+    );
+  });
+
+  it('passes the same call with match: {validateArguments: false}', async () => {
+    const result = await expectToolCalls({ ...options(), match: { validateArguments: false } });
+    expect(result.summary).toMatchObject({ total: 1, passed: 1 });
   });
 });

@@ -29,10 +29,12 @@ const SECRET_INPUTS = ['openai-api-key', 'gemini-api-key', 'github-token'];
 
 /** Registers every secret input with the runner's log masking; called before anything else runs. */
 export function maskSecretInputs(): void {
-  for (const name of SECRET_INPUTS) {
-    const value = core.getInput(name);
-    if (value !== '') core.setSecret(value);
-  }
+  for (const value of secretInputs()) core.setSecret(value);
+}
+
+/** The values of the secret inputs (keys and GitHub token) that are set; the runner masks only its log, russo redacts them everywhere else. */
+export function secretInputs(): string[] {
+  return SECRET_INPUTS.map((name) => core.getInput(name)).filter((value) => value !== '');
 }
 
 /** Reads and checks every input; a bad value throws an InputError naming the input and the fix. */

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { relative, resolve } from 'node:path';
 import { RussoError } from '../core/errors.js';
+import { createRedactor, secretsOfEnv } from '../core/redact.js';
 import { emitAnnotations, failureAnnotations, problemAnnotation } from '../github/annotations.js';
 import { restoreAudioCache } from '../github/cache.js';
 import { pullRequestOf, upsertStickyComment } from '../github/comment.js';
@@ -13,7 +14,14 @@ import { ScenarioError } from '../scenarios/errors.js';
 import { loadSuite } from '../suite/load.js';
 import { missingSecrets } from '../suite/providers.js';
 import { runSuite } from '../suite/run.js';
-import { InputError, maskSecretInputs, providerEnv, readInputs, type ActionInputs } from './inputs.js';
+import {
+  InputError,
+  maskSecretInputs,
+  providerEnv,
+  readInputs,
+  secretInputs,
+  type ActionInputs,
+} from './inputs.js';
 import { setSuiteOutputs } from './outputs.js';
 import { progressLogger } from './progress.js';
 import { writeReports } from './reports.js';
@@ -51,6 +59,7 @@ export async function run(): Promise<void> {
     const audioCache = await restoreAudioCache(suite, { enabled: inputs.cache, prefix: inputs.cacheKey });
     const result = await runSuite(suite, {
       env,
+      secrets: secretInputs(),
       signal: abortOnCancel(),
       onProgress: progressLogger(),
       overrides: {
@@ -144,8 +153,10 @@ function detailsUrl(): { detailsUrl?: string } {
     : {};
 }
 
+/** The error as the log, summary and comment show it: the inputs' and the environment's secrets redacted. */
 function errorText(error: unknown): string {
-  if (error instanceof ScenarioError) return error.message;
-  if (error instanceof RussoError && error.hint) return `${error.message}\nfix: ${error.hint}`;
-  return error instanceof Error ? error.message : String(error);
+  const redact = createRedactor([...secretInputs(), ...secretsOfEnv(process.env)]);
+  if (error instanceof ScenarioError) return redact(error.message);
+  if (error instanceof RussoError && error.hint) return redact(`${error.message}\nfix: ${error.hint}`);
+  return redact(error instanceof Error ? error.message : String(error));
 }

@@ -1,4 +1,5 @@
 import { errorMessage, RussoError } from '../core/errors.js';
+import { createRedactor, secretsOfEnv } from '../core/redact.js';
 import { ScenarioError, formatProblem } from '../scenarios/errors.js';
 import { VERSION } from '../core/version.js';
 import { UsageError } from './args.js';
@@ -43,22 +44,27 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-/** Prints an error the way a user can act on it; returns the exit code. */
+/**
+ * Prints an error the way a user can act on it, with the environment's secrets redacted (an error
+ * may quote what an agent or a server sent); returns the exit code.
+ */
 function reportError(error: unknown, io: CliIO): number {
+  const redact = createRedactor(secretsOfEnv(io.env));
+  const print = (text: string) => io.stderr.write(redact(text));
   if (error instanceof ScenarioError) {
     const count = error.problems.length;
-    io.stderr.write(`russo: ${count} problem${count === 1 ? '' : 's'} in the scenario or config files:\n\n`);
-    io.stderr.write(`${error.problems.map(formatProblem).join('\n')}\n`);
+    print(`russo: ${count} problem${count === 1 ? '' : 's'} in the scenario or config files:\n\n`);
+    print(`${error.problems.map(formatProblem).join('\n')}\n`);
     return EXIT.badInput;
   }
   if (error instanceof UsageError) {
-    io.stderr.write(`russo: ${error.message}${error.hint ? `\n  fix: ${error.hint}` : ''}\n`);
+    print(`russo: ${error.message}${error.hint ? `\n  fix: ${error.hint}` : ''}\n`);
     return EXIT.badInput;
   }
   if (error instanceof RussoError) {
-    io.stderr.write(`russo: ${error.message}${error.hint ? `\n  fix: ${error.hint}` : ''}\n`);
+    print(`russo: ${error.message}${error.hint ? `\n  fix: ${error.hint}` : ''}\n`);
     return EXIT.gateFailed;
   }
-  io.stderr.write(`russo: internal error: ${errorMessage(error)}\n${(error as Error)?.stack ?? ''}\n`);
+  print(`russo: internal error: ${errorMessage(error)}\n${(error as Error)?.stack ?? ''}\n`);
   return EXIT.gateFailed;
 }

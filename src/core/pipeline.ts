@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { AdaptiveLimit } from './adaptive-limit.js';
 import { CancelledError, errorMessage, FatalProviderError, TimeoutError } from './errors.js';
+import { redactDeep, type Redact } from './redact.js';
 import { summarizeRuns } from './stats.js';
 import type {
   Agent,
@@ -28,6 +29,8 @@ export interface RunOptions {
   toolResults?: Record<string, unknown>;
   /** Runs of the batch not started yet, handed to the agent (see AgentRunOptions). */
   upcomingRuns?: () => number;
+  /** Removes secrets from the agent's response and the error before they enter the result (see createRedactor). */
+  redact?: Redact;
 }
 
 /**
@@ -53,7 +56,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   try {
     const audio = await untilAborted(synthesizer.synthesize(prompt, controller.signal), controller.signal);
     stage = 'agent';
-    const response = checkResponse(
+    const answer = checkResponse(
       await untilAborted(
         agent.run(audio, {
           signal: controller.signal,
@@ -63,6 +66,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
         controller.signal,
       ),
     );
+    // Every string of the answer (text, transcript, call names, arguments and their keys) came from outside.
+    const response = options.redact ? redactDeep(answer, options.redact) : answer;
     stage = 'evaluate';
     const evalResult = evaluator.evaluate(expect, response.toolCalls);
     return {
@@ -74,11 +79,12 @@ export async function run(options: RunOptions): Promise<RunResult> {
       latencyMs: performance.now() - started,
     };
   } catch (error) {
+    const message = `${stage}: ${errorMessage(error)}`;
     return {
       prompt,
       runIndex,
       status: 'error',
-      error: `${stage}: ${errorMessage(error)}`,
+      error: options.redact?.(message) ?? message,
       ...(error instanceof FatalProviderError ? { fatal: true } : {}),
       latencyMs: performance.now() - started,
     };

@@ -115,6 +115,11 @@ export interface MatchOptions {
   extraCalls: 'allow' | 'fail';
   /** exact: argument objects must have the same keys; subset: the actual call may carry more keys (recursively). */
   arguments: 'exact' | 'subset';
+  /**
+   * Whether each call's arguments are checked against its tool's JSON Schema (when the evaluator has
+   * the tool definitions): a call that breaks it fails the run as `invalid_arguments`.
+   */
+  validateArguments: boolean;
 }
 
 /**
@@ -126,9 +131,24 @@ export interface ExpectedCall {
   arguments?: Record<string, unknown>;
 }
 
-/** Options of the tool-call evaluator: match options and the names that must never be called. */
+/** Options of the tool-call evaluator: match options, the names that must never be called, and the tools' schemas. */
 export interface EvaluateOptions extends Partial<MatchOptions> {
   forbid?: string[];
+  /** Validates a call's arguments against its tool's JSON Schema; without it no call is validated. */
+  argumentsValidator?: ArgumentsValidator;
+}
+
+/** One way a call's arguments break its tool's JSON Schema. `path` is like `guests[0].name`, '' for the object. */
+export interface SchemaError {
+  path: string;
+  /** What is wrong, as a phrase that follows the path: `must be integer, got "two"`, `is required`. */
+  message: string;
+}
+
+/** Checks a call's arguments against the JSON Schema of its tool (see evaluate/tool-schemas.ts). */
+export interface ArgumentsValidator {
+  /** The schema errors of `args` for the tool `name`; undefined when no schema of that tool is known. */
+  validate(name: string, args: Record<string, unknown>): SchemaError[] | undefined;
 }
 
 /** Grades the calls of one run against the expected calls. */
@@ -166,12 +186,22 @@ export interface CallMatch {
 
 /** A failure of a run in one kind-tagged shape, so every renderer reads the same thing. */
 export interface CallFailure {
-  kind: 'missing' | 'wrong_arguments' | 'out_of_order' | 'extra' | 'forbidden' | 'unexpected_call' | 'reply';
+  kind:
+    | 'missing'
+    | 'wrong_arguments'
+    | 'out_of_order'
+    | 'extra'
+    | 'forbidden'
+    | 'unexpected_call'
+    | 'invalid_arguments'
+    | 'reply';
   /** Expected call index, for failures that belong to an expectation. */
   index?: number;
   expected?: ExpectedCall;
   actual?: ToolCall;
   diffs: ArgumentDiff[];
+  /** For `invalid_arguments`: every way the actual call's arguments break its tool's JSON Schema. */
+  schemaErrors?: SchemaError[];
   /** One-line human summary, e.g. `book_table: party_size expected 2, got 3`. */
   message: string;
   /** The conversation turn (0-based) the failure belongs to; absent for a one-turn run. */

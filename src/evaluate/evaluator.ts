@@ -1,6 +1,8 @@
 import { normalizeToolCall } from '../core/tool-call.js';
 import type {
   ArgumentDiff,
+  ArgumentsValidator,
+  CallFailure,
   CallMatch,
   EvalResult,
   EvaluateOptions,
@@ -9,22 +11,33 @@ import type {
   MatchOptions,
   ToolCall,
 } from '../core/types.js';
-import { callFailure, expectedCallFailure, rankFailures, type UnmatchedCall } from './failures.js';
+import {
+  callFailure,
+  expectedCallFailure,
+  invalidArgumentsFailure,
+  rankFailures,
+  type UnmatchedCall,
+} from './failures.js';
 import { isPlainObject } from './json.js';
 import { pairAnyOrder, pairInOrder, type Comparison, type Pair } from './pairing.js';
 import { compileArguments, type ValueSpec } from './spec.js';
 
-/** Calls in any order, calls nobody expected fail the run, actual arguments may carry more keys than expected. */
+/**
+ * Calls in any order, calls nobody expected fail the run, actual arguments may carry more keys than
+ * expected, and arguments are checked against the tools' schemas when the evaluator has them.
+ */
 export const DEFAULT_MATCH_OPTIONS: MatchOptions = Object.freeze({
   order: 'any',
   extraCalls: 'fail',
   arguments: 'subset',
+  validateArguments: true,
 });
 
 const ALLOWED: { [K in keyof MatchOptions]: readonly MatchOptions[K][] } = {
   order: ['any', 'in-order', 'exact'],
   extraCalls: ['allow', 'fail'],
   arguments: ['exact', 'subset'],
+  validateArguments: [true, false],
 };
 
 /** An expected call's arguments, compiled once. */
@@ -41,15 +54,19 @@ export class ToolCallEvaluator implements Evaluator {
   readonly options: MatchOptions;
   /** Tool names that must never be called. */
   readonly forbid: ReadonlySet<string>;
+  /** Checks calls against their tools' schemas; absent when there are none or `validateArguments` is off. */
+  private readonly validator: ArgumentsValidator | undefined;
   // Keyed by the expected call object: the pipeline passes the same expectation to every run.
   private readonly compiled = new WeakMap<ExpectedCall, CompiledCall>();
 
   /** Throws a RangeError for an unknown option value. */
   constructor(options: EvaluateOptions = {}) {
-    const { forbid = [], ...match } = options;
+    const { forbid = [], argumentsValidator, ...match } = options;
     const chosen = Object.fromEntries(Object.entries(match).filter(([, value]) => value !== undefined));
     this.options = { ...DEFAULT_MATCH_OPTIONS, ...chosen };
-    for (const [name, allowed] of Object.entries(ALLOWED) as Array<[keyof MatchOptions, readonly string[]]>) {
+    for (const [name, allowed] of Object.entries(ALLOWED) as Array<
+      [keyof MatchOptions, ReadonlyArray<MatchOptions[keyof MatchOptions]>]
+    >) {
       if (!allowed.includes(this.options[name])) {
         throw new RangeError(
           `${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(this.options[name])}`,
@@ -57,6 +74,7 @@ export class ToolCallEvaluator implements Evaluator {
       }
     }
     this.forbid = new Set(forbid);
+    this.validator = this.options.validateArguments ? argumentsValidator : undefined;
   }
 
   /**
@@ -68,7 +86,7 @@ export class ToolCallEvaluator implements Evaluator {
     const calls = actual.map(readableCall);
     const forbidden = calls.filter((call) => this.forbid.has(call.name));
     const pool = calls.flatMap((call, index) => (this.forbid.has(call.name) ? [] : [index]));
-    if (expected.length === 0) return gradeNoCallExpected(calls, pool, forbidden);
+    if (expected.length === 0) return gradeNoCallExpected(calls, pool, forbidden, this.invalidCalls(calls));
     const compare = memoize(calls.length, (e, a) => {
       if (expected[e]!.name !== calls[a]!.name) return undefined;
       const error = calls[a]!.argumentsError;
@@ -89,6 +107,7 @@ export class ToolCallEvaluator implements Evaluator {
     const extraFails = this.options.extraCalls === 'fail' || this.options.order === 'exact';
     const failures = [
       ...forbidden.map((call) => callFailure('forbidden', call)),
+      ...this.invalidCalls(calls, matches),
       ...matches
         .filter((match): match is UnmatchedCall => match.status !== 'matched')
         .map((match) =>
@@ -109,6 +128,22 @@ export class ToolCallEvaluator implements Evaluator {
       forbidden,
       failures: rankFailures(failures),
     };
+  }
+
+  /**
+   * An `invalid_arguments` failure for each call whose arguments break its tool's schema, tied to the
+   * expected call it was paired with, if any. Unreadable arguments are already a failure of their own.
+   */
+  private invalidCalls(calls: readonly ToolCall[], matches: readonly CallMatch[] = []): CallFailure[] {
+    const validator = this.validator;
+    if (validator === undefined) return [];
+    const pairedWith = new Map(matches.map((match) => [match.actualIndex, match]));
+    return calls.flatMap((call, index) => {
+      if (call.argumentsError !== undefined) return [];
+      const errors = validator.validate(call.name, call.arguments);
+      if (errors === undefined || errors.length === 0) return [];
+      return [invalidArgumentsFailure(call, errors, pairedWith.get(index))];
+    });
   }
 
   private compile(call: ExpectedCall, index: number): CompiledCall {
@@ -133,12 +168,18 @@ export function evaluate(
 }
 
 /** `expect: []` means "no call": every call fails it, whatever extraCalls says; forbidden calls fail as forbidden. */
-function gradeNoCallExpected(calls: ToolCall[], pool: number[], forbidden: ToolCall[]): EvalResult {
+function gradeNoCallExpected(
+  calls: ToolCall[],
+  pool: number[],
+  forbidden: ToolCall[],
+  invalid: CallFailure[],
+): EvalResult {
   const unexpected = pool.map((index) => calls[index]!);
-  const failures = [
+  const failures = rankFailures([
     ...forbidden.map((call) => callFailure('forbidden', call)),
     ...unexpected.map((call) => callFailure('unexpected_call', call)),
-  ];
+    ...invalid,
+  ]);
   return {
     passed: failures.length === 0,
     matchRate: calls.length === 0 ? 1 : 0,

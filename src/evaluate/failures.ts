@@ -1,15 +1,18 @@
 /** Failures as data: one CallFailure per reason a run failed, with a one-line message, worst first. */
-import type { CallFailure, CallMatch, ExpectedCall, ToolCall } from '../core/types.js';
+import type { CallFailure, CallMatch, ExpectedCall, SchemaError, ToolCall } from '../core/types.js';
 import { formatCall, formatDiff } from './format.js';
+import { formatSchemaError } from './tool-schemas.js';
 
 /**
  * Failure kinds from worst to mildest: a forbidden call can do harm, a call where none was wanted
- * breaks the "do nothing" contract, a missing call is an action not taken, wrong arguments are the
- * right action done wrong, out of order is the right calls in the wrong sequence, an extra call is noise.
+ * breaks the "do nothing" contract, a call its tool would reject (invalid arguments) is an action that
+ * fails or misfires, a missing call is an action not taken, wrong arguments are the right action done
+ * wrong, out of order is the right calls in the wrong sequence, an extra call is noise.
  */
 export const FAILURE_RANKING: readonly CallFailure['kind'][] = [
   'forbidden',
   'unexpected_call',
+  'invalid_arguments',
   'missing',
   'wrong_arguments',
   'out_of_order',
@@ -53,9 +56,33 @@ export function expectedCallFailure(
 
 function describeDiffs(match: UnmatchedCall): string {
   if (match.actual?.argumentsError !== undefined) return match.actual.argumentsError;
-  const shown = match.diffs.slice(0, DIFFS_IN_MESSAGE).map(formatDiff);
-  const hidden = match.diffs.length - shown.length;
+  return firstFew(match.diffs.map(formatDiff));
+}
+
+/** The first DIFFS_IN_MESSAGE phrases joined, and how many more there are. */
+function firstFew(phrases: string[]): string {
+  const shown = phrases.slice(0, DIFFS_IN_MESSAGE);
+  const hidden = phrases.length - shown.length;
   return [...shown, ...(hidden > 0 ? [`${hidden} more`] : [])].join('; ');
+}
+
+/**
+ * The failure of a call whose arguments break its tool's JSON Schema. When an expected call was paired
+ * with it, the failure belongs to that expectation (reports then show them together).
+ */
+export function invalidArgumentsFailure(
+  call: ToolCall,
+  errors: SchemaError[],
+  pairedWith?: Pick<CallMatch, 'index' | 'expected'>,
+): CallFailure {
+  return {
+    kind: 'invalid_arguments',
+    ...(pairedWith ? { index: pairedWith.index, expected: pairedWith.expected } : {}),
+    actual: call,
+    diffs: [],
+    schemaErrors: errors,
+    message: `invalid arguments for ${call.name}: ${firstFew(errors.map(formatSchemaError))}`,
+  };
 }
 
 /** Where an expected call belongs: after the expected call before it, or before the next one. */

@@ -6,3 +6,8 @@ export type { SpecProblem } from './errors.js';
 export { formatValue, formatDiff, formatCall, formatPath } from './format.js';
 export type { PathSegment } from './format.js';
 export { FAILURE_RANKING } from './failures.js';
+export { ToolSchemas, formatSchemaError } from './tool-schemas.js';
+export { fromJsonPointer, toFragmentPointer } from './json-pointer.js';
+export type { InvalidTool, LocatedSchemaError } from './tool-schemas.js';
+export { checkAgainstToolSchema } from './schema-spec.js';
+export type { SchemaSpecProblem } from './schema-spec.js';

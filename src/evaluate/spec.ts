@@ -79,7 +79,7 @@ function objectOrMatcherSpec(
   problems: SpecProblem[],
 ): ValueSpec {
   const keys = Object.keys(value);
-  const definition = MATCHERS.find((candidate) => isMatcher(candidate, keys, value));
+  const definition = matcherOf(value);
   if (definition) return matcherSpec(definition.compile(value, path, problems, compileValue));
   const reserved = MATCHERS.find((candidate) => candidate.reserved && keys.includes(candidate.name));
   if (reserved) {
@@ -96,6 +96,13 @@ function objectOrMatcherSpec(
     return matcherSpec(undefined);
   }
   return objectSpec(value, path, problems);
+}
+
+/** The matcher an expected value is written as (`{regex: "^19"}` is regex), or undefined for a plain value. */
+export function matcherOf(value: unknown): MatcherDefinition | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const keys = Object.keys(value);
+  return MATCHERS.find((candidate) => isMatcher(candidate, keys, value));
 }
 
 /** An object is a matcher when its keys are exactly the matcher's; `type` and `any` also need a fitting value. */

@@ -8,10 +8,9 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CallFailure } from '../core/types.js';
 import type { Problem } from '../scenarios/errors.js';
 import type { SourceLocation } from '../scenarios/types.js';
-import { expectedAndActual } from '../report/failures.js';
-import { formatDiff } from '../report/format.js';
+import { detailPhrases, expectedAndActual } from '../report/failures.js';
 import { formatRate } from '../report/numbers.js';
-import type { ScenarioResult, SuiteResult } from '../suite/types.js';
+import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 
 /** GitHub shows at most this many annotations of each level (error, warning, notice) per step. */
 export const ANNOTATIONS_SHOWN_PER_LEVEL = 10;
@@ -59,7 +58,7 @@ function scenarioAnnotations(result: ScenarioResult): Annotation[] {
   const { scenario } = result;
   const groups = new Map<
     string,
-    { promptIndex: number; index?: number; runs: number; ways: Map<string, Way> }
+    { promptIndex: number; index?: number; runs: Set<SuiteRun>; ways: Map<string, Way> }
   >();
   for (const run of result.runs) {
     if (run.status !== 'failed') continue;
@@ -70,11 +69,12 @@ function scenarioAnnotations(result: ScenarioResult): Annotation[] {
       const group = groups.get(key) ?? {
         promptIndex: run.promptIndex,
         index: failure.index,
-        runs: 0,
+        runs: new Set(),
         ways: new Map(),
       };
       groups.set(key, group);
-      group.runs++;
+      // A run counts once per expectation, even when it fails it twice (invalid and wrong arguments).
+      group.runs.add(run);
       const way = group.ways.get(failure.message) ?? { failure, runs: 0 };
       group.ways.set(failure.message, way);
       way.runs++;
@@ -89,7 +89,7 @@ function scenarioAnnotations(result: ScenarioResult): Annotation[] {
     const first = ways[0]!.failure;
     const subject = group.index === undefined ? first.actual?.name : scenario.expect[group.index]?.name;
     const lines = [
-      `${subject ?? 'the calls'}: failed in ${group.runs} of ${completed} runs of the prompt at line ${prompt?.location.line ?? '?'}: ${JSON.stringify(prompt?.text ?? '')}`,
+      `${subject ?? 'the calls'}: failed in ${group.runs.size} of ${completed} runs of the prompt at line ${prompt?.location.line ?? '?'}: ${JSON.stringify(prompt?.text ?? '')}`,
       ...ways.slice(0, MAX_WAYS).flatMap(wayLines),
       ...(ways.length > MAX_WAYS ? [`… and ${ways.length - MAX_WAYS} other ways (see the report)`] : []),
     ];
@@ -102,7 +102,7 @@ function scenarioAnnotations(result: ScenarioResult): Annotation[] {
         (group.index === undefined ? undefined : scenario.expect[group.index]?.location) ??
         prompt?.location ??
         scenario.location,
-      failedRuns: group.runs,
+      failedRuns: group.runs.size,
       passRate: result.summary.passRate ?? 0,
     } satisfies Annotation;
   });
@@ -113,14 +113,14 @@ interface Way {
   runs: number;
 }
 
-/** One way an expectation failed: the message with its run count, then the calls and the argument diff. */
+/** One way an expectation failed: the message with its run count, the calls, the argument diff or schema errors. */
 function wayLines({ failure, runs }: Way): string[] {
   const { expected, actual } = expectedAndActual(failure);
   return [
     `- ${failure.message} (${runs} ${runs === 1 ? 'run' : 'runs'})`,
     ...(expected === null ? [] : [`    expected: ${expected}`]),
     ...(actual === null ? [] : [`    actual:   ${actual}`]),
-    ...failure.diffs.map((diff) => `    ${formatDiff(diff)}`),
+    ...detailPhrases(failure).map((phrase) => `    ${phrase}`),
   ];
 }
 

@@ -151,7 +151,11 @@ export class ProviderConnection {
     return new Kind(this.redact(message));
   }
 
-  /** Removes the key, and anything shaped like a key of this provider, from a message. */
+  /**
+   * Removes the key, and anything shaped like a key of this provider, from a message. The suite
+   * redacts every result again (core/redact.ts); this stays because it also catches key-shaped
+   * text russo was never given (another key a vendor echoes) and guards providers used without a suite.
+   */
   redact(message: string): string {
     return message
       .split(this.#profile.apiKey)

@@ -3,7 +3,7 @@ import { summarizeRuns } from '../core/stats.js';
 import type { CallFailure, RunSummary } from '../core/types.js';
 import type { Scenario } from '../scenarios/types.js';
 import type { ScenarioResult, SuiteRun } from '../suite/types.js';
-import { formatCall, formatDiff } from './format.js';
+import { formatCall, formatDiff, formatSchemaError } from './format.js';
 
 /** A failure's expected and actual call as text; absent sides (a missing call, an extra call) are null. */
 export function expectedAndActual(failure: CallFailure): { expected: string | null; actual: string | null } {
@@ -14,9 +14,9 @@ export function expectedAndActual(failure: CallFailure): { expected: string | nu
 }
 
 /**
- * A failure as lines: its message, then for a call made wrongly the expected and actual calls in full,
- * then (with `diffs`) one line per argument difference that the message does not already say (it
- * names the first few).
+ * A failure as lines: its message, then for a call made wrongly the expected and actual calls in full
+ * (for invalid arguments, the call as made), then (with `diffs`) one line per argument difference or
+ * schema error that the message does not already say (it names the first few).
  */
 export function failureLines(failure: CallFailure, options: { diffs: boolean }): string[] {
   const lines = [failure.message];
@@ -25,11 +25,19 @@ export function failureLines(failure: CallFailure, options: { diffs: boolean }):
     if (expected !== null) lines.push(`  expected: ${expected}`);
     if (actual !== null) lines.push(`  actual:   ${actual}`);
   }
+  if (failure.kind === 'invalid_arguments' && failure.actual) {
+    lines.push(`  actual:   ${formatCall(failure.actual)}`);
+  }
   if (options.diffs) {
-    const unsaid = failure.diffs.map(formatDiff).filter((diff) => !failure.message.includes(diff));
-    lines.push(...unsaid.map((diff) => `  - ${diff}`));
+    const unsaid = detailPhrases(failure).filter((phrase) => !failure.message.includes(phrase));
+    lines.push(...unsaid.map((phrase) => `  - ${phrase}`));
   }
   return lines;
+}
+
+/** Every argument difference and schema error of a failure, one phrase each. */
+export function detailPhrases(failure: CallFailure): string[] {
+  return [...failure.diffs.map(formatDiff), ...(failure.schemaErrors ?? []).map(formatSchemaError)];
 }
 
 /** Why a run did not pass, as lines: its error, or each of its failures; empty for a passed run. */

@@ -5,7 +5,7 @@
 import type { ExpectedCall, ToolCall } from '../core/types.js';
 import { describeSpec, formatCall as formatActualCall, formatValue } from '../evaluate/index.js';
 
-export { formatDiff, formatValue } from '../evaluate/index.js';
+export { formatDiff, formatSchemaError, formatValue } from '../evaluate/index.js';
 
 /** A call as one line: `book_table({party_size: 3})`, or for an expected call its matchers in words. */
 export function formatCall(call: ToolCall | ExpectedCall, kind: 'actual' | 'expected' = 'actual'): string {

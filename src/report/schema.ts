@@ -64,11 +64,30 @@ const definitions = {
   callFailure: {
     type: 'object',
     properties: {
-      kind: { enum: ['missing', 'wrong_arguments', 'out_of_order', 'extra', 'forbidden', 'unexpected_call'] },
+      kind: {
+        enum: [
+          'missing',
+          'wrong_arguments',
+          'out_of_order',
+          'extra',
+          'forbidden',
+          'unexpected_call',
+          'invalid_arguments',
+        ],
+      },
       index: count,
       expected: { $ref: '#/definitions/expectedCall' },
       actual: { $ref: '#/definitions/toolCall' },
       diffs: { type: 'array', items: { $ref: '#/definitions/argumentDiff' } },
+      schemaErrors: {
+        type: 'array',
+        description: "For invalid_arguments: each way the call's arguments break its tool's JSON Schema.",
+        items: {
+          type: 'object',
+          properties: { path: { type: 'string' }, message: { type: 'string' } },
+          required: ['path', 'message'],
+        },
+      },
       message: { type: 'string' },
     },
     required: ['kind', 'diffs', 'message'],
@@ -162,6 +181,7 @@ const definitions = {
           order: { enum: ['any', 'in-order', 'exact'] },
           extraCalls: { enum: ['allow', 'fail'] },
           arguments: { enum: ['exact', 'subset'] },
+          validateArguments: { type: 'boolean' },
         },
         required: ['order', 'extraCalls', 'arguments'],
       },

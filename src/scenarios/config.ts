@@ -125,6 +125,7 @@ export function matchOptions(raw: RawMatch | undefined, base: MatchOptions): Mat
     order: raw?.order ?? base.order,
     extraCalls: raw?.extra_calls ?? base.extraCalls,
     arguments: raw?.arguments ?? base.arguments,
+    validateArguments: raw?.validate_arguments ?? base.validateArguments,
   };
 }
 
@@ -162,6 +163,7 @@ export interface RawMatch {
   order?: MatchOptions['order'];
   extra_calls?: MatchOptions['extraCalls'];
   arguments?: MatchOptions['arguments'];
+  validate_arguments?: boolean;
 }
 
 /** The config as written in YAML, after schema validation. */

@@ -1,11 +1,12 @@
 import { glob, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { checkArgumentSpec } from '../evaluate/index.js';
+import { checkArgumentSpec, ToolSchemas } from '../evaluate/index.js';
 import { DEFAULT_SCENARIO_GLOBS, displayPath, loadConfig, matchOptions, type RawMatch } from './config.js';
 import { ScenarioError, type Problem } from './errors.js';
 import { scenarioSchema } from './schema.js';
 import { findSecrets } from './secrets.js';
 import type { ProviderCatalog, RussoConfig, Scenario, Suite } from './types.js';
+import { toolProblems, toolsFileProblems, type ToolsContext } from './tool-checks.js';
 import { compileSchema } from './validate.js';
 import { parseYamlFile, type LocatedDocument } from './yaml.js';
 
@@ -32,6 +33,12 @@ export async function loadSuiteFiles(
   const { config, tools, document: configDocument, problems } = loadConfig(cwd, options.config, catalog);
   const configAt = (path: Array<string | number>) =>
     configDocument?.locate(path) ?? { file: config.file ?? 'russo.config.yaml', line: 0, column: 0 };
+  // With a tools file, scenarios are checked against it: tool names, and expected values against schemas.
+  const toolsContext: ToolsContext | undefined =
+    config.agent?.tools !== undefined && tools.length > 0
+      ? { schemas: new ToolSchemas(tools), source: config.agent.tools }
+      : undefined;
+  if (toolsContext) problems.push(...toolsFileProblems(toolsContext, configAt(['agent', 'tools'])));
 
   const fromCommandLine = globs !== undefined && globs.length > 0;
   const patterns = fromCommandLine
@@ -70,7 +77,7 @@ export async function loadSuiteFiles(
     const parsed = parseYamlFile(file, text);
     problems.push(...parsed.problems);
     for (const document of parsed.documents) {
-      const scenario = toScenario(document, config, problems);
+      const scenario = toScenario(document, config, toolsContext, problems);
       if (scenario) scenarios.push(scenario);
     }
   }
@@ -97,12 +104,16 @@ async function expandPattern(pattern: string, baseDir: string): Promise<string[]
 function toScenario(
   document: LocatedDocument,
   config: RussoConfig,
+  tools: ToolsContext | undefined,
   problems: Problem[],
 ): Scenario | undefined {
   validateScenario ??= compileSchema(scenarioSchema);
   const found = [...validateScenario(document), ...findSecrets(document, false)];
   const raw = document.value as RawScenario;
+  const match = matchOptions(raw.match, config.defaults.match);
   if (found.length === 0) found.push(...semanticProblems(raw, document));
+  // Tool checks need valid matcher specs: an unreadable spec is already a problem of its own.
+  if (found.length === 0 && tools) found.push(...toolProblems(raw, document, tools, match.validateArguments));
   problems.push(...found);
   if (found.length > 0) return undefined;
   return {
@@ -115,7 +126,7 @@ function toScenario(
       location: document.locate(['expect', index]),
     })),
     forbid: raw.forbid ?? [],
-    match: matchOptions(raw.match, config.defaults.match),
+    match,
     runs: raw.runs ?? config.defaults.runs,
     minPassRate: raw.min_pass_rate ?? config.defaults.minPassRate,
     timeoutMs: raw.timeout_s === undefined ? config.defaults.timeoutMs : raw.timeout_s * 1000,

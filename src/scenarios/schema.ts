@@ -21,6 +21,11 @@ const matchOptions = {
       enum: ['exact', 'subset'],
       description: 'exact: same argument keys; subset: the agent may pass more keys (recursively).',
     },
+    validate_arguments: {
+      type: 'boolean',
+      description:
+        "With a tools file (agent.tools): check each call's arguments against its tool's JSON Schema, and the expected values at load (default true).",
+    },
   },
   additionalProperties: false,
 } as const;

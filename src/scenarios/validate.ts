@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { nearest } from '../core/suggest.js';
+import { fromJsonPointer } from '../evaluate/index.js';
 import type { Problem } from './errors.js';
 import type { LocatedDocument } from './yaml.js';
 
@@ -35,7 +36,7 @@ function isNoise(error: ErrorObject, all: ErrorObject[]): boolean {
 }
 
 function describe(error: ErrorObject, document: LocatedDocument): Problem {
-  const path = pathOf(error.instancePath);
+  const path = fromJsonPointer(error.instancePath);
   const name = path.length === 0 ? 'the document' : `"${path.join('.')}"`;
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
@@ -104,16 +105,6 @@ function describe(error: ErrorObject, document: LocatedDocument): Problem {
     default:
       return { ...document.locate(path), message: `${name} ${error.message ?? 'is invalid'}` };
   }
-}
-
-/** `/expect/0/name` → ['expect', 0, 'name']. */
-function pathOf(instancePath: string): Array<string | number> {
-  if (instancePath === '') return [];
-  return instancePath
-    .slice(1)
-    .split('/')
-    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
 }
 
 function requiredHint(key: string): string {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DEFAULT_MATCH_OPTIONS } from '../evaluate/index.js';
 import type { Scenario, SourceLocation } from '../scenarios/types.js';
 
 /** What a scenario asks of the agent: the fields whose change makes old pass rates incomparable. */
@@ -15,7 +16,8 @@ export function expectationHash(scenario: Expectation): string {
   const expectation = {
     expect: scenario.expect.map(withoutLocation),
     forbid: scenario.forbid,
-    match: scenario.match,
+    // Defaults filled in: a report written before a match option existed hashes like one with its default.
+    match: { ...DEFAULT_MATCH_OPTIONS, ...scenario.match },
     turns: scenario.turns?.map((turn) => ({
       say: turn.say,
       expect: turn.expect?.map(withoutLocation),

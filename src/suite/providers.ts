@@ -7,6 +7,7 @@ import type { Suite } from '../scenarios/types.js';
 import { CachedSynthesizer } from '../synthesize/cached.js';
 import { synthesizerProviders } from '../synthesize/registry.js';
 import { errorMessage, RussoError } from '../core/errors.js';
+import type { Redact } from '../core/redact.js';
 
 /** A synthesizer and the voice it speaks, as the suite reports it. */
 export interface Voice {
@@ -24,6 +25,8 @@ export interface ProviderOptions {
   stats?: ProviderStats;
   /** The suite's adaptive concurrency, lowered by providers on sustained throttling. */
   limiter?: AdaptiveLimit;
+  /** Removes the suite's secrets from the errors of providers that cannot be built. */
+  redact?: Redact;
 }
 
 /** What providers are built with: where secrets come from, the pool size, the suite's counters and limit. */
@@ -52,7 +55,7 @@ export async function createAgent(suite: Suite, options: ProviderOptions): Promi
   }
   const { provider, tools: _tools, ...agentOptions } = config.agent;
   const factory = agentProviders[provider] as AgentProvider;
-  return atConfig(suite, 'agent', () => factory.create(agentOptions, contextOf(suite, options)));
+  return atConfig(suite, 'agent', options, () => factory.create(agentOptions, contextOf(suite, options)));
 }
 
 /** Builds one synthesizer per configured voice, each behind the audio cache (in memory only when the disk cache is off). */
@@ -60,7 +63,7 @@ export async function createVoices(suite: Suite, options: ProviderOptions): Prom
   const { provider, voices, ...synthesizerOptions } = suite.config.synthesizer;
   const factory = synthesizerProviders[provider] as SynthesizerProvider;
   const context = contextOf(suite, options);
-  return atConfig(suite, 'synthesizer', () =>
+  return atConfig(suite, 'synthesizer', options, () =>
     voices.map((voice) => {
       const synthesizer = factory.create(synthesizerOptions, voice, context);
       // Memory-only when the disk cache is off: within one suite each (text, voice) is spoken once.
@@ -81,10 +84,14 @@ export function missingSecrets(suite: Suite, env: NodeJS.ProcessEnv): string[] {
     .map((names) => names.join(' or '));
 }
 
-/** Runs a provider factory; its error becomes a problem at the provider's entry in the config. */
+/**
+ * Runs a provider factory; its error becomes a problem at the provider's entry in the config, with
+ * the secrets redacted (a URL or an SDK's message may quote an expanded `${NAME}`).
+ */
 async function atConfig<T>(
   suite: Suite,
   key: 'agent' | 'synthesizer',
+  { redact = (text: string) => text }: ProviderOptions,
   build: () => T | Promise<T>,
 ): Promise<T> {
   try {
@@ -98,8 +105,8 @@ async function atConfig<T>(
     throw new ScenarioError([
       {
         ...where,
-        message: `cannot set up the ${key}: ${errorMessage(error)}`,
-        ...(error instanceof RussoError && error.hint ? { hint: error.hint } : {}),
+        message: redact(`cannot set up the ${key}: ${errorMessage(error)}`),
+        ...(error instanceof RussoError && error.hint ? { hint: redact(error.hint) } : {}),
       },
     ]);
   }

@@ -1,9 +1,11 @@
+import { envReferences } from '../agents/expand-env.js';
 import { AdaptiveLimit } from '../core/adaptive-limit.js';
 import { run, runPool, type PoolTask } from '../core/pipeline.js';
 import { createProviderStats } from '../core/provider.js';
+import { createRedactor, secretsOfEnv } from '../core/redact.js';
 import { CachedSynthesizer } from '../synthesize/cached.js';
 import type { Agent, ExpectedCall, Progress } from '../core/types.js';
-import { ToolCallEvaluator } from '../evaluate/index.js';
+import { ToolCallEvaluator, ToolSchemas } from '../evaluate/index.js';
 import type { Scenario, Suite } from '../scenarios/types.js';
 import { createAgent, createVoices, type Voice } from './providers.js';
 import { scenarioResult, suiteResult } from './result.js';
@@ -16,6 +18,8 @@ export interface RunSuiteOptions {
   overrides?: { runs?: number; concurrency?: number; minPassRate?: number };
   /** Where provider secrets are read from (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /** More secrets to keep out of the result, besides those of `env` (the Action's GitHub token). */
+  secrets?: string[];
   /** Audio cache folder; false turns it off (default: the config's cache). */
   cacheDir?: string | false;
   /** Use this agent instead of the configured one (library users, tests). */
@@ -35,11 +39,17 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
   const cacheDir = options.cacheDir ?? (suite.config.cache.enabled ? suite.config.cache.dir : false);
   const stats = createProviderStats();
   const limiter = new AdaptiveLimit({ max: concurrency });
-  const providerOptions = { env: options.env ?? process.env, concurrency, cacheDir, stats, limiter };
+  const env = options.env ?? process.env;
+  // What russo knows to be secret: the variables the config expands, those named like secrets, and the caller's.
+  const configured = envReferences([suite.config.agent, suite.config.synthesizer]);
+  const redact = createRedactor([...secretsOfEnv(env, configured), ...(options.secrets ?? [])]);
+  const providerOptions = { env, concurrency, cacheDir, stats, limiter, redact };
   const voices = options.voices ?? (await createVoices(suite, providerOptions));
   const agent = options.agent ?? (await createAgent(suite, providerOptions));
   try {
-    const plan = planRuns(suite.scenarios, voices, options.overrides?.runs);
+    // The tools' schemas are compiled once per suite; every scenario's evaluator validates calls with them.
+    const schemas = suite.tools.length > 0 ? new ToolSchemas(suite.tools) : undefined;
+    const plan = planRuns(suite.scenarios, voices, options.overrides?.runs, schemas);
     const tasks = plan.map((item): PoolTask<SuiteRun> => async (signal, upcomingRuns) => {
       const result = await run({
         prompt: item.scenario.prompts[item.promptIndex]?.text ?? '',
@@ -51,6 +61,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
         timeoutMs: item.scenario.timeoutMs,
         signal,
         upcomingRuns,
+        redact,
         ...(item.scenario.toolResults ? { toolResults: item.scenario.toolResults } : {}),
       });
       return { ...result, promptIndex: item.promptIndex, voice: item.voice.voice };
@@ -76,7 +87,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
       maxErrors: suite.config.gate.maxErrors,
       cancelled: outcome.cancelled,
       ...(outcome.stoppedBy ? { stoppedBy: outcome.stoppedBy } : {}),
-      agent: agent.id,
+      agent: redact(agent.id),
       voices: voices.map((voice) => voice.voice),
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
@@ -119,12 +130,21 @@ interface PlannedRun {
 }
 
 /** Every run of the suite in report order: scenario, prompt, voice, run index. */
-function planRuns(scenarios: Scenario[], voices: Voice[], runsOverride: number | undefined): PlannedRun[] {
+function planRuns(
+  scenarios: Scenario[],
+  voices: Voice[],
+  runsOverride: number | undefined,
+  schemas: ToolSchemas | undefined,
+): PlannedRun[] {
   const plan: PlannedRun[] = [];
   scenarios.forEach((scenario, scenarioIndex) => {
     // One evaluator and one list of expected calls per scenario: the evaluator compiles each expected
     // call once (keyed by the call object), so every run must hand it the same objects.
-    const evaluator = new ToolCallEvaluator({ ...scenario.match, forbid: scenario.forbid });
+    const evaluator = new ToolCallEvaluator({
+      ...scenario.match,
+      forbid: scenario.forbid,
+      ...(schemas ? { argumentsValidator: schemas } : {}),
+    });
     const expect = scenario.expect.map(({ name, arguments: args }) => ({
       name,
       ...(args ? { arguments: args } : {}),

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSuite } from '../../src/suite/load.js';
 import { createAgent, createVoices } from '../../src/suite/providers.js';
 
-// The README's config examples for the http, websocket and Gemini providers, loaded and built the
+// The config examples of docs/agents.md (http, websocket) and docs/gemini.md, loaded and built the
 // way `russo run` does: the loader's schema accepts every documented key, and the agents build.
 
 let project: string;

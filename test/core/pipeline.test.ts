@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FunctionAgent } from '../../src/agents/function.js';
 import { FatalProviderError } from '../../src/core/errors.js';
 import { run, runConcurrent, runPool } from '../../src/core/pipeline.js';
+import { createRedactor } from '../../src/core/redact.js';
 import type {
   Audio,
   EvalResult,
@@ -359,5 +360,62 @@ describe('runPool', () => {
     ]);
     expect(outcome.stoppedBy).toBe('no quota');
     expect(upcoming?.()).toBe(0);
+  });
+});
+
+describe('run with a redactor', () => {
+  const SECRET = 'sk-pipeline-0123456789';
+  const redact = createRedactor([SECRET]);
+
+  it('redacts every string of the answer before grading and storing it', async () => {
+    const graded: ToolCall[][] = [];
+    const evaluator: Evaluator = {
+      evaluate(expected, actual) {
+        graded.push(actual);
+        return namesEvaluator.evaluate(expected, actual);
+      },
+    };
+    const agent = new FunctionAgent(() => ({
+      toolCalls: [
+        { name: 'tool0', arguments: { [SECRET]: [`Bearer ${SECRET}`], n: 1 } },
+        { name: `leak_${SECRET}`, arguments: {}, argumentsError: `not JSON: ${SECRET}` },
+      ],
+      transcript: `heard ${SECRET}`,
+      text: `said ${SECRET}`,
+      usage: { input_tokens: 3 },
+    }));
+    const result = await run({
+      prompt: 'book a table',
+      synthesizer: toneSynthesizer,
+      agent,
+      evaluator,
+      expect: [{ name: 'tool0' }],
+      redact,
+    });
+    expect(result.response).toEqual({
+      toolCalls: [
+        { name: 'tool0', arguments: { '[redacted]': ['Bearer [redacted]'], n: 1 } },
+        { name: 'leak_[redacted]', arguments: {}, argumentsError: 'not JSON: [redacted]' },
+      ],
+      transcript: 'heard [redacted]',
+      text: 'said [redacted]',
+      usage: { input_tokens: 3 },
+    });
+    expect(graded).toEqual([result.response?.toolCalls]);
+  });
+
+  it('redacts the error of a failed run', async () => {
+    const agent = new FunctionAgent(() => {
+      throw new Error(`401 for key ${SECRET}`);
+    });
+    const result = await run({
+      prompt: 'book a table',
+      synthesizer: toneSynthesizer,
+      agent,
+      evaluator: namesEvaluator,
+      expect: [],
+      redact,
+    });
+    expect(result.error).toBe('agent: 401 for key [redacted]');
   });
 });

@@ -156,3 +156,96 @@ export default async function agent(audio, { signal }) {
     expect(merged.summary).toMatchObject({ total: 4, passed: 2, failed: 2, gate: 'failed' });
   });
 });
+
+// With a tools file, typos in tool names and expected values are load errors (exit 2) at their
+// file:line with a did-you-mean, and a call whose arguments break the tool's schema fails its run as
+// invalid_arguments (exit 1), unless match.validate_arguments is false.
+
+// A module agent that hears only audio and books "two" as a word, where the schema wants an integer.
+const TWO_AGENT = `export default function agent(audio) {
+  return [{ name: 'book_table', arguments: { party_size: 'two', time: '19:00' } }];
+}
+`;
+const TOOL_FILES = {
+  'russo.config.yaml': [
+    'agent:',
+    '  provider: module',
+    '  module: agent.mjs',
+    '  tools: tools/restaurant.json',
+    'synthesizer: { provider: flite, voices: [kal16] }',
+    'defaults: { runs: 2 }',
+    'cache: { enabled: false }',
+    '',
+  ].join('\n'),
+  'agent.mjs': TWO_AGENT,
+  'tools/restaurant.json': readFileSync('tools/restaurant.json', 'utf8'),
+};
+
+const TYPOS = [
+  'name: typos',
+  'prompts: [Book a table for two at seven]',
+  'expect:',
+  '  - name: book_tabel',
+  '  - name: book_table',
+  '    arguments:',
+  '      party_size: two',
+  '      tiem: "19:00"',
+  'forbid: [cancel_reservaton]',
+  'tool_results:',
+  '  get_opening_hour: { open: "12:00" }',
+  '',
+].join('\n');
+
+describe('russo validate and run with a tools file (bundled CLI)', () => {
+  it.each(['validate', 'run'])(
+    '%s: every typo is a load error at its line with a did-you-mean, exit 2',
+    async (command) => {
+      const cwd = project({ ...TOOL_FILES, 'scenarios/typos.yaml': TYPOS });
+      const { code, stdout, stderr } = await russo(cwd, command);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain('5 problems in the scenario or config files');
+      const expected = [
+        'scenarios/typos.yaml:4:11: unknown tool "book_tabel": tools/restaurant.json defines no tool of that name\n    fix: did you mean "book_table"?',
+        'scenarios/typos.yaml:7:19: book_table: party_size must be integer, got "two" (tools/restaurant.json)',
+        'scenarios/typos.yaml:8:7: book_table: tiem is not a parameter in tools/restaurant.json\n    fix: did you mean "time"?',
+        'scenarios/typos.yaml:9:10: unknown tool "cancel_reservaton": tools/restaurant.json defines no tool of that name\n    fix: did you mean "cancel_reservation"?',
+        'scenarios/typos.yaml:11:3: unknown tool "get_opening_hour": tools/restaurant.json defines no tool of that name\n    fix: did you mean "get_opening_hours"?',
+      ];
+      for (const line of expected) expect(stderr).toContain(line);
+    },
+  );
+
+  it('fails a run whose call breaks the schema as invalid_arguments, in the terminal and the JSON report', async () => {
+    const scenario =
+      'name: book\nprompts: [Book a table for two at seven]\nexpect:\n  - name: book_table\n    arguments: { time: "19:00" }\n';
+    const cwd = project({ ...TOOL_FILES, 'scenarios/book.yaml': scenario });
+    const { code, stdout } = await russo(cwd, 'run', '--json', 'report.json', '--markdown', 'report.md');
+    expect(code).toBe(1);
+    expect(stdout).toContain('invalid arguments for book_table: party_size must be integer, got "two"');
+    const report = JSON.parse(readFileSync(join(cwd, 'report.json'), 'utf8'));
+    const failures = report.scenarios[0].runs.map(
+      (run: { evalResult: { failures: unknown[] } }) => run.evalResult.failures,
+    );
+    expect(failures).toEqual([
+      [
+        expect.objectContaining({
+          kind: 'invalid_arguments',
+          schemaErrors: [{ path: 'party_size', message: 'must be integer, got "two"' }],
+        }),
+      ],
+      [expect.objectContaining({ kind: 'invalid_arguments' })],
+    ]);
+    expect(readFileSync(join(cwd, 'report.md'), 'utf8')).toContain(
+      'invalid arguments for book_table: party_size must be integer, got "two"',
+    );
+
+    const off = project({
+      ...TOOL_FILES,
+      'scenarios/book.yaml': `${scenario}match: { validate_arguments: false }\n`,
+    });
+    const unchecked = await russo(off, 'run');
+    expect(unchecked.stdout).not.toContain('invalid arguments');
+    expect(unchecked.code).toBe(0);
+  });
+});

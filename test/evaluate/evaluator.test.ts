@@ -30,8 +30,13 @@ const verdict = (result: EvalResult) => ({
 });
 
 describe('DEFAULT_MATCH_OPTIONS', () => {
-  it('is any order, extra calls fail, subset arguments, and cannot be changed by accident', () => {
-    expect(DEFAULT_MATCH_OPTIONS).toEqual({ order: 'any', extraCalls: 'fail', arguments: 'subset' });
+  it('is any order, extra calls fail, subset arguments, validated arguments, and cannot be changed by accident', () => {
+    expect(DEFAULT_MATCH_OPTIONS).toEqual({
+      order: 'any',
+      extraCalls: 'fail',
+      arguments: 'subset',
+      validateArguments: true,
+    });
     expect(Object.isFrozen(DEFAULT_MATCH_OPTIONS)).toBe(true);
   });
 
@@ -40,6 +45,7 @@ describe('DEFAULT_MATCH_OPTIONS', () => {
       order: 'any',
       extraCalls: 'fail',
       arguments: 'exact',
+      validateArguments: true,
     });
   });
 
@@ -532,10 +538,11 @@ describe('arguments that are not a JSON object', () => {
 });
 
 describe('failures', () => {
-  it('are ranked forbidden, unexpected_call, missing, wrong_arguments, out_of_order, extra', () => {
+  it('are ranked forbidden, unexpected_call, invalid_arguments, missing, wrong_arguments, out_of_order, extra', () => {
     expect(FAILURE_RANKING).toEqual([
       'forbidden',
       'unexpected_call',
+      'invalid_arguments',
       'missing',
       'wrong_arguments',
       'out_of_order',

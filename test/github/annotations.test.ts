@@ -6,7 +6,13 @@ import {
   workspacePath,
   type Annotation,
 } from '../../src/github/annotations.js';
-import { bookTableResult, cancelResult, failingSuite, passingSuite } from '../fixtures/suite-result.js';
+import {
+  bookTableResult,
+  cancelResult,
+  failingSuite,
+  invalidArgumentsSuite,
+  passingSuite,
+} from '../fixtures/suite-result.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -45,6 +51,24 @@ describe('failureAnnotations', () => {
     expect(lines).toContain('    actual:   cancel_reservation({reservation_id: 1042})');
     expect(lines.at(-1)).toMatch(/^ {4}reservation_id expected .*, got 1042$/);
     expect(expectation.title).toBe('russo: cancel reservation: missing (pass rate 33.3%)');
+  });
+
+  it('annotates invalid arguments at the expectation they were paired with, with every schema error', () => {
+    const [annotation, ...rest] = failureAnnotations(invalidArgumentsSuite());
+    expect(rest).toEqual([]);
+    expect(annotation?.location).toEqual({ file: 'scenarios/book-validated.yaml', line: 6, column: 5 });
+    expect(annotation?.title).toBe('russo: book with a tools file: invalid arguments (pass rate 33.3%)');
+    // Two runs failed this expectation; the one that failed it in two ways counts once.
+    expect(annotation?.failedRuns).toBe(2);
+    const lines = annotation!.message.split('\n');
+    expect(lines[0]).toBe(
+      'book_table: failed in 2 of 3 runs of the prompt at line 3: "Book a table for two at seven tonight"',
+    );
+    expect(lines).toContain(
+      '- invalid arguments for book_table: party_size must be integer, got "two" (1 run)',
+    );
+    expect(lines).toContain('    party_size must be integer, got "two"');
+    expect(lines).toContain('    notes is not a parameter of the tool (its schema allows no other keys)');
   });
 
   it('ranks errors before warnings, then by failed runs', () => {

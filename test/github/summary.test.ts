@@ -14,6 +14,7 @@ import {
   cancelResult,
   failingSuite,
   HOSTILE,
+  invalidArgumentsSuite,
   passingSuite,
   stoppedSuite,
   suiteResult,
@@ -55,6 +56,18 @@ describe('suiteSummary', () => {
     expect(html).toContain('<li>agent: timed out after 60 s (×2)</li>');
     expect(suiteSummary(passingSuite()).startsWith('<h2>✅ russo: passed</h2>')).toBe(true);
     expect(suiteSummary(stoppedSuite()).startsWith('<h2>⚠️ russo: error</h2>')).toBe(true);
+  });
+
+  it('shows calls that broke their tool schema as invalid arguments in the why column', () => {
+    const html = suiteSummary(invalidArgumentsSuite());
+    expect(html).toContain(
+      '<code>invalid arguments for book_table: party_size must be integer, got &quot;two&quot;</code><br>' +
+        '<code>  actual:   book_table({party_size: &quot;two&quot;, time: &quot;19:00&quot;})</code>',
+    );
+    expect(html).toContain(
+      '<code>invalid arguments for book_table: notes is not a parameter of the tool (its schema allows no other keys)</code>',
+    );
+    expectInert(html);
   });
 
   it('says what the providers did: speech, requests, throttles, cost', () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
-import { emptySuite, failingSuite, HOSTILE, passingSuite, stoppedSuite } from '../fixtures/suite-result.js';
+import {
+  emptySuite,
+  failingSuite,
+  HOSTILE,
+  invalidArgumentsSuite,
+  passingSuite,
+  stoppedSuite,
+} from '../fixtures/suite-result.js';
 
 /** Tags that open minus tags that close, per element name (void elements excluded): all zero when balanced. */
 function unbalancedTags(html: string): Record<string, number> {
@@ -51,6 +58,15 @@ describe('renderHtml', () => {
       'Expected: <code>cancel_reservation({reservation_id: a string}); never book_table</code>',
     );
     expect(section).toContain('33.3% passed (2/6), needs 80% · 95% CI [10–70%]');
+  });
+
+  it('shows calls that broke their tool schema as invalid arguments in the run rows', () => {
+    const html = renderHtml(invalidArgumentsSuite());
+    expect(html).toContain(
+      '<pre>invalid arguments for book_table: party_size must be integer, got &quot;two&quot;\n' +
+        '  actual:   book_table({party_size: &quot;two&quot;, time: &quot;19:00&quot;})',
+    );
+    expect(html).toContain('invalid arguments for book_table: notes is not a parameter of the tool');
   });
 
   it('shows errored runs with their error and the error groups', () => {

@@ -19,13 +19,20 @@ import {
   goodbyeResult,
   hostileResult,
   HOSTILE,
+  invalidArgumentsSuite,
   passingSuite,
   scenarioResult,
   stoppedSuite,
   suiteResult,
 } from '../fixtures/suite-result.js';
 
-const fixtures: Record<string, () => SuiteResult> = { failingSuite, passingSuite, stoppedSuite, emptySuite };
+const fixtures: Record<string, () => SuiteResult> = {
+  failingSuite,
+  passingSuite,
+  stoppedSuite,
+  emptySuite,
+  invalidArgumentsSuite,
+};
 
 describe('renderJson', () => {
   it('writes reports that the published schema accepts', () => {
@@ -84,6 +91,30 @@ describe('renderJson', () => {
       'scenario_pass_rate',
       'scenario_pass_rate',
       'errors',
+    ]);
+  });
+
+  it('keeps an invalid_arguments failure as data: its kind, the call and every schema error', () => {
+    const report = JSON.parse(renderJson(invalidArgumentsSuite())) as JsonReport;
+    const [scenario] = report.scenarios;
+    expect(scenario?.match.validateArguments).toBe(true);
+    expect(scenario?.runs[1]?.evalResult?.failures.map((failure) => failure.kind)).toEqual([
+      'invalid_arguments',
+      'wrong_arguments',
+    ]);
+    expect(scenario?.runs[2]?.evalResult?.failures).toEqual([
+      {
+        kind: 'invalid_arguments',
+        index: 0,
+        expected: { name: 'book_table', arguments: { party_size: 2, time: { regex: '^19:00' } } },
+        actual: { name: 'book_table', arguments: { party_size: 2, time: '19:00', notes: 'by the window' } },
+        diffs: [],
+        schemaErrors: [
+          { path: 'notes', message: 'is not a parameter of the tool (its schema allows no other keys)' },
+        ],
+        message:
+          'invalid arguments for book_table: notes is not a parameter of the tool (its schema allows no other keys)',
+      },
     ]);
   });
 

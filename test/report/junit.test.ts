@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { renderJunit } from '../../src/report/junit.js';
-import { emptySuite, failingSuite, HOSTILE, passingSuite, stoppedSuite } from '../fixtures/suite-result.js';
+import {
+  emptySuite,
+  failingSuite,
+  HOSTILE,
+  invalidArgumentsSuite,
+  passingSuite,
+  stoppedSuite,
+} from '../fixtures/suite-result.js';
 
 // A strict XML 1.0 well-formedness reader for what a JUnit consumer parses: the declaration, elements,
 // attributes and text; it rejects characters XML forbids, bare `&`/`<`, unknown entities, bad nesting.
@@ -129,6 +136,19 @@ describe('renderJunit', () => {
       expect(Number(root.attributes.errors)).toBe(errors);
       expect(Math.round(Number(root.attributes.time) * 1000)).toBe(time);
     }
+  });
+
+  it('puts the schema errors of invalid calls in the failure', () => {
+    const root = parseXml(renderJunit(invalidArgumentsSuite()));
+    const [testcase] = children(children(root, 'testsuite')[0]!, 'testcase');
+    const [failure] = children(testcase!, 'failure');
+    expect(failure?.text).toContain(
+      'run 2 · kal16:\n  invalid arguments for book_table: party_size must be integer, got "two"\n' +
+        '    actual:   book_table({party_size: "two", time: "19:00"})',
+    );
+    expect(failure?.text).toContain(
+      'run 3 · kal16:\n  invalid arguments for book_table: notes is not a parameter of the tool (its schema allows no other keys)',
+    );
   });
 
   it('makes one testcase per scenario × prompt, failing the prompts under min_pass_rate', () => {

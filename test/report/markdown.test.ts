@@ -7,6 +7,7 @@ import {
   emptySuite,
   failingSuite,
   HOSTILE,
+  invalidArgumentsSuite,
   passingSuite,
   scenarioResult,
   stoppedSuite,
@@ -92,6 +93,23 @@ describe('renderMarkdown', () => {
     // Passing scenarios are not detailed, even with a failed run.
     expect(markdown).not.toContain('##### ❌ book a table');
     expect(markdown).not.toContain('party_size expected 2, got 3');
+  });
+
+  it('shows calls that broke their tool schema as invalid arguments, in full and in the short form', () => {
+    const full = renderMarkdown(invalidArgumentsSuite());
+    expect(full).toContain(
+      [
+        '```text',
+        'invalid arguments for book_table: party_size must be integer, got "two"',
+        '  actual:   book_table({party_size: "two", time: "19:00"})',
+        'book_table: party_size expected 2, got "two"',
+      ].join('\n'),
+    );
+    expect(full).toContain('invalid arguments for book_table: notes is not a parameter of the tool');
+    // The worst-ranked reason leads the PR comment's line: invalid arguments before wrong arguments.
+    expect(renderMarkdown(invalidArgumentsSuite(), { short: true })).toContain(
+      '- ❌ **book with a tools file**: 33.3% passed (1/3), needs 80% · invalid arguments for book\\_table: party\\_size must be integer, got "two" (1 run)',
+    );
   });
 
   it('groups runs that failed the same way', () => {

@@ -5,6 +5,7 @@ import {
   cancelResult,
   emptySuite,
   failingSuite,
+  invalidArgumentsSuite,
   passingSuite,
   scenarioResult,
   stoppedSuite,
@@ -77,6 +78,23 @@ describe('renderTerminal', () => {
         '      book_table: party_size expected 2, got 3',
         '        expected: book_table({party_size: 2, time: matches /^19:00/})',
         '        actual:   book_table({party_size: 3, time: "19:00"})',
+      ].join('\n'),
+    );
+  });
+
+  it('shows a call that broke its tool schema as invalid arguments, with the call as made', () => {
+    const text = renderTerminal(invalidArgumentsSuite(), { color: false, width: 200 });
+    expect(text).toContain(
+      [
+        '      invalid arguments for book_table: party_size must be integer, got "two"',
+        '        actual:   book_table({party_size: "two", time: "19:00"})',
+        '      book_table: party_size expected 2, got "two"',
+      ].join('\n'),
+    );
+    expect(text).toContain(
+      [
+        '      invalid arguments for book_table: notes is not a parameter of the tool (its schema allows no other keys)',
+        '        actual:   book_table({party_size: 2, time: "19:00", notes: "by the window"})',
       ].join('\n'),
     );
   });

@@ -16,7 +16,7 @@ function scenario(name: string, expect: ExpectedCall[] = [book]): Scenario {
     prompts: [{ text: `say ${name}`, location: { file, line: 2, column: 3 } }],
     expect: expect.map((call) => ({ ...call, location: { file, line: 4, column: 5 } })),
     forbid: [],
-    match: { order: 'any', extraCalls: 'fail', arguments: 'subset' },
+    match: { order: 'any', extraCalls: 'fail', arguments: 'subset', validateArguments: true },
     runs: 1,
     minPassRate: 0.8,
     timeoutMs: 60_000,

@@ -15,7 +15,7 @@ function scenario(name: string, prompts: number, runs: number): Scenario {
     prompts: Array.from({ length: prompts }, (_, i) => ({ text: `prompt ${i}`, location })),
     expect: [{ name: 'book_table', location }],
     forbid: [],
-    match: { order: 'any', extraCalls: 'fail', arguments: 'subset' },
+    match: { order: 'any', extraCalls: 'fail', arguments: 'subset', validateArguments: true },
     runs,
     minPassRate: 0.8,
     timeoutMs: 60_000,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fromJsonReport, parseReport, renderJson, type JsonReport } from '../../src/report/json.js';
 import { mergeReports } from '../../src/report/merge.js';
+import type { MatchOptions } from '../../src/core/types.js';
 import type { Scenario } from '../../src/scenarios/types.js';
 import { canonicalJson, expectationHash } from '../../src/suite/expectation.js';
 import { bookTableResult, cancelResult, suiteResult } from '../fixtures/suite-result.js';
@@ -17,7 +18,7 @@ function scenario(overrides: Partial<Scenario> = {}): Scenario {
       { name: 'book_table', arguments: { party_size: 2, time: { regex: '^19:00' } }, location: at(5) },
     ],
     forbid: ['cancel_reservation'],
-    match: { order: 'any', extraCalls: 'fail', arguments: 'subset' },
+    match: { order: 'any', extraCalls: 'fail', arguments: 'subset', validateArguments: true },
     runs: 3,
     minPassRate: 0.8,
     timeoutMs: 60_000,
@@ -30,7 +31,7 @@ describe('expectationHash', () => {
   it('is the sha256 of the canonical JSON of expect, forbid and match, keys sorted, locations left out', () => {
     const canonical =
       '{"expect":[{"arguments":{"party_size":2,"time":{"regex":"^19:00"}},"name":"book_table"}],' +
-      '"forbid":["cancel_reservation"],"match":{"arguments":"subset","extraCalls":"fail","order":"any"}}';
+      '"forbid":["cancel_reservation"],"match":{"arguments":"subset","extraCalls":"fail","order":"any","validateArguments":true}}';
     expect(expectationHash(scenario())).toBe(createHash('sha256').update(canonical).digest('hex'));
   });
 
@@ -68,7 +69,9 @@ describe('expectationHash', () => {
       },
       'the calls': { expect: [] },
       forbid: { forbid: [] },
-      match: { match: { order: 'in-order', extraCalls: 'fail', arguments: 'subset' } },
+      match: {
+        match: { order: 'in-order', extraCalls: 'fail', arguments: 'subset', validateArguments: true },
+      },
       'tool results': { toolResults: { book_table: { ok: true } } },
       turns: { turns: say('Book a table') },
     };
@@ -89,6 +92,13 @@ describe('expectationHash', () => {
     expect(expectationHash(scenario({ turns: withReply }))).not.toBe(
       expectationHash(scenario({ turns: otherReply })),
     );
+  });
+
+  it('fills in match defaults, so a report written before a match option existed compares', () => {
+    const older = { order: 'any', extraCalls: 'fail', arguments: 'subset' } as MatchOptions;
+    expect(expectationHash(scenario({ match: older }))).toBe(expectationHash(scenario()));
+    const off = { ...older, validateArguments: false };
+    expect(expectationHash(scenario({ match: off }))).not.toBe(expectationHash(scenario()));
   });
 
   it('keeps an argument that is called `location`: only the places of the scenario are left out', () => {
