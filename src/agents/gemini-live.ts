@@ -1,4 +1,4 @@
-import { Modality, type LiveServerMessage, type Session } from '@google/genai';
+import type { GoogleGenAI, LiveServerMessage, Modality, Session } from '@google/genai';
 import { resampleCache } from '../audio/resample-cache.js';
 import { AgentError, FatalProviderError, RussoError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
@@ -62,10 +62,11 @@ export class GeminiLiveAgent implements Agent {
   async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
     const { pcm } = resampleCache.resample(audio, LIVE_SAMPLE_RATE);
     try {
+      const client = await this.#connection.client();
       const response = await this.#connection.call(
         `session (${this.#options.model})`,
         options.signal,
-        (signal) => this.session(pcm, options.toolResults, signal),
+        (signal) => this.session(client, pcm, options.toolResults, signal),
       );
       return this.#connection.withCost(response, this.#options.model);
     } catch (error) {
@@ -74,6 +75,7 @@ export class GeminiLiveAgent implements Agent {
   }
 
   private async session(
+    client: GoogleGenAI,
     pcm: Int16Array,
     toolResults: Record<string, unknown> | undefined,
     signal: AbortSignal,
@@ -90,11 +92,12 @@ export class GeminiLiveAgent implements Agent {
     signal.addEventListener('abort', onAbort, { once: true });
     let session: Session | undefined;
     try {
-      const connecting = this.#connection.client.live.connect({
+      const connecting = client.live.connect({
         model: this.#options.model,
         config: {
           ...sharedConfig(this.#options, 'live'),
-          responseModalities: [this.#options.responseModality === 'TEXT' ? Modality.TEXT : Modality.AUDIO],
+          // The values of the SDK's Modality, written out: the SDK is loaded only when a call is made.
+          responseModalities: [(this.#options.responseModality === 'TEXT' ? 'TEXT' : 'AUDIO') as Modality],
           inputAudioTranscription: {},
           ...(this.#options.responseModality === 'TEXT' ? {} : { outputAudioTranscription: {} }),
         },

@@ -1,8 +1,9 @@
-import {
+import type {
+  Content,
   FunctionCallingConfigMode,
-  type Content,
-  type GenerateContentConfig,
-  type GenerateContentResponse,
+  GenerateContentConfig,
+  GenerateContentResponse,
+  GoogleGenAI,
 } from '@google/genai';
 import { encodeWav } from '../audio/wav.js';
 import { AgentError } from '../core/errors.js';
@@ -109,8 +110,9 @@ export class GeminiAgent implements Agent {
     const maxRounds = this.#options.maxToolRounds ?? 8;
     const answers: AgentResponse[] = [];
     try {
+      const client = await this.#connection.client();
       for (let round = 0; ; round++) {
-        const response = await this.generate(contents, options.signal);
+        const response = await this.generate(client, contents, options.signal);
         answers.push(readResponse(response));
         const turn = response.candidates?.[0]?.content;
         const calls = (turn?.parts ?? []).flatMap((part) => (part.functionCall ? [part.functionCall] : []));
@@ -128,11 +130,12 @@ export class GeminiAgent implements Agent {
   }
 
   private generate(
+    client: GoogleGenAI,
     contents: Content[],
     runSignal: AbortSignal | undefined,
   ): Promise<GenerateContentResponse> {
     return this.#connection.call(`generateContent (${this.#options.model})`, runSignal, (signal) =>
-      this.#connection.client.models.generateContent({
+      client.models.generateContent({
         model: this.#options.model,
         contents,
         config: {
@@ -174,10 +177,11 @@ export function sharedConfig(
   };
 }
 
+// The values of the SDK's FunctionCallingConfigMode, written out: the SDK is loaded only when a call is made.
 const CHOICE_MODES: Readonly<Record<GeminiToolChoice, FunctionCallingConfigMode>> = {
-  auto: FunctionCallingConfigMode.AUTO,
-  any: FunctionCallingConfigMode.ANY,
-  none: FunctionCallingConfigMode.NONE,
+  auto: 'AUTO' as FunctionCallingConfigMode,
+  any: 'ANY' as FunctionCallingConfigMode,
+  none: 'NONE' as FunctionCallingConfigMode,
 };
 
 /** The calls of every candidate, its text, and the usage counters; a blocked prompt is an AgentError. */

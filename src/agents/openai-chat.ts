@@ -65,10 +65,11 @@ export class OpenAIAudioChatAgent implements Agent {
     let latencyMs: number | undefined;
     const maxTurns = this.#options.maxTurns ?? 4;
     try {
+      const client = await this.#connection.client();
       for (let turn = 0; ; turn++) {
         const started = performance.now();
         const completion = await this.#connection.call('completion', options.signal, (signal) =>
-          this.#connection.client.chat.completions.create(this.request(messages), { signal }),
+          client.chat.completions.create(this.request(messages), { signal }),
         );
         latencyMs ??= performance.now() - started;
         addUsage(usage, completion.usage);

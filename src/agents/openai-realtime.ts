@@ -22,8 +22,10 @@ import {
   type OpenAIConnectionOptions,
 } from '../providers/openai/client.js';
 import {
-  RealtimeSocket,
+  realtimeOpener,
   sharedConnectionSetup,
+  type RealtimeOpener,
+  type RealtimeSocket,
   type RealtimeSocketOptions,
 } from '../providers/openai/realtime-socket.js';
 
@@ -79,6 +81,8 @@ export class OpenAIRealtimeAgent implements Agent {
   /** The session.update event, the same for every session: serialized once. */
   readonly #sessionUpdate: Buffer;
   readonly #preconnect: boolean;
+  /** Opens a session's socket; made by the first run, which loads the SDK. */
+  #opener: Promise<RealtimeOpener> | undefined;
   /** Sessions opened for runs still to start, oldest first. */
   readonly #openedAhead: RealtimeSocket[] = [];
   /** Time from the commit to the first response.done of the last run that had one: how long the model takes. */
@@ -98,8 +102,9 @@ export class OpenAIRealtimeAgent implements Agent {
   async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
     const appends = appendEvents(audio);
     try {
+      const open = await this.opener();
       const response = await this.#connection.call('session', options.signal, (signal) =>
-        this.session(appends, options, signal),
+        this.session(open, appends, options, signal),
       );
       return this.#connection.withCost(response, this.model);
     } catch (error) {
@@ -114,8 +119,13 @@ export class OpenAIRealtimeAgent implements Agent {
    * One attempt: a session opened ahead or a new one, the audio played once it is open, the calls
    * gathered until the last response is done.
    */
-  private session(appends: Buffer[], options: AgentRunOptions, signal: AbortSignal): Promise<AgentResponse> {
-    const socket = this.#openedAhead.shift() ?? this.open();
+  private session(
+    open: RealtimeOpener,
+    appends: Buffer[],
+    options: AgentRunOptions,
+    signal: AbortSignal,
+  ): Promise<AgentResponse> {
+    const socket = this.#openedAhead.shift() ?? open();
     const { realtime } = socket;
     const calls = new Map<string, ToolCall>();
     const texts: string[] = [];
@@ -154,7 +164,7 @@ export class OpenAIRealtimeAgent implements Agent {
           send({ type: 'input_audio_buffer.commit' });
           committedAt = performance.now();
           send({ type: 'response.create' });
-          this.openAheadSoon(options.upcomingRuns);
+          this.openAheadSoon(open, options.upcomingRuns);
         },
         (error) => finish(error),
       );
@@ -203,15 +213,12 @@ export class OpenAIRealtimeAgent implements Agent {
     });
   }
 
-  /** A new session's socket; it sends the session.update once open. */
-  private open(onUnusedFailure?: (error: Error) => void): RealtimeSocket {
-    return new RealtimeSocket(
-      this.model,
-      this.#connection.client,
-      this.#socketOptions,
-      this.#sessionUpdate,
-      onUnusedFailure,
-    );
+  /** Opens new sessions' sockets, each sending the session.update once open; the first call loads the SDK. */
+  private opener(): Promise<RealtimeOpener> {
+    this.#opener ??= this.#connection
+      .client()
+      .then((client) => realtimeOpener(this.model, client, this.#socketOptions, this.#sessionUpdate));
+    return this.#opener;
   }
 
   /**
@@ -221,14 +228,14 @@ export class OpenAIRealtimeAgent implements Agent {
    * halfway through the model's last answer time: the runs of a batch tend to start and end
    * together, so the moments right after a commit and around an answer are the busy ones.
    */
-  private openAheadSoon(upcomingRuns: (() => number) | undefined): void {
+  private openAheadSoon(open: RealtimeOpener, upcomingRuns: (() => number) | undefined): void {
     if (!this.#preconnect || !upcomingRuns) return;
     const openAhead = () => {
       const waiting = this.#openedAhead.length;
       if (waiting >= upcomingRuns() || waiting >= (this.#options.limiter?.concurrency ?? Infinity)) return;
       // One that fails before a run takes it is dropped, and counted as the failed request it was:
       // the run that would have taken it opens its own, as many attempts as ever left.
-      const socket = this.open((error) => {
+      const socket = open((error) => {
         const index = this.#openedAhead.indexOf(socket);
         if (index >= 0) this.#openedAhead.splice(index, 1);
         socket.close();

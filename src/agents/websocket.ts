@@ -1,4 +1,4 @@
-import WebSocket, { type RawData } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { resampleCache } from '../audio/resample-cache.js';
 import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
@@ -84,7 +84,7 @@ type Received = { json: unknown } | { text: string };
 /**
  * An agent behind a WebSocket: each run opens a connection, streams the audio, collects the
  * agent's messages until the `done` rule holds, and reads the tool calls from them. The socket
- * is always closed, whatever happens.
+ * is always closed, whatever happens. The `ws` package is loaded by the first run, not when russo starts.
  */
 export class WebSocketAgent implements Agent {
   readonly id: string;
@@ -114,6 +114,7 @@ export class WebSocketAgent implements Agent {
   /** Connects, streams the audio, waits for `done` and reads the calls; the socket is closed on every path. */
   async run(heard: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
     const { signal } = options;
+    const { WebSocket } = await import('ws');
     signal?.throwIfAborted();
     const audio = this.options.sampleRate ? resampleCache.resample(heard, this.options.sampleRate) : heard;
     const socket = new WebSocket(this.options.url, { headers: this.options.headers });
@@ -344,8 +345,8 @@ function send(socket: WebSocket, data: string | Buffer): Promise<void> {
 
 /** Closes the socket politely, and drops it when the server does not finish the close handshake in time. */
 async function closeSocket(socket: WebSocket, timeoutMs: number): Promise<void> {
-  if (socket.readyState === WebSocket.CLOSED) return;
-  if (socket.readyState === WebSocket.CONNECTING) {
+  if (socket.readyState === socket.CLOSED) return;
+  if (socket.readyState === socket.CONNECTING) {
     socket.terminate();
     return;
   }

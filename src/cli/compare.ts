@@ -1,6 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { fileErrorReason, writeFileAtomic } from '../core/files.js';
 import { renderComparisonText } from '../report/comparison.js';
 import { ReportError } from '../report/errors.js';
 import { fromJsonReport, parseReport } from '../report/json.js';
@@ -9,18 +10,21 @@ import {
   ComparisonError,
   DEFAULT_ALPHA,
   regressions,
+  type Comparison,
   type FailOnRegression,
 } from '../suite/compare.js';
 import { UsageError } from './args.js';
 import { useColor } from './color.js';
-import { EXIT, type CliIO } from './io.js';
+import { EXIT, verdictExit, type CliIO } from './io.js';
+import { printReportWrites } from './output.js';
 import { USAGE } from './usage.js';
 
 const POLICIES: readonly FailOnRegression[] = ['significant', 'any', 'off'];
 
 /**
  * `russo compare old.json new.json`: runs nothing; prints what changed against the baseline and
- * exits 1 when a scenario regressed (per --fail-on-regression), 2 on bad input.
+ * exits 1 when a scenario regressed (per --fail-on-regression), 2 on bad input, 3 when the
+ * comparison's JSON could not be written.
  */
 export async function compareCommand(argv: string[], io: CliIO): Promise<number> {
   const flags = parseCompareFlags(argv);
@@ -34,13 +38,8 @@ export async function compareCommand(argv: string[], io: CliIO): Promise<number>
     io.stdout.write(
       renderComparisonText(comparison, { color: useColor(flags.color, io), failOn: flags.failOn }),
     );
-    if (flags.json !== undefined) {
-      const path = resolve(io.cwd, flags.json);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, `${JSON.stringify(comparison, null, 2)}\n`);
-      io.stderr.write(`russo: wrote ${flags.json}\n`);
-    }
-    return regressions(comparison, flags.failOn).length > 0 ? EXIT.gateFailed : EXIT.ok;
+    const written = flags.json === undefined || (await writeComparison(comparison, flags.json, io));
+    return verdictExit(regressions(comparison, flags.failOn).length === 0, written);
   } catch (error) {
     // A report that cannot be read or compared is bad input, like a wrong flag: exit 2.
     if (error instanceof ReportError || error instanceof ComparisonError) {
@@ -109,6 +108,17 @@ function parseCompareFlags(argv: string[]): CompareFlags | 'help' {
     ...(values.json === undefined ? {} : { json: values.json }),
     ...(values.color ? { color: true } : values['no-color'] ? { color: false } : {}),
   };
+}
+
+/** Writes the comparison as JSON, like a report: whole or not at all, a failure told in one line. */
+async function writeComparison(comparison: Comparison, file: string, io: CliIO): Promise<boolean> {
+  const path = resolve(io.cwd, file);
+  try {
+    await writeFileAtomic(path, `${JSON.stringify(comparison, null, 2)}\n`);
+    return printReportWrites([{ format: 'json', file, path }], io);
+  } catch (error) {
+    return printReportWrites([{ format: 'json', file, path, error: fileErrorReason(error) }], io);
+  }
 }
 
 async function readReport(file: string, cwd: string) {

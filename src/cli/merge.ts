@@ -4,11 +4,11 @@ import { fromJsonReport, parseReport } from '../report/json.js';
 import { mergeReports } from '../report/merge.js';
 import { UsageError, parseRunFlags } from './args.js';
 import { useColor } from './color.js';
-import { EXIT, type CliIO } from './io.js';
+import { verdictExit, type CliIO } from './io.js';
 import { writeReportFiles } from '../report/files.js';
-import { printResult } from './output.js';
+import { printReportWrites, printResult } from './output.js';
 
-/** `russo merge a.json b.json …`: one report from the shards of a run, judged again; exit by the gate. */
+/** `russo merge a.json b.json …`: one report from the shards of a run, judged again; exit by the gate and the reports. */
 export async function mergeCommand(argv: string[], io: CliIO): Promise<number> {
   const flags = parseRunFlags(argv);
   if (flags.globs.length === 0) {
@@ -30,6 +30,6 @@ export async function mergeCommand(argv: string[], io: CliIO): Promise<number> {
   );
   const result = fromJsonReport(mergeReports(reports));
   printResult(result, io, useColor(flags.color, io));
-  for (const file of await writeReportFiles(result, flags, io.cwd)) io.stderr.write(`russo: wrote ${file}\n`);
-  return result.gate.passed ? EXIT.ok : EXIT.gateFailed;
+  const reportsWritten = printReportWrites(await writeReportFiles(result, flags, io.cwd), io);
+  return verdictExit(result.gate.passed, reportsWritten);
 }

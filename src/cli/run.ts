@@ -2,11 +2,11 @@ import { loadSuite } from '../suite/load.js';
 import { runSuite } from '../suite/run.js';
 import { parseRunFlags } from './args.js';
 import { useColor } from './color.js';
-import { EXIT, type CliIO } from './io.js';
+import { EXIT, verdictExit, type CliIO } from './io.js';
 import { USAGE } from './usage.js';
 import { createProgress, duration } from './progress.js';
 import { writeReportFiles } from '../report/files.js';
-import { printResult } from './output.js';
+import { printReportWrites, printResult } from './output.js';
 
 /** `russo run`: load, run, print the table, write the reports, exit by the gate. */
 export async function runCommand(argv: string[], io: CliIO): Promise<number> {
@@ -48,8 +48,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   });
   progress.done();
   printResult(result, io, useColor(flags.color, io));
-  const written = await writeReportFiles(result, flags, io.cwd);
-  for (const file of written) io.stderr.write(`russo: wrote ${file}\n`);
+  const reportsWritten = printReportWrites(await writeReportFiles(result, flags, io.cwd), io);
   if (!flags.quiet) io.stderr.write(`russo: finished in ${duration(result.durationMs)}\n`);
-  return result.gate.passed ? EXIT.ok : EXIT.gateFailed;
+  return verdictExit(result.gate.passed, reportsWritten);
 }

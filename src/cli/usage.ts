@@ -24,5 +24,6 @@ Options of run:
   -q, --quiet              no progress output
   -h, --help               this help
 
-Exit codes: 0 every gate held · 1 a gate failed (pass rate, errors) · 2 bad input
+Exit codes: 0 every gate held · 1 a gate failed (pass rate, errors) · 2 bad input ·
+            3 every gate held but a report could not be written
 With no paths, russo runs the config's \`scenarios\` globs (default scenarios/**/*.yaml).`;

@@ -1,9 +1,12 @@
 /**
  * The sticky pull request comment: one comment carrying a hidden marker, created on the first run
  * and edited in place on every later one, so a PR shows the latest verdict instead of a pile.
+ * Anyone can write the marker: only a comment by the account the token acts for is edited, so a
+ * verdict planted by someone else is never taken for russo's.
  */
 import * as core from '@actions/core';
 import type { getOctokit } from '@actions/github';
+import { tokenIdentity } from './identity.js';
 
 /** The hidden line that identifies russo's comment among a PR's comments. */
 export const COMMENT_MARKER = '<!-- russo -->';
@@ -25,6 +28,8 @@ export type CommentOutcome =
 /**
  * Creates or updates the sticky comment. Every page of comments is searched (a busy PR has more
  * than one), and the marker must start the body, so a quote of it in someone's reply is no match.
+ * When marked comments exist, the one written by the token's account is updated; when that account
+ * cannot be told, a new comment is made rather than editing one that may be someone else's.
  * Any failure (a read-only token on a fork, no `pull-requests: write`, GitHub down) is a warning,
  * never a failed step: the verdict is in the check and the summary anyway.
  */
@@ -33,7 +38,7 @@ export async function upsertStickyComment(
   pr: PullRequestRef,
   body: string,
 ): Promise<CommentOutcome> {
-  const marked = `${COMMENT_MARKER}\n${body}`;
+  const text = `${COMMENT_MARKER}\n${body}`;
   const where = { owner: pr.owner, repo: pr.repo };
   try {
     const comments = await client.paginate(client.rest.issues.listComments, {
@@ -41,19 +46,20 @@ export async function upsertStickyComment(
       issue_number: pr.number,
       per_page: 100,
     });
-    const existing = comments.find((comment) => comment.body?.startsWith(COMMENT_MARKER));
+    const marked = comments.filter((comment) => comment.body?.startsWith(COMMENT_MARKER));
+    const existing = marked.length === 0 ? undefined : await ownComment(client, marked);
     if (existing) {
       const { data } = await client.rest.issues.updateComment({
         ...where,
         comment_id: existing.id,
-        body: marked,
+        body: text,
       });
       return { action: 'updated', id: data.id, url: data.html_url };
     }
     const { data } = await client.rest.issues.createComment({
       ...where,
       issue_number: pr.number,
-      body: marked,
+      body: text,
     });
     return { action: 'created', id: data.id, url: data.html_url };
   } catch (error) {
@@ -66,6 +72,29 @@ export async function upsertStickyComment(
     core.warning(reason);
     return { action: 'skipped', reason };
   }
+}
+
+/** The marked comment that the token's account wrote, if any; the others are left alone, and the log says so. */
+async function ownComment<T extends { user?: { login: string } | null }>(
+  client: GitHubClient,
+  marked: T[],
+): Promise<T | undefined> {
+  const identity = await tokenIdentity(client);
+  if (identity.login === undefined) {
+    core.info(
+      `Posting a new PR comment: russo edits only a comment its own account wrote, and ${identity.reason}.`,
+    );
+    return undefined;
+  }
+  const others = marked.filter((comment) => comment.user?.login !== identity.login);
+  if (others.length > 0) {
+    const authors = [...new Set(others.map((comment) => comment.user?.login ?? 'a deleted account'))];
+    core.info(
+      `Left ${others.length === 1 ? '1 comment' : `${others.length} comments`} with russo's marker alone ` +
+        `(by ${authors.join(', ')}): russo edits only comments by ${identity.login}.`,
+    );
+  }
+  return marked.find((comment) => comment.user?.login === identity.login);
 }
 
 /** The pull request of the triggering event (`pull_request`, `pull_request_target`); none on push, schedule, dispatch. */

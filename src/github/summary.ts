@@ -39,6 +39,8 @@ export interface SummaryContext {
   annotations?: AnnotationCounts;
   /** One line on what the audio cache did. */
   cacheNote?: string;
+  /** Reports that could not be written: the path (relative to the workspace) and why. */
+  missingReports?: ReadonlyArray<{ file: string; error: string }>;
   /** Byte limit of the whole summary (tests lower it). */
   limitBytes?: number;
 }
@@ -59,6 +61,10 @@ export function suiteSummary(result: SuiteResult, context: SummaryContext = {}):
     if (result.errors.length > 0) {
       s.addRaw('<p><b>Errors</b> (runs that could not be graded, not counted as failures):</p>', true);
       s.addList(listed(result.errors.map((group) => `${text(group.message)} (×${group.count})`)));
+    }
+    if (context.missingReports?.length) {
+      const items = context.missingReports.map((report) => `${code(report.file)} (${text(report.error)})`);
+      s.addRaw(`<p><b>Reports not written:</b> ${items.join('; ')}.</p>`, true);
     }
     const note = annotationNote(context.annotations);
     if (note) s.addRaw(`<p>${note}</p>`, true);
@@ -87,7 +93,7 @@ export function suiteSummary(result: SuiteResult, context: SummaryContext = {}):
       ];
       s.addRaw(
         `<p><b>Summary cut to stay under GitHub's 1 MiB limit:</b> ${parts.join(' and ')} not shown. ` +
-          `${reportPointer(context.reportPath)}</p>`,
+          `${reportPointer(context)}</p>`,
         true,
       );
     }
@@ -213,15 +219,17 @@ function annotationNote(counts: AnnotationCounts | undefined): string | undefine
 
 function footer(s: typeof core.summary, context: SummaryContext): void {
   const lines = [
-    ...(context.reportPath ? [reportPointer(context.reportPath)] : []),
+    ...(context.reportPath ? [reportPointer(context)] : []),
     ...(context.cacheNote ? [`Audio cache: ${text(context.cacheNote)}`] : []),
   ];
   if (lines.length > 0) s.addRaw(`<p>${lines.join('<br>')}</p>`, true);
 }
 
-function reportPointer(reportPath: string | undefined): string {
-  return reportPath
-    ? `Full report: ${code(reportPath)} (upload the report folder with <code>actions/upload-artifact</code>).`
+function reportPointer({ reportPath, missingReports }: SummaryContext): string {
+  if (reportPath)
+    return `Full report: ${code(reportPath)} (upload the report folder with <code>actions/upload-artifact</code>).`;
+  return missingReports?.length
+    ? 'The full report could not be written (see above).'
     : 'Set the <code>report-dir</code> input to write the full report.';
 }
 

@@ -1,38 +1,66 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileErrorReason, writeFileAtomic } from '../core/files.js';
 import type { SuiteResult } from '../suite/types.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 
+/** The report formats russo writes, in the order they are written. */
+export type ReportFormat = 'json' | 'junit' | 'html' | 'markdown';
+
 /** Where to write each report format; a format without a path is not written. */
-export interface ReportFiles {
-  json?: string;
-  junit?: string;
-  html?: string;
-  markdown?: string;
+export type ReportFiles = Partial<Record<ReportFormat, string>>;
+
+/** How writing one report went: its path as given and as written, and why it failed if it did. */
+export interface ReportWrite {
+  format: ReportFormat;
+  /** The path as the user gave it (for messages). */
+  file: string;
+  /** The absolute path. */
+  path: string;
+  /** Why the report could not be written (`ENOSPC (no space left on device)`); absent when it was. */
+  error?: string;
 }
 
-/** Writes every requested report (folders are created), relative to `cwd`; returns the paths as given. */
+const RENDERERS: Record<ReportFormat, (result: SuiteResult) => string> = {
+  json: renderJson,
+  junit: renderJunit,
+  html: renderHtml,
+  markdown: renderMarkdown,
+};
+
+/** The four reports in one folder, as the Action writes them: report.json, junit.xml, report.html, report.md. */
+export function reportFolder(dir: string): Required<ReportFiles> {
+  return {
+    json: join(dir, 'report.json'),
+    junit: join(dir, 'junit.xml'),
+    html: join(dir, 'report.html'),
+    markdown: join(dir, 'report.md'),
+  };
+}
+
+/**
+ * Writes every requested report, each on its own and atomically (folders are made), relative to
+ * `cwd`. A report that cannot be written does not stop the others: its failure is returned with the
+ * rest, for the caller to tell the user and to set the exit code.
+ */
 export async function writeReportFiles(
   result: SuiteResult,
   files: ReportFiles,
   cwd: string,
-): Promise<string[]> {
-  const renderers: Array<[string | undefined, () => string]> = [
-    [files.json, () => renderJson(result)],
-    [files.junit, () => renderJunit(result)],
-    [files.html, () => renderHtml(result)],
-    [files.markdown, () => renderMarkdown(result)],
-  ];
-  const written: string[] = [];
-  for (const [file, render] of renderers) {
+): Promise<ReportWrite[]> {
+  const writes: ReportWrite[] = [];
+  for (const format of Object.keys(RENDERERS) as ReportFormat[]) {
+    const file = files[format];
     if (file === undefined) continue;
     const path = resolve(cwd, file);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, render());
-    written.push(file);
+    try {
+      await writeFileAtomic(path, RENDERERS[format](result));
+      writes.push({ format, file, path });
+    } catch (error) {
+      writes.push({ format, file, path, error: fileErrorReason(error) });
+    }
   }
-  return written;
+  return writes;
 }

@@ -4,7 +4,7 @@ import type { AgentProvider, ProviderContext, ProviderStats, SynthesizerProvider
 import type { Agent, Synthesizer } from '../core/types.js';
 import { ScenarioError } from '../scenarios/errors.js';
 import type { Suite } from '../scenarios/types.js';
-import { CachedSynthesizer } from '../synthesize/cached.js';
+import { CachedSynthesizer, warnOnStderr } from '../synthesize/cached.js';
 import { synthesizerProviders } from '../synthesize/registry.js';
 import { errorMessage, RussoError } from '../core/errors.js';
 import type { Redact } from '../core/redact.js';
@@ -27,6 +27,8 @@ export interface ProviderOptions {
   limiter?: AdaptiveLimit;
   /** Removes the suite's secrets from the errors of providers that cannot be built. */
   redact?: Redact;
+  /** Where warnings go (default: stderr); the voices' audio caches warn once between them. */
+  onWarning?: (message: string) => void;
 }
 
 /** What providers are built with: where secrets come from, the pool size, the suite's counters and limit. */
@@ -63,11 +65,17 @@ export async function createVoices(suite: Suite, options: ProviderOptions): Prom
   const { provider, voices, ...synthesizerOptions } = suite.config.synthesizer;
   const factory = synthesizerProviders[provider] as SynthesizerProvider;
   const context = contextOf(suite, options);
+  // Every voice caches in the same folder: one warning if it cannot be written, not one per voice.
+  let warned = false;
+  const onWarning = (message: string): void => {
+    if (!warned) (options.onWarning ?? warnOnStderr)(message);
+    warned = true;
+  };
   return atConfig(suite, 'synthesizer', options, () =>
     voices.map((voice) => {
       const synthesizer = factory.create(synthesizerOptions, voice, context);
       // Memory-only when the disk cache is off: within one suite each (text, voice) is spoken once.
-      return { voice, synthesizer: new CachedSynthesizer(synthesizer, { dir: options.cacheDir }) };
+      return { voice, synthesizer: new CachedSynthesizer(synthesizer, { dir: options.cacheDir, onWarning }) };
     }),
   );
 }

@@ -26,6 +26,8 @@ export interface RunSuiteOptions {
   agent?: Agent;
   /** Use these voices instead of the configured synthesizer. */
   voices?: Voice[];
+  /** Told what degrades without stopping the suite (an audio cache folder that cannot be written); default: stderr. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -44,7 +46,8 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
   const configured = envReferences([suite.config.agent, suite.config.synthesizer]);
   const redact = createRedactor([...secretsOfEnv(env, configured), ...(options.secrets ?? [])]);
   const providerOptions = { env, concurrency, cacheDir, stats, limiter, redact };
-  const voices = options.voices ?? (await createVoices(suite, providerOptions));
+  const voices =
+    options.voices ?? (await createVoices(suite, { ...providerOptions, onWarning: options.onWarning }));
   const agent = options.agent ?? (await createAgent(suite, providerOptions));
   try {
     // The tools' schemas are compiled once per suite; every scenario's evaluator validates calls with them.

@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeWav, encodeWav } from '../audio/wav.js';
+import { fileErrorReason, writeFileAtomic } from '../core/files.js';
 import { untilAborted } from '../core/pipeline.js';
 import type { Audio, Synthesizer } from '../core/types.js';
 
@@ -11,6 +12,13 @@ export interface CacheOptions {
   dir?: string | false;
   /** Most PCM bytes kept in memory, least recently used dropped first (default 64 MiB). */
   memoryBytes?: number;
+  /** Told once, when the disk cache fails and the cache goes on in memory only (default: a line on stderr). */
+  onWarning?: (message: string) => void;
+}
+
+/** The default warning: one line on stderr, as the CLI writes its messages. */
+export function warnOnStderr(message: string): void {
+  process.stderr.write(`russo: warning: ${message}\n`);
 }
 
 /** What the cache did so far: `hits + misses` is every successful call; `requests` reached the synthesizer. */
@@ -23,7 +31,7 @@ export interface CacheStats {
   requests: number;
   /** Disk entries found corrupt or truncated and made again. */
   repaired: number;
-  /** Disk writes that failed (the audio was still returned). */
+  /** Disk writes that failed (the audio was still returned); after the first, the disk is not written again. */
   writeErrors: number;
 }
 
@@ -48,7 +56,8 @@ export function cacheKey(synthesizerId: string, text: string): string {
 /**
  * Wraps a synthesizer with a memory and disk cache of its audio (WAV files named by `cacheKey`).
  * Concurrent calls for the same text share one request; files are written atomically, and a
- * corrupt or truncated file is made again.
+ * corrupt or truncated file is made again. A folder that cannot be made or written (a path under a
+ * file or under /proc, a full disk) costs one warning: the cache goes on in memory.
  */
 export class CachedSynthesizer implements Synthesizer {
   readonly id: string;
@@ -59,7 +68,8 @@ export class CachedSynthesizer implements Synthesizer {
   private memoryUsed = 0;
   private readonly memoryLimit: number;
   private readonly flights = new Map<string, Flight>();
-  private madeDir: Promise<unknown> | undefined;
+  private readonly onWarning: (message: string) => void;
+  private diskFailed = false;
 
   constructor(
     private readonly inner: Synthesizer,
@@ -69,6 +79,7 @@ export class CachedSynthesizer implements Synthesizer {
     this.voice = inner.voice;
     this.dir = options.dir ?? join('.russo', 'cache');
     this.memoryLimit = options.memoryBytes ?? 64 * 1024 * 1024;
+    this.onWarning = options.onWarning ?? warnOnStderr;
   }
 
   /** A copy of the counters, for reports and benchmarks. */
@@ -162,18 +173,17 @@ export class CachedSynthesizer implements Synthesizer {
   }
 
   private async write(key: string, audio: Audio): Promise<void> {
-    if (this.dir === false) return;
-    const path = this.pathOf(key);
-    // Write beside the target, then rename: a reader (or a crash) never sees half a file.
-    const temporary = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    if (this.dir === false || this.diskFailed) return;
     try {
-      if (this.madeDir === undefined) this.madeDir = mkdir(this.dir, { recursive: true });
-      await this.madeDir;
-      await writeFile(temporary, encodeWav(audio));
-      await rename(temporary, path);
-    } catch {
+      // Atomic: a reader (or a crash) never sees half a file.
+      await writeFileAtomic(this.pathOf(key), encodeWav(audio));
+    } catch (error) {
       this.stats.writeErrors++;
-      await rm(temporary, { force: true }).catch(() => undefined);
+      if (this.diskFailed) return;
+      this.diskFailed = true;
+      this.onWarning(
+        `the audio cache folder ${this.dir} cannot be used: ${fileErrorReason(error)}; speech is kept in memory for this run`,
+      );
     }
   }
 

@@ -1,4 +1,4 @@
-import { Modality, type GenerateContentResponse } from '@google/genai';
+import type { GenerateContentResponse, Modality } from '@google/genai';
 import { decodeWav } from '../audio/wav.js';
 import { SynthesisError } from '../core/errors.js';
 import type { SynthesizerProvider } from '../core/provider.js';
@@ -59,15 +59,17 @@ export class GeminiTTSSynthesizer implements Synthesizer {
       throw new SynthesisError('cannot synthesize an empty text', 'give the prompt some words');
     const spoken = this.instructions === undefined ? text : `${this.instructions}: ${text}`;
     try {
+      const client = await this.#connection.client();
       const response = await this.#connection.call(
         `(${this.model}, voice ${this.voice})`,
         signal,
         (attemptSignal) =>
-          this.#connection.client.models.generateContent({
+          client.models.generateContent({
             model: this.model,
             contents: [{ role: 'user', parts: [{ text: spoken }] }],
             config: {
-              responseModalities: [Modality.AUDIO],
+              // Modality.AUDIO, written out: the SDK is loaded only when a call is made.
+              responseModalities: ['AUDIO' as Modality],
               speechConfig: {
                 voiceConfig: { prebuiltVoiceConfig: { voiceName: this.voice } },
                 ...(this.#options.languageCode ? { languageCode: this.#options.languageCode } : {}),

@@ -68,11 +68,12 @@ export class OpenAITTSSynthesizer implements Synthesizer {
     if (text.trim() === '')
       throw new SynthesisError('cannot synthesize an empty text', 'give the prompt some words');
     try {
+      const client = await this.#connection.client();
       const bytes = await this.#connection.call(
         `(${this.model}, voice ${this.voice})`,
         signal,
         async (attemptSignal) => {
-          const response = await this.#connection.client.audio.speech.create(
+          const response = await client.audio.speech.create(
             {
               model: this.model,
               voice: this.voice,

@@ -10,11 +10,13 @@ import { COMMENT_MARKER } from '../../src/github/comment.js';
 import { pullRequestEvent, pushEvent } from '../fakes/github-events.js';
 import { runAction, type ActionRun, type RunActionOptions } from '../fakes/github-runner.js';
 import { startFakeCacheService } from '../fakes/github-cache-server.js';
-import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
+import { isCommentWrite, startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { apiError, FAKE_KEY, speechPcm, speechProblem, startOpenAIHttpFake } from '../fakes/openai-http.js';
 import { ensureBundle } from './bundle.js';
 
 const TOKEN = 'ghs_e2eworkflowtoken';
+// A personal access token of the account `russo-ci`, passed as the github-token input.
+const PAT = 'ghp_e2epersonaltoken';
 const OWNER = 'acme';
 const REPO = 'voice';
 const PR = 7;
@@ -73,7 +75,13 @@ let github: FakeGitHub;
 
 beforeAll(async () => {
   await ensureBundle();
-  github = await startFakeGitHub({ token: TOKEN, owner: OWNER, repo: REPO, maxPerPage: 2 });
+  github = await startFakeGitHub({
+    token: TOKEN,
+    tokens: { [PAT]: { user: 'russo-ci' } },
+    owner: OWNER,
+    repo: REPO,
+    maxPerPage: 2,
+  });
   // Someone else's comments come first, over more than one page.
   github.addComment(PR, 'Looks good to me');
   github.addComment(PR, 'Please add a scenario for cancellations');
@@ -109,8 +117,8 @@ function run(root: string, options: Partial<RunActionOptions> = {}): Promise<Act
   });
 }
 
-function russoComments(): string[] {
-  return (github.comments.get(PR) ?? [])
+function russoComments(pr = PR): string[] {
+  return (github.comments.get(pr) ?? [])
     .map((comment) => comment.body)
     .filter((body) => body.startsWith(COMMENT_MARKER));
 }
@@ -163,7 +171,10 @@ describe('the bundled Action on a pull request', () => {
   });
 
   it('fails on a regression: annotations at the expect line, an inert summary, and the same comment updated', async () => {
-    const posts = github.requests.filter((request) => request.method === 'POST').length;
+    // Comment writes only: finding out who the token is may take a GraphQL query (a POST too).
+    const posts = github.requests.filter(
+      (request) => isCommentWrite(request) && request.method === 'POST',
+    ).length;
     const root = workspace(
       { 'scenarios/note.yaml': NOTE_SCENARIO },
       {
@@ -203,7 +214,9 @@ describe('the bundled Action on a pull request', () => {
     expect(row.match(/<td>/g)).toHaveLength(8);
 
     // Updated, not duplicated: no new POST, one PATCH of the comment the first test created.
-    expect(github.requests.filter((request) => request.method === 'POST')).toHaveLength(posts);
+    expect(
+      github.requests.filter((request) => isCommentWrite(request) && request.method === 'POST'),
+    ).toHaveLength(posts);
     expect(github.requests.filter((request) => request.method === 'PATCH')).toHaveLength(1);
     const comments = russoComments();
     expect(comments).toHaveLength(1);
@@ -256,6 +269,141 @@ describe('the bundled Action on a pull request', () => {
     expect(failed.outputs).toEqual({ result: 'error' });
     expect(failed.stdout).toMatch(/^::error::OPENAI_API_KEY is not set.*%0Afix: pass it as an input/m);
   });
+});
+
+describe("the sticky comment: only russo's own is edited", () => {
+  const PLANTED = `${COMMENT_MARKER}\n### ✅ russo: gate passed\n\nEvery scenario passed.`;
+
+  /** The marker comments of a pull request, with who wrote them. */
+  function marked(pr: number): Array<{ id: number; login: string; body: string }> {
+    return (github.comments.get(pr) ?? [])
+      .filter((comment) => comment.body.startsWith(COMMENT_MARKER))
+      .map((comment) => ({ id: comment.id, login: comment.user.login, body: comment.body }));
+  }
+
+  function edits(id: number): number {
+    return github.requests.filter(
+      (request) => request.method === 'PATCH' && request.path.endsWith(`/comments/${id}`),
+    ).length;
+  }
+
+  it.each([
+    ['GITHUB_TOKEN', 8, {}, 'github-actions[bot]'],
+    ['a personal access token', 9, { 'github-token': PAT }, 'russo-ci'],
+  ])(
+    'with %s: a marker comment planted by the PR author stays as it is, and russo keeps its own',
+    async (_, pr, withInputs, login) => {
+      const planted = github.addComment(pr, PLANTED, 'octocat');
+      // Another identity's russo comment (an earlier run with the other token) is not ours either.
+      const other = github.addComment(pr, `${COMMENT_MARKER}\nolder verdict`, 'someone-else[bot]');
+      const root = workspace({ 'scenarios/note.yaml': NOTE_SCENARIO }, { tool_calls: [] });
+      const event = {
+        name: 'pull_request',
+        payload: pullRequestEvent({ owner: OWNER, repo: REPO, number: pr }),
+      };
+
+      const first = await run(root, { event, with: withInputs });
+      expect(first.code).toBe(1);
+      expect(first.stdout).toContain(
+        `Left 2 comments with russo's marker alone (by octocat, someone-else[bot]): russo edits only comments by ${login}.`,
+      );
+      expect(first.stdout).toMatch(/PR comment created: /);
+      const ours = marked(pr).find((comment) => comment.login === login)!;
+      expect(ours.body).toContain('❌ russo: gate failed');
+      expect(marked(pr)).toEqual([
+        { id: planted.id, login: 'octocat', body: PLANTED },
+        { id: other.id, login: 'someone-else[bot]', body: `${COMMENT_MARKER}\nolder verdict` },
+        ours,
+      ]);
+
+      writeFileSync(
+        join(root, 'answer.json'),
+        JSON.stringify({ tool_calls: [{ name: 'note', arguments: { text: 'safe' } }] }),
+      );
+      const second = await run(root, { event, with: withInputs });
+      expect(second.code).toBe(0);
+      expect(second.stdout).toContain(
+        `PR comment updated: ${`https://github.example/${OWNER}/${REPO}/pull/${pr}#issuecomment-${ours.id}`}`,
+      );
+      expect(marked(pr).map((comment) => comment.body)).toEqual([
+        PLANTED,
+        `${COMMENT_MARKER}\nolder verdict`,
+        expect.stringContaining('✅ russo: gate passed'),
+      ]);
+      expect([edits(planted.id), edits(other.id), edits(ours.id)]).toEqual([0, 0, 1]);
+    },
+  );
+});
+
+describe('reports are never lost (the bundled Action)', () => {
+  it('a report-dir under a file: the step fails naming each report, and every other output is set', async () => {
+    const root = workspace(
+      { 'scenarios/book.yaml': BOOK_SCENARIO, afile: 'a file, not a folder' },
+      bookTable,
+    );
+    const result = await run(root, { with: { 'report-dir': 'afile/reports', comment: 'false' } });
+    expect(result.code).toBe(1);
+    expect(result.outputs).toEqual({
+      result: 'passed',
+      'pass-rate': '1',
+      passed: '2',
+      failed: '0',
+      errored: '0',
+      total: '2',
+      'report-json': '',
+      junit: '',
+    });
+    const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error'));
+    expect(errors).toEqual([
+      '::error::russo could not write 4 reports:' +
+        ['report.json', 'junit.xml', 'report.html', 'report.md']
+          .map((file) => `%0A- afile/reports/${file}: ENOTDIR (not a directory)`)
+          .join(''),
+    ]);
+    expect(result.summary.startsWith('<h2>✅ russo: passed</h2>')).toBe(true);
+    expect(result.summary).toContain(
+      '<p><b>Reports not written:</b> <code>afile/reports/report.json</code> (ENOTDIR (not a directory))',
+    );
+    expect(result.summary).not.toContain('Full report:');
+  });
+
+  it('a failed gate and a report that cannot be written: annotations, comment and both reasons', async () => {
+    const root = workspace(
+      { 'scenarios/note.yaml': NOTE_SCENARIO, afile: '' },
+      { tool_calls: [{ name: 'note', arguments: { text: 'unsafe' } }] },
+    );
+    const event = {
+      name: 'pull_request',
+      payload: pullRequestEvent({ owner: OWNER, repo: REPO, number: 10 }),
+    };
+    const result = await run(root, { event, with: { 'report-dir': 'afile/reports' } });
+    expect(result.code).toBe(1);
+    expect(result.outputs).toMatchObject({ result: 'failed', failed: '2', total: '2', 'report-json': '' });
+    const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error'));
+    expect(errors[0]).toMatch(/^::error title=russo%3A write a note.*,file=scenarios\/note.yaml,line=5,/);
+    expect(errors.at(-1)).toMatch(
+      /^::error::russo failed:%0A- write a note: pass rate 0%25.*%0Arusso could not write 4 reports:%0A- afile\/reports\/report.json: ENOTDIR/,
+    );
+    expect(result.summary.startsWith('<h2>❌ russo: failed</h2>')).toBe(true);
+    expect(russoComments(10)).toEqual([expect.stringContaining('write a note')]);
+  });
+
+  it('an audio cache folder under /proc: one warning, and the suite runs from memory', async () => {
+    const config = `${CONFIG}cache:\n  dir: /proc/russo-no-such-folder/cache\n`;
+    const twoPrompts = BOOK_SCENARIO.replace(
+      '  - Book a table for two at seven tonight\n',
+      '  - Book a table for two at seven tonight\n  - Can I get a table for two people at seven\n',
+    );
+    const root = workspace({ 'russo.config.yaml': config, 'scenarios/book.yaml': twoPrompts }, bookTable);
+    const result = await run(root, { with: { comment: 'false' } });
+    expect(result.code).toBe(0);
+    expect(result.outputs).toMatchObject({ result: 'passed', total: '4' });
+    const warnings = result.stdout.split('\n').filter((line) => line.startsWith('::warning'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^::warning::the audio cache folder \/proc\/russo-no-such-folder\/cache cannot be used: ENOENT/,
+    );
+  }, 180_000);
 });
 
 describe('the bundled Action elsewhere', () => {

@@ -142,6 +142,29 @@ describe('russo compare (bundled CLI)', () => {
     expect(comparison.suite.base).toEqual({ passed: 12, failed: 0, errored: 0, passRate: 1 });
   });
 
+  it('exits 3 when the comparison cannot be written, unless a regression already failed it', async () => {
+    const unwritable = await russo(
+      cwd,
+      'compare',
+      'base.json',
+      'base.json',
+      '--json',
+      'base.json/compare.json',
+    );
+    expect(unwritable.code).toBe(3);
+    expect(unwritable.stderr).toMatch(/^russo: could not write base\.json\/compare\.json: ENOTDIR/m);
+    expect(unwritable.stdout).toContain('No scenario regressed significantly.');
+    const regressed = await russo(
+      cwd,
+      'compare',
+      'base.json',
+      'worse.json',
+      '--json',
+      'base.json/compare.json',
+    );
+    expect(regressed.code).toBe(1);
+  });
+
   it('exits 2 on bad input, saying what is wrong', async () => {
     writeFileSync(join(cwd, 'corrupt.json'), '{"version": 1, "scen');
     write('future.json', { ...read('base.json'), version: 2 });

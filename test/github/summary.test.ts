@@ -162,6 +162,28 @@ describe('suiteSummary', () => {
     ).not.toContain('failing expectations');
   });
 
+  it('lists the reports that could not be written, escaped, and points at no report that is not there', () => {
+    const missingReports = [
+      { file: 'out/report.json', error: 'ENOSPC (no space left on device)' },
+      { file: 'out/<b>bold</b>.html', error: 'ENOTDIR (not a directory)' },
+    ];
+    const html = suiteSummary(passingSuite(), { missingReports });
+    expect(html).toContain(
+      '<p><b>Reports not written:</b> <code>out/report.json</code> (ENOSPC (no space left on device)); ' +
+        '<code>out/&lt;b&gt;bold&lt;/b&gt;.html</code> (ENOTDIR (not a directory)).</p>',
+    );
+    expect(html).not.toContain('Full report:');
+    expectInert(html);
+    // Cut to its limit, the summary says the full report is missing instead of asking for report-dir.
+    const many = Array.from({ length: 200 }, (_, index) => ({
+      ...cancelResult(),
+      scenario: { ...cancelResult().scenario, name: `s${index}` },
+    }));
+    const cut = suiteSummary(suiteResult(many), { missingReports, limitBytes: 40_000 });
+    expect(cut).toContain('not shown. The full report could not be written (see above).</p>');
+    expect(cut).not.toContain('report-dir');
+  });
+
   it('stays under 1 MiB on a huge suite: the table and sections that fit, then a note and the report', () => {
     const huge = Array.from({ length: 3000 }, (_, index): ScenarioResult => {
       const result = cancelResult();

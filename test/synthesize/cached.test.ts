@@ -168,12 +168,35 @@ describe('CachedSynthesizer', () => {
     expect(names.every((name) => /^[0-9a-f]{64}\.wav$/.test(name))).toBe(true);
   });
 
-  it('still answers, and counts the failure, when the folder cannot be written', async () => {
-    const blocked = join(dir, 'a-file');
-    await writeFile(blocked, '');
-    const cache = new CachedSynthesizer(new FliteSynthesizer(), { dir: join(blocked, 'cache') });
-    expect((await cache.synthesize(PROMPT)).sampleRate).toBe(16000);
-    expect(cache.counters).toMatchObject({ misses: 1, requests: 1, writeErrors: 1 });
+  it.each([
+    ['under a regular file', () => join(dir, 'a-file', 'cache'), /^ENOTDIR \(not a directory\)$/],
+    // Node's recursive mkdir spins forever here: /proc answers ENOENT for a child of a folder that exists.
+    ['under /proc', () => '/proc/russo-no-such-folder/cache', /^ENOENT \(no such file or directory\)$/],
+  ])('a folder that cannot be made (%s): one warning, then memory only', async (_, folder, reason) => {
+    await writeFile(join(dir, 'a-file'), '');
+    const warnings: string[] = [];
+    const flite = new Counting(new FliteSynthesizer());
+    const cache = new CachedSynthesizer(flite, {
+      dir: folder(),
+      onWarning: (message) => warnings.push(message),
+    });
+    const texts = ['One.', 'Two.', 'Three.', 'Four.'];
+    const audio = await Promise.all([...texts, ...texts].map((text) => cache.synthesize(text)));
+    expect(audio.every((clip) => clip.sampleRate === 16000)).toBe(true);
+    expect(flite.calls).toBe(4);
+    expect(warnings).toHaveLength(1);
+    const [, path, why] = warnings[0]!.match(
+      /^the audio cache folder (\S+) cannot be used: (.+); speech is kept in memory for this run$/,
+    )!;
+    expect(path).toBe(folder());
+    expect(why).toMatch(reason);
+    // Memory answers what was spoken; new texts are spoken without trying the disk again.
+    const failed = cache.counters.writeErrors;
+    expect(failed).toBeGreaterThanOrEqual(1);
+    await Promise.all([...texts, 'Five.', 'Six.'].map((text) => cache.synthesize(text)));
+    expect(flite.calls).toBe(6);
+    expect(cache.counters).toMatchObject({ hits: 4, misses: 10, requests: 6, writeErrors: failed });
+    expect(warnings).toHaveLength(1);
   });
 
   it('caches in memory only with dir: false', async () => {

@@ -1,4 +1,5 @@
-import { ApiError, GoogleGenAI } from '@google/genai';
+import type { GoogleGenAI, GoogleGenAIOptions } from '@google/genai';
+import type * as GenAISdk from '@google/genai';
 import type { ProviderContext } from '../../core/provider.js';
 import type { RetryDecision } from '../../core/retry.js';
 import { classifyError } from '../classify.js';
@@ -14,6 +15,9 @@ const GEMINI_PRICES = {};
  * base URL from the config), russo's retry layer around every call (the SDK retries nothing
  * unless asked, so there is one layer only), Gemini's error classification and the key kept out
  * of every message.
+ *
+ * The SDK is loaded on the first call of the first connection, not with this module: russo starts,
+ * loads and validates a suite without it (and the bundles keep it in a chunk of its own).
  */
 
 /** The environment variables that may hold the key, in the order they are read. */
@@ -62,9 +66,23 @@ export function geminiConnectionFromConfig(
   };
 }
 
-/** One Gemini connection of a provider: the SDK client, and its calls through russo's retry layer (ProviderConnection). */
+/** The SDK once a connection has loaded it; an SDK error can only exist after that. */
+let sdk: typeof GenAISdk | undefined;
+
+/** Loads the `@google/genai` SDK (once: the runtime keeps the module). */
+async function loadGenAI(): Promise<typeof GenAISdk> {
+  sdk ??= await import('@google/genai');
+  return sdk;
+}
+
+/**
+ * One Gemini connection of a provider: the SDK client, and its calls through russo's retry layer
+ * (ProviderConnection). A missing key fails here, at construction; the SDK is loaded by the first `client()`.
+ */
 export class GeminiConnection extends ProviderConnection {
-  readonly client: GoogleGenAI;
+  // ES-private: the client options hold the key, and must not show in logs or JSON of a provider.
+  readonly #clientOptions: GoogleGenAIOptions;
+  #client: Promise<GoogleGenAI> | undefined;
 
   constructor(options: GeminiConnectionOptions, what: string) {
     const apiKey = options.apiKey ?? geminiKey(process.env) ?? '';
@@ -78,10 +96,16 @@ export class GeminiConnection extends ProviderConnection {
       classify: classifyGeminiError,
       prices: GEMINI_PRICES,
     });
-    this.client = new GoogleGenAI({
+    this.#clientOptions = {
       apiKey,
       ...(options.baseUrl === undefined ? {} : { httpOptions: { baseUrl: options.baseUrl } }),
-    });
+    };
+  }
+
+  /** The SDK client, made on first use (the SDK is loaded then) and kept for every later call. */
+  client(): Promise<GoogleGenAI> {
+    this.#client ??= loadGenAI().then(({ GoogleGenAI }) => new GoogleGenAI(this.#clientOptions));
+    return this.#client;
   }
 }
 
@@ -92,7 +116,7 @@ export class GeminiConnection extends ProviderConnection {
  * belong to one run.
  */
 export function classifyGeminiError(error: unknown): RetryDecision {
-  if (!(error instanceof ApiError)) return classifyError(error);
+  if (!sdk || !(error instanceof sdk.ApiError)) return classifyError(error);
   const details = errorDetails(error.message);
   if (error.status === 429) {
     if (details.some((detail) => JSON.stringify(detail.violations ?? '').includes('PerDay'))) {

@@ -1,10 +1,4 @@
-import {
-  Type,
-  type FunctionCall,
-  type FunctionDeclaration,
-  type FunctionResponse,
-  type Schema,
-} from '@google/genai';
+import type { FunctionCall, FunctionDeclaration, FunctionResponse, Schema, Type } from '@google/genai';
 import { missingMockMessage } from '../../core/tool-call.js';
 import type { ToolDefinition } from '../../core/types.js';
 
@@ -46,14 +40,15 @@ export function functionDeclarations(
   }));
 }
 
+// The values of the SDK's `Type` enum, written out: the SDK is loaded only when a call is made.
 const TYPES: Readonly<Record<string, Type>> = {
-  string: Type.STRING,
-  number: Type.NUMBER,
-  integer: Type.INTEGER,
-  boolean: Type.BOOLEAN,
-  array: Type.ARRAY,
-  object: Type.OBJECT,
-  null: Type.NULL,
+  string: 'STRING' as Type,
+  number: 'NUMBER' as Type,
+  integer: 'INTEGER' as Type,
+  boolean: 'BOOLEAN' as Type,
+  array: 'ARRAY' as Type,
+  object: 'OBJECT' as Type,
+  null: 'NULL' as Type,
 };
 const COPIED = [
   'description',
@@ -86,7 +81,7 @@ export function toGeminiSchema(json: Record<string, unknown>): Schema {
   const values = Array.isArray(json.enum) ? json.enum : json.const !== undefined ? [json.const] : undefined;
   if (values?.every((value) => typeof value === 'string')) {
     schema.enum = values;
-    schema.type ??= Type.STRING;
+    schema.type ??= TYPES.string;
   } else if (values !== undefined) {
     schema.description = [
       schema.description,

@@ -1,8 +1,8 @@
-import {
+import type {
+  GenerateContentResponseUsageMetadata,
   MediaModality,
-  type GenerateContentResponseUsageMetadata,
-  type ModalityTokenCount,
-  type UsageMetadata,
+  ModalityTokenCount,
+  UsageMetadata,
 } from '@google/genai';
 import type { Usage } from '../cost.js';
 
@@ -36,7 +36,10 @@ export function geminiUsage(
   };
 }
 
+// MediaModality.AUDIO, written out: the SDK is loaded only when a call is made.
+const AUDIO = 'AUDIO' as MediaModality;
+
 /** The audio tokens of a split by modality, as Gemini reports it beside each total. */
 function audioTokens(details: ModalityTokenCount[] | undefined): number {
-  return details?.find((detail) => detail.modality === MediaModality.AUDIO)?.tokenCount ?? 0;
+  return details?.find((detail) => detail.modality === AUDIO)?.tokenCount ?? 0;
 }

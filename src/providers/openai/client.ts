@@ -1,4 +1,5 @@
-import OpenAI, { APIConnectionError, APIUserAbortError } from 'openai';
+import type { ClientOptions, OpenAI } from 'openai';
+import type * as OpenAISdk from 'openai';
 import type { ProviderContext } from '../../core/provider.js';
 import type { RetryDecision } from '../../core/retry.js';
 import { classifyError } from '../classify.js';
@@ -15,6 +16,9 @@ import { OPENAI_PRICES } from './prices.js';
  * One retry layer: russo's (`withRetry`), with `maxRetries: 0` on the SDK. The SDK's retries are
  * invisible from outside, so they could not be counted, could not steer the adaptive concurrency,
  * and would not cover the Realtime WebSocket or a body that breaks after the headers.
+ *
+ * The SDK is loaded on the first call of the first connection, not with this module: russo starts,
+ * loads and validates a suite without it (and the bundles keep it in a chunk of its own).
  */
 
 /** Connection and resilience options every OpenAI provider takes. */
@@ -53,12 +57,24 @@ export function connectionFromConfig(
   };
 }
 
+/** The SDK once a connection has loaded it; an SDK error can only exist after that. */
+let sdk: typeof OpenAISdk | undefined;
+
+/** Loads the `openai` SDK (once: the runtime keeps the module). */
+async function loadOpenAI(): Promise<typeof OpenAISdk> {
+  sdk ??= await import('openai');
+  return sdk;
+}
+
 /**
  * One OpenAI connection of a provider: the SDK client with its retries off, its calls through
  * russo's retry layer and its cost bookkeeping (ProviderConnection). `what` names the provider in messages.
+ * A missing key fails here, at construction; the SDK is loaded by the first `client()`.
  */
 export class OpenAIConnection extends ProviderConnection {
-  readonly client: OpenAI;
+  // ES-private: the client options hold the key, and must not show in logs or JSON of a provider.
+  readonly #clientOptions: ClientOptions;
+  #client: Promise<OpenAI> | undefined;
 
   constructor(options: OpenAIConnectionOptions, what: string) {
     const apiKey = options.apiKey ?? process.env[OPENAI_KEY_ENV] ?? '';
@@ -71,7 +87,7 @@ export class OpenAIConnection extends ProviderConnection {
       classify: classifyOpenAIError,
       prices: OPENAI_PRICES,
     });
-    this.client = new OpenAI({
+    this.#clientOptions = {
       apiKey,
       // Explicit, so that the SDK never falls back on process.env behind the context's env.
       baseURL: options.baseURL === undefined ? (process.env.OPENAI_BASE_URL ?? null) : options.baseURL,
@@ -79,15 +95,21 @@ export class OpenAIConnection extends ProviderConnection {
       project: null,
       maxRetries: 0,
       timeout: this.requestTimeoutMs,
-    });
+    };
+  }
+
+  /** The SDK client, made on first use (the SDK is loaded then) and kept for every later call. */
+  client(): Promise<OpenAI> {
+    this.#client ??= loadOpenAI().then(({ default: OpenAI }) => new OpenAI(this.#clientOptions));
+    return this.#client;
   }
 }
 
 /** The generic rules, and the SDK's connection errors (timeouts included) retried unless the generic rules say more. */
 export function classifyOpenAIError(error: unknown): RetryDecision {
-  if (error instanceof APIUserAbortError) return { action: 'fail' };
+  if (sdk && error instanceof sdk.APIUserAbortError) return { action: 'fail' };
   const decision = classifyError(error);
-  return decision.action === 'fail' && error instanceof APIConnectionError
+  return decision.action === 'fail' && sdk && error instanceof sdk.APIConnectionError
     ? { action: 'retry', throttled: false }
     : decision;
 }

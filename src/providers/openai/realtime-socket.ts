@@ -2,8 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { createSecureContext, type ConnectionOptions } from 'node:tls';
 import type OpenAI from 'openai';
-import { OpenAIRealtimeWS } from 'openai/realtime/ws';
-import WebSocket, { type ClientOptions } from 'ws';
+import type { OpenAIRealtimeWS } from 'openai/realtime/ws';
+import type { ClientOptions } from 'ws';
 import { AgentError, FatalProviderError, RussoError } from '../../core/errors.js';
 import { RetryableError } from '../../core/retry.js';
 import { parseRetryAfter } from '../classify.js';
@@ -18,6 +18,25 @@ const FATAL_EVENT_CODES: Readonly<Record<string, string>> = {
   model_not_found: 'the model does not exist or the key may not use it: check `model`',
 };
 
+/** Opens the socket of a new session; `onUnusedFailure` as in RealtimeSocket. */
+export type RealtimeOpener = (onUnusedFailure?: (error: Error) => void) => RealtimeSocket;
+
+/**
+ * Opens the sessions of one agent: every socket with the same model, client, `ws` options and
+ * session.update. The SDK's Realtime client (and `ws` with it) is loaded here, by the first run of
+ * a Realtime agent, not when russo starts.
+ */
+export async function realtimeOpener(
+  model: string,
+  client: OpenAI,
+  options: RealtimeSocketOptions,
+  sessionUpdate: Buffer,
+): Promise<RealtimeOpener> {
+  const { OpenAIRealtimeWS } = await import('openai/realtime/ws');
+  return (onUnusedFailure) =>
+    new RealtimeSocket(new OpenAIRealtimeWS({ model, options }, client), sessionUpdate, onUnusedFailure);
+}
+
 /**
  * The socket of one Realtime session. It sends the session.update as soon as it opens, which may be
  * before a run takes it (the agent opens sessions ahead for runs still to start). Its first failure
@@ -25,7 +44,6 @@ const FATAL_EVENT_CODES: Readonly<Record<string, string>> = {
  * before any run is, to `onUnusedFailure`.
  */
 export class RealtimeSocket {
-  readonly realtime: OpenAIRealtimeWS;
   #failure: Error | undefined;
   #onFailure: ((error: Error) => void) | undefined;
   readonly #onUnusedFailure: ((error: Error) => void) | undefined;
@@ -33,14 +51,11 @@ export class RealtimeSocket {
   #closed = false;
 
   constructor(
-    model: string,
-    client: OpenAI,
-    options: RealtimeSocketOptions,
+    readonly realtime: OpenAIRealtimeWS,
     sessionUpdate: Buffer,
     onUnusedFailure?: (error: Error) => void,
   ) {
     this.#onUnusedFailure = onUnusedFailure;
-    this.realtime = new OpenAIRealtimeWS({ model, options }, client);
     const socket = this.realtime.socket;
     socket.on('unexpected-response', (_request, response) => {
       void readBody(response).then((body) => this.#fail(handshakeError(response, body)));
@@ -73,8 +88,9 @@ export class RealtimeSocket {
   attach(onOpen: () => void, onFailure: (error: Error) => void): void {
     if (this.#failure) return onFailure(this.#failure);
     this.#onFailure = onFailure;
-    if (this.realtime.socket.readyState === WebSocket.OPEN) onOpen();
-    else this.realtime.socket.once('open', onOpen);
+    const { socket } = this.realtime;
+    if (socket.readyState === socket.OPEN) onOpen();
+    else socket.once('open', onOpen);
   }
 
   /** Closes the socket; closing one that is still connecting aborts the handshake. */
