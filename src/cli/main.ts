@@ -5,6 +5,7 @@ import { VERSION } from '../core/version.js';
 import { UsageError } from './args.js';
 import { EXIT, type CliIO } from './io.js';
 import { USAGE } from './usage.js';
+import { compareCommand } from './compare.js';
 import { mergeCommand } from './merge.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
@@ -20,6 +21,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return await validateCommand(rest, io);
       case 'merge':
         return await mergeCommand(rest, io);
+      case 'compare':
+        return await compareCommand(rest, io);
       case '--version':
       case '-v':
         io.stdout.write(`${VERSION}\n`);
@@ -33,7 +36,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       default:
         throw new UsageError(
           `unknown command "${command}"`,
-          'the commands are run, validate and merge: see russo --help',
+          'the commands are run, validate, merge and compare: see russo --help',
         );
     }
   } catch (error) {

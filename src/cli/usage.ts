@@ -7,6 +7,8 @@ Usage:
   russo run [paths or globs…] [options]    speak every scenario, play it to the agent, grade its tool calls
   russo validate [paths or globs…] [-c F]  check scenario and config files without running anything
   russo merge <report.json…> [options]     combine the JSON reports of shards into one report
+  russo compare <old.json> <new.json>      what changed against a baseline report, and whether it is significant
+                [--alpha 0.05] [--fail-on-regression significant|any|off] [--json FILE]
 
 Options of run:
   -c, --config FILE        config file (default: russo.config.yaml in the working directory)

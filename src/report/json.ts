@@ -5,7 +5,8 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { Interval } from '../core/stats.js';
 import type { EvalResult, ExpectedCall, MatchOptions, ToolCall } from '../core/types.js';
-import type { SourceLocation } from '../scenarios/types.js';
+import type { Scenario, SourceLocation } from '../scenarios/types.js';
+import { expectationHash } from '../suite/expectation.js';
 import type {
   ErrorGroup,
   LatencySummary,
@@ -71,6 +72,8 @@ export interface JsonScenario {
   runsPerPrompt: number;
   timeoutMs: number;
   tags: string[];
+  /** The scenario's expectation hash; absent in reports made before it existed (then computed on reading). */
+  expectationHash?: string;
   runs: JsonRun[];
 }
 
@@ -142,6 +145,7 @@ function toJsonScenario(result: ScenarioResult): JsonScenario {
     runsPerPrompt: scenario.runs,
     timeoutMs: scenario.timeoutMs,
     tags: scenario.tags,
+    expectationHash: result.expectationHash,
     runs: result.runs.map(toJsonRun),
   };
 }
@@ -186,7 +190,7 @@ export function parseReport(text: string, source = 'report'): JsonReport {
   if (typeof version === 'number' && version > REPORT_VERSION) {
     throw new ReportError(
       `${source} is a version ${version} report; this russo reads version ${REPORT_VERSION}`,
-      'run `russo merge` with the russo version that wrote the reports',
+      'read it with the russo version that wrote it',
     );
   }
   validator ??= new Ajv({ allErrors: true, strict: false }).compile(reportSchema);
@@ -222,24 +226,26 @@ export function fromJsonReport(report: JsonReport): SuiteResult {
 
 function fromJsonScenario(scenario: JsonScenario): ScenarioResult {
   const { counts } = scenario;
+  const loaded: Scenario = {
+    name: scenario.name,
+    location: { file: scenario.file, line: scenario.line, column: scenario.column },
+    prompts: scenario.prompts,
+    expect: scenario.expect,
+    forbid: scenario.forbid,
+    match: scenario.match,
+    runs: scenario.runsPerPrompt,
+    minPassRate: scenario.minPassRate,
+    timeoutMs: scenario.timeoutMs,
+    tags: scenario.tags,
+  };
   return {
-    scenario: {
-      name: scenario.name,
-      location: { file: scenario.file, line: scenario.line, column: scenario.column },
-      prompts: scenario.prompts,
-      expect: scenario.expect,
-      forbid: scenario.forbid,
-      match: scenario.match,
-      runs: scenario.runsPerPrompt,
-      minPassRate: scenario.minPassRate,
-      timeoutMs: scenario.timeoutMs,
-      tags: scenario.tags,
-    },
+    scenario: loaded,
     runs: scenario.runs.map((run) => fromJsonRun(run, scenario.name)),
     summary: { ...counts, passRate: scenario.passRate, matchRate: scenario.matchRate },
     interval: scenario.interval,
     latency: scenario.latency,
     passed: scenario.passed,
+    expectationHash: scenario.expectationHash ?? expectationHash(loaded),
   };
 }
 

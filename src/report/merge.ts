@@ -79,7 +79,8 @@ function mergeScenarios(results: SuiteResult[], voices: string[]): ScenarioResul
         voices.indexOf(a.voice) - voices.indexOf(b.voice) ||
         a.runIndex - b.runIndex,
     );
-    return scenarioResult(result.scenario, ordered);
+    // The hash the shards wrote: it covers fields (turns, tool results) the report does not repeat.
+    return { ...scenarioResult(result.scenario, ordered), expectationHash: result.expectationHash };
   });
 }
 

@@ -193,6 +193,12 @@ const definitions = {
       runsPerPrompt: { type: 'integer', minimum: 1 },
       timeoutMs: { type: 'number', minimum: 0 },
       tags: { type: 'array', items: { type: 'string' } },
+      expectationHash: {
+        type: 'string',
+        pattern: '^[0-9a-f]{64}$',
+        description:
+          'sha256 of what the scenario asks (expect, forbid, match, turns, tool results); a baseline compares only scenarios whose hash is unchanged.',
+      },
       runs: { type: 'array', items: { $ref: '#/definitions/run' } },
     },
     required: [

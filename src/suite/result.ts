@@ -1,5 +1,6 @@
 import { latencyPercentiles, summarizeRuns, wilsonInterval } from '../core/stats.js';
 import type { Scenario } from '../scenarios/types.js';
+import { expectationHash } from './expectation.js';
 import { judge, reaches } from './gate.js';
 import type { ProviderSummary, ScenarioResult, SuiteResult, SuiteRun } from './types.js';
 
@@ -13,6 +14,7 @@ export function scenarioResult(scenario: Scenario, runs: SuiteRun[]): ScenarioRe
     interval: wilsonInterval(summary.passed, summary.passed + summary.failed),
     latency: latencyPercentiles(runs),
     passed: reaches(summary.passRate, scenario.minPassRate),
+    expectationHash: expectationHash(scenario),
   };
 }
 

@@ -29,6 +29,8 @@ export interface ScenarioResult {
   latency: LatencySummary;
   /** True when the pass rate reached `scenario.minPassRate`. */
   passed: boolean;
+  /** What the scenario asked (suite/expectation.ts): a baseline compares only scenarios whose hash is unchanged. */
+  expectationHash: string;
 }
 
 /** Why the gate failed, as data: renderers print `message`, annotations use `scenario`. */

@@ -1,8 +1,31 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 
 const BUNDLES = ['dist/index.js', 'dist/cli.js'];
+
+/** The bundled CLI. */
+export const CLI = resolve('dist/cli.js');
+
+const exec = promisify(execFile);
+
+/** Runs the bundled CLI as a process in `cwd` (colours off); never throws on a non-zero exit. */
+export async function russo(
+  cwd: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
 const LOCK = 'dist.lock';
 
 /**

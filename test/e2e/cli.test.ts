@@ -1,30 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { ensureBundle } from './bundle.js';
+import { CLI, ensureBundle, russo } from './bundle.js';
 import { project } from '../fixtures/project.js';
-
-const run = promisify(execFile);
-const CLI = resolve('dist/cli.js');
-
-/** Runs the bundled CLI as a process; never throws on a non-zero exit. */
-async function russo(
-  cwd: string,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 // A module agent that hears only audio: long clips are bookings, short ones ask for the hours.
 // It books for three people, so the booking scenario fails with a readable diff.
