@@ -1,7 +1,8 @@
 // The phrases the sample agent understands, as a JSGF grammar for pocketsphinx. A grammar
 // makes recognition exact and fast on its own phrases; speech outside it is caught by the
 // <garbage> rule (a loop of single phones), so nonsense is heard as nonsense, not as the
-// closest booking.
+// closest booking. <answer> and <correction> are what a caller says within a booking dialog:
+// "two people please", "at seven tonight", "actually, make it three", "no, four people".
 
 /** Every phone of the en-us acoustic model: each is a one-phone pseudo-word of the garbage loop. */
 const PHONES =
@@ -16,9 +17,9 @@ export const GARBAGE_PREFIX = 'garbage_';
 export const UNINTELLIGIBLE = '[unintelligible]';
 
 const RULES = `
-public <utterance> = <booking> | <cancel> | <hours> | <small_talk> | <garbage>;
+public <utterance> = <booking> | <answer> | <correction> | <cancel> | <hours> | <small_talk> | <garbage>;
 
-<booking> = [<lead>] [<book>] <table> <detail> <detail>* [please];
+<booking> = [<lead>] [<book>] <table> <detail>* [please];
 <lead> = (i'd | we'd | i would | we would) like [to] | (i | we) (want | need) [to]
        | (can | could) (i | we | you) | please;
 <book> = book | reserve | get | make | have;
@@ -32,6 +33,10 @@ public <utterance> = <booking> | <cancel> | <hours> | <small_talk> | <garbage>;
 <meridiem> = pm | am | in the evening | in the afternoon | in the morning;
 <day> = tonight | today | this evening | tomorrow [night | evening] | [on | this | next] <weekday>;
 <weekday> = monday | tuesday | wednesday | thursday | friday | saturday | sunday;
+
+<answer> = [<day>] (<party> | <time>) [<detail>] [please];
+<correction> = <change> (make it (<number> [people | guests] | <time>) | <party> | <time>) [please];
+<change> = actually | no | sorry | no actually | sorry actually;
 <number> = one | two | three | four | five | six | seven | eight | nine | ten | eleven | twelve;
 
 <cancel> = [<lead>] cancel <reservation> [<for_day>] [please];

@@ -42,7 +42,7 @@ export function decide(transcript) {
   if (words.includes('open') || words.includes('close') || words.includes('hours')) {
     return reply({ name: 'get_opening_hours', arguments: day ? { day } : {} }, 'Here are our opening hours.');
   }
-  if (words.includes('table') || words.includes('reservation') || words.includes('booking')) {
+  if (asksForBooking(words)) {
     const partySize = findPartySize(words);
     const time = findTime(words);
     if (partySize === undefined) return { toolCalls: [], text: 'For how many people?' };
@@ -56,6 +56,11 @@ export function decide(transcript) {
   };
 }
 
+/** Whether the caller asks for a booking in so many words ("a table", "a reservation", "a booking"). */
+export function asksForBooking(words) {
+  return words.includes('table') || words.includes('reservation') || words.includes('booking');
+}
+
 function reply(call, text) {
   return { toolCalls: [call], text };
 }
@@ -65,14 +70,19 @@ function number(word) {
   return index === -1 ? undefined : index + 1;
 }
 
-/** `for two`, `for a party of four`, `two people`, `six guests`; a number after `at` is a time. */
-function findPartySize(words) {
+/**
+ * `for two`, `for a party of four`, `two people`, `six guests`, `make it three`; a number after
+ * `at` is a time.
+ */
+export function findPartySize(words) {
   for (let i = 0; i < words.length; i++) {
     const value = number(words[i]);
     if (value === undefined) continue;
     const before = words[i - 1];
     const after = words[i + 1];
-    if (before === 'for' || before === 'of' || after === 'people' || after === 'guests') return value;
+    if (before === 'for' || before === 'of' || before === 'it' || after === 'people' || after === 'guests') {
+      return value;
+    }
   }
   return undefined;
 }
@@ -81,7 +91,7 @@ function findPartySize(words) {
  * The clock after `at` as 24-hour `HH:MM`. A restaurant books lunch and dinner, so an hour without
  * `am`/`in the morning` is afternoon or evening: `seven` is 19:00, `twelve` is noon.
  */
-function findTime(words) {
+export function findTime(words) {
   const at = words.indexOf('at');
   if (at === -1) return undefined;
   let i = at + 1;
@@ -110,7 +120,7 @@ function findTime(words) {
 }
 
 /** `tonight`/`today`/`this evening` → today, `tomorrow` → tomorrow, a weekday → its name. */
-function findDay(words) {
+export function findDay(words) {
   const text = words.join(' ');
   if (words.includes('tomorrow')) return 'tomorrow';
   if (words.includes('tonight') || words.includes('today') || text.includes('this evening')) return 'today';

@@ -88,13 +88,15 @@ export function describeExit(code: number | null, signal: NodeJS.Signals | null)
 
 /** What a malformed answer's error tells the user to print. */
 export const ANSWER_HINT =
-  'the agent must print {"tool_calls": [{"name": "...", "arguments": {...}}], "transcript": "...", "text": "..."} (see "Command agent" in the README)';
+  'the agent must print {"tool_calls": [{"name": "...", "arguments": {...}}], "transcript": "...", "text": "..."} (see docs/command-agent.md)';
 
 /**
- * Reads one answer of the protocol: `tool_calls` (required; arguments may be a JSON string),
- * optional `transcript`, `text` and `latency_ms`. Anything else is an AgentError naming what is wrong.
+ * Reads one answer of the protocol: `tool_calls` (arguments may be a JSON string), optional
+ * `transcript`, `text` and `latency_ms`. `tool_calls` may be left out or empty when the program
+ * reported its calls one by one (`reported`), which are then the answer's calls. Anything else is
+ * an AgentError naming what is wrong.
  */
-export function parseAnswer(value: unknown): AgentResponse {
+export function parseAnswer(value: unknown, reported: ToolCall[] = []): AgentResponse {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new AgentError(
       `the agent's answer is not a JSON object: ${excerpt(JSON.stringify(value) ?? '')}`,
@@ -102,22 +104,26 @@ export function parseAnswer(value: unknown): AgentResponse {
     );
   }
   const answer = value as Record<string, unknown>;
-  if (!Array.isArray(answer.tool_calls)) {
+  if (!Array.isArray(answer.tool_calls) && reported.length === 0) {
     throw new AgentError(
       `the agent's answer has no "tool_calls" array: ${excerpt(JSON.stringify(answer))}`,
       ANSWER_HINT,
     );
   }
-  const toolCalls = answer.tool_calls.map((call: unknown): ToolCall => {
-    const entry = call as Record<string, unknown> | null;
-    if (typeof entry !== 'object' || entry === null || typeof entry.name !== 'string') {
-      throw new AgentError(
-        `a tool call in the agent's answer has no "name": ${excerpt(JSON.stringify(call))}`,
-        ANSWER_HINT,
-      );
-    }
-    return normalizeToolCall(entry.name, entry.arguments);
-  });
+  const listed = Array.isArray(answer.tool_calls) ? answer.tool_calls : [];
+  const toolCalls =
+    listed.length === 0
+      ? reported
+      : listed.map((call: unknown): ToolCall => {
+          const entry = call as Record<string, unknown> | null;
+          if (typeof entry !== 'object' || entry === null || typeof entry.name !== 'string') {
+            throw new AgentError(
+              `a tool call in the agent's answer has no "name": ${excerpt(JSON.stringify(call))}`,
+              ANSWER_HINT,
+            );
+          }
+          return normalizeToolCall(entry.name, entry.arguments);
+        });
   return {
     toolCalls,
     ...(typeof answer.transcript === 'string' ? { transcript: answer.transcript } : {}),

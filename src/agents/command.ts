@@ -2,10 +2,23 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { encodeWav } from '../audio/wav.js';
+import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
-import type { Agent, AgentResponse, AgentRunOptions, Audio, ToolDefinition } from '../core/types.js';
+import { missingMockMessage } from '../core/tool-call.js';
+import type {
+  Agent,
+  AgentConversation,
+  AgentResponse,
+  AgentRunOptions,
+  Audio,
+  ConversationOptions,
+  ToolDefinition,
+  ToolResponder,
+} from '../core/types.js';
+import { CommandConversation } from './command-conversation.js';
+import { LineProcess } from './command-lines.js';
 import type { CommandSpec } from './command-process.js';
-import { ServePool } from './command-serve.js';
+import { ServePool, STOP_GRACE_MS } from './command-serve.js';
 import { runOnce } from './command-spawn.js';
 import { expandEnv } from './expand-env.js';
 
@@ -29,16 +42,25 @@ export interface CommandAgentOptions {
   id?: string;
 }
 
+/** What a spawn-mode program that dies in its first conversation turn is reminded of. */
+const CONVERSATION_HINT =
+  'in a conversation a spawn-mode program gets RUSSO_MODE=conversation and speaks JSON lines, not a WAV file on stdin (see "Conversations" in docs/command-agent.md)';
+
 /**
- * Tests any program that hears a WAV file and prints its tool calls as JSON (see "Command agent" in
- * the README). It gets the audio and the tool definitions, never the prompt text. The run's
- * AbortSignal (timeout, cancel) kills the program's whole process group.
+ * Tests any program that hears a WAV file and prints its tool calls as JSON (docs/command-agent.md).
+ * It gets the audio and the tool definitions, never the prompt text. The run's AbortSignal
+ * (timeout, cancel) kills the program's whole process group. Conversations (`converse`) hold one
+ * process for their whole length: one of the serve-mode pool, or one of their own in spawn mode.
  */
 export class CommandAgent implements Agent {
   readonly id: string;
   private readonly pool: ServePool | undefined;
   private readonly spec: CommandSpec;
   private toolsDir: string | undefined;
+  private conversations = 0;
+  /** Spawn mode: the processes of conversations not closed yet, ended by `close()` at the latest. */
+  private readonly spawned = new Set<LineProcess>();
+  private closed = false;
 
   constructor(private readonly options: CommandAgentOptions) {
     if (options.command.length === 0 || options.command[0] === '') {
@@ -60,12 +82,39 @@ export class CommandAgent implements Agent {
   async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
     this.writeTools();
     const wav = encodeWav(audio);
-    return this.pool ? this.pool.run(wav, options.signal) : runOnce(this.spec, wav, options.signal);
+    if (!this.pool) return runOnce(this.spec, wav, options.signal);
+    return this.pool.run(wav, responderFor(options.toolResults), options.signal);
   }
 
-  /** Ends the serve-mode processes and removes the tools file. */
+  /**
+   * Starts a conversation: a serve-mode process taken from the pool (waiting for a free one) and
+   * held until `close()`, or in spawn mode a process of its own started with RUSSO_MODE=conversation
+   * and ended by closing its stdin.
+   */
+  async converse(options: ConversationOptions = {}): Promise<AgentConversation> {
+    this.writeTools();
+    const id = `c${++this.conversations}`;
+    if (this.pool) {
+      const pool = this.pool;
+      const worker = await pool.acquire(options.signal);
+      return new CommandConversation(worker, id, options.signal, async () => pool.release(worker));
+    }
+    if (this.closed) throw new AgentError('the agent was closed');
+    options.signal?.throwIfAborted();
+    const spec = { ...this.spec, env: { ...this.spec.env, RUSSO_MODE: 'conversation' } };
+    const worker = new LineProcess(spec, undefined, CONVERSATION_HINT);
+    this.spawned.add(worker);
+    return new CommandConversation(worker, id, options.signal, async () => {
+      this.spawned.delete(worker);
+      await worker.stop(STOP_GRACE_MS);
+    });
+  }
+
+  /** Ends the serve-mode processes and those of open conversations, and removes the tools file. */
   async close(): Promise<void> {
-    await this.pool?.close();
+    this.closed = true;
+    await Promise.all([this.pool?.close(), ...[...this.spawned].map((worker) => worker.stop(STOP_GRACE_MS))]);
+    this.spawned.clear();
     if (this.toolsDir) rmSync(this.toolsDir, { recursive: true, force: true });
     this.toolsDir = undefined;
   }
@@ -78,6 +127,17 @@ export class CommandAgent implements Agent {
     writeFileSync(path, `${JSON.stringify(this.options.tools, null, 2)}\n`);
     this.spec.env.RUSSO_TOOLS = path;
   }
+}
+
+/**
+ * The responder of a one-turn run, for a serve-mode program that reports its tool calls one by one:
+ * the scenario's mocked result per tool name, or the message that none is mocked.
+ */
+function responderFor(toolResults: Record<string, unknown> | undefined): ToolResponder {
+  return (call) =>
+    toolResults && Object.hasOwn(toolResults, call.name)
+      ? { result: toolResults[call.name] }
+      : { missing: missingMockMessage(call.name) };
 }
 
 /** `provider: command`: any program that speaks the command-agent protocol, in spawn or serve mode. */

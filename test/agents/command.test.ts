@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { run } from '../../src/core/pipeline.js';
 import type { Audio, ToolCall, ToolDefinition } from '../../src/core/types.js';
 import { ToolCallEvaluator } from '../../src/evaluate/index.js';
 import { FliteSynthesizer } from '../../src/synthesize/flite.js';
+import { expectGone, isRunning, readPids } from '../fixtures/command-agent-processes.js';
 
 const FIXTURE = resolve('test/fixtures/command-agent.mjs');
 const PROMPT = 'Book a table for two at seven tonight';
@@ -37,37 +37,6 @@ function fixtureAgent(behaviour: string, options: Partial<CommandAgentOptions> =
 function heard(calls: ToolCall[]): Record<string, unknown> {
   expect(calls.map((call) => call.name)).toEqual(['heard']);
   return calls[0]?.arguments ?? {};
-}
-
-/** True while `pid` runs (a zombie, waiting for its parent to reap it, does not count). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-/** Waits until none of `pids` runs, or fails after `ms`. */
-async function expectGone(pids: number[], ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (pids.some(isRunning) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-  expect(pids.filter(isRunning)).toEqual([]);
-}
-
-/** Waits for the fixture to write the pids of itself and its grandchild. */
-async function readPids(file: string): Promise<{ child: number; grandchild: number }> {
-  for (let i = 0; i < 200; i++) {
-    const text = await readFile(file, 'utf8').catch(() => '');
-    if (text) return JSON.parse(text) as { child: number; grandchild: number };
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`no pid file ${file}`);
 }
 
 async function runError(agent: CommandAgent, signal?: AbortSignal): Promise<AgentError> {
@@ -234,11 +203,55 @@ describe('CommandAgent, serve mode', () => {
     expect(third.request).toBe(1);
   });
 
-  it('ignores stdout lines that are not the answer', async () => {
+  it('ignores log lines on stdout, plain or JSON without an id', async () => {
     const agent = fixtureAgent('noisy', { mode: 'serve' });
     const reports = [heard((await agent.run(audio)).toolCalls), heard((await agent.run(audio)).toolCalls)];
     await agent.close();
     expect(reports.map((report) => report.request)).toEqual([1, 2]);
+  });
+
+  it.each([
+    [
+      'unknown-id',
+      /^the agent answered request "1-late", but the request in flight is "1": \{"id":"1-late","tool_calls":\[\]\}/,
+    ],
+    [
+      'malformed',
+      /^the agent printed a line that is not valid JSON: \{"id": "1", "tool_calls": \[\{"name": "book_table",/,
+    ],
+  ])(
+    'fails the run at once on %s output, quoting the line, never as a timeout',
+    async (behaviour, message) => {
+      const agent = fixtureAgent(behaviour, { mode: 'serve' });
+      const result = await run({
+        prompt: PROMPT,
+        synthesizer: new FliteSynthesizer(),
+        agent,
+        evaluator: new ToolCallEvaluator(),
+        expect: [],
+        timeoutMs: 60_000,
+      });
+      await agent.close();
+      expect(result.status).toBe('error');
+      expect(result.error?.replace(/^agent: /, '')).toMatch(message);
+      expect(result.error).toContain('fixture: request 1 with');
+    },
+  );
+
+  it("answers a call the program reports during a run with the scenario's mocked result", async () => {
+    const agent = fixtureAgent('reports-call', { mode: 'serve' });
+    const booked = { confirmed: true, reference: 'R-17' };
+    const response = await agent.run(audio, { toolResults: { book_table: booked } });
+    const unmocked = await agent.run(audio);
+    await agent.close();
+    const call = { name: 'book_table', arguments: {} };
+    expect(response.toolCalls).toEqual([call]);
+    expect(response.toolResults).toEqual([{ call, outcome: { result: booked } }]);
+    expect(JSON.parse(response.text ?? '')).toEqual({ id: '1', tool_result: booked });
+    expect(JSON.parse(unmocked.text ?? '')).toEqual({
+      id: '2',
+      tool_error: "no result is mocked for book_table: add it to the scenario's tool_results",
+    });
   });
 
   it('turns an error answer and a malformed answer into AgentErrors, keeping the process', async () => {

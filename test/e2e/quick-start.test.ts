@@ -46,7 +46,12 @@ describe('the quick start: real speech to the real offline agent', () => {
   });
 
   it('fails the deliberately failing scenario with the argument diff', async () => {
-    const { code, stdout } = await russo('scenarios/failing', '--quiet', '--json', join(out, 'failing.json'));
+    const { code, stdout } = await russo(
+      'scenarios/failing/wrong-party-size.yaml',
+      '--quiet',
+      '--json',
+      join(out, 'failing.json'),
+    );
     expect(code).toBe(1);
     expect(stdout).toContain('book_table: party_size expected 2, got 4');
     const report = JSON.parse(readFileSync(join(out, 'failing.json'), 'utf8')) as Report;

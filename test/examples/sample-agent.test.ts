@@ -1,17 +1,29 @@
 import { execFile } from 'node:child_process';
-import { resolve as resolvePath } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, resolve as resolvePath } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandAgent } from '../../src/agents/command.js';
 import { resample } from '../../src/audio/resample.js';
 import { encodeWav } from '../../src/audio/wav.js';
-import type { Audio, ToolCall, ToolDefinition } from '../../src/core/types.js';
+import { missingMockMessage } from '../../src/core/tool-call.js';
+import type {
+  AgentResponse,
+  Audio,
+  ExpectedCall,
+  MatchOptions,
+  ToolCall,
+  ToolDefinition,
+  ToolResponder,
+} from '../../src/core/types.js';
+import { ToolCallEvaluator } from '../../src/evaluate/index.js';
 import { loadSuite } from '../../src/suite/load.js';
 import type { Suite } from '../../src/scenarios/types.js';
 import { runSuite } from '../../src/suite/run.js';
 import type { SuiteResult } from '../../src/suite/types.js';
 import { FliteSynthesizer } from '../../src/synthesize/flite.js';
 import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 
 // The sample agent as russo runs it: a real process that hears Flite audio through the command
 // protocol, recognizes it with pocketsphinx and answers with tool calls.
@@ -64,7 +76,8 @@ describe('the sample agent on the example scenarios', () => {
   let result: SuiteResult;
 
   beforeAll(async () => {
-    suite = await loadSuite(['scenarios/*.yaml', 'scenarios/failing/*.yaml']);
+    // The conversation examples are played below, turn by turn, through CommandAgent.converse.
+    suite = await loadSuite(['scenarios/*.yaml', 'scenarios/failing/wrong-party-size.yaml']);
     result = await runSuite(suite, { cacheDir: false, overrides: { runs: 1 } });
   }, 120_000);
 
@@ -276,6 +289,228 @@ describe('the sample agent as a program', () => {
     expect(lines[1]).toEqual({ id: 'b', error: expect.stringContaining('expected a WAV file') });
   });
 });
+
+describe('the sample agent in conversations', () => {
+  // The answers and corrections of a booking dialog, each heard on its own.
+  const fragments = [
+    "I'd like to book a table",
+    "I'd like to book a table for two",
+    'Can I book a table',
+    'Two people please',
+    'Three people',
+    'For three',
+    'For twelve',
+    'For two please',
+    'For six people please',
+    'At seven tonight',
+    'At eight tonight',
+    'At half past seven',
+    'At nine tomorrow',
+    'At quarter to eight please',
+    'Tomorrow at seven',
+    'Actually, make it three',
+    'Actually, make it four people',
+    'Actually, at eight',
+    'Actually, for two',
+    'No, four people',
+    'No, make it five',
+    'No, at eight thirty',
+    'Sorry, five people',
+    'Sorry, at nine',
+  ];
+
+  it('hears every answer and correction of the dialog word for word in each voice', async () => {
+    const agent = new CommandAgent({ command: AGENT, mode: 'serve', processes: 2, tools: TOOLS });
+    let exact = 0;
+    for (const voice of VOICES) {
+      const synthesizer = new FliteSynthesizer({ voice });
+      const answers = await Promise.all(
+        fragments.map(async (fragment) => agent.run(await synthesizer.synthesize(fragment))),
+      );
+      answers.forEach((answer, index) => {
+        const said = spokenWords(fragments[index] ?? '').join(' ');
+        if (answer.transcript === said) exact++;
+        expect.soft(answer.transcript, `${voice}: ${fragments[index]}`).toBe(said);
+        // One turn, as before: a fragment alone books nothing.
+        expect.soft(answer.toolCalls, `${voice}: ${fragments[index]}`).toEqual([]);
+      });
+    }
+    await agent.close();
+    console.log(`dialog phrases heard exactly: ${exact} of ${fragments.length * VOICES.length}`);
+  });
+
+  // The example conversations, played turn by turn to the real agent, graded as russo will grade
+  // them: each turn's calls against its expect/forbid, its reply against its checks, the tool
+  // results picked by the first rule whose `when` matches.
+  const files = [
+    ...readdirSync('scenarios/conversations').map((file) => join('scenarios/conversations', file)),
+    'scenarios/failing/conversation-books-too-early.yaml',
+  ];
+  const conversations = files.map((file) => parse(readFileSync(file, 'utf8')) as ConversationFile);
+  // What the agent says in each turn of each example, and the failures the failing one must show.
+  const replies: Record<string, string[]> = {
+    'book over three turns': [
+      'For how many people?',
+      'At what time?',
+      'Booked: a table for 2 at 19:00, reference R-17.',
+    ],
+    'a correction before booking changes the party size': [
+      'At what time?',
+      'OK, 3 people. At what time?',
+      'Booked: a table for 3 at 19:00, reference R-23.',
+    ],
+    'a failed booking is reported, and a smaller party is booked': [
+      'Sorry, I could not book a table for 12 at 20:00: no table for more than eight. Would another time or party size suit you?',
+      'Booked: a table for 4 at 20:00, reference R-42.',
+    ],
+    'deliberately failing — expects a booking before the time is known': [
+      'For how many people?',
+      'At what time?',
+      'Booked: a table for 2 at 19:00, reference R-17.',
+    ],
+  };
+  const expectedFailures: Record<string, string[][]> = {
+    'deliberately failing — expects a booking before the time is known': [
+      [],
+      ['missing book_table', 'reply does not contain "Booked": "At what time?"'],
+      [],
+    ],
+  };
+
+  it('has an example for every dialog the sample agent holds', () => {
+    expect(conversations.map((conversation) => conversation.name).sort()).toEqual(
+      Object.keys(replies).sort(),
+    );
+  });
+
+  it.each(['serve', 'spawn'] as const)(
+    'holds each example conversation in every voice, %s mode',
+    async (mode) => {
+      const agent = new CommandAgent({ command: AGENT, mode, processes: 2, tools: TOOLS });
+      const plays = VOICES.flatMap((voice) => conversations.map((conversation) => ({ voice, conversation })));
+      await Promise.all(
+        plays.map(async ({ voice, conversation }) => {
+          const synthesizer = new FliteSynthesizer({ voice });
+          const audio = await Promise.all(conversation.turns.map((turn) => synthesizer.synthesize(turn.say)));
+          const respond = responder(conversation.tool_results ?? {});
+          const session = await agent.converse();
+          const responses: AgentResponse[] = [];
+          for (const clip of audio) responses.push(await session.turn(clip, { respond }));
+          await session.close();
+          const where = `${voice}, ${conversation.name}`;
+          expect
+            .soft(
+              responses.map((response) => response.text),
+              where,
+            )
+            .toEqual(replies[conversation.name]);
+          expect
+            .soft(
+              conversation.turns.map((turn, index) => gradeTurn(conversation, turn, responses[index]!)),
+              where,
+            )
+            .toEqual(expectedFailures[conversation.name] ?? conversation.turns.map(() => []));
+          responses.forEach((response, index) => {
+            // Every call was reported and answered with the outcome its rules pick, and recorded.
+            expect
+              .soft(
+                response.toolResults?.map((exchange) => exchange.call) ?? [],
+                `${where}, turn ${index + 1}`,
+              )
+              .toEqual(response.toolCalls);
+            for (const exchange of response.toolResults ?? [])
+              expect.soft(exchange.outcome, `${where}, turn ${index + 1}`).toEqual(respond(exchange.call));
+            expect
+              .soft(response.transcript, `${where}, turn ${index + 1}`)
+              .toBe(spokenWords(conversation.turns[index]?.say ?? '').join(' '));
+          });
+        }),
+      );
+      await agent.close();
+    },
+    120_000,
+  );
+});
+
+/** A conversation scenario file as written (issue 12's format). */
+interface ConversationFile {
+  name: string;
+  turns: Array<{
+    say: string;
+    expect?: ExpectedCall[];
+    forbid?: string[];
+    reply?: {
+      contains?: string | string[];
+      contains_any?: string[];
+      not_contains?: string | string[];
+      regex?: string;
+      ignore_case?: boolean;
+    };
+  }>;
+  tool_results?: Record<string, unknown>;
+  match?: {
+    order?: MatchOptions['order'];
+    extra_calls?: MatchOptions['extraCalls'];
+    arguments?: MatchOptions['arguments'];
+  };
+}
+
+/** The mocked outcome of a call: a plain value, or the first rule whose `when` the arguments match. */
+function responder(toolResults: Record<string, unknown>): ToolResponder {
+  const when = new ToolCallEvaluator({ arguments: 'subset', extraCalls: 'allow' });
+  return (call) => {
+    if (!Object.hasOwn(toolResults, call.name)) return { missing: missingMockMessage(call.name) };
+    const rules = toolResults[call.name];
+    if (!Array.isArray(rules)) return { result: rules };
+    for (const rule of rules as Array<{
+      when?: Record<string, unknown>;
+      result?: unknown;
+      error?: unknown;
+    }>) {
+      if (rule.when && !when.evaluate([{ name: call.name, arguments: rule.when }], [call]).passed) continue;
+      return 'error' in rule ? { error: rule.error } : { result: rule.result };
+    }
+    return { missing: missingMockMessage(call.name) };
+  };
+}
+
+/** The failures of one turn, in short words: calls against expect/forbid, then the reply checks. */
+function gradeTurn(
+  conversation: ConversationFile,
+  turn: ConversationFile['turns'][number],
+  response: AgentResponse,
+): string[] {
+  const evaluator = new ToolCallEvaluator({
+    // russo.config.yaml's defaults, then the scenario's match.
+    order: conversation.match?.order ?? 'any',
+    extraCalls: conversation.match?.extra_calls ?? 'fail',
+    arguments: conversation.match?.arguments ?? 'subset',
+    forbid: turn.forbid ?? [],
+  });
+  const failures =
+    turn.expect === undefined
+      ? response.toolCalls
+          .filter((call) => turn.forbid?.includes(call.name))
+          .map((call) => `forbidden ${call.name}`)
+      : evaluator
+          .evaluate(turn.expect, response.toolCalls)
+          .failures.map((failure) =>
+            failure.kind === 'missing' ? `missing ${failure.expected?.name}` : failure.message,
+          );
+  const text = response.text ?? '';
+  const check = turn.reply ?? {};
+  const fold = (value: string) => (check.ignore_case ? value.toLowerCase() : value);
+  const list = (value: string | string[] | undefined) => (value === undefined ? [] : [value].flat());
+  for (const part of list(check.contains))
+    if (!fold(text).includes(fold(part))) failures.push(`reply does not contain "${part}": "${text}"`);
+  if (check.contains_any && !check.contains_any.some((part) => fold(text).includes(fold(part))))
+    failures.push(`reply contains none of ${check.contains_any.join(', ')}: "${text}"`);
+  for (const part of list(check.not_contains))
+    if (fold(text).includes(fold(part))) failures.push(`reply contains "${part}": "${text}"`);
+  if (check.regex && !new RegExp(check.regex, check.ignore_case ? 'i' : '').test(text))
+    failures.push(`reply does not match /${check.regex}/: "${text}"`);
+  return failures;
+}
 
 function call(name: string, args: Record<string, unknown>): ToolCall {
   return { name, arguments: args };
