@@ -29,6 +29,9 @@ export type { Problem } from './scenarios/errors.js';
 export { MatcherSpecError } from './evaluate/index.js';
 export { ReportError } from './report/errors.js';
 
+// Answering the agent's tool calls with mocked results.
+export { respondWith, toolOutput } from './core/tool-call.js';
+
 // Grading tool calls.
 export { evaluate, ToolCallEvaluator, DEFAULT_MATCH_OPTIONS, ToolSchemas } from './evaluate/index.js';
 

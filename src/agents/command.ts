@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { encodeWav } from '../audio/wav.js';
 import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
-import { missingMockMessage } from '../core/tool-call.js';
 import type {
   Agent,
   AgentConversation,
@@ -13,7 +12,6 @@ import type {
   Audio,
   ConversationOptions,
   ToolDefinition,
-  ToolResponder,
 } from '../core/types.js';
 import { CommandConversation } from './command-conversation.js';
 import { LineProcess } from './command-lines.js';
@@ -83,7 +81,7 @@ export class CommandAgent implements Agent {
     this.writeTools();
     const wav = encodeWav(audio);
     if (!this.pool) return runOnce(this.spec, wav, options.signal);
-    return this.pool.run(wav, responderFor(options.toolResults), options.signal);
+    return this.pool.run(wav, options.respond, options.signal);
   }
 
   /**
@@ -127,17 +125,6 @@ export class CommandAgent implements Agent {
     writeFileSync(path, `${JSON.stringify(this.options.tools, null, 2)}\n`);
     this.spec.env.RUSSO_TOOLS = path;
   }
-}
-
-/**
- * The responder of a one-turn run, for a serve-mode program that reports its tool calls one by one:
- * the scenario's mocked result per tool name, or the message that none is mocked.
- */
-function responderFor(toolResults: Record<string, unknown> | undefined): ToolResponder {
-  return (call) =>
-    toolResults && Object.hasOwn(toolResults, call.name)
-      ? { result: toolResults[call.name] }
-      : { missing: missingMockMessage(call.name) };
 }
 
 /** `provider: command`: any program that speaks the command-agent protocol, in spawn or serve mode. */

@@ -3,10 +3,18 @@ import { resampleCache } from '../audio/resample-cache.js';
 import { AgentError, FatalProviderError, RussoError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
 import { RetryableError } from '../core/retry.js';
-import { normalizeToolCall } from '../core/tool-call.js';
-import type { Agent, AgentResponse, AgentRunOptions, Audio, ToolCall } from '../core/types.js';
+import { answerCall, normalizeToolCall } from '../core/tool-call.js';
+import type {
+  Agent,
+  AgentResponse,
+  AgentRunOptions,
+  Audio,
+  ToolCall,
+  ToolExchange,
+  ToolResponder,
+} from '../core/types.js';
 import { GEMINI_KEY_ENV, GeminiConnection } from '../providers/gemini/client.js';
-import { mockedFunctionResponse } from '../providers/gemini/tools.js';
+import { functionResponse } from '../providers/gemini/tools.js';
 import { geminiUsage } from '../providers/gemini/usage.js';
 import { pcm16Bytes } from './audio-payload.js';
 import {
@@ -66,7 +74,7 @@ export class GeminiLiveAgent implements Agent {
       const response = await this.#connection.call(
         `session (${this.#options.model})`,
         options.signal,
-        (signal) => this.session(client, pcm, options.toolResults, signal),
+        (signal) => this.session(client, pcm, options.respond, signal),
       );
       return this.#connection.withCost(response, this.#options.model);
     } catch (error) {
@@ -77,11 +85,11 @@ export class GeminiLiveAgent implements Agent {
   private async session(
     client: GoogleGenAI,
     pcm: Int16Array,
-    toolResults: Record<string, unknown> | undefined,
+    respond: ToolResponder | undefined,
     signal: AbortSignal,
   ): Promise<AgentResponse> {
     const turn = new LiveTurn(
-      toolResults,
+      respond,
       this.#options.toolCallIdleMs ?? 1_500,
       this.#options.maxToolRounds ?? 8,
       this.#options.responseModality === 'TEXT' ? 'text' : 'audio',
@@ -147,6 +155,7 @@ class LiveTurn {
   private finished = false;
   private session: Session | undefined;
   private readonly calls: Array<{ id: string | undefined; call: ToolCall }> = [];
+  private readonly exchanges: ToolExchange[] = [];
   private transcript = '';
   private text = '';
   private usage: Record<string, number> | undefined;
@@ -154,7 +163,7 @@ class LiveTurn {
   private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly toolResults: Record<string, unknown> | undefined,
+    private readonly respond: ToolResponder | undefined,
     private readonly toolCallIdleMs: number,
     private readonly maxToolRounds: number,
     /** What the model answers in: its output tokens when the usage does not split them by modality. */
@@ -184,10 +193,13 @@ class LiveTurn {
       this.calls.splice(0, this.calls.length, ...this.calls.filter(({ id }) => !cancelled.has(id ?? '')));
     const functionCalls = message.toolCall?.functionCalls ?? [];
     if (functionCalls.length > 0) {
-      for (const call of functionCalls)
-        this.calls.push({ id: call.id, call: normalizeToolCall(call.name ?? '', call.args) });
-      if (this.toolResults === undefined) this.armIdle();
-      else this.answer(functionCalls);
+      const made = functionCalls.map((call) => ({
+        id: call.id,
+        call: normalizeToolCall(call.name ?? '', call.args),
+      }));
+      this.calls.push(...made);
+      if (this.respond === undefined) this.armIdle();
+      else this.answer(functionCalls, made, this.respond);
     } else if (this.idleTimer !== undefined) {
       this.armIdle();
     }
@@ -206,8 +218,11 @@ class LiveTurn {
   }
 
   /** Sends the mocked results of a round of calls; a tool without a mock gets an error the model can read. */
-  private answer(calls: NonNullable<LiveServerMessage['toolCall']>['functionCalls'] & object): void {
-    const results = this.toolResults ?? {};
+  private answer(
+    calls: NonNullable<LiveServerMessage['toolCall']>['functionCalls'] & object,
+    made: ReadonlyArray<{ call: ToolCall }>,
+    respond: ToolResponder,
+  ): void {
     if (++this.rounds > this.maxToolRounds) {
       this.fail(
         new AgentError(
@@ -217,8 +232,12 @@ class LiveTurn {
       );
       return;
     }
+    const exchanges = made.map(({ call }) => answerCall(call, respond));
+    this.exchanges.push(...exchanges);
     this.session?.sendToolResponse({
-      functionResponses: calls.map((call) => mockedFunctionResponse(call, results)),
+      functionResponses: calls.map((call, index) =>
+        functionResponse(call, (exchanges[index] as ToolExchange).outcome),
+      ),
     });
   }
 
@@ -234,6 +253,7 @@ class LiveTurn {
     if (this.transcript) response.transcript = this.transcript.trim();
     if (this.text) response.text = this.text.trim();
     if (this.usage) response.usage = this.usage;
+    if (this.exchanges.length > 0) response.toolResults = this.exchanges;
     this.settle.resolve(response);
   }
 }

@@ -8,7 +8,7 @@ import type {
 import { encodeWav } from '../audio/wav.js';
 import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
-import { normalizeToolCall } from '../core/tool-call.js';
+import { answerCall, normalizeToolCall } from '../core/tool-call.js';
 import type {
   Agent,
   AgentResponse,
@@ -16,6 +16,7 @@ import type {
   Audio,
   ToolCall,
   ToolDefinition,
+  ToolExchange,
 } from '../core/types.js';
 import {
   GEMINI_CONNECTION_SCHEMA,
@@ -24,7 +25,7 @@ import {
   geminiConnectionFromConfig,
   type GeminiConnectionOptions,
 } from '../providers/gemini/client.js';
-import { functionDeclarations, mockedFunctionResponse } from '../providers/gemini/tools.js';
+import { functionDeclarations, functionResponse } from '../providers/gemini/tools.js';
 import { geminiUsage } from '../providers/gemini/usage.js';
 
 /** How freely the model may call tools: auto (it decides), any (it must call one), none. */
@@ -109,6 +110,7 @@ export class GeminiAgent implements Agent {
     const contents: Content[] = [{ role: 'user', parts: [{ inlineData: { mimeType: 'audio/wav', data } }] }];
     const maxRounds = this.#options.maxToolRounds ?? 8;
     const answers: AgentResponse[] = [];
+    const exchanges: ToolExchange[] = [];
     try {
       const client = await this.#connection.client();
       for (let round = 0; ; round++) {
@@ -116,17 +118,21 @@ export class GeminiAgent implements Agent {
         answers.push(readResponse(response));
         const turn = response.candidates?.[0]?.content;
         const calls = (turn?.parts ?? []).flatMap((part) => (part.functionCall ? [part.functionCall] : []));
-        if (!options.toolResults || !turn || calls.length === 0 || round >= maxRounds) break;
-        const results = options.toolResults;
-        contents.push(turn, {
-          role: 'user',
-          parts: calls.map((call) => ({ functionResponse: mockedFunctionResponse(call, results) })),
+        const { respond } = options;
+        if (!respond || !turn || calls.length === 0 || round >= maxRounds) break;
+        const parts = calls.map((call) => {
+          const exchange = answerCall(normalizeToolCall(call.name ?? '', call.args), respond);
+          exchanges.push(exchange);
+          return { functionResponse: functionResponse(call, exchange.outcome) };
         });
+        contents.push(turn, { role: 'user', parts });
       }
     } catch (error) {
       throw this.#connection.failure(error, AgentError);
     }
-    return this.#connection.withCost(mergeAnswers(answers), this.#options.model);
+    const merged = mergeAnswers(answers);
+    if (exchanges.length > 0) merged.toolResults = exchanges;
+    return this.#connection.withCost(merged, this.#options.model);
   }
 
   private generate(

@@ -8,7 +8,7 @@ import { FunctionAgent, type AgentFunction } from './function.js';
 export const moduleAgentProvider: AgentProvider = {
   id: 'module',
   description:
-    'A JavaScript module whose exported function is the agent: (audio, {signal, toolResults}) => response.',
+    'A JavaScript module whose exported function is the agent: (audio, {signal, respond}) => response.',
   optionsSchema: {
     type: 'object',
     properties: {

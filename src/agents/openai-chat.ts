@@ -8,8 +8,8 @@ import { encodeWav } from '../audio/wav.js';
 import type { Usage } from '../providers/cost.js';
 import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
-import { mockedToolOutput, normalizeToolCall } from '../core/tool-call.js';
-import type { Agent, AgentResponse, AgentRunOptions, Audio, ToolCall } from '../core/types.js';
+import { answerCall, normalizeToolCall, toolOutput } from '../core/tool-call.js';
+import type { Agent, AgentResponse, AgentRunOptions, Audio, ToolCall, ToolExchange } from '../core/types.js';
 import {
   openAIAgentFromConfig,
   openAIAgentSchema,
@@ -60,6 +60,7 @@ export class OpenAIAudioChatAgent implements Agent {
       },
     ];
     const toolCalls: ToolCall[] = [];
+    const exchanges: ToolExchange[] = [];
     const texts: string[] = [];
     const usage: Usage = {};
     let latencyMs: number | undefined;
@@ -78,18 +79,16 @@ export class OpenAIAudioChatAgent implements Agent {
           throw new AgentError('the chat completion has no choice', 'check `base_url` and `model`');
         if (message.content) texts.push(message.content);
         const calls = (message.tool_calls ?? []).filter((call) => call.type === 'function');
-        toolCalls.push(
-          ...calls.map((call) => normalizeToolCall(call.function.name, call.function.arguments)),
-        );
-        if (!options.toolResults || calls.length === 0 || turn >= maxTurns) break;
-        messages.push(
-          { role: 'assistant', content: message.content, tool_calls: calls },
-          ...calls.map((call) => ({
-            role: 'tool' as const,
-            tool_call_id: call.id,
-            content: mockedToolOutput(call.function.name, options.toolResults ?? {}),
-          })),
-        );
+        const made = calls.map((call) => normalizeToolCall(call.function.name, call.function.arguments));
+        toolCalls.push(...made);
+        const { respond } = options;
+        if (!respond || calls.length === 0 || turn >= maxTurns) break;
+        const answered = calls.map((call, index) => {
+          const exchange = answerCall(made[index] as ToolCall, respond);
+          exchanges.push(exchange);
+          return { role: 'tool' as const, tool_call_id: call.id, content: toolOutput(exchange.outcome) };
+        });
+        messages.push({ role: 'assistant', content: message.content, tool_calls: calls }, ...answered);
       }
     } catch (error) {
       throw this.#connection.failure(error, AgentError, options.signal);
@@ -98,6 +97,7 @@ export class OpenAIAudioChatAgent implements Agent {
       {
         toolCalls,
         ...(texts.length ? { text: texts.join('\n') } : {}),
+        ...(exchanges.length ? { toolResults: exchanges } : {}),
         ...(latencyMs === undefined ? {} : { latencyMs }),
         usage: usage as Record<string, number>,
       },

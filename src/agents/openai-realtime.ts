@@ -8,8 +8,8 @@ import { resampleCache } from '../audio/resample-cache.js';
 import type { Usage } from '../providers/cost.js';
 import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
-import { mockedToolOutput, normalizeToolCall } from '../core/tool-call.js';
-import type { Agent, AgentResponse, AgentRunOptions, Audio, ToolCall } from '../core/types.js';
+import { answerCall, normalizeToolCall, toolOutput } from '../core/tool-call.js';
+import type { Agent, AgentResponse, AgentRunOptions, Audio, ToolCall, ToolExchange } from '../core/types.js';
 import {
   openAIAgentFromConfig,
   openAIAgentSchema,
@@ -129,6 +129,7 @@ export class OpenAIRealtimeAgent implements Agent {
     const { realtime } = socket;
     const calls = new Map<string, ToolCall>();
     const texts: string[] = [];
+    const exchanges: ToolExchange[] = [];
     const usage: Usage = {};
     const maxTurns = this.#options.maxTurns ?? 4;
     let turn = 0;
@@ -187,17 +188,16 @@ export class OpenAIRealtimeAgent implements Agent {
         addUsage(usage, response.usage);
         if (response.status === 'failed') return finish(failedResponse(response));
         const newCalls = [...calls.entries()].slice(turnStart);
-        if (options.toolResults && newCalls.length > 0 && turn < maxTurns) {
+        const { respond } = options;
+        if (respond && newCalls.length > 0 && turn < maxTurns) {
           turn++;
           turnStart = calls.size;
           for (const [callId, call] of newCalls) {
+            const exchange = answerCall(call, respond);
+            exchanges.push(exchange);
             send({
               type: 'conversation.item.create',
-              item: {
-                type: 'function_call_output',
-                call_id: callId,
-                output: mockedToolOutput(call.name, options.toolResults),
-              },
+              item: { type: 'function_call_output', call_id: callId, output: toolOutput(exchange.outcome) },
             });
           }
           send({ type: 'response.create' });
@@ -206,6 +206,7 @@ export class OpenAIRealtimeAgent implements Agent {
         finish(undefined, {
           toolCalls: [...calls.values()],
           ...(texts.length ? { text: texts.join('\n') } : {}),
+          ...(exchanges.length ? { toolResults: exchanges } : {}),
           latencyMs: firstCallMs ?? doneMs,
           usage: { ...(usage as Record<string, number>), response_done_ms: doneMs, turns: turn + 1 },
         });

@@ -12,6 +12,7 @@ import type {
   Progress,
   RunResult,
   Synthesizer,
+  ToolResponder,
 } from './types.js';
 
 /** Everything one run needs: the prompt is only ever given to the synthesizer, never to the agent. */
@@ -25,8 +26,8 @@ export interface RunOptions {
   /** Time allowed for synthesis and the agent together; no limit when absent. */
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** Mocked tool results handed to agents that continue after a call. */
-  toolResults?: Record<string, unknown>;
+  /** Answers the agent's tool calls (see `respondWith`); absent: agents stop at their first calls. */
+  respond?: ToolResponder;
   /** Runs of the batch not started yet, handed to the agent (see AgentRunOptions). */
   upcomingRuns?: () => number;
   /** Removes secrets from the agent's response and the error before they enter the result (see createRedactor). */
@@ -65,7 +66,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       await untilAborted(
         agent.run(audio, {
           signal: controller.signal,
-          toolResults: options.toolResults,
+          ...(options.respond ? { respond: options.respond } : {}),
           ...(options.upcomingRuns ? { upcomingRuns: options.upcomingRuns } : {}),
         }),
         controller.signal,

@@ -1,4 +1,4 @@
-import type { ToolCall } from './types.js';
+import type { ToolCall, ToolExchange, ToolOutcome, ToolResponder } from './types.js';
 
 /**
  * Normalizes a tool call as a provider sent it: arguments given as a JSON string are parsed, and
@@ -37,14 +37,28 @@ export function excerpt(text: string, max = 200): string {
 }
 
 /**
- * The output russo returns for a call when a scenario lets the agent continue: the scenario's
- * mocked result for that tool as JSON, or an error object naming the missing mock, so the agent
- * is never left waiting and the transcript shows why.
+ * A responder for mocked results given per tool name (`{book_table: {confirmed: true}}`); a call to
+ * a tool without one is told that no result is mocked, so the agent is never left waiting.
  */
-export function mockedToolOutput(name: string, toolResults: Record<string, unknown>): string {
-  return Object.hasOwn(toolResults, name)
-    ? JSON.stringify(toolResults[name] ?? null)
-    : JSON.stringify({ error: missingMockMessage(name) });
+export function respondWith(results: Readonly<Record<string, unknown>>): ToolResponder {
+  return (call) =>
+    Object.hasOwn(results, call.name)
+      ? { result: results[call.name] }
+      : { missing: missingMockMessage(call.name) };
+}
+
+/** Answers a call with `respond` and keeps the exchange for the run's record. */
+export function answerCall(call: ToolCall, respond: ToolResponder): ToolExchange {
+  return { call, outcome: respond(call) };
+}
+
+/**
+ * The JSON text an agent's API gets back for an answered call: the mocked result, or an error
+ * object (a mocked failure, or the message that no result is mocked) so the transcript shows why.
+ */
+export function toolOutput(outcome: ToolOutcome): string {
+  if ('result' in outcome) return JSON.stringify(outcome.result ?? null);
+  return JSON.stringify({ error: 'error' in outcome ? outcome.error : outcome.missing });
 }
 
 /** What the agent is told when a scenario mocks no result for the tool it called. */

@@ -60,8 +60,8 @@ export interface Synthesizer {
 /** Options an agent receives with each run: never the prompt text, only what a real caller would give. */
 export interface AgentRunOptions {
   signal?: AbortSignal;
-  /** Mocked results to return when the agent calls a tool and is allowed to continue. */
-  toolResults?: Record<string, unknown>;
+  /** Answers the agent's tool calls (the scenario's mocked results); absent: the agent stops at its first calls. */
+  respond?: ToolResponder;
   /**
    * How many runs of the batch or suite have not started yet (0 once it stops); absent for a lone
    * run. An agent may prepare for them while this run waits, e.g. open the next run's session.

@@ -4,7 +4,8 @@ import { run, runPool, type PoolTask } from '../core/pipeline.js';
 import { createProviderStats } from '../core/provider.js';
 import { createRedactor, secretsOfEnv } from '../core/redact.js';
 import { CachedSynthesizer } from '../synthesize/cached.js';
-import type { Agent, ExpectedCall, Progress } from '../core/types.js';
+import { respondWith } from '../core/tool-call.js';
+import type { Agent, ExpectedCall, Progress, ToolResponder } from '../core/types.js';
 import { ToolCallEvaluator, ToolSchemas } from '../evaluate/index.js';
 import type { Scenario, Suite } from '../scenarios/types.js';
 import { CrashGuard } from './crashes.js';
@@ -66,21 +67,21 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
     function* tasks(): Generator<PoolTask<SuiteRun>> {
       for (const planned of plan.runs()) {
         const { scenario, promptIndex } = planned;
-        const { evaluator, expect } = graders[planned.scenarioIndex] as Grader;
+        const grader = graders[planned.scenarioIndex] as Grader;
         yield async (poolSignal, upcomingRuns) => {
           const result = await guard.run(poolSignal, (signal) =>
             run({
               prompt: scenario.prompts[promptIndex]?.text ?? '',
               synthesizer: (voices[planned.voiceIndex] as Voice).synthesizer,
               agent,
-              evaluator,
-              expect,
+              evaluator: grader.evaluator,
+              expect: grader.expect,
               runIndex: planned.runIndex,
               timeoutMs: scenario.timeoutMs,
               signal,
               upcomingRuns,
               redact,
-              ...(scenario.toolResults ? { toolResults: scenario.toolResults } : {}),
+              ...(grader.respond ? { respond: grader.respond } : {}),
             }),
           );
           return { ...result, id: planned.id, promptIndex, voice: planned.voice };
@@ -137,16 +138,18 @@ function synthesisCounts(voices: Voice[]): { requests: number; cacheHits: number
   return { requests, cacheHits };
 }
 
-/** How a scenario's runs are graded. */
+/** How a scenario's runs are graded, and how their tool calls are answered. */
 interface Grader {
   evaluator: ToolCallEvaluator;
   /** The scenario's expected calls without their source locations, shared by its runs. */
   expect: ExpectedCall[];
+  /** The scenario's mocked tool results as a responder; absent when it mocks none. */
+  respond?: ToolResponder;
 }
 
 /**
- * One evaluator and one list of expected calls per scenario: the evaluator compiles each expected
- * call once (keyed by the call object), so every run must hand it the same objects.
+ * One evaluator, one list of expected calls and one responder per scenario: the evaluator compiles
+ * each expected call once (keyed by the call object), so every run must hand it the same objects.
  */
 function graderOf(scenario: Scenario, schemas: ToolSchemas | undefined): Grader {
   return {
@@ -159,5 +162,6 @@ function graderOf(scenario: Scenario, schemas: ToolSchemas | undefined): Grader 
       name,
       ...(args ? { arguments: args } : {}),
     })),
+    ...(scenario.toolResults ? { respond: respondWith(scenario.toolResults) } : {}),
   };
 }

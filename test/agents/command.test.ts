@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { respondWith } from '../../src/core/tool-call.js';
 import { CommandAgent, commandAgentProvider, type CommandAgentOptions } from '../../src/agents/command.js';
 import { encodeWav } from '../../src/audio/wav.js';
 import { AgentError } from '../../src/core/errors.js';
@@ -241,7 +242,7 @@ describe('CommandAgent, serve mode', () => {
   it("answers a call the program reports during a run with the scenario's mocked result", async () => {
     const agent = fixtureAgent('reports-call', { mode: 'serve' });
     const booked = { confirmed: true, reference: 'R-17' };
-    const response = await agent.run(audio, { toolResults: { book_table: booked } });
+    const response = await agent.run(audio, { respond: respondWith({ book_table: booked }) });
     const unmocked = await agent.run(audio);
     await agent.close();
     const call = { name: 'book_table', arguments: {} };

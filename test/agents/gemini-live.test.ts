@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { respondWith } from '../../src/core/tool-call.js';
 import { GeminiLiveAgent, geminiLiveAgentProvider } from '../../src/agents/gemini-live.js';
 import { resample } from '../../src/audio/resample.js';
 import { withPrices } from '../../src/providers/cost.js';
@@ -188,7 +189,7 @@ describe('gemini-live agent', () => {
       },
     });
     const response = await agent({ responseModality: 'TEXT', toolCallIdleMs: 5_000 }).run(audio, {
-      toolResults: { check_availability: { available: true } },
+      respond: respondWith({ check_availability: { available: true } }),
     });
     expect(response.toolCalls).toEqual([
       { name: 'check_availability', arguments: { time: '19:00' } },
@@ -248,7 +249,7 @@ describe('gemini-live agent', () => {
         }
       },
     });
-    await expect(agent({ maxToolRounds: 3 }).run(audio, { toolResults: {} })).rejects.toThrow(
+    await expect(agent({ maxToolRounds: 3 }).run(audio, { respond: respondWith({}) })).rejects.toThrow(
       /kept calling tools: more than 3 rounds/,
     );
   });

@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { respondWith } from '../../src/core/tool-call.js';
 import { GeminiAgent, geminiAgentProvider } from '../../src/agents/gemini.js';
 import { decodeWav } from '../../src/audio/wav.js';
 import { AgentError, FatalProviderError } from '../../src/core/errors.js';
@@ -174,13 +175,24 @@ describe('gemini agent (generateContent)', () => {
         ][index] ?? { status: 500, body: {} },
     });
     const agent = new GeminiAgent({ model: 'm', apiKey: FAKE_GEMINI_KEY, baseUrl: server.baseUrl });
-    const response = await agent.run(audio, { toolResults: { book_table: { confirmed: true } } });
+    const response = await agent.run(audio, { respond: respondWith({ book_table: { confirmed: true } }) });
     expect(response).toEqual({
       toolCalls: [
         { name: 'book_table', arguments: { party_size: 2 } },
         { name: 'send_sms', arguments: { to: 'guest' } },
       ],
       text: 'Booked, and the guest is told.',
+      // What russo answered, in order: the mocked result, then the message that none is mocked.
+      toolResults: [
+        {
+          call: { name: 'book_table', arguments: { party_size: 2 } },
+          outcome: { result: { confirmed: true } },
+        },
+        {
+          call: { name: 'send_sms', arguments: { to: 'guest' } },
+          outcome: { missing: "no result is mocked for send_sms: add it to the scenario's tool_results" },
+        },
+      ],
       usage: {
         input_text_tokens: 300,
         input_audio_tokens: 0,
@@ -228,7 +240,7 @@ describe('gemini agent (generateContent)', () => {
       { model: 'm', base_url: server.baseUrl, max_tool_rounds: 2 },
       context(),
     );
-    const looping = await agent.run(audio, { toolResults: { book_table: { confirmed: true } } });
+    const looping = await agent.run(audio, { respond: respondWith({ book_table: { confirmed: true } }) });
     expect(looping.toolCalls).toHaveLength(3);
     expect(server.requests).toHaveLength(3);
     const once = await agent.run(audio);

@@ -1,5 +1,6 @@
 import { Agent as HttpsAgent } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
+import { respondWith } from '../../src/core/tool-call.js';
 import {
   openAIRealtimeAgentProvider,
   OpenAIRealtimeAgent,
@@ -170,7 +171,7 @@ describe('OpenAIRealtimeAgent against a GA Realtime server', () => {
             : { text: 'Done.' },
     });
     const response = await agent.run(second16k, {
-      toolResults: { get_menu: { dishes: ['soup'] }, book_table: { ok: true } },
+      respond: respondWith({ get_menu: { dishes: ['soup'] }, book_table: { ok: true } }),
     });
     expect(response.toolCalls.map((call) => call.name)).toEqual(['get_menu', 'check_hours', 'book_table']);
     expect(response.text).toBe('Done.');
@@ -189,7 +190,7 @@ describe('OpenAIRealtimeAgent against a GA Realtime server', () => {
       { respond: () => ({ calls: [{ name: 'get_menu', arguments: '{}' }] }) },
       { maxTurns: 2 },
     );
-    const response = await agent.run(second16k, { toolResults: { get_menu: [] } });
+    const response = await agent.run(second16k, { respond: respondWith({ get_menu: [] }) });
     expect(response.toolCalls).toHaveLength(3);
     expect(fake.sessions[0]?.events.filter((type) => type === 'response.create')).toHaveLength(3);
   });

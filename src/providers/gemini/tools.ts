@@ -1,22 +1,19 @@
 import type { FunctionCall, FunctionDeclaration, FunctionResponse, Schema, Type } from '@google/genai';
-import { missingMockMessage } from '../../core/tool-call.js';
-import type { ToolDefinition } from '../../core/types.js';
+import type { ToolDefinition, ToolOutcome } from '../../core/types.js';
 
 /**
- * The scenario's mocked result of a call as a Gemini function response (`{output}`), or an error
- * naming the missing mock (`{error}`), so that the model is never left waiting.
+ * What russo answered a call with, as a Gemini function response: the mocked result (`{output}`),
+ * or an error (`{error}`: a mocked failure, or the message that no result is mocked), so that the
+ * model is never left waiting.
  */
-export function mockedFunctionResponse(
-  call: FunctionCall,
-  toolResults: Record<string, unknown>,
-): FunctionResponse {
-  const name = call.name ?? '';
+export function functionResponse(call: FunctionCall, outcome: ToolOutcome): FunctionResponse {
   return {
     ...(call.id === undefined ? {} : { id: call.id }),
-    name,
-    response: Object.hasOwn(toolResults, name)
-      ? { output: toolResults[name] }
-      : { error: missingMockMessage(name) },
+    name: call.name ?? '',
+    response:
+      'result' in outcome
+        ? { output: outcome.result }
+        : { error: 'error' in outcome ? outcome.error : outcome.missing },
   };
 }
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { respondWith } from '../../../src/core/tool-call.js';
 import { openAIChatAgentProvider, OpenAIAudioChatAgent } from '../../../src/agents/openai-chat.js';
 import { decodeWav } from '../../../src/audio/wav.js';
 import { AgentError, FatalProviderError, SynthesisError } from '../../../src/core/errors.js';
@@ -189,7 +190,7 @@ describe('OpenAIAudioChatAgent', () => {
       return chatReply(request, [{ name: 'book_table', arguments: '{"party_size": 2}' }], 'Booked.');
     });
     const agent = new OpenAIAudioChatAgent({ apiKey: FAKE_KEY, baseURL: server.baseURL, tools, maxTurns: 1 });
-    const response = await agent.run(tone, { toolResults: { get_menu: { dishes: ['soup'] } } });
+    const response = await agent.run(tone, { respond: respondWith({ get_menu: { dishes: ['soup'] } }) });
     expect(response.toolCalls.map((call) => call.name)).toEqual(['get_menu', 'book_table']);
     expect(response.text).toBe('Booked.');
     const second = server.requests[1]?.body.messages as Array<Record<string, unknown>>;
