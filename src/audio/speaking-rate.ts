@@ -1,6 +1,6 @@
 import { AudioFormatError } from '../core/errors.js';
 import type { Audio } from '../core/types.js';
-import { glueUrl, instantiateGlue } from './emscripten.js';
+import { compileWasm, instantiateGlue, packageFile } from './emscripten.js';
 
 /**
  * Speaking-rate change with the pitch kept, by Sonic (Bill Cox's speech speed-up library, Apache-2.0,
@@ -11,9 +11,14 @@ import { glueUrl, instantiateGlue } from './emscripten.js';
 /** The speaking rates a variant accepts: half as fast to twice as fast. */
 export const SPEAKING_RATE_RANGE = { min: 0.5, max: 2 } as const;
 
-// ncc sees this literal, copies sonic.js and sonic.wasm next to the bundle and makes it a plain path.
+// ncc sees these literals, copies sonic.js and sonic.wasm next to the bundle and makes them plain
+// paths (emscripten.ts). Keep this file free of `??=` and `||=`: ncc's asset parser fails on them.
 const bundledGlue: URL | string = new URL(
   '../../node_modules/@echogarden/sonic-wasm/sonic.js',
+  import.meta.url,
+);
+const bundledWasm: URL | string = new URL(
+  '../../node_modules/@echogarden/sonic-wasm/sonic.wasm',
   import.meta.url,
 );
 
@@ -35,7 +40,12 @@ let sonic: Promise<Sonic> | undefined;
 
 /** Sonic, loaded once per process (~20 KB of WebAssembly). */
 function loadSonic(): Promise<Sonic> {
-  if (sonic === undefined) sonic = instantiateGlue<Sonic>(glueUrl(bundledGlue, '@echogarden/sonic-wasm'));
+  if (sonic === undefined) {
+    const name = '@echogarden/sonic-wasm';
+    sonic = compileWasm(packageFile(bundledWasm, name, 'sonic.wasm')).then((module) =>
+      instantiateGlue<Sonic>(packageFile(bundledGlue, name, 'sonic.js'), module),
+    );
+  }
   return sonic;
 }
 

@@ -3,6 +3,7 @@
 import { decodeWav, encodeWav } from '../../src/audio/wav.js';
 import type { Audio } from '../../src/core/types.js';
 import { FliteSynthesizer } from '../../src/synthesize/flite.js';
+import { PicoSynthesizer } from '../../src/synthesize/pico.js';
 
 export const SENTENCE = 'Book a table for two at seven tonight, and a window seat if you can.';
 
@@ -15,3 +16,19 @@ export function fliteSpeech(): Promise<Audio> {
     .then((audio) => decodeWav(encodeWav(audio)));
   return flite;
 }
+
+let pico: Promise<Audio> | undefined;
+
+/** SVOX Pico's en-GB voice (16 kHz) saying SENTENCE. */
+export function picoSpeech(): Promise<Audio> {
+  pico ??= new PicoSynthesizer({ voice: 'en-GB' })
+    .synthesize(SENTENCE)
+    .then((audio) => decodeWav(encodeWav(audio)));
+  return pico;
+}
+
+/** Both offline synthesizers' speech, for tests that run on each. */
+export const SPEECH: ReadonlyArray<[string, () => Promise<Audio>]> = [
+  ['Flite', fliteSpeech],
+  ['Pico', picoSpeech],
+];

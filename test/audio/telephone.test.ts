@@ -4,12 +4,7 @@ import { resample } from '../../src/audio/resample.js';
 import { muLawDecode, muLawEncode, narrowband, telephone } from '../../src/audio/telephone.js';
 import type { Audio } from '../../src/core/types.js';
 import { bandShareDb } from './signal.js';
-import { fliteSpeech } from './speech.js';
-
-let speech: Audio;
-beforeAll(async () => {
-  speech = await fliteSpeech();
-});
+import { SPEECH } from './speech.js';
 
 describe('G.711 μ-law', () => {
   // Reference points of the G.711 μ-law table, its 14-bit outputs ×4 for 16-bit samples: each segment
@@ -63,7 +58,12 @@ describe('G.711 μ-law', () => {
   });
 });
 
-describe('telephone channel on real Flite speech', () => {
+describe.each(SPEECH)('telephone channel on real %s speech', (_, make) => {
+  let speech: Audio;
+  beforeAll(async () => {
+    speech = await make();
+  });
+
   it('is 8 kHz μ-law on the line: every sample is one of the 256 G.711 values', () => {
     const line = narrowband(speech);
     const codes = new Set(Array.from({ length: 256 }, (_, code) => muLawDecode(code)));
