@@ -4,10 +4,9 @@ import { toInt16 } from './pcm.js';
 /** Multiplies every sample by 10^(db/20), rounded; what passes 16 bits is clipped, as a hot microphone does. */
 export function changeGain(audio: Audio, db: number): Audio {
   const factor = 10 ** (db / 20);
-  return {
-    pcm: Int16Array.from(audio.pcm, (sample) => toInt16(sample * factor)),
-    sampleRate: audio.sampleRate,
-  };
+  const pcm = new Int16Array(audio.pcm.length);
+  for (let i = 0; i < pcm.length; i++) pcm[i] = toInt16((audio.pcm[i] as number) * factor);
+  return { pcm, sampleRate: audio.sampleRate };
 }
 
 /** The number of samples in `ms` milliseconds at `sampleRate`, rounded to the nearest. */

@@ -33,5 +33,7 @@ export function addNoiseAtSnr(
     peak = Math.max(peak, Math.abs(value));
   }
   const fit = peak > 32767 ? 32767 / peak : 1;
-  return { pcm: Int16Array.from(mix, (value) => Math.round(value * fit)), sampleRate: audio.sampleRate };
+  const pcm = new Int16Array(mix.length);
+  for (let i = 0; i < mix.length; i++) pcm[i] = Math.round((mix[i] as number) * fit);
+  return { pcm, sampleRate: audio.sampleRate };
 }

@@ -1,5 +1,5 @@
 import type { Audio } from '../core/types.js';
-import { gaussian, mulberry32 } from './random.js';
+import { fillGaussian, mulberry32 } from './random.js';
 import { resample } from './resample.js';
 
 /**
@@ -9,10 +9,7 @@ import { resample } from './resample.js';
 
 /** White Gaussian noise: the same power at every frequency. */
 export function whiteNoise(length: number, seed: number): Float64Array {
-  const random = mulberry32(seed);
-  const noise = new Float64Array(length);
-  for (let i = 0; i < length; i++) noise[i] = gaussian(random);
-  return noise;
+  return fillGaussian(new Float64Array(length), mulberry32(seed));
 }
 
 /**
@@ -21,8 +18,7 @@ export function whiteNoise(length: number, seed: number): Float64Array {
  * 0.0002·fs up to the Nyquist frequency (from 3 Hz at 16 kHz).
  */
 export function pinkNoise(length: number, seed: number): Float64Array {
-  const random = mulberry32(seed);
-  const noise = new Float64Array(length);
+  const noise = whiteNoise(length, seed);
   let b0 = 0;
   let b1 = 0;
   let b2 = 0;
@@ -31,7 +27,7 @@ export function pinkNoise(length: number, seed: number): Float64Array {
   let b5 = 0;
   let b6 = 0;
   for (let i = 0; i < length; i++) {
-    const white = gaussian(random);
+    const white = noise[i] as number;
     b0 = 0.99886 * b0 + white * 0.0555179;
     b1 = 0.99332 * b1 + white * 0.0750759;
     b2 = 0.969 * b2 + white * 0.153852;
@@ -53,15 +49,14 @@ const BROWN_CORNER_HZ = 20;
  * `b = a·b + white`; it starts from its steady state so the clip has no fade-in.
  */
 export function brownNoise(length: number, sampleRate: number, seed: number): Float64Array {
-  const random = mulberry32(seed);
-  const noise = new Float64Array(length);
+  const noise = whiteNoise(length + 1, seed);
   const a = Math.exp((-2 * Math.PI * BROWN_CORNER_HZ) / sampleRate);
-  let b = gaussian(random) / Math.sqrt(1 - a * a);
+  let b = (noise[length] as number) / Math.sqrt(1 - a * a);
   for (let i = 0; i < length; i++) {
-    b = a * b + gaussian(random);
+    b = a * b + (noise[i] as number);
     noise[i] = b;
   }
-  return noise;
+  return noise.subarray(0, length);
 }
 
 /** Harmonics of the mains frequency in a hum; each has amplitude 1/k, and the last sits below Nyquist. */
@@ -83,7 +78,20 @@ export function hum(length: number, sampleRate: number, frequency: number, seed:
   }
   const noise = new Float64Array(length);
   for (const { step, phase, amplitude } of harmonics) {
-    for (let i = 0; i < length; i++) noise[i] = (noise[i] as number) + amplitude * Math.sin(step * i + phase);
+    // A rotating phasor instead of Math.sin per sample (several times cheaper), set back on the
+    // exact phase every 1024 samples so that rounding never drifts.
+    const cosStep = Math.cos(step);
+    const sinStep = Math.sin(step);
+    for (let start = 0; start < length; start += 1024) {
+      let re = Math.cos(step * start + phase);
+      let im = Math.sin(step * start + phase);
+      for (let i = start; i < Math.min(length, start + 1024); i++) {
+        noise[i] = (noise[i] as number) + amplitude * im;
+        const next = re * cosStep - im * sinStep;
+        im = re * sinStep + im * cosStep;
+        re = next;
+      }
+    }
   }
   return noise;
 }

@@ -18,6 +18,27 @@ export function gaussian(random: () => number): number {
 }
 
 /**
+ * Fills `target` with standard normal numbers, two per logarithm (Marsaglia's polar method: no
+ * trigonometry, which makes it several times cheaper per sample than `gaussian`).
+ */
+export function fillGaussian(target: Float64Array, random: () => number): Float64Array {
+  for (let i = 0; i < target.length; i += 2) {
+    let u: number;
+    let v: number;
+    let s: number;
+    do {
+      u = 2 * random() - 1;
+      v = 2 * random() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const scale = Math.sqrt((-2 * Math.log(s)) / s);
+    target[i] = u * scale;
+    if (i + 1 < target.length) target[i + 1] = v * scale;
+  }
+  return target;
+}
+
+/**
  * A seed of its own for one use of a run's seed (`noise`, `packet_loss`, ...), so that adding one
  * condition to a variant never changes the random numbers another condition draws. FNV-1a over the
  * seed and the label, then a final avalanche.

@@ -1,4 +1,5 @@
 import type { Audio } from '../core/types.js';
+import { decimateBy2, interpolateBy2 } from './halfband.js';
 import { toInt16 } from './pcm.js';
 import { resample } from './resample.js';
 
@@ -35,6 +36,9 @@ export function muLawDecode(code: number): number {
   return inverted & 0x80 ? 0 - magnitude : magnitude;
 }
 
+/** The sample each of the 256 codes decodes to. */
+const MU_LAW_VALUES = Int16Array.from({ length: 256 }, (_, code) => muLawDecode(code));
+
 /** Biquad coefficients, normalised so that a0 = 1. */
 interface Biquad {
   b0: number;
@@ -44,8 +48,13 @@ interface Biquad {
   a2: number;
 }
 
-/** Quality factors of the two sections of a 4th-order Butterworth filter: maximally flat in the band. */
-const BUTTERWORTH_4_Q = [1 / (2 * Math.cos(Math.PI / 8)), 1 / (2 * Math.cos((3 * Math.PI) / 8))];
+/** Quality factors of the 2nd-order sections of an n-th-order Butterworth filter (maximally flat). */
+function butterworthQ(order: number): number[] {
+  return Array.from(
+    { length: order / 2 },
+    (_, k) => 1 / (2 * Math.cos(((2 * k + 1) * Math.PI) / (2 * order))),
+  );
+}
 
 /** A 2nd-order low- or high-pass section (the audio-EQ-cookbook bilinear design). */
 function section(kind: 'lowpass' | 'highpass', frequency: number, q: number, sampleRate: number): Biquad {
@@ -58,11 +67,20 @@ function section(kind: 'lowpass' | 'highpass', frequency: number, q: number, sam
   return { b0: edge / a0, b1: middle / a0, b2: edge / a0, a1: (-2 * cos) / a0, a2: (1 - alpha) / a0 };
 }
 
-/** The band-pass of the line at 8 kHz: 4th-order Butterworth high-pass at 300 Hz and low-pass at 3400 Hz. */
-const BAND_PASS: readonly Biquad[] = BUTTERWORTH_4_Q.flatMap((q) => [
-  section('highpass', TELEPHONE_BAND.lowHz, q, TELEPHONE_RATE),
+/**
+ * The filters of the line at 8 kHz: the send side band-passes with a 4th-order Butterworth high-pass
+ * at 300 Hz and an 8th-order low-pass at 3400 Hz (−48 dB at 3700 Hz); the receive side low-passes
+ * again, as a codec's reconstruction filter does, which also takes μ-law's quantization noise above
+ * 3400 Hz out. Steep enough that the half-band rate changes around them (halfband.ts) have nothing
+ * left near 4 kHz to alias or image.
+ */
+const LOW_PASS: readonly Biquad[] = butterworthQ(8).map((q) =>
   section('lowpass', TELEPHONE_BAND.highHz, q, TELEPHONE_RATE),
-]);
+);
+const SEND_FILTER: readonly Biquad[] = [
+  ...butterworthQ(4).map((q) => section('highpass', TELEPHONE_BAND.lowHz, q, TELEPHONE_RATE)),
+  ...LOW_PASS,
+];
 
 /** Runs `signal` through a biquad in place (transposed direct form II). */
 function filterInPlace(signal: Float64Array, { b0, b1, b2, a1, a2 }: Biquad): void {
@@ -79,17 +97,33 @@ function filterInPlace(signal: Float64Array, { b0, b1, b2, a1, a2 }: Biquad): vo
 
 /** The audio as it leaves a phone line: 8 kHz, 300–3400 Hz, every sample a G.711 μ-law value. */
 export function narrowband(audio: Audio): Audio {
-  const signal = Float64Array.from(resample(audio, TELEPHONE_RATE).pcm);
-  for (const biquad of BAND_PASS) filterInPlace(signal, biquad);
-  const pcm = Int16Array.from(signal, (value) => muLawDecode(muLawEncode(toInt16(value))));
+  // 16 kHz (Flite, Pico) halves with the cheap half-band filter; any other rate takes the general resampler.
+  const signal =
+    audio.sampleRate === 2 * TELEPHONE_RATE
+      ? decimateBy2(audio.pcm)
+      : Float64Array.from(resample(audio, TELEPHONE_RATE).pcm);
+  for (const biquad of SEND_FILTER) filterInPlace(signal, biquad);
+  const pcm = new Int16Array(signal.length);
+  for (let i = 0; i < pcm.length; i++)
+    pcm[i] = MU_LAW_VALUES[muLawEncode(toInt16(signal[i] as number))] as number;
   return { pcm, sampleRate: TELEPHONE_RATE };
 }
 
 /**
- * A phone line heard at the audio's own rate: `narrowband`, then resampled back. The agent gets the
- * same WAV format as for the clean variant, so only the sound tells it the call came over a phone;
- * an agent that wants 8 kHz resamples as it does for any audio.
+ * A phone line heard at the audio's own rate and length: `narrowband`, the receiver's low-pass, then
+ * resampled back. The agent gets the same WAV format as for the clean variant, so only the sound
+ * tells it the call came over a phone; an agent that wants 8 kHz resamples as it does for any audio.
  */
 export function telephone(audio: Audio): Audio {
-  return resample(narrowband(audio), audio.sampleRate);
+  const received = Float64Array.from(narrowband(audio).pcm);
+  for (const biquad of LOW_PASS) filterInPlace(received, biquad);
+  const heard =
+    audio.sampleRate === 2 * TELEPHONE_RATE
+      ? interpolateBy2(received)
+      : resample({ pcm: Int16Array.from(received, toInt16), sampleRate: TELEPHONE_RATE }, audio.sampleRate)
+          .pcm;
+  // Exactly as long as the input: rounding in the rate changes may add or drop one sample.
+  const pcm = new Int16Array(audio.pcm.length);
+  for (let i = 0; i < Math.min(pcm.length, heard.length); i++) pcm[i] = toInt16(heard[i] as number);
+  return { pcm, sampleRate: audio.sampleRate };
 }

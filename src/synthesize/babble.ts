@@ -104,15 +104,17 @@ async function talkerTrack(
     .sort((a, b) => a.key - b.key)
     .map(({ sentence }) => sentence);
   const synthesizer = new CachedSynthesizer(new FliteSynthesizer(talker), { dir: cacheDir });
-  const clips = await Promise.all(order.map((sentence) => synthesizer.synthesize(sentence)));
   const track = new Int16Array(length);
+  // Only the sentences the track needs are spoken, one after the other (the talkers run side by side).
+  let clip = (await synthesizer.synthesize(order[0] as string)).pcm;
   // Start somewhere inside the first sentence, so the talkers do not all begin together.
-  let position = -Math.floor(random() * (clips[0]?.pcm.length ?? 0));
-  for (let i = 0; position < length; i = (i + 1) % clips.length) {
-    const clip = (clips[i] as Audio).pcm;
+  let position = -Math.floor(random() * clip.length);
+  for (let i = 1; ; i++) {
     const from = Math.max(0, -position);
     track.set(clip.subarray(from, Math.min(clip.length, length - position)), Math.max(0, position));
     position += clip.length + Math.round((0.1 + 0.3 * random()) * RATE);
+    if (position >= length) break;
+    clip = (await synthesizer.synthesize(order[i % order.length] as string)).pcm;
   }
   return track;
 }

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { durationSeconds } from '../../src/audio/measure.js';
+import { decimateBy2, interpolateBy2 } from '../../src/audio/halfband.js';
+import { rms } from '../../src/audio/measure.js';
 import { resample } from '../../src/audio/resample.js';
 import { muLawDecode, muLawEncode, narrowband, telephone } from '../../src/audio/telephone.js';
 import type { Audio } from '../../src/core/types.js';
@@ -87,5 +89,50 @@ describe.each(SPEECH)('telephone channel on real %s speech', (_, make) => {
     const heard = telephone(speech);
     expect(bandShareDb(heard, 300, 3400)).toBeGreaterThan(-0.5);
     expect(bandShareDb(heard, 0, 200)).toBeLessThan(bandShareDb(speech, 0, 200) - 10);
+  });
+});
+
+describe('telephone channel at other rates', () => {
+  it('takes 24 kHz speech through the general resampler: same rate and length, nothing above 4 kHz', async () => {
+    const [, make] = SPEECH[0] as [string, () => Promise<Audio>];
+    const speech24 = resample(await make(), 24000);
+    const heard = telephone(speech24);
+    expect(heard.sampleRate).toBe(24000);
+    expect(heard.pcm.length).toBe(speech24.pcm.length);
+    expect(bandShareDb(heard, 4000, 12000)).toBeLessThan(-60);
+    expect(narrowband(speech24).sampleRate).toBe(8000);
+  });
+});
+
+describe('half-band rate changes by 2', () => {
+  const RATE = 16000;
+  const tone = (hz: number, rate: number, seconds = 1) =>
+    Float64Array.from({ length: rate * seconds }, (_, i) => 10000 * Math.sin((2 * Math.PI * hz * i) / rate));
+  /** RMS of the middle half, away from the edges' start-up. */
+  const middleRms = (signal: Float64Array) =>
+    rms(Int16Array.from(signal.subarray(signal.length / 4, (3 * signal.length) / 4), Math.round));
+
+  it.each([300, 1000, 3000, 3400])('passes %i Hz down and up within 0.1 dB', (hz) => {
+    const down = decimateBy2(tone(hz, RATE));
+    expect(down.length).toBe(RATE / 2);
+    expect(20 * Math.log10(middleRms(down) / middleRms(tone(hz, RATE / 2)))).toBeCloseTo(0, 1);
+    const up = interpolateBy2(tone(hz, RATE / 2));
+    expect(up.length).toBe(RATE);
+    expect(20 * Math.log10(middleRms(up) / middleRms(tone(hz, RATE)))).toBeCloseTo(0, 1);
+  });
+
+  it.each([4700, 6000, 7500])('stops %i Hz from aliasing by more than 70 dB', (hz) => {
+    expect(20 * Math.log10(middleRms(decimateBy2(tone(hz, RATE))) / middleRms(tone(hz, RATE)))).toBeLessThan(
+      -70,
+    );
+  });
+
+  it('keeps the input samples when interpolating, and a constant constant', () => {
+    const input = Float64Array.from({ length: 200 }, (_, i) => (i * 37) % 101);
+    const up = interpolateBy2(input);
+    input.forEach((value, i) => expect(up[2 * i]).toBe(value));
+    const flat = interpolateBy2(new Float64Array(200).fill(1000));
+    expect(flat[201]).toBeCloseTo(1000, 6);
+    expect(decimateBy2(new Float64Array(200).fill(1000))[50]).toBeCloseTo(1000, 6);
   });
 });
