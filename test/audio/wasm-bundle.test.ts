@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWav } from '../../src/audio/wav.js';
+import { bundleElsewhere } from '../e2e/bundle.js';
 
 const run = promisify(execFile);
 const entry = 'test/audio/fixtures/wasm-bundle-entry.ts';
@@ -42,11 +42,7 @@ describe('Pico and Sonic inside an ncc bundle', () => {
   let moved: string;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'russo-wasm-bundle-'));
-    await run('npx', ['ncc', 'build', entry, '-o', join(work, 'built'), '--target', 'es2023', '--quiet']);
-    moved = join(work, 'elsewhere', 'bundle');
-    await cp(join(work, 'built'), moved, { recursive: true });
-    await rm(join(work, 'built'), { recursive: true });
+    ({ work, moved } = await bundleElsewhere(entry, 'russo-wasm-bundle-'));
   }, 180_000);
 
   afterAll(async () => {
