@@ -1,0 +1,1 @@
+module.exports = eval("require")("../../node_modules/@echogarden/svoxpico-wasm/svoxpico.wasm");
