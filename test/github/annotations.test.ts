@@ -142,6 +142,24 @@ describe('failureAnnotations of conversations', () => {
     expect(annotations()).toHaveLength(4);
   });
 
+  it('keeps the same kind of failure in two turns apart, each at its own turn', () => {
+    const suite = conversationSuite();
+    const [failed] = suite.scenarios[1]!.runs;
+    // Turn 1's reply check fails too in this run: one annotation per turn, not one for both.
+    failed!.evalResult!.failures.unshift({
+      kind: 'reply',
+      diffs: [],
+      turn: 0,
+      message: 'turn 1: the reply does not contain any of "what time", "when": "Hello!"',
+      replyText: 'Hello!',
+    });
+    const replies = failureAnnotations(suite).filter((a) => a.title.includes('wrong reply'));
+    expect(replies.map((a) => [a.title, a.location.line, a.failedRuns])).toEqual([
+      ['russo: book at seven: turn 2: wrong reply (pass rate 25%)', 13, 3],
+      ['russo: book at seven: turn 1: wrong reply (pass rate 25%)', 7, 1],
+    ]);
+  });
+
   it('goes through the same per-step budget, at the turn’s line in the workspace', () => {
     const output = captureStdout();
     const counts = emitAnnotations(annotations(), { cwd: '/ws/agent', workspace: '/ws', reservedErrors: 1 });
