@@ -6,6 +6,7 @@ import type {
   ExpectedCall,
   MatchOptions,
   RunSummary,
+  ToolExchange,
   ToolOutcome,
   TurnResult,
 } from '../core/types.js';
@@ -117,10 +118,11 @@ export function replyCheckText(check: ReplyCheck): string {
         : `does not contain ${quoted(check.notContains)}`,
     );
   }
-  const texts = parts.length > 0;
+  // `ignore_case` shows as the regex's `i` flag, and after the other comparisons of text.
+  const ignoringCase = parts.length > 0 && check.ignoreCase ? ' (ignoring case)' : '';
   if (check.regex !== undefined) parts.push(`matches /${check.regex}/${check.ignoreCase ? 'i' : ''}`);
   if (check.judge !== undefined) parts.push(`judged: ${JSON.stringify(check.judge)}`);
-  return `reply ${parts.join(', ')}${texts && check.ignoreCase ? ' (ignoring case)' : ''}`;
+  return `reply ${parts.join(', ')}${ignoringCase}`;
 }
 
 /** What every report shows where an agent made no call. */
@@ -203,7 +205,7 @@ function conversationProblemLines(
 ): string[] {
   if (run.status === 'passed') return [];
   return [
-    ...runErrorLines(run, turns),
+    ...runErrorLines(run),
     ...turns.flatMap((turn) => [
       turnHead(turn),
       ...turnProblemLines(turn, options).map((line) => `  ${line}`),
@@ -212,8 +214,8 @@ function conversationProblemLines(
 }
 
 /** The error of a conversation run that none of its turns holds (it ended before its first turn), or nothing. */
-function runErrorLines(run: SuiteRun, turns: readonly TurnResult[]): string[] {
-  const unheld = run.status === 'error' && !turns.some((turn) => turn.status === 'error');
+export function runErrorLines(run: SuiteRun): string[] {
+  const unheld = run.status === 'error' && !(run.turns ?? []).some((turn) => turn.status === 'error');
   return unheld ? [`error: ${run.error ?? 'unknown error'}`] : [];
 }
 
@@ -221,7 +223,7 @@ function runErrorLines(run: SuiteRun, turns: readonly TurnResult[]): string[] {
 export const AUDIO_ONLY = '(audio only)';
 
 /** What russo answered a call with: the mocked result, `error: …` for a mocked error, or `no result mocked`. */
-export function outcomeText(outcome: ToolOutcome): string {
+function outcomeText(outcome: ToolOutcome): string {
   if ('result' in outcome) return formatValue(outcome.result);
   if ('error' in outcome) return `error: ${formatValue(outcome.error)}`;
   return 'no result mocked';
@@ -240,18 +242,17 @@ export function callsWithOutcomes(response: AgentResponse): string[] {
         exchange.call.name === call.name &&
         JSON.stringify(exchange.call.arguments) === JSON.stringify(call.arguments),
     );
-    if (at < 0) return formatCall(call);
-    const [exchange] = answered.splice(at, 1);
-    return `${formatCall(call)} → ${outcomeText(exchange!.outcome)}`;
+    return at < 0 ? formatCall(call) : exchangeText(answered.splice(at, 1)[0]!);
   });
-  return [
-    ...lines,
-    ...answered.map((exchange) => `${formatCall(exchange.call)} → ${outcomeText(exchange.outcome)}`),
-  ];
+  return [...lines, ...answered.map(exchangeText)];
+}
+
+function exchangeText(exchange: ToolExchange): string {
+  return `${formatCall(exchange.call)} → ${outcomeText(exchange.outcome)}`;
 }
 
 /** The agent's reply in a turn as a transcript shows it: the text quoted, `(audio only)`, or `(no reply text)`. */
-export function replyLine(response: AgentResponse): string {
+function replyLine(response: AgentResponse): string {
   if (response.replyAudioOnly) return AUDIO_ONLY;
   return response.text === undefined ? '(no reply text)' : JSON.stringify(response.text);
 }
@@ -270,8 +271,7 @@ export function replyLine(response: AgentResponse): string {
  * Empty for a one-turn run.
  */
 export function transcriptLines(run: SuiteRun): string[] {
-  const turns = run.turns ?? [];
-  return [...runErrorLines(run, turns).map((line) => `✗ ${line}`), ...turns.flatMap(turnTranscript)];
+  return [...runErrorLines(run).map((line) => `✗ ${line}`), ...(run.turns ?? []).flatMap(turnTranscript)];
 }
 
 function turnTranscript(turn: TurnResult): string[] {

@@ -13,6 +13,7 @@ import {
   callsWithOutcomes,
   expectationText,
   NO_CALLS,
+  runErrorLines,
   runProblemLines,
   TURN_MARKS,
   turnExpectationText,
@@ -162,7 +163,8 @@ function transcriptTable(run: SuiteRun): string {
         : `\n<tr class="checks"><td></td><td colspan="4"><pre class="${turn.status}">${escapeHtml(checks.join('\n'))}</pre></td></tr>`;
     return `<tr class="turn ${turn.status}">${mark}${played}</tr>${marked}`;
   });
-  return `<table class="transcript">
+  const error = runErrorLines(run).map((line) => `<pre class="error">${escapeHtml(line)}</pre>`);
+  return `${error.join('')}<table class="transcript">
 <thead><tr><th>Turn</th><th>Caller said</th><th>Agent heard</th><th>Calls → mocked results</th><th>Agent replied</th></tr></thead>
 <tbody>
 ${rows.join('\n')}

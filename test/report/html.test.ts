@@ -6,7 +6,9 @@ import {
   HOSTILE,
   invalidArgumentsSuite,
   passingSuite,
+  scenarioResult,
   stoppedSuite,
+  suiteResult,
 } from '../fixtures/suite-result.js';
 import { conversationSuite, SESSION_DROPPED } from '../fixtures/suite-result-conversations.js';
 
@@ -163,5 +165,25 @@ describe('renderHtml with conversations', () => {
         '<tr class="turn skipped"><td class="muted">– 3</td><td>Thank you</td><td colspan="3" class="muted">skipped</td></tr>',
     );
     expect(html).toContain('<span class="error">✗</span> <span class="muted">–</span>');
+  });
+
+  it('says the error of a conversation that ended before any turn held it', () => {
+    const result = conversationSuite();
+    const dropped = result.scenarios[2]!;
+    const [first] = dropped.runs;
+    const neverStarted = {
+      ...first!,
+      error: 'agent: could not open a <session>',
+      turns: first!.turns!.map((turn) => ({
+        index: turn.index,
+        say: turn.say,
+        status: 'skipped' as const,
+        latencyMs: 0,
+      })),
+    };
+    const html = renderHtml(suiteResult([scenarioResult(dropped.scenario, [neverStarted])]));
+    expect(html).toContain(
+      '<summary class="muted">transcript of run 1 · kal16</summary><pre class="error">error: agent: could not open a &lt;session&gt;</pre><table class="transcript">',
+    );
   });
 });
