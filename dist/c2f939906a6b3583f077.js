@@ -1,1 +1,0 @@
-module.exports = eval("require")("../../node_modules/@echogarden/svoxpico-wasm/svoxpico.js");
