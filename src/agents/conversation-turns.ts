@@ -9,28 +9,31 @@ import type { AgentConversation, AgentResponse, Audio, ToolResponder } from '../
  */
 export const NO_MOCKS: ToolResponder = respondWith({});
 
-/**
- * A conversation whose session is state russo keeps (a message history, a conversation id), made
- * of requests: `playTurn` plays one turn (its index 0-based, its calls answered with `respond`),
- * and there is no connection to close.
- */
-export function requestConversation(
+/** Plays one turn of a conversation: its index (0-based), its calls answered with `respond`. */
+export type PlayTurn = (
+  audio: Audio,
+  index: number,
+  respond: ToolResponder,
   signal: AbortSignal | undefined,
-  playTurn: (
-    audio: Audio,
-    index: number,
-    respond: ToolResponder,
-    signal: AbortSignal | undefined,
-  ) => Promise<AgentResponse>,
-): AgentConversation {
-  const turns = new ConversationTurns('the conversation', signal, () => undefined);
+) => Promise<AgentResponse>;
+
+/** A conversation whose turns `playTurn` plays, kept by `turns` (a turn without a responder answers with NO_MOCKS). */
+export function conversationOf(turns: ConversationTurns, playTurn: PlayTurn): AgentConversation {
   return {
     turn: (audio, options = {}) =>
-      turns.play(options.signal, (index, turnSignal) =>
-        playTurn(audio, index, options.respond ?? NO_MOCKS, turnSignal),
+      turns.play(options.signal, (index, signal) =>
+        playTurn(audio, index, options.respond ?? NO_MOCKS, signal),
       ),
     close: () => turns.close(),
   };
+}
+
+/**
+ * A conversation whose session is state russo keeps (a message history, a conversation id), made
+ * of requests: there is no connection to close.
+ */
+export function requestConversation(signal: AbortSignal | undefined, playTurn: PlayTurn): AgentConversation {
+  return conversationOf(new ConversationTurns('the conversation', signal, () => undefined), playTurn);
 }
 
 /**

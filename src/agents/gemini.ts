@@ -31,6 +31,7 @@ import {
 import { functionDeclarations, functionResponse } from '../providers/gemini/tools.js';
 import { geminiUsage } from '../providers/gemini/usage.js';
 import { requestConversation } from './conversation-turns.js';
+import { mergeAnswers } from './merge-answers.js';
 
 /** How freely the model may call tools: auto (it decides), any (it must call one), none. */
 export type GeminiToolChoice = 'auto' | 'any' | 'none';
@@ -203,20 +204,6 @@ function userAudio(audio: Audio): Content {
     role: 'user',
     parts: [{ inlineData: { mimeType: 'audio/wav', data: encodeWav(audio).toString('base64') } }],
   };
-}
-
-/** The answers of one run's requests as one: every call in order, the texts, the usage summed. */
-function mergeAnswers(answers: AgentResponse[]): AgentResponse {
-  const merged: AgentResponse = { toolCalls: answers.flatMap((answer) => answer.toolCalls) };
-  const texts = answers.flatMap((answer) => (answer.text === undefined ? [] : [answer.text]));
-  if (texts.length > 0) merged.text = texts.join('\n');
-  for (const { usage } of answers) {
-    if (!usage) continue;
-    merged.usage ??= {};
-    for (const [key, value] of Object.entries(usage)) merged.usage[key] = (merged.usage[key] ?? 0) + value;
-  }
-  if (answers.length > 1) merged.usage = { ...merged.usage, turns: answers.length };
-  return merged;
 }
 
 /** The system instruction, tools and temperature: what a request and a Live session set alike. */
