@@ -73,6 +73,9 @@ export type { RealtimeSocketOptions };
  * of a run still to start (`preconnect`), so that the next run plays its audio at once instead of
  * waiting for a TLS handshake, the WebSocket upgrade and the session.update. A session is used by
  * one run only; one that fails before a run takes it is dropped (and counted as a request).
+ *
+ * Conversations: one session each, opened for it (retried like a run's) and held for all its
+ * turns; each turn is a commit and its responses on that session (see RealtimeTurn).
  */
 export class OpenAIRealtimeAgent implements Agent {
   readonly id: string;
