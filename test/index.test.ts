@@ -26,6 +26,7 @@ it('exports exactly the public values', () => {
     'OPENAI_PRICES',
     'OPENAI_PRICES_AS_OF',
     'OpenAIAudioChatAgent',
+    'OpenAIJudge',
     'OpenAIRealtimeAgent',
     'OpenAITTSSynthesizer',
     'REPORT_VERSION',
@@ -38,10 +39,12 @@ it('exports exactly the public values', () => {
     'TimeoutError',
     'ToolCallEvaluator',
     'ToolSchemas',
+    'TurnEvaluator',
     'VERSION',
     'WebSocketAgent',
     'addNoise',
     'changeSpeed',
+    'compileToolResults',
     'createRedactor',
     'decodeWav',
     'durationSeconds',
@@ -61,6 +64,7 @@ it('exports exactly the public values', () => {
     'rmsDbfs',
     'run',
     'runConcurrent',
+    'runConversation',
     'runSuite',
     'secretsOfEnv',
     'summarizeRuns',
@@ -74,7 +78,10 @@ it('exports exactly the public types', () => {
   const source = readFileSync('src/index.ts', 'utf8');
   // Named type exports, and the modules whose every type is public (`export type *`).
   const named = [...source.matchAll(/^export type \{([^}]*)\}/gm)].flatMap((match) =>
-    (match[1] as string).split(',').map((name) => name.trim()),
+    (match[1] as string)
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== ''),
   );
   const wholeModules = [...source.matchAll(/^export type \* from '([^']+)'/gm)].map((match) => match[1]);
   expect(wholeModules).toEqual(['./core/types.js', './scenarios/types.js', './suite/types.js']);
@@ -82,7 +89,19 @@ it('exports exactly the public types', () => {
     [
       'AdaptiveLimitOptions',
       'AgentFunction',
+      'AgentFunctions',
       'AgentProvider',
+      'ConversationTurn',
+      'FunctionConversation',
+      'JudgeProvider',
+      'OpenAIJudgeOptions',
+      'PlayOptions',
+      'ReplyExpectation',
+      'RunConversationOptions',
+      'ToolResultRule',
+      'TurnEvaluatorOptions',
+      'TurnExpectation',
+      'TurnFunction',
       'AudioEncoding',
       'AudioFields',
       'CacheOptions',
