@@ -64,19 +64,16 @@ export function checkToolResults(toolResults: Readonly<Record<string, unknown>>)
         }
       });
     } else if (Array.isArray(entry) && entry.some((item) => isPlainObject(item) && 'when' in item)) {
-      const index = entry.findIndex((item) => !isRuleLike(item));
+      // Not a rule list, so some item is not a rule.
+      const index = entry.findIndex((item) => !isRuleList([item]));
       problems.push({
-        path: [name, Math.max(index, 0)],
-        message: `${name}: this list has \`when\` rules, but item ${Math.max(index, 0) + 1} is not a rule, so the whole list would be mocked as one plain value`,
+        path: [name, index],
+        message: `${name}: this list has \`when\` rules, but item ${index + 1} is not a rule, so the whole list would be mocked as one plain value`,
         hint: 'give each rule only `when` and one of `result` or `error`; to mock a plain list, write it as `- result: [...]`',
       });
     }
   }
   return problems;
-}
-
-function isRuleLike(item: unknown): boolean {
-  return isRuleList([item]);
 }
 
 /** The outcome source of one tool: a plain value, or rules with compiled `when`s. */

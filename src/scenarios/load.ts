@@ -228,15 +228,15 @@ function runsLocation(
  */
 function semanticProblems(raw: RawScenario, document: LocatedDocument, config: RussoConfig): Problem[] {
   const problems: Problem[] = [];
-  const tooLong = (text: string, at: Array<string | number>) => {
-    const problem = promptLengthProblem(text, config.limits.maxPromptChars, document.locate(at));
+  const tooLong = (text: string, at: Array<string | number>, what?: string) => {
+    const problem = promptLengthProblem(text, config.limits.maxPromptChars, document.locate(at), what);
     if (problem) problems.push(problem);
   };
   raw.prompts?.forEach((text, index) => tooLong(text, ['prompts', index]));
   problems.push(...expectationProblems(raw.expect ?? [], raw.forbid, [], document));
   raw.turns?.forEach((turn, index) => {
     const at = ['turns', index];
-    tooLong(turn.say, [...at, 'say']);
+    tooLong(turn.say, [...at, 'say'], `the say of turn ${index + 1}`);
     problems.push(...expectationProblems(turn.expect ?? [], turn.forbid, at, document));
     if (turn.reply === undefined) return;
     for (const problem of checkReplyExpectation(replyExpectation(turn.reply))) {
@@ -328,7 +328,7 @@ interface RawReply {
 }
 
 /** A conversation turn as written. */
-export interface RawTurn {
+interface RawTurn {
   say: string;
   expect?: RawCall[];
   forbid?: string[];

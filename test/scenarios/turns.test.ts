@@ -205,7 +205,7 @@ describe('loadSuite: conversations', () => {
       `${CONFIG}limits: { max_prompt_chars: 100 }\n`,
     );
     expect(where(problems)).toEqual([
-      [4, 'the prompt is 149 characters long, more than limits.max_prompt_chars (100)'],
+      [4, 'the say of turn 2 is 149 characters long, more than limits.max_prompt_chars (100)'],
     ]);
   });
 
