@@ -28,6 +28,7 @@ it('exports exactly the public values', () => {
     'OPENAI_PRICES',
     'OPENAI_PRICES_AS_OF',
     'OpenAIAudioChatAgent',
+    'OpenAIJudge',
     'OpenAIRealtimeAgent',
     'OpenAITTSSynthesizer',
     'PICO_VOICES',
@@ -42,6 +43,7 @@ it('exports exactly the public values', () => {
     'TimeoutError',
     'ToolCallEvaluator',
     'ToolSchemas',
+    'TurnEvaluator',
     'VERSION',
     'WebSocketAgent',
     'addNoise',
@@ -53,6 +55,7 @@ it('exports exactly the public values', () => {
     'changeGain',
     'changeSpeakingRate',
     'changeSpeed',
+    'compileToolResults',
     'createRedactor',
     'decodeWav',
     'dropPackets',
@@ -76,6 +79,7 @@ it('exports exactly the public values', () => {
     'rmsDbfs',
     'run',
     'runConcurrent',
+    'runConversation',
     'runSuite',
     'secretsOfEnv',
     'summarizeRuns',
@@ -94,7 +98,10 @@ it('exports exactly the public types', () => {
   const source = readFileSync('src/index.ts', 'utf8');
   // Named type exports, and the modules whose every type is public (`export type *`).
   const named = [...source.matchAll(/^export type \{([^}]*)\}/gm)].flatMap((match) =>
-    (match[1] as string).split(',').map((name) => name.trim()),
+    (match[1] as string)
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== ''),
   );
   const wholeModules = [...source.matchAll(/^export type \* from '([^']+)'/gm)].map((match) => match[1]);
   expect(wholeModules).toEqual(['./core/types.js', './scenarios/types.js', './suite/types.js']);
@@ -110,7 +117,19 @@ it('exports exactly the public types', () => {
       'VariantProblem',
       'VariantSources',
       'AgentFunction',
+      'AgentFunctions',
       'AgentProvider',
+      'ConversationTurn',
+      'FunctionConversation',
+      'JudgeProvider',
+      'OpenAIJudgeOptions',
+      'PlayOptions',
+      'ReplyExpectation',
+      'RunConversationOptions',
+      'ToolResultRule',
+      'TurnEvaluatorOptions',
+      'TurnExpectation',
+      'TurnFunction',
       'AudioEncoding',
       'AudioFields',
       'CacheOptions',
