@@ -5,6 +5,7 @@ import { decodeWav, encodeWav } from '../audio/wav.js';
 import { fileErrorReason, writeFileAtomic } from '../core/files.js';
 import { untilAborted } from '../core/pipeline.js';
 import type { Audio, Synthesizer } from '../core/types.js';
+import { AudioMemory, copyAudio } from './audio-memory.js';
 
 /** Options of the audio cache. */
 export interface CacheOptions {
@@ -69,9 +70,7 @@ export class CachedSynthesizer implements Synthesizer {
   readonly voice: string | undefined;
   readonly dir: string | false;
   private readonly stats: CacheStats = { hits: 0, misses: 0, requests: 0, repaired: 0, writeErrors: 0 };
-  private readonly memory = new Map<string, Audio>();
-  private memoryUsed = 0;
-  private readonly memoryLimit: number;
+  private readonly memory: AudioMemory;
   private readonly flights = new Map<string, Flight>();
   private readonly onWarning: (message: string) => void;
   private diskFailed = false;
@@ -83,7 +82,7 @@ export class CachedSynthesizer implements Synthesizer {
     this.id = inner.id;
     this.voice = inner.voice;
     this.dir = options.dir ?? join('.russo', 'cache');
-    this.memoryLimit = options.memoryBytes ?? 64 * 1024 * 1024;
+    this.memory = new AudioMemory(options.memoryBytes ?? 64 * 1024 * 1024);
     this.onWarning = options.onWarning ?? warnOnStderr;
   }
 
@@ -98,11 +97,8 @@ export class CachedSynthesizer implements Synthesizer {
     const key = cacheKey(this.id, text);
     const remembered = this.memory.get(key);
     if (remembered !== undefined) {
-      // Re-insert: Map order is the recency order of the LRU.
-      this.memory.delete(key);
-      this.memory.set(key, remembered);
       this.stats.hits++;
-      return copy(remembered);
+      return copyAudio(remembered);
     }
     let flight = this.flights.get(key);
     if (flight === undefined) {
@@ -113,7 +109,7 @@ export class CachedSynthesizer implements Synthesizer {
     try {
       const { audio, stored } = await (signal ? untilAborted(flight.promise, signal) : flight.promise);
       this.stats[stored ? 'hits' : 'misses']++;
-      return copy(audio);
+      return copyAudio(audio);
     } finally {
       flight.waiting--;
       if (flight.waiting === 0 && !flight.settled) {
@@ -135,7 +131,7 @@ export class CachedSynthesizer implements Synthesizer {
       ({ audio }) => {
         flight.settled = true;
         if (this.flights.get(key) === flight) this.flights.delete(key);
-        this.remember(key, audio);
+        this.memory.set(key, audio);
       },
       () => {
         // Failures are not cached: the next call tries again.
@@ -195,21 +191,6 @@ export class CachedSynthesizer implements Synthesizer {
   private pathOf(key: string): string {
     return join(this.dir as string, `${key}.wav`);
   }
-
-  private remember(key: string, audio: Audio): void {
-    const bytes = audio.pcm.byteLength;
-    if (bytes > this.memoryLimit) return;
-    const replaced = this.memory.get(key);
-    if (replaced !== undefined) this.memoryUsed -= replaced.pcm.byteLength;
-    this.memory.delete(key);
-    this.memory.set(key, audio);
-    this.memoryUsed += bytes;
-    for (const [oldKey, old] of this.memory) {
-      if (this.memoryUsed <= this.memoryLimit) break;
-      this.memory.delete(oldKey);
-      this.memoryUsed -= old.pcm.byteLength;
-    }
-  }
 }
 
 /** A WAV file with its seal appended, and the RIFF size grown to cover it. */
@@ -236,9 +217,4 @@ function unsealed(bytes: Buffer): Buffer {
 /** SHA-256 of a WAV file's bytes with its RIFF size field left out (the seal changes it). */
 function sealOf(wav: Uint8Array): Buffer {
   return createHash('sha256').update(wav.subarray(0, 4)).update(wav.subarray(8)).digest();
-}
-
-/** Callers get their own samples: one agent that edits its audio must not change another's. */
-function copy(audio: Audio): Audio {
-  return { pcm: audio.pcm.slice(), sampleRate: audio.sampleRate };
 }
