@@ -50,7 +50,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   providers: ['core', 'audio'],
   synthesize: ['core', 'audio', 'providers'],
   agents: ['core', 'audio', 'evaluate', 'providers'],
-  scenarios: ['core', 'evaluate'],
+  scenarios: ['core', 'audio', 'evaluate'],
   suite: ['core', 'audio', 'evaluate', 'providers', 'scenarios', 'synthesize', 'agents'],
   report: ['core', 'evaluate', 'scenarios', 'suite'],
   github: ['core', 'evaluate', 'scenarios', 'suite', 'report'],

@@ -11,6 +11,7 @@ import type {
   TurnResult,
 } from '../core/types.js';
 import type { ReplyCheck, Scenario, ScenarioTurn } from '../scenarios/types.js';
+import { DEFAULT_VARIANT } from '../scenarios/variants.js';
 import type { ScenarioResult, SuiteRun } from '../suite/types.js';
 import { formatCall, formatDiff, formatSchemaError, formatValue } from './format.js';
 
@@ -135,9 +136,10 @@ export function callsText(run: SuiteRun): string {
   return run.response.toolCalls.map((call) => formatCall(call)).join('\n');
 }
 
-/** `run 2 · slt`: a run's 1-based number and voice, as people count runs. */
+/** `run 2 · slt` (`run 2 · slt · cafe` under a variant): a run's 1-based number, voice and variant. */
 export function runLabel(run: SuiteRun): string {
-  return `run ${run.runIndex + 1} · ${run.voice}`;
+  // The variant is named when the suite has variants: without them every run is heard clean.
+  return `run ${run.runIndex + 1} · ${run.voice}${run.variant === DEFAULT_VARIANT ? '' : ` · ${run.variant}`}`;
 }
 
 /** The runs of one prompt, over all its voices, with their counts. */

@@ -14,7 +14,14 @@ import type {
   TurnResult,
 } from '../core/types.js';
 import type { ReplyExpectation } from '../evaluate/index.js';
-import type { Scenario, ScenarioTurn, SourceLocation } from '../scenarios/types.js';
+import type { Scenario, ScenarioTurn, ScenarioVariant, SourceLocation } from '../scenarios/types.js';
+import {
+  scenarioBreakdown,
+  suiteBreakdown,
+  type Slice,
+  type SuiteBreakdown,
+  type VariantSlice,
+} from '../suite/breakdown.js';
 import { expectationHash } from '../suite/expectation.js';
 import type {
   ErrorGroup,
@@ -42,6 +49,8 @@ export interface JsonRun {
   promptIndex: number;
   runIndex: number;
   voice: string;
+  /** The variant the run was heard under (`default` when the suite names none); absent in reports written before variants. */
+  variant: string;
   status: 'passed' | 'failed' | 'error';
   /** The calls the agent made; empty when it never answered (an errored run). */
   toolCalls: ToolCall[];
@@ -130,7 +139,40 @@ export interface JsonScenario {
   turns?: JsonScenarioTurn[] | null;
   /** The scenario's mocked tool outcomes (`tool_results`) as written; null when none. Absent in older reports. */
   toolResults?: Record<string, unknown> | null;
+  /** The variants it ran under, with their thresholds; null: the one default variant. Absent in older reports. */
+  variants?: JsonScenarioVariant[] | null;
+  /** Pass rate and interval per variant and per voice; recomputed from the runs when read. Absent in older reports. */
+  breakdown?: { variants: JsonVariantSlice[]; voices: JsonSlice[] };
   runs: JsonRun[];
+}
+
+/** A variant of a scenario: its conditions as written, its threshold, and where it is written. */
+export interface JsonScenarioVariant {
+  variant: ScenarioVariant['variant'];
+  minPassRate: number;
+  location: SourceLocation | null;
+}
+
+/** The runs of one variant or one voice: counts, pass rate and interval. */
+export interface JsonSlice {
+  name: string;
+  counts: { total: number; passed: number; failed: number; errored: number };
+  passRate: number | null;
+  interval: Interval | null;
+}
+
+/** A scenario's runs under one variant, judged against its threshold. */
+export interface JsonVariantSlice extends JsonSlice {
+  minPassRate: number;
+  passed: boolean;
+}
+
+/** The suite's breakdown: per variant, per voice, the sweeps and the clean reference. */
+export interface JsonBreakdown {
+  variants: JsonSlice[];
+  voices: JsonSlice[];
+  sweeps: Array<{ axis: 'snr_db' | 'speed'; label: string; points: Array<JsonSlice & { x: number }> }>;
+  clean: JsonSlice | null;
 }
 
 /** The whole JSON report (version 1). */
@@ -149,6 +191,8 @@ export interface JsonReport {
   stoppedBy: string | null;
   /** Provider counters (requests, retries, throttles, cost, speech, concurrency); null when unknown. */
   providers: ProviderSummary | null;
+  /** Pass rates per variant and per voice over the suite, and its sweeps; recomputed when read. Absent in older reports. */
+  breakdown?: JsonBreakdown;
   scenarios: JsonScenario[];
 }
 
@@ -166,8 +210,30 @@ export function toJsonReport(result: SuiteResult): JsonReport {
     cancelled: result.cancelled,
     stoppedBy: result.stoppedBy ?? null,
     providers: result.providers ?? null,
+    breakdown: toJsonBreakdown(result.breakdown),
     scenarios: result.scenarios.map(toJsonScenario),
   };
+}
+
+function toJsonBreakdown(breakdown: SuiteBreakdown): JsonBreakdown {
+  return {
+    variants: breakdown.variants.map(toJsonSlice),
+    voices: breakdown.voices.map(toJsonSlice),
+    sweeps: breakdown.sweeps.map((sweep) => ({
+      ...sweep,
+      points: sweep.points.map((point) => ({ ...toJsonSlice(point), x: point.x })),
+    })),
+    clean: breakdown.clean === null ? null : toJsonSlice(breakdown.clean),
+  };
+}
+
+function toJsonSlice({ name, summary, interval }: Slice): JsonSlice {
+  const { total, passed, failed, errored, passRate } = summary;
+  return { name, counts: { total, passed, failed, errored }, passRate, interval };
+}
+
+function toJsonVariantSlice(slice: VariantSlice): JsonVariantSlice {
+  return { ...toJsonSlice(slice), minPassRate: slice.minPassRate, passed: slice.passed };
 }
 
 /** The JSON report of a suite result, as text (2-space indented, newline-terminated). */
@@ -204,6 +270,16 @@ function toJsonScenario(result: ScenarioResult): JsonScenario {
     expectationHash: result.expectationHash,
     turns: scenario.turns?.map(toJsonScenarioTurn) ?? null,
     toolResults: scenario.toolResults ?? null,
+    variants:
+      scenario.variants?.map(({ variant, minPassRate, location }) => ({
+        variant,
+        minPassRate,
+        location: location ?? null,
+      })) ?? null,
+    breakdown: {
+      variants: result.breakdown.variants.map(toJsonVariantSlice),
+      voices: result.breakdown.voices.map(toJsonSlice),
+    },
     runs: result.runs.map(toJsonRun),
   };
 }
@@ -225,6 +301,7 @@ function toJsonRun(run: SuiteRun): JsonRun {
     promptIndex: run.promptIndex,
     runIndex: run.runIndex,
     voice: run.voice,
+    variant: run.variant,
     status: run.status,
     toolCalls: run.response?.toolCalls ?? [],
     transcript: run.response?.transcript ?? null,
@@ -298,10 +375,12 @@ export function parseReport(text: string, source = 'report'): JsonReport {
 /** The suite result a JSON report was written from, so every renderer can render a (merged) report. */
 export function fromJsonReport(report: JsonReport): SuiteResult {
   const { gate: _verdict, ...summary } = report.summary;
+  const scenarios = report.scenarios.map(fromJsonScenario);
   return {
-    scenarios: report.scenarios.map(fromJsonScenario),
+    scenarios,
     summary,
     gate: report.gate,
+    breakdown: suiteBreakdown(scenarios),
     errors: report.errors,
     agent: report.agent,
     voices: report.voices,
@@ -328,16 +407,23 @@ function fromJsonScenario(scenario: JsonScenario): ScenarioResult {
     tags: scenario.tags,
     ...(scenario.toolResults ? { toolResults: scenario.toolResults } : {}),
     ...(scenario.turns ? { turns: scenario.turns.map(fromJsonScenarioTurn) } : {}),
+    ...(scenario.variants ? { variants: scenario.variants.map(fromJsonScenarioVariant) } : {}),
   };
+  const runs = scenario.runs.map((run) => fromJsonRun(run, scenario.name));
   return {
     scenario: loaded,
-    runs: scenario.runs.map((run) => fromJsonRun(run, scenario.name)),
+    runs,
     summary: { ...counts, passRate: scenario.passRate, matchRate: scenario.matchRate },
     interval: scenario.interval,
     latency: scenario.latency,
     passed: scenario.passed,
+    breakdown: scenarioBreakdown(loaded, runs),
     expectationHash: scenario.expectationHash ?? expectationHash(loaded),
   };
+}
+
+function fromJsonScenarioVariant({ variant, minPassRate, location }: JsonScenarioVariant): ScenarioVariant {
+  return { variant, minPassRate, ...(location === null ? {} : { location }) };
 }
 
 function fromJsonScenarioTurn(turn: JsonScenarioTurn): ScenarioTurn {
@@ -357,20 +443,17 @@ function fromJsonRun(run: JsonRun, scenario: string): SuiteRun {
     toolResults: run.toolResults ?? [],
     replyAudioOnly: false,
   });
+  // Reports written before variants ran every run under the default one.
+  const variant = (run as Partial<JsonRun>).variant ?? DEFAULT_VARIANT;
   return {
     id:
       (run as Partial<JsonRun>).id ??
-      runId({
-        scenario,
-        promptIndex: run.promptIndex,
-        voice: run.voice,
-        variant: DEFAULT_VARIANT,
-        runIndex: run.runIndex,
-      }),
+      runId({ scenario, promptIndex: run.promptIndex, voice: run.voice, variant, runIndex: run.runIndex }),
     prompt: run.prompt,
     promptIndex: run.promptIndex,
     runIndex: run.runIndex,
     voice: run.voice,
+    variant,
     status: run.status,
     latencyMs: run.latencyMs,
     ...(run.evalResult === null ? {} : { evalResult: run.evalResult }),

@@ -3,6 +3,9 @@
  * into the report of one run. Counts are summed, rates, intervals and latencies recomputed from the
  * runs, and the gate judged again with the thresholds the reports stored.
  */
+import { scenarioVariants } from '../scenarios/variants.js';
+import { canonicalJson } from '../suite/expectation.js';
+import { DEFAULT_VARIANT } from '../suite/plan.js';
 import { scenarioResult, suiteResult } from '../suite/result.js';
 import type { ProviderSummary, ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 import { ReportError } from './errors.js';
@@ -60,11 +63,20 @@ function mergeScenarios(results: SuiteResult[], voices: string[]): ScenarioResul
           'merge only the shards of one run, made from the same scenario files',
         );
       }
+      if (
+        canonicalJson(entry.result.scenario.variants ?? null) !== canonicalJson(scenario.variants ?? null)
+      ) {
+        throw new ReportError(
+          `scenario "${scenario.name}" (${scenario.location.file}) has other variants in report ${reportIndex + 1} than in an earlier one`,
+          'merge only the shards of one run, made from the same scenario files and config',
+        );
+      }
       for (const run of scenarioResult.runs) {
-        const runKey = `${run.promptIndex}\u0000${run.voice}\u0000${run.runIndex}`;
+        // The run id names its prompt, voice, variant and run index.
+        const runKey = run.id;
         if (entry.runs.has(runKey)) {
           throw new ReportError(
-            `run ${run.runIndex + 1} of prompt ${run.promptIndex + 1} (${run.voice}) of scenario "${scenario.name}" is in two reports (again in report ${reportIndex + 1})`,
+            `run ${run.runIndex + 1} of prompt ${run.promptIndex + 1} (${run.voice}${run.variant === DEFAULT_VARIANT ? '' : `, ${run.variant}`}) of scenario "${scenario.name}" is in two reports (again in report ${reportIndex + 1})`,
             'pass each shard report once; shards must split the scenarios or the runs, not repeat them',
           );
         }
@@ -73,10 +85,13 @@ function mergeScenarios(results: SuiteResult[], voices: string[]): ScenarioResul
     }
   }
   return [...merged.values()].map(({ result, runs }) => {
+    const variants = scenarioVariants(result.scenario).map(({ variant }) => variant.name);
+    // The plan's order: prompt, voice, variant, run index.
     const ordered = [...runs.values()].sort(
       (a, b) =>
         a.promptIndex - b.promptIndex ||
         voices.indexOf(a.voice) - voices.indexOf(b.voice) ||
+        variants.indexOf(a.variant) - variants.indexOf(b.variant) ||
         a.runIndex - b.runIndex,
     );
     // The hash the shards wrote: it covers fields (turns, tool results) the report does not repeat.
@@ -97,6 +112,14 @@ function addProviders(results: SuiteResult[]): { providers?: ProviderSummary } {
       throttles: sum((p) => p.throttles),
       estimatedCostUsd: sum((p) => p.estimatedCostUsd),
       synthesis: { requests: sum((p) => p.synthesis.requests), cacheHits: sum((p) => p.synthesis.cacheHits) },
+      ...(list.some((p) => p.perturbed)
+        ? {
+            perturbed: {
+              made: sum((p) => p.perturbed?.made ?? 0),
+              cacheHits: sum((p) => p.perturbed?.cacheHits ?? 0),
+            },
+          }
+        : {}),
       concurrency: {
         max: Math.max(...list.map((p) => p.concurrency.max)),
         lowest: Math.min(...list.map((p) => p.concurrency.lowest)),

@@ -203,6 +203,11 @@ const definitions = {
       promptIndex: count,
       runIndex: count,
       voice: { type: 'string' },
+      variant: {
+        type: 'string',
+        description:
+          'Name of the variant (audio condition) the run was heard under; "default" when the suite names none. Absent in reports written before variants (read as "default").',
+      },
       status: { enum: ['passed', 'failed', 'error'] },
       toolCalls: { type: 'array', items: { $ref: '#/definitions/toolCall' } },
       transcript: { type: ['string', 'null'] },
@@ -306,6 +311,21 @@ const definitions = {
         type: ['object', 'null'],
         description: "The scenario's mocked tool outcomes (tool_results) as written; null when none.",
       },
+      variants: {
+        anyOf: [{ type: 'array', items: { $ref: '#/definitions/scenarioVariant' } }, { type: 'null' }],
+        description:
+          'The audio conditions the scenario ran under, with their thresholds; null: the one default variant. Absent in reports written before variants.',
+      },
+      breakdown: {
+        type: 'object',
+        description:
+          'Pass rate and interval per variant (each judged against its threshold) and per voice. Written for readers; recomputed from the runs when a report is read.',
+        properties: {
+          variants: { type: 'array', items: { $ref: '#/definitions/variantSlice' } },
+          voices: { type: 'array', items: { $ref: '#/definitions/slice' } },
+        },
+        required: ['variants', 'voices'],
+      },
       runs: { type: 'array', items: { $ref: '#/definitions/run' } },
     },
     required: [
@@ -333,11 +353,63 @@ const definitions = {
   gateFailure: {
     type: 'object',
     properties: {
-      kind: { enum: ['scenario_pass_rate', 'suite_pass_rate', 'errors', 'stopped', 'cancelled', 'no_runs'] },
+      kind: {
+        enum: [
+          'scenario_pass_rate',
+          'variant_pass_rate',
+          'suite_pass_rate',
+          'errors',
+          'stopped',
+          'cancelled',
+          'no_runs',
+        ],
+      },
       message: { type: 'string' },
       scenario: { type: 'string' },
+      variant: {
+        type: 'string',
+        description: 'The variant that fell under its threshold (variant_pass_rate).',
+      },
     },
     required: ['kind', 'message'],
+  },
+  scenarioVariant: {
+    type: 'object',
+    properties: {
+      variant: {
+        type: 'object',
+        description: 'The condition as written: its name and what it changes (speed, noise, channel, …).',
+        properties: { name: { type: 'string' } },
+        required: ['name'],
+      },
+      minPassRate: rate,
+      location: { anyOf: [{ $ref: '#/definitions/location' }, { type: 'null' }] },
+    },
+    required: ['variant', 'minPassRate', 'location'],
+  },
+  slice: {
+    type: 'object',
+    description: 'The runs of one variant or one voice.',
+    properties: {
+      name: { type: 'string' },
+      counts: {
+        type: 'object',
+        properties: { total: count, passed: count, failed: count, errored: count },
+        required: ['total', 'passed', 'failed', 'errored'],
+      },
+      passRate: nullableRate,
+      interval: { $ref: '#/definitions/interval' },
+    },
+    required: ['name', 'counts', 'passRate', 'interval'],
+  },
+  variantSlice: {
+    allOf: [
+      { $ref: '#/definitions/slice' },
+      {
+        properties: { minPassRate: rate, passed: { type: 'boolean' } },
+        required: ['minPassRate', 'passed'],
+      },
+    ],
   },
 } as const;
 
@@ -424,8 +496,49 @@ export const reportSchema = {
           properties: { max: { type: 'integer', minimum: 1 }, lowest: { type: 'integer', minimum: 1 } },
           required: ['max', 'lowest'],
         },
+        perturbed: {
+          type: 'object',
+          description:
+            'Speech perturbed for variants (made) and served from memory (cacheHits); absent when none.',
+          properties: {
+            made: { type: 'integer', minimum: 0 },
+            cacheHits: { type: 'integer', minimum: 0 },
+          },
+          required: ['made', 'cacheHits'],
+        },
       },
       required: ['requests', 'retries', 'throttles', 'estimatedCostUsd', 'synthesis', 'concurrency'],
+    },
+    breakdown: {
+      type: 'object',
+      description:
+        'Pass rate and interval per variant and per voice over every scenario, the SNR and speed sweeps, and the clean variant they are drawn against. Written for readers; recomputed when a report is read. Absent in reports written before variants.',
+      properties: {
+        variants: { type: 'array', items: { $ref: '#/definitions/slice' } },
+        voices: { type: 'array', items: { $ref: '#/definitions/slice' } },
+        sweeps: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              axis: { enum: ['snr_db', 'speed'] },
+              label: { type: 'string' },
+              points: {
+                type: 'array',
+                items: {
+                  allOf: [
+                    { $ref: '#/definitions/slice' },
+                    { properties: { x: { type: 'number' } }, required: ['x'] },
+                  ],
+                },
+              },
+            },
+            required: ['axis', 'label', 'points'],
+          },
+        },
+        clean: { anyOf: [{ $ref: '#/definitions/slice' }, { type: 'null' }] },
+      },
+      required: ['variants', 'voices', 'sweeps', 'clean'],
     },
     scenarios: { type: 'array', items: { $ref: '#/definitions/scenario' } },
   },

@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS, fileSizeProblem } from './limits.js';
 import { buildConfigSchema } from './schema.js';
 import { findSecrets } from './secrets.js';
 import { loadTools } from './tools.js';
+import { readVariants, type RawVariant } from './variants.js';
 import type { ProviderCatalog, ProviderConfig, RussoConfig } from './types.js';
 import { compileSchema } from './validate.js';
 import { parseYamlFile, type LocatedDocument } from './yaml.js';
@@ -85,8 +86,16 @@ export function loadConfig(
     validateConfig = compileSchema(buildConfigSchema(catalog));
     validators.set(catalog, validateConfig);
   }
-  problems.push(...movedKeys(document), ...validateConfig(document), ...findSecrets(document, true));
+  // movedKeys first: it drops the moved key, so that the schema does not also call it unknown.
+  const moved = movedKeys(document);
+  const schemaProblems = validateConfig(document);
+  problems.push(...moved, ...schemaProblems, ...findSecrets(document, true));
   const raw = document.value as RawConfig;
+  // What the schema cannot see in the variants (a name used twice) is checked on a list it accepted.
+  const variants =
+    raw.variants && schemaProblems.length === 0
+      ? readVariants(raw.variants, document, ['variants'], problems)
+      : undefined;
   const config: RussoConfig = {
     ...defaultConfig(dirname(path)),
     file,
@@ -117,6 +126,7 @@ export function loadConfig(
       maxPromptChars: raw.limits?.max_prompt_chars ?? DEFAULT_LIMITS.maxPromptChars,
       maxFileBytes: raw.limits?.max_file_bytes ?? DEFAULT_LIMITS.maxFileBytes,
     },
+    ...(variants ? { variants } : {}),
     locations: {
       ...(raw.agent ? { agent: document.locate(['agent']) } : {}),
       ...(raw.synthesizer ? { synthesizer: document.locate(['synthesizer']) } : {}),
@@ -213,4 +223,5 @@ interface RawConfig {
   gate?: { min_pass_rate?: number; max_errors?: number };
   cache?: { enabled?: boolean; dir?: string };
   limits?: { max_runs?: number; max_prompt_chars?: number; max_file_bytes?: number };
+  variants?: RawVariant[];
 }

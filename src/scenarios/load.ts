@@ -25,6 +25,7 @@ import type {
 } from './types.js';
 import { toolProblems, toolsFileProblems, type ToolsContext } from './tool-checks.js';
 import { compileSchema } from './validate.js';
+import { readVariants, withThresholds, type RawVariant } from './variants.js';
 import { parseYamlFile, type LocatedDocument } from './yaml.js';
 
 /** Where to load from: the working directory, and a config file to use instead of `russo.config.yaml`. */
@@ -144,13 +145,20 @@ export function scenarioFromDocument(
   const found = [...validateScenario(document), ...findSecrets(document, false)];
   const raw = document.value as RawScenario;
   const match = matchOptions(raw.match, config.defaults.match);
-  if (found.length === 0) found.push(...semanticProblems(raw, document, config));
+  const valid = found.length === 0;
+  if (valid) found.push(...semanticProblems(raw, document, config));
+  // Checks beyond the schema (a variant name used twice) need a list the schema accepted.
+  const ownVariants =
+    valid && raw.variants ? readVariants(raw.variants, document, ['variants'], found) : undefined;
   // Tool checks need valid matcher specs: an unreadable spec is already a problem of its own.
   if (found.length === 0 && tools) found.push(...toolProblems(raw, document, tools, match.validateArguments));
   problems.push(...found);
   if (found.length > 0) return undefined;
   const turns = raw.turns?.map((turn, index) => toTurn(turn, ['turns', index], document));
   const first = turns?.[0];
+  const minPassRate = raw.min_pass_rate ?? config.defaults.minPassRate;
+  // A scenario's own list replaces the config's.
+  const variants = ownVariants ?? config.variants;
   return {
     name: raw.name,
     location: document.locate(['name'], true),
@@ -163,11 +171,12 @@ export function scenarioFromDocument(
     match,
     runs: raw.runs ?? config.defaults.runs,
     ...runsLocation(raw, document, config),
-    minPassRate: raw.min_pass_rate ?? config.defaults.minPassRate,
+    minPassRate,
     timeoutMs: raw.timeout_s === undefined ? config.defaults.timeoutMs : raw.timeout_s * 1000,
     ...(raw.tool_results ? { toolResults: raw.tool_results } : {}),
     tags: raw.tags ?? [],
     ...(turns ? { turns } : {}),
+    ...(variants ? { variants: withThresholds(variants, minPassRate) } : {}),
   };
 }
 
@@ -348,4 +357,5 @@ interface RawScenario {
   timeout_s?: number;
   tool_results?: Record<string, unknown>;
   tags?: string[];
+  variants?: RawVariant[];
 }

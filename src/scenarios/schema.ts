@@ -1,4 +1,5 @@
 import type { ProviderCatalog } from './types.js';
+import { variantsKeySchema } from './variants.js';
 
 // The JSON Schemas of scenario and config files. They live in code so the loader and the
 // published files in schema/ can never disagree: `npm run schemas` writes schema/*.json from
@@ -154,6 +155,7 @@ export const scenarioSchema = {
         'Mocked outcome per tool name, returned to agents that continue after a call: a plain value, or a list of rules {when, result} / {when, error}; the first rule whose `when` matches the arguments answers, a rule without `when` is the fallback.',
     },
     tags: { type: 'array', items: { type: 'string' } },
+    variants: variantsKeySchema,
   },
   required: ['name'],
   // Either a conversation (`turns`) or prompts with their expected calls, never both.
@@ -230,6 +232,7 @@ export function buildConfigSchema({
         },
         additionalProperties: false,
       },
+      variants: variantsKeySchema,
       limits: {
         type: 'object',
         description:
@@ -239,7 +242,7 @@ export function buildConfigSchema({
             type: 'integer',
             minimum: 1,
             description:
-              'Runs a suite may plan: conversations (prompts) × voices × runs over every scenario, a conversation of many turns being one run (default 100000).',
+              'Runs a suite may plan: conversations (prompts) × voices × variants × runs over every scenario, a conversation of many turns being one run (default 100000).',
           },
           max_prompt_chars: {
             type: 'integer',

@@ -1,6 +1,8 @@
+import type { Variant } from '../audio/variant.js';
 import type { AgentProvider, JudgeProvider, SynthesizerProvider } from '../core/provider.js';
 import type { ExpectedCall, MatchOptions, ToolDefinition } from '../core/types.js';
 import type { ReplyExpectation } from '../evaluate/index.js';
+import type { ConfigVariant } from './variants.js';
 
 /** A place in a scenario or config file; lines and columns start at 1. `file` is relative to the working directory. */
 export interface SourceLocation {
@@ -37,6 +39,16 @@ export interface ScenarioTurn {
   reply?: ReplyCheck;
 }
 
+/** One audio condition a scenario runs under (the `variants` key), with its own gate. */
+export interface ScenarioVariant {
+  /** The condition as applyVariant takes it: its name and what it changes (nothing: the audio as synthesized). */
+  variant: Variant;
+  /** Pass rate this variant's runs must reach: its own `min_pass_rate`, else the scenario's. */
+  minPassRate: number;
+  /** Where the variant is written (in the scenario or the config); absent for the default variant. */
+  location?: SourceLocation;
+}
+
 /** A scenario as loaded and validated: defaults from the config are already applied. */
 export interface Scenario {
   name: string;
@@ -70,6 +82,11 @@ export interface Scenario {
    * prompts are each a one-turn conversation with the scenario's `expect` and `forbid`.
    */
   turns?: ScenarioTurn[];
+  /**
+   * The audio conditions every prompt runs under: the scenario's `variants`, else the config's;
+   * absent when neither names any (one clean variant, `default`: see scenarioVariants).
+   */
+  variants?: ScenarioVariant[];
 }
 
 /** A provider entry of the config: `provider` plus that provider's own options. */
@@ -107,6 +124,8 @@ export interface RussoConfig {
   /** The audio cache: synthesized prompts are stored in `dir` and reused across runs. */
   cache: { enabled: boolean; dir: string };
   limits: Limits;
+  /** The config's `variants`, the default of every scenario that names none; absent when it names none. */
+  variants?: ConfigVariant[];
   /**
    * Where `agent`, `synthesizer`, `judge` and `defaults.runs` are written, for errors raised after
    * loading (providers that cannot be built, a suite over its limits).
@@ -125,8 +144,8 @@ export interface RussoConfig {
  */
 export interface Limits {
   /**
-   * Runs a suite may plan: conversations (prompts) × voices × runs over every scenario (`max_runs`,
-   * default 100,000). A conversation of many turns is one run.
+   * Runs a suite may plan: conversations (prompts) × voices × variants × runs over every scenario
+   * (`max_runs`, default 100,000). A conversation of many turns is one run.
    */
   maxRuns: number;
   /** Characters in one prompt or one turn's `say` (`max_prompt_chars`, default 2,000). */

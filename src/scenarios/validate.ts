@@ -186,6 +186,12 @@ function rangeHint(key: string | number | undefined): string {
       return 'allow at least one run in flight';
     case 'timeout_s':
       return 'give each run a positive number of seconds';
+    case 'snr_db':
+      return 'an SNR is from -10 dB (noise louder than the voice) to 60 dB (faint noise); 10 is a busy café';
+    case 'speed':
+      return 'a speaking rate is from 0.5 (half as fast) to 2 (twice as fast); 1 leaves it unchanged';
+    case 'rate':
+      return 'a packet loss rate is the share of packets lost, from 0 to 0.5 (0.05 is a bad mobile line)';
     default:
       return 'change the value to fit the range';
   }

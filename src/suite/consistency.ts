@@ -22,11 +22,13 @@ export interface ConsistencyOptions {
   alpha?: number;
 }
 
-/** The runs of one prompt in one voice. */
+/** The runs of one prompt in one voice under one variant: one cell of the plan. */
 export interface CellCounts {
   promptIndex: number;
   prompt: string;
   voice: string;
+  /** The variant the cell's runs were heard under (`default` when the suite names none). */
+  variant: string;
   passed: number;
   failed: number;
   errored: number;
@@ -93,17 +95,22 @@ function scenarioConsistency(result: ScenarioResult, alpha: number, k?: number):
   };
 }
 
-/** The runs of a scenario counted per prompt and voice, in the order the cells first appear. */
+/**
+ * The runs of a scenario counted per cell (prompt, voice, variant), in the order the cells first
+ * appear: runs of one cell hear the same audio, so a cell that both passed and failed is the agent's
+ * doing, not the noise's.
+ */
 function cellsOf(result: ScenarioResult): CellCounts[] {
   const cells = new Map<string, CellCounts>();
   for (const run of result.runs) {
-    const key = `${run.promptIndex}\u0000${run.voice}`;
+    const key = `${run.promptIndex}\u0000${run.voice}\u0000${run.variant}`;
     let cell = cells.get(key);
     if (cell === undefined) {
       cell = {
         promptIndex: run.promptIndex,
         prompt: run.prompt,
         voice: run.voice,
+        variant: run.variant,
         passed: 0,
         failed: 0,
         errored: 0,

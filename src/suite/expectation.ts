@@ -3,14 +3,19 @@ import { DEFAULT_MATCH_OPTIONS } from '../evaluate/index.js';
 import type { Scenario, SourceLocation } from '../scenarios/types.js';
 
 /** What a scenario asks of the agent: the fields whose change makes old pass rates incomparable. */
-export type Expectation = Pick<Scenario, 'expect' | 'forbid' | 'match' | 'turns' | 'toolResults'>;
+export type Expectation = Pick<
+  Scenario,
+  'expect' | 'forbid' | 'match' | 'turns' | 'toolResults' | 'variants'
+>;
 
 /**
  * The expectation hash of a scenario (DESIGN.md, "Expectation hash"): the sha256, in hex, of its
- * expect, forbid, match, turns and tool results as canonical JSON (object keys sorted), without the
- * places they are written in. Moving a scenario in its file or rewording a prompt keeps the hash; a
- * changed expected argument, matcher, forbidden tool, match option, turn or mocked result changes it,
- * and a baseline then no longer compares the scenario's pass rate.
+ * expect, forbid, match, turns, tool results and the conditions of its variants as canonical JSON
+ * (object keys sorted), without the places they are written in. Moving a scenario in its file or
+ * rewording a prompt keeps the hash; a changed expected argument, matcher, forbidden tool, match
+ * option, turn, mocked result or audio condition changes it, and a baseline then no longer compares
+ * the scenario's pass rate (its runs were heard otherwise). A scenario without variants hashes as it
+ * did before variants existed; a variant's name and threshold are not part of it.
  */
 export function expectationHash(scenario: Expectation): string {
   const expectation = {
@@ -25,6 +30,7 @@ export function expectationHash(scenario: Expectation): string {
       reply: turn.reply && withoutLocation(turn.reply),
     })),
     toolResults: scenario.toolResults,
+    variants: scenario.variants?.map(({ variant: { name: _name, ...conditions } }) => conditions),
   };
   return createHash('sha256').update(canonicalJson(expectation)).digest('hex');
 }

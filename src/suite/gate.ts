@@ -39,11 +39,16 @@ export function judge(input: GateInput): {
   }
   for (const result of input.scenarios) {
     const { summary, scenario } = result;
+    // A scenario with variants is judged per variant, each against its own threshold.
+    if (scenario.variants !== undefined) {
+      failures.push(...variantFailures(result));
+      continue;
+    }
     if (summary.passRate === null || reaches(summary.passRate, scenario.minPassRate)) continue;
     failures.push({
       kind: 'scenario_pass_rate',
       scenario: scenario.name,
-      message: `${scenario.name}: pass rate ${percent(summary.passRate)} (${summary.passed}/${summary.passed + summary.failed}) is under ${percent(scenario.minPassRate)}`,
+      message: `${scenario.name}: pass rate ${rateText(summary)} is under ${percent(scenario.minPassRate)}`,
     });
   }
   if (
@@ -67,6 +72,23 @@ export function judge(input: GateInput): {
     });
   }
   return { gate: { passed: failures.length === 0, failures }, errors };
+}
+
+/** The variants of a scenario whose completed runs fell under the variant's threshold. */
+function variantFailures(result: ScenarioResult): GateFailure[] {
+  return result.breakdown.variants
+    .filter(({ summary, passed }) => summary.passRate !== null && !passed)
+    .map(({ name, summary, minPassRate }) => ({
+      kind: 'variant_pass_rate',
+      scenario: result.scenario.name,
+      variant: name,
+      message: `${result.scenario.name}, variant ${name}: pass rate ${rateText(summary)} is under ${percent(minPassRate)}`,
+    }));
+}
+
+/** `62.5% (5/8)`: a pass rate with the runs it counts. */
+function rateText(summary: RunSummary): string {
+  return `${percent(summary.passRate as number)} (${summary.passed}/${summary.passed + summary.failed})`;
 }
 
 /** Errors by message, most frequent first. */

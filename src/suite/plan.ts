@@ -1,8 +1,8 @@
 import { ScenarioError, type Problem } from '../scenarios/errors.js';
-import type { Scenario, SourceLocation, Suite } from '../scenarios/types.js';
+import type { Scenario, ScenarioVariant, SourceLocation, Suite } from '../scenarios/types.js';
+import { DEFAULT_VARIANT, scenarioVariants } from '../scenarios/variants.js';
 
-/** The variant of every run until audio variants exist: the audio as synthesized. */
-export const DEFAULT_VARIANT = 'default';
+export { DEFAULT_VARIANT };
 
 /** What a plan takes from outside the files: CLI flags, Action inputs, library options. */
 export interface PlanOverrides {
@@ -26,7 +26,10 @@ export interface PlannedRun {
   promptIndex: number;
   voice: string;
   voiceIndex: number;
+  /** The variant's name. */
   variant: string;
+  /** Index of the variant in the scenario's variants (scenarioVariants). */
+  variantIndex: number;
   /** Index of the run within its cell (scenario, prompt, voice, variant). */
   runIndex: number;
 }
@@ -34,9 +37,11 @@ export interface PlannedRun {
 /** One scenario's share of the plan. */
 export interface ScenarioPlan {
   scenario: Scenario;
-  /** Runs per prompt and voice. */
+  /** The audio conditions its prompts run under: its own, the config's, or the one default variant. */
+  variants: readonly ScenarioVariant[];
+  /** Runs per prompt, voice and variant. */
   runsPerCell: number;
-  /** conversations (prompts) × voices × runs per cell; a conversation of many turns is one run. */
+  /** conversations (prompts) × voices × variants × runs per cell; a conversation of many turns is one run. */
   totalRuns: number;
   /** Position of its first run in the suite's report order. */
   firstRun: number;
@@ -47,9 +52,11 @@ export interface SuitePlan {
   totalRuns: number;
   maxConcurrency: number;
   voices: readonly string[];
+  /** The names of every scenario's variants, each once, in the order they first appear. */
+  variants: readonly string[];
   scenarios: ScenarioPlan[];
   /**
-   * The planned runs in report order (scenario, prompt, voice, run index), each made only when it is
+   * The planned runs in report order (scenario, prompt, voice, variant, run index), each made only when it is
    * pulled: a plan of a million runs costs nothing until they run.
    */
   runs(): Generator<PlannedRun, void, undefined>;
@@ -69,8 +76,9 @@ export function planSuite(suite: Suite, overrides: PlanOverrides = {}): SuitePla
   let totalRuns = 0;
   const scenarios = suite.scenarios.map((scenario): ScenarioPlan => {
     const runsPerCell = overrides.runs ?? scenario.runs;
-    const scenarioRuns = scenario.prompts.length * voices.length * runsPerCell;
-    const plan = { scenario, runsPerCell, totalRuns: scenarioRuns, firstRun: totalRuns };
+    const variants = scenarioVariants(scenario);
+    const scenarioRuns = scenario.prompts.length * voices.length * variants.length * runsPerCell;
+    const plan = { scenario, variants, runsPerCell, totalRuns: scenarioRuns, firstRun: totalRuns };
     totalRuns += scenarioRuns;
     return plan;
   });
@@ -81,23 +89,26 @@ export function planSuite(suite: Suite, overrides: PlanOverrides = {}): SuitePla
     totalRuns,
     maxConcurrency,
     voices,
+    variants: [...new Set(scenarios.flatMap(({ variants }) => variants.map(({ variant }) => variant.name)))],
     scenarios,
     *runs() {
-      for (const [scenarioIndex, { scenario, runsPerCell }] of scenarios.entries()) {
+      for (const [scenarioIndex, { scenario, variants, runsPerCell }] of scenarios.entries()) {
         for (let promptIndex = 0; promptIndex < scenario.prompts.length; promptIndex++) {
           for (const [voiceIndex, voice] of voices.entries()) {
-            for (let runIndex = 0; runIndex < runsPerCell; runIndex++) {
-              const variant = DEFAULT_VARIANT;
-              yield {
-                id: runId({ scenario: scenario.name, promptIndex, voice, variant, runIndex }),
-                scenario,
-                scenarioIndex,
-                promptIndex,
-                voice,
-                voiceIndex,
-                variant,
-                runIndex,
-              };
+            for (const [variantIndex, { variant }] of variants.entries()) {
+              for (let runIndex = 0; runIndex < runsPerCell; runIndex++) {
+                yield {
+                  id: runId({ scenario: scenario.name, promptIndex, voice, variant: variant.name, runIndex }),
+                  scenario,
+                  scenarioIndex,
+                  promptIndex,
+                  voice,
+                  voiceIndex,
+                  variant: variant.name,
+                  variantIndex,
+                  runIndex,
+                };
+              }
             }
           }
         }
@@ -121,7 +132,15 @@ export interface RunIdParts {
  * names are escaped, so two different runs never share an id.
  */
 export function runId(parts: RunIdParts): string {
-  return `${escapeSegment(parts.scenario)}/p${parts.promptIndex}/${escapeSegment(parts.voice)}/${escapeSegment(parts.variant)}/r${parts.runIndex}`;
+  return `${cellId(parts)}/r${parts.runIndex}`;
+}
+
+/**
+ * The id of a run's cell, the runs that differ only in their run index: `<scenario>/p<prompt
+ * index>/<voice>/<variant>`. Every run of a cell hears the same audio (its variant's seed comes from it).
+ */
+export function cellId(parts: Omit<RunIdParts, 'runIndex'>): string {
+  return `${escapeSegment(parts.scenario)}/p${parts.promptIndex}/${escapeSegment(parts.voice)}/${escapeSegment(parts.variant)}`;
 }
 
 function escapeSegment(name: string): string {
@@ -153,15 +172,25 @@ function tooManyRuns(
   const raise = `or raise \`limits: {max_runs: N}\` in ${suite.config.file ?? 'russo.config.yaml'}`;
   if (runsOverride !== undefined) {
     const prompts = scenarios.reduce((sum, { scenario }) => sum + scenario.prompts.length, 0);
-    const fits = Math.floor(maxRuns / (prompts * voices));
+    const cells = scenarios.reduce(
+      (sum, plan) => sum + plan.scenario.prompts.length * plan.variants.length,
+      0,
+    );
+    const fits = Math.floor(maxRuns / (cells * voices));
     const noun = scenarios.some(({ scenario }) => scenario.turns) ? 'conversation' : 'prompt';
+    const variantCounts = new Set(scenarios.map((plan) => plan.variants.length));
+    // Every scenario with the same number of variants: a factor of its own; else counted with the prompts.
+    const sources =
+      variantCounts.size === 1
+        ? `${plural(prompts, noun)} × ${plural(voices, 'voice')}${variantFactor([...variantCounts][0] as number)}`
+        : `${plural(cells, `${noun} × variant`)} × ${plural(voices, 'voice')}`;
     return [
       {
         file: 'command line',
         line: 0,
         column: 0,
-        message: `--runs ${count(runsOverride)} makes ${count(totalRuns)} runs (${plural(prompts, noun)} × ${plural(voices, 'voice')} × ${count(runsOverride)}); ${limit}`,
-        hint: `${fits >= 1 ? `give --runs ${count(fits)} or fewer` : 'run fewer scenarios, prompts or voices at once'}, ${raise}`,
+        message: `--runs ${count(runsOverride)} makes ${count(totalRuns)} runs (${sources} × ${count(runsOverride)}); ${limit}`,
+        hint: `${fits >= 1 ? `give --runs ${count(fits)} or fewer` : 'run fewer scenarios, prompts, voices or variants at once'}, ${raise}`,
       },
     ];
   }
@@ -192,7 +221,7 @@ function tooManyRuns(
     const [first] = plans as [ScenarioPlan];
     const what =
       plans.length === 1
-        ? `"${first.scenario.name}" makes ${count(runs)} of them (${conversations(first.scenario)} × ${plural(voices, 'voice')} × ${count(first.runsPerCell)})`
+        ? `"${first.scenario.name}" makes ${count(runs)} of them (${conversations(first.scenario)} × ${plural(voices, 'voice')}${variantFactor(first.variants.length)} × ${count(first.runsPerCell)})`
         : `the ${plans.length} scenarios that take \`runs: ${count(first.runsPerCell)}\` from here make ${count(runs)} of them`;
     return {
       ...location,
@@ -200,6 +229,11 @@ function tooManyRuns(
       hint: `${written ? 'lower this `runs`' : 'give this scenario a smaller `runs:`'}, ${raise}`,
     };
   });
+}
+
+/** ` × 4 variants` in a count of runs; nothing for the one variant of a suite that names none or one. */
+function variantFactor(variants: number): string {
+  return variants > 1 ? ` × ${plural(variants, 'variant')}` : '';
 }
 
 /** A scenario's conversations as a count: `2 prompts`, or `1 conversation of 3 turns`. */

@@ -1,19 +1,25 @@
 import { latencyPercentiles, summarizeRuns, wilsonInterval } from '../core/stats.js';
 import type { Scenario } from '../scenarios/types.js';
+import { scenarioBreakdown, suiteBreakdown } from './breakdown.js';
 import { expectationHash } from './expectation.js';
-import { judge, reaches } from './gate.js';
+import { judge } from './gate.js';
 import type { ProviderSummary, ScenarioResult, SuiteResult, SuiteRun } from './types.js';
 
-/** Summaries of one scenario's runs; `passed` is its own threshold only (errors are judged suite-wide). */
+/**
+ * Summaries of one scenario's runs; `passed` is its own thresholds only, every variant's (errors are
+ * judged suite-wide). Without variants the one default variant holds every run at the scenario's threshold.
+ */
 export function scenarioResult(scenario: Scenario, runs: SuiteRun[]): ScenarioResult {
   const summary = summarizeRuns(runs);
+  const breakdown = scenarioBreakdown(scenario, runs);
   return {
     scenario,
     runs,
     summary,
     interval: wilsonInterval(summary.passed, summary.passed + summary.failed),
     latency: latencyPercentiles(runs),
-    passed: reaches(summary.passRate, scenario.minPassRate),
+    passed: breakdown.variants.every((variant) => variant.passed),
+    breakdown,
     expectationHash: expectationHash(scenario),
   };
 }
@@ -52,6 +58,7 @@ export function suiteResult(facts: SuiteFacts): SuiteResult {
       latency: latencyPercentiles(runs),
     },
     gate: { ...judged.gate, minPassRate: facts.minPassRate, maxErrors: facts.maxErrors },
+    breakdown: suiteBreakdown(facts.scenarios),
     errors: judged.errors,
     agent: facts.agent,
     voices: facts.voices,

@@ -4,15 +4,17 @@ import { run, runConversation, runPool, type ConversationTurn, type PoolTask } f
 import { createProviderStats } from '../core/provider.js';
 import { createRedactor, secretsOfEnv } from '../core/redact.js';
 import { CachedSynthesizer } from '../synthesize/cached.js';
+import { PerturbedSpeech } from '../synthesize/perturbed.js';
 import type { Agent, ExpectedCall, Progress, ReplyJudge, ToolResponder } from '../core/types.js';
 import { compileToolResults, ToolCallEvaluator, ToolSchemas, TurnEvaluator } from '../evaluate/index.js';
 import { ScenarioError } from '../scenarios/errors.js';
 import type { Scenario, Suite } from '../scenarios/types.js';
 import { CrashGuard } from './crashes.js';
-import { planSuite } from './plan.js';
+import { cellId, planSuite } from './plan.js';
 import { createAgent, createJudge, createVoices, type Voice } from './providers.js';
 import { scenarioResult, suiteResult } from './result.js';
 import type { SuiteResult, SuiteRun } from './types.js';
+import { speechOfCell } from './variant-audio.js';
 
 /** Options of `runSuite`; overrides win over the config (they come from CLI flags and Action inputs). */
 export interface RunSuiteOptions {
@@ -62,6 +64,8 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
   const voices =
     options.voices ?? (await createVoices(suite, { ...providerOptions, onWarning: options.onWarning }));
   const agent = options.agent ?? (await createAgent(suite, providerOptions));
+  // Speech under the variants, made once per cell and shared by its runs; babble talkers cached like speech.
+  const perturbed = new PerturbedSpeech({ babbleCacheDir: cacheDir });
   const guard = new CrashGuard();
   try {
     if (!agent.converse) checkNoTurns(suite, agent);
@@ -73,8 +77,16 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
       for (const planned of plan.runs()) {
         const { scenario, promptIndex } = planned;
         const grader = graders[planned.scenarioIndex] as Grader;
+        const { variant } = plan.scenarios[planned.scenarioIndex]!.variants[planned.variantIndex]!;
+        const voice = (voices[planned.voiceIndex] as Voice).synthesizer;
         const shared = {
-          synthesizer: (voices[planned.voiceIndex] as Voice).synthesizer,
+          // The agent hears the audio only: never the prompt, nor which variant it is.
+          synthesizer: speechOfCell(
+            perturbed,
+            voice,
+            variant,
+            cellId({ ...planned, scenario: scenario.name }),
+          ),
           agent,
           runIndex: planned.runIndex,
           timeoutMs: scenario.timeoutMs,
@@ -94,7 +106,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
                   upcomingRuns,
                 }),
           );
-          return { ...result, id: planned.id, promptIndex, voice: planned.voice };
+          return { ...result, id: planned.id, promptIndex, voice: planned.voice, variant: planned.variant };
         };
       }
     }
@@ -124,6 +136,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
       providers: {
         ...stats,
         synthesis: synthesisCounts(voices),
+        ...perturbedCounts(perturbed),
         concurrency: { max: concurrency, lowest: limiter.lowest },
       },
     });
@@ -146,6 +159,12 @@ function synthesisCounts(voices: Voice[]): { requests: number; cacheHits: number
     }
   }
   return { requests, cacheHits };
+}
+
+/** Speech perturbed for variants and served from memory; nothing when the suite perturbed none. */
+function perturbedCounts(perturbed: PerturbedSpeech): { perturbed?: { made: number; cacheHits: number } } {
+  const { made, hits } = perturbed.counters;
+  return made === 0 ? {} : { perturbed: { made, cacheHits: hits } };
 }
 
 /** An agent without `converse` cannot play a `turns` scenario: say so at each one, before anything runs. */

@@ -1,8 +1,9 @@
 import type { Interval } from '../core/stats.js';
 import type { RunResult, RunSummary } from '../core/types.js';
 import type { Scenario } from '../scenarios/types.js';
+import type { ScenarioBreakdown, SuiteBreakdown } from './breakdown.js';
 
-/** One run of a suite: a run result plus which prompt and voice it was. */
+/** One run of a suite: a run result plus which prompt, voice and variant it was. */
 export interface SuiteRun extends RunResult {
   /** The run's stable id (see `runId`): the same on every machine for the same files and config. */
   id: string;
@@ -10,6 +11,8 @@ export interface SuiteRun extends RunResult {
   promptIndex: number;
   /** Voice (synthesizer voice) the prompt was spoken in. */
   voice: string;
+  /** Name of the variant (audio condition) it was heard under; `default` when the suite names none. */
+  variant: string;
 }
 
 /** Latency percentiles of completed runs, in ms. */
@@ -27,18 +30,33 @@ export interface ScenarioResult {
   /** 95% Wilson interval of the pass rate; null when no run completed. */
   interval: Interval | null;
   latency: LatencySummary;
-  /** True when the pass rate reached `scenario.minPassRate`. */
+  /**
+   * True when every variant's pass rate reached its threshold (`breakdown.variants`); for a scenario
+   * without variants, when its pass rate reached `scenario.minPassRate`.
+   */
   passed: boolean;
+  /** Pass rate and interval per variant (each judged against its threshold) and per voice. */
+  breakdown: ScenarioBreakdown;
   /** What the scenario asked (suite/expectation.ts): a baseline compares only scenarios whose hash is unchanged. */
   expectationHash: string;
 }
 
 /** Why the gate failed, as data: renderers print `message`, annotations use `scenario`. */
 export interface GateFailure {
-  kind: 'scenario_pass_rate' | 'suite_pass_rate' | 'errors' | 'stopped' | 'cancelled' | 'no_runs';
+  /** `variant_pass_rate`: a scenario's runs under one variant fell under that variant's threshold. */
+  kind:
+    | 'scenario_pass_rate'
+    | 'variant_pass_rate'
+    | 'suite_pass_rate'
+    | 'errors'
+    | 'stopped'
+    | 'cancelled'
+    | 'no_runs';
   message: string;
-  /** Name of the scenario, for `scenario_pass_rate`. */
+  /** Name of the scenario, for `scenario_pass_rate` and `variant_pass_rate`. */
   scenario?: string;
+  /** Name of the variant, for `variant_pass_rate`. */
+  variant?: string;
 }
 
 /** A distinct error message and how many runs ended with it. */
@@ -58,6 +76,8 @@ export interface ProviderSummary {
   estimatedCostUsd: number;
   /** Speech requests made, and syntheses served without one (from the cache, or sharing a request in flight). */
   synthesis: { requests: number; cacheHits: number };
+  /** Speech perturbed for variants (one per cell and text), and perturbations served from memory; absent when none was made. */
+  perturbed?: { made: number; cacheHits: number };
   /** The concurrency asked for, and the lowest it was lowered to under throttling. */
   concurrency: { max: number; lowest: number };
 }
@@ -73,6 +93,8 @@ export interface SuiteResult {
     minPassRate: number | null;
     maxErrors: number;
   };
+  /** Pass rate and interval per variant and per voice over every scenario, and the SNR and speed sweeps. */
+  breakdown: SuiteBreakdown;
   /** Errors grouped by message, most frequent first. */
   errors: ErrorGroup[];
   /** Agent id and the voices used. */

@@ -37,6 +37,7 @@ function outcome(name: string, passed: number, failed: number, errored = 0, expe
     promptIndex: 0,
     runIndex,
     voice: 'kal16',
+    variant: 'default',
     status,
     latencyMs: 100,
     ...(status === 'error' ? { error: 'agent: timed out' } : {}),

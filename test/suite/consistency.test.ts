@@ -33,6 +33,7 @@ function result(name: string, cells: Record<string, Status[]>[], runs: number) {
         promptIndex,
         runIndex,
         voice,
+        variant: 'default',
         status,
         latencyMs: 10,
         ...(status === 'error' ? { error: 'boom' } : {}),
@@ -63,10 +64,45 @@ describe('consistency', () => {
     expect(one!.passHatK).toBeCloseTo(84 / 165, 12);
     expect(one!.cells).toBe(4);
     expect(one!.flaky).toEqual([
-      { promptIndex: 0, prompt: 'prompt 0', voice: 'slt', passed: 2, failed: 1, errored: 0 },
-      { promptIndex: 1, prompt: 'prompt 1', voice: 'slt', passed: 2, failed: 1, errored: 0 },
+      {
+        promptIndex: 0,
+        prompt: 'prompt 0',
+        voice: 'slt',
+        variant: 'default',
+        passed: 2,
+        failed: 1,
+        errored: 0,
+      },
+      {
+        promptIndex: 1,
+        prompt: 'prompt 1',
+        voice: 'slt',
+        variant: 'default',
+        passed: 2,
+        failed: 1,
+        errored: 0,
+      },
     ]);
     expect(measured).toMatchObject({ cells: 4, flakyCells: 2, flakyRate: 0.5, alpha: 0.05 });
+  });
+
+  it('counts each variant as a cell of its own: clean runs that pass and noisy ones that fail are not flaky', () => {
+    const base = result('noisy', [{ kal16: [P, P, F, F] }], 4);
+    // The same prompt and voice, its first two runs heard clean and the last two under noise.
+    const runs = base.runs.map((run) => {
+      const variant = run.runIndex < 2 ? 'clean' : 'cafe';
+      return {
+        ...run,
+        variant,
+        runIndex: run.runIndex % 2,
+        id: `noisy/p0/kal16/${variant}/r${run.runIndex % 2}`,
+      };
+    });
+    const measured = consistency(suiteResult([scenarioResult(base.scenario, runs)]));
+    expect(measured).toMatchObject({ cells: 2, flakyCells: 0 });
+    // Without the variant in the cell, the same runs are one flaky cell.
+    const merged = consistency(suiteResult([base]));
+    expect(merged).toMatchObject({ cells: 1, flakyCells: 1 });
   });
 
   it('does not call a cell flaky for an error: errors are not failures', () => {
