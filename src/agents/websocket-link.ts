@@ -25,6 +25,21 @@ export type Received = { json: unknown } | { text: string };
  * the server closing) to that turn, or, between turns, to `onLost`. With the `close` rule the
  * server closing ends the turn instead.
  */
+/** The server answered the WebSocket upgrade with an HTTP status instead (a 429 asks russo to slow down). */
+export class UpgradeRefusedError extends AgentError {
+  constructor(
+    shownUrl: string,
+    readonly status: number,
+  ) {
+    super(
+      `${shownUrl} refused the WebSocket upgrade with HTTP ${status}`,
+      status === 401 || status === 403
+        ? 'check the credentials in `headers` (and the environment variables they name)'
+        : 'check `url`: the endpoint must accept WebSocket connections',
+    );
+  }
+}
+
 export class Link {
   #turn: Turn | undefined;
   #failure: unknown;
@@ -45,14 +60,7 @@ export class Link {
       this.fail(new AgentError(`WebSocket error from ${shownUrl}: ${causeMessage(error)}`)),
     );
     socket.on('unexpected-response', (_request, response) => {
-      this.fail(
-        new AgentError(
-          `${shownUrl} refused the WebSocket upgrade with HTTP ${response.statusCode}`,
-          response.statusCode === 401 || response.statusCode === 403
-            ? 'check the credentials in `headers` (and the environment variables they name)'
-            : 'check `url`: the endpoint must accept WebSocket connections',
-        ),
-      );
+      this.fail(new UpgradeRefusedError(shownUrl, response.statusCode ?? 0));
       response.resume();
     });
     socket.on('close', (code, reason) => {
