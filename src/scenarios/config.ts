@@ -9,7 +9,7 @@ import { findSecrets } from './secrets.js';
 import { loadTools } from './tools.js';
 import type { ProviderCatalog, ProviderConfig, RussoConfig } from './types.js';
 import { compileSchema } from './validate.js';
-import { parseYamlFile, type LocatedDocument } from './yaml.js';
+import { parseYamlBytes, type LocatedDocument } from './yaml.js';
 
 /** The file names russo looks for in the working directory when no config is named. */
 export const CONFIG_FILE_NAMES = ['russo.config.yaml', 'russo.config.yml'];
@@ -62,7 +62,7 @@ export function loadConfig(
   // The config cannot raise the limit for itself: it is read under the default one.
   const tooLarge = fileSizeProblem(file, statSync(path).size, DEFAULT_LIMITS.maxFileBytes, true);
   if (tooLarge) return { config: defaultConfig(cwd), tools: [], problems: [tooLarge] };
-  const { documents, problems } = parseYamlFile(file, readFileSync(path, 'utf8'));
+  const { documents, problems } = parseYamlBytes(file, readFileSync(path));
   const document = documents[0];
   if (documents.length > 1) {
     problems.push({

@@ -25,7 +25,7 @@ import type {
 } from './types.js';
 import { toolProblems, toolsFileProblems, type ToolsContext } from './tool-checks.js';
 import { compileSchema } from './validate.js';
-import { parseYamlFile, type LocatedDocument } from './yaml.js';
+import { parseYamlBytes, type LocatedDocument } from './yaml.js';
 
 /** Where to load from: the working directory, and a config file to use instead of `russo.config.yaml`. */
 export interface LoadOptions {
@@ -96,8 +96,7 @@ export async function loadSuiteFiles(
       problems.push(tooLarge);
       continue;
     }
-    const text = await readFile(path, 'utf8');
-    const parsed = parseYamlFile(file, text);
+    const parsed = parseYamlBytes(file, await readFile(path));
     problems.push(...parsed.problems);
     for (const document of parsed.documents) {
       const scenario = scenarioFromDocument(document, config, toolsContext, problems);

@@ -101,11 +101,14 @@ const reply = {
   additionalProperties: false,
 } as const;
 
+/** A text to speak: at least one character that is not a space (a blank prompt would speak silence). */
+const spokenText = { type: 'string', minLength: 1, pattern: '\\S' } as const;
+
 const turn = {
   type: 'object',
   description: 'One caller turn: what the caller says, and what the agent must do and say in reply.',
   properties: {
-    say: { type: 'string', minLength: 1, description: 'What the caller says (spoken to the agent).' },
+    say: { ...spokenText, description: 'What the caller says (spoken to the agent).' },
     expect: {
       ...expectedCalls,
       description:
@@ -132,7 +135,7 @@ export const scenarioSchema = {
     prompts: {
       type: 'array',
       minItems: 1,
-      items: { type: 'string', minLength: 1 },
+      items: spokenText,
       description: 'What the person says: each prompt is spoken and played to the agent.',
     },
     expect: expectedCalls,

@@ -40,6 +40,10 @@ function isNoise(error: ErrorObject, all: ErrorObject[]): boolean {
         error.instancePath.startsWith(other.instancePath),
     );
   }
+  // An empty string breaks both minLength and a non-blank pattern: say it once.
+  if (error.keyword === 'pattern') {
+    return all.some((other) => other.keyword === 'minLength' && other.instancePath === error.instancePath);
+  }
   if (error.keyword === 'const') {
     return all.some((other) => other.keyword === 'enum' && other.instancePath === error.instancePath);
   }
@@ -118,6 +122,18 @@ function describe(error: ErrorObject, document: LocatedDocument): Problem {
         ...document.locate(path),
         message: `${name} is an empty string`,
         hint: 'write a value or remove the key',
+      };
+    case 'pattern':
+      return {
+        ...document.locate(path),
+        message:
+          params.pattern === '\\S'
+            ? `${name} is blank: it holds only spaces`
+            : `${name} does not match the pattern ${String(params.pattern)}`,
+        hint:
+          params.pattern === '\\S'
+            ? 'write what the caller says, or remove the line'
+            : 'change the value to fit the pattern',
       };
     case 'minimum':
     case 'maximum':

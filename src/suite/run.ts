@@ -139,10 +139,11 @@ function synthesisCounts(voices: Voice[]): { requests: number; cacheHits: number
   let cacheHits = 0;
   for (const { synthesizer } of voices) {
     if (synthesizer instanceof CachedSynthesizer) {
-      const { hits, misses, requests: made } = synthesizer.counters;
+      const { hits, shared, requests: made } = synthesizer.counters;
       requests += made;
       // A miss that shared another call's request in flight was served without a request too.
-      cacheHits += hits + misses - made;
+      // Counted as they happen, so a cancel (requests made, callers gone) never makes this negative.
+      cacheHits += hits + shared;
     }
   }
   return { requests, cacheHits };
