@@ -3,6 +3,8 @@
  * speaks the prompt with the project's synthesizer (and its audio cache), plays it to the project's
  * agent `runs` times per voice, and fails the test with the per-call diff of every failing run.
  */
+// First of all: an older Node than russo needs fails here, with a line that says what to install.
+import './core/supported-node.js';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { expect as vitestExpect } from 'vitest';
 import { RussoError } from './core/errors.js';

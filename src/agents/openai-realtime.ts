@@ -26,8 +26,8 @@ import {
   sharedConnectionSetup,
   type RealtimeOpener,
   type RealtimeSocket,
-  type RealtimeSocketOptions,
 } from '../providers/openai/realtime-socket.js';
+import type { RealtimeSocketOptions } from '../providers/openai/socket-options.js';
 
 const DEFAULT_MODEL = 'gpt-realtime';
 /** The Realtime API's PCM input rate. */

@@ -62,7 +62,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
   const guard = new CrashGuard();
   try {
     // The tools' schemas are compiled once per suite; every scenario's evaluator validates calls with them.
-    const schemas = suite.tools.length > 0 ? new ToolSchemas(suite.tools) : undefined;
+    const schemas = suite.tools.length > 0 ? ToolSchemas.of(suite.tools) : undefined;
     const graders = suite.scenarios.map((scenario) => graderOf(scenario, schemas));
     function* tasks(): Generator<PoolTask<SuiteRun>> {
       for (const planned of plan.runs()) {

@@ -79,23 +79,6 @@ export function fliteWasmPath(): URL | string {
 }
 
 /**
- * Node 20 aborts when WASI runs in several worker threads at once (checked: SIGABRT/SIGSEGV within a
- * few concurrent syntheses); Node 24 runs them fine.
- */
-export const MIN_NODE_MAJOR = 22;
-
-/** Throws a SynthesisError that says to upgrade when this Node cannot run Flite in workers. */
-export function checkNodeVersion(version = process.versions.node): void {
-  const major = Number(version.split('.')[0]);
-  if (major < MIN_NODE_MAJOR) {
-    throw new SynthesisError(
-      `the offline synthesizer (Flite) needs Node ${MIN_NODE_MAJOR} or newer; this is Node ${version}`,
-      `install Node ${MIN_NODE_MAJOR}+ (24 recommended), or configure another synthesizer`,
-    );
-  }
-}
-
-/**
  * Workers a pool starts by default: one core is left to the main thread and the agent under test,
  * and two workers already synthesize a cold suite in seconds (each worker costs ~150 MB of RSS).
  */

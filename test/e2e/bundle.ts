@@ -38,14 +38,29 @@ const LOCK = 'dist.lock';
  * .ci/run has already checked the committed bundle, and `npm ci` built lib/.)
  */
 export async function ensureBundle(): Promise<void> {
+  await whileLocked(() => {
+    buildLib();
+    if (newest('src') > modified(ACTION))
+      execFileSync('npm', ['run', '--silent', 'bundle'], { stdio: 'inherit' });
+  });
+}
+
+/** Like ensureBundle, for tests that use only lib/ (the package): rebuilds it when a source file is newer. */
+export async function ensureLib(): Promise<void> {
+  await whileLocked(buildLib);
+}
+
+function buildLib(): void {
+  // tsc in place rather than `npm run build`, which empties lib/ first: another test file may be
+  // running the CLI from it.
+  if (newest('src') > modified(CLI))
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+}
+
+async function whileLocked(build: () => void): Promise<void> {
   while (!tryLock()) await new Promise((resolve) => setTimeout(resolve, 200));
   try {
-    const source = newest('src');
-    // tsc in place rather than `npm run build`, which empties lib/ first: another test file may be
-    // running the CLI from it.
-    if (source > modified(CLI))
-      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-    if (source > modified(ACTION)) execFileSync('npm', ['run', '--silent', 'bundle'], { stdio: 'inherit' });
+    build();
   } finally {
     rmdirSync(LOCK);
   }

@@ -1,15 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { createSecureContext, type ConnectionOptions } from 'node:tls';
+import { createSecureContext } from 'node:tls';
 import type OpenAI from 'openai';
 import type { OpenAIRealtimeWS } from 'openai/realtime/ws';
-import type { ClientOptions } from 'ws';
 import { AgentError, FatalProviderError, RussoError } from '../../core/errors.js';
 import { RetryableError } from '../../core/retry.js';
 import { parseRetryAfter } from '../classify.js';
-
-/** Options of the `ws` socket, and the TLS context that `ws` hands to the TLS connection with the others. */
-export type RealtimeSocketOptions = ClientOptions & Pick<ConnectionOptions, 'secureContext'>;
+import type { RealtimeSocketOptions } from './socket-options.js';
 
 /** Error codes of `error` events that every other run would hit too. */
 const FATAL_EVENT_CODES: Readonly<Record<string, string>> = {
