@@ -3,10 +3,11 @@
 // The bundle is built into a staging folder, then replaces dist/ in one rename, so a failed build
 // never leaves a half-written dist/.
 //
-// Every .js file is minified as `ncc --minify` minifies the entry file (whitespace and local names
-// only: no compression, class and function names kept for readable stack traces), chunks included,
-// which ncc leaves as they are. That halves dist/ (about 8.5 MB → 4 MB) and the code Node compiles
-// at each start.
+// The code ncc writes (index.js and its chunks) is minified as `ncc --minify` minifies the entry
+// file (whitespace and local names only: no compression, class and function names kept for readable
+// stack traces), chunks included, which ncc leaves as they are. That halves it (about 8.5 MB → 4 MB)
+// and the code Node compiles at each start. Assets copied as they are (flite.wasm, Pico's glue,
+// .wasm and voices) stay untouched.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ try {
   execFileSync('npx', ['ncc', 'build', 'src/action/index.ts', '-o', dist, '--target', 'es2023', '--quiet'], {
     stdio: 'inherit',
   });
-  for (const file of readdirSync(dist).filter((name) => name.endsWith('.js'))) {
+  for (const file of readdirSync(dist).filter((name) => /^(\d+\.)?index\.js$/.test(name))) {
     const path = join(dist, file);
     const { code } = await minify(readFileSync(path, 'utf8'), {
       module: true,

@@ -44,6 +44,10 @@ export type { FliteOptions } from './synthesize/flite.js';
 export { OpenAITTSSynthesizer } from './synthesize/openai.js';
 export type { OpenAITTSOptions } from './synthesize/openai.js';
 export { GeminiTTSSynthesizer } from './synthesize/gemini.js';
+export { PicoSynthesizer, PICO_VOICES } from './synthesize/pico.js';
+export type { PicoOptions } from './synthesize/pico.js';
+export { babbleBed } from './synthesize/babble.js';
+export type { BabbleOptions } from './synthesize/babble.js';
 export type { GeminiTTSOptions } from './synthesize/gemini.js';
 export { CachedSynthesizer } from './synthesize/cached.js';
 export type { CacheOptions, CacheStats } from './synthesize/cached.js';
@@ -86,6 +90,25 @@ export { ResampleCache } from './audio/resample-cache.js';
 export { durationSeconds, rmsDbfs } from './audio/measure.js';
 export { addNoise } from './audio/noise.js';
 export { changeSpeed } from './audio/speed.js';
+
+// Variants: audio conditions (docs/variants.md), one function each, composed by applyVariant.
+export {
+  applyVariant,
+  assertVariant,
+  variantProblems,
+  variantSchema,
+  variantsSchema,
+  variantCacheKey,
+  CLEAN_VARIANT,
+  NOISE_TYPES,
+} from './audio/variant.js';
+export type { Variant, NoiseCondition, NoiseType, PacketLoss } from './audio/variant.js';
+export type { VariantSources, VariantProblem } from './audio/variant.js';
+export { changeSpeakingRate } from './audio/speaking-rate.js';
+export { addNoiseAtSnr } from './audio/mix.js';
+export { telephone, narrowband, muLawEncode, muLawDecode } from './audio/telephone.js';
+export { dropPackets } from './audio/packet-loss.js';
+export { changeGain, addSilence } from './audio/level.js';
 
 // Suites: load scenario files, run them, render the result.
 export { loadSuite } from './suite/load.js';

@@ -1,7 +1,7 @@
 // The package as a user gets it: `npm pack`, then `npm install ./russo-<version>.tgz` in a fresh
 // project (its dependencies come from the npm registry, or npm's cache when it has them). In that
 // project the CLI runs a small offline suite (`npx russo run`: Flite and a command agent), a script
-// imports the library, and TypeScript with skipLibCheck off compiles against russo's declarations
+// imports the library (and finds the speech engines and voices it ships with), and TypeScript with skipLibCheck off compiles against russo's declarations
 // with no devDependency of russo installed (no @types/ws: TS7016 before).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -85,27 +85,32 @@ describe('russo installed from its tarball', () => {
     expect(code).toBe(0);
   });
 
-  it("a script imports the library and runs a prompt through russo's pipeline", async () => {
+  it("a script imports the library and runs prompts through russo's pipeline: Flite, Pico, Sonic", async () => {
     writeFileSync(
       join(folder, 'script.mjs'),
-      `import { FliteSynthesizer, FunctionAgent, run, ToolCallEvaluator } from 'russo';
+      `import { applyVariant, FliteSynthesizer, FunctionAgent, PicoSynthesizer, run, ToolCallEvaluator } from 'russo';
 const agent = new FunctionAgent((audio) => [{ name: 'heard', arguments: { rate: audio.sampleRate } }]);
-const result = await run({
-  prompt: 'Book a table for two',
-  synthesizer: new FliteSynthesizer({ voice: 'slt' }),
-  agent,
-  evaluator: new ToolCallEvaluator(),
-  expect: [{ name: 'heard', arguments: { rate: 16000 } }],
-});
-console.log(JSON.stringify({ status: result.status, calls: result.response?.toolCalls }));
+const results = [];
+for (const synthesizer of [new FliteSynthesizer({ voice: 'slt' }), new PicoSynthesizer({ voice: 'en-GB' })]) {
+  const result = await run({
+    prompt: 'Book a table for two',
+    synthesizer,
+    agent,
+    evaluator: new ToolCallEvaluator(),
+    expect: [{ name: 'heard', arguments: { rate: 16000 } }],
+  });
+  results.push({ status: result.status, calls: result.response?.toolCalls });
+}
+const audio = await new PicoSynthesizer().synthesize('Book a table for two');
+const faster = await applyVariant(audio, { name: 'fast', speed: 1.5 }, 1);
+results.push({ faster: faster.pcm.length < audio.pcm.length * 0.8 });
+console.log(JSON.stringify(results));
 `,
     );
     const { code, stdout, stderr } = await inProject(process.execPath, ['script.mjs']);
     expect(stderr).toBe('');
-    expect(JSON.parse(stdout)).toEqual({
-      status: 'passed',
-      calls: [{ name: 'heard', arguments: { rate: 16000 } }],
-    });
+    const heard = { status: 'passed', calls: [{ name: 'heard', arguments: { rate: 16000 } }] };
+    expect(JSON.parse(stdout)).toEqual([heard, heard, { faster: true }]);
     expect(code).toBe(0);
   });
 
