@@ -3,18 +3,7 @@ import { AgentError } from '../core/errors.js';
 import { excerpt } from '../core/tool-call.js';
 import { causeMessage } from './endpoint.js';
 import { readPath } from './extract-calls.js';
-
-/**
- * When the agent has answered: a message whose type (at `typeKey`, default `type`) is `messageType`,
- * a message that has `field`, `idleMs` without a message (counted from the first one), `count`
- * JSON messages, or the server closing the connection.
- */
-export type DoneRule =
-  | { messageType: string; typeKey?: string }
-  | { field: string }
-  | { idleMs: number }
-  | { count: number }
-  | { close: true };
+import type { DoneRule } from './websocket-done-rule.js';
 
 /** A frame from the agent: parsed JSON, or the text of a frame that was not JSON. */
 export type Received = { json: unknown } | { text: string };

@@ -42,7 +42,8 @@ import {
   toolResultOptions,
 } from './json-agent-options.js';
 import { toolResultFields, toolResultPayload, type ToolResultFields } from './tool-result-payload.js';
-import { lastMessage, Link, UpgradeRefusedError, type DoneRule, type Received } from './websocket-link.js';
+import type { DoneRule } from './websocket-done-rule.js';
+import { lastMessage, Link, UpgradeRefusedError, type Received } from './websocket-link.js';
 
 export type { DoneRule };
 

@@ -1,4 +1,6 @@
-import { glob, readFile, stat } from 'node:fs/promises';
+// glob through the module, not a named import: Node 20 has none, and a missing named import fails
+// before russo can say which Node it needs (core/supported-node.ts).
+import fs, { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { CancelledError } from '../core/errors.js';
 import {
@@ -115,7 +117,7 @@ async function expandPattern(pattern: string, baseDir: string): Promise<string[]
   if (info?.isFile()) return [absolute];
   const globPattern = info?.isDirectory() ? `${pattern.replace(/\/+$/, '')}/**/*.{yaml,yml}` : pattern;
   const matched: string[] = [];
-  for await (const entry of glob(globPattern, { cwd: baseDir })) {
+  for await (const entry of fs.glob(globPattern, { cwd: baseDir })) {
     const file = resolve(baseDir, entry);
     if (/\.ya?ml$/i.test(file) && (await stat(file)).isFile()) matched.push(file);
   }
@@ -125,7 +127,7 @@ async function expandPattern(pattern: string, baseDir: string): Promise<string[]
 /** With a tools file, scenarios are checked against it: tool names, and expected values against schemas. */
 export function toolsContextOf(config: RussoConfig, tools: ToolDefinition[]): ToolsContext | undefined {
   return config.agent?.tools !== undefined && tools.length > 0
-    ? { schemas: new ToolSchemas(tools), source: config.agent.tools }
+    ? { schemas: ToolSchemas.of(tools), source: config.agent.tools }
     : undefined;
 }
 

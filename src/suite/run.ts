@@ -67,7 +67,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
     if (!agent.converse) checkNoTurns(suite, agent);
     const judge = await createJudge(suite, providerOptions);
     // The tools' schemas are compiled once per suite; every scenario's evaluator validates calls with them.
-    const schemas = suite.tools.length > 0 ? new ToolSchemas(suite.tools) : undefined;
+    const schemas = suite.tools.length > 0 ? ToolSchemas.of(suite.tools) : undefined;
     const graders = suite.scenarios.map((scenario) => graderOf(scenario, schemas, judge));
     function* tasks(): Generator<PoolTask<SuiteRun>> {
       for (const planned of plan.runs()) {
