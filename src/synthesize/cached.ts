@@ -28,6 +28,8 @@ export interface CacheStats {
   hits: number;
   /** Calls that found nothing stored: they made a request or shared one that another call made. */
   misses: number;
+  /** Misses answered by a request that another call made (served without a request of their own). */
+  shared: number;
   /** Calls made to the wrapped synthesizer. */
   requests: number;
   /** Disk entries found corrupt or truncated and made again. */
@@ -69,7 +71,14 @@ export class CachedSynthesizer implements Synthesizer {
   readonly id: string;
   readonly voice: string | undefined;
   readonly dir: string | false;
-  private readonly stats: CacheStats = { hits: 0, misses: 0, requests: 0, repaired: 0, writeErrors: 0 };
+  private readonly stats: CacheStats = {
+    hits: 0,
+    misses: 0,
+    shared: 0,
+    requests: 0,
+    repaired: 0,
+    writeErrors: 0,
+  };
   private readonly memory: AudioMemory;
   private readonly flights = new Map<string, Flight>();
   private readonly onWarning: (message: string) => void;
@@ -101,6 +110,7 @@ export class CachedSynthesizer implements Synthesizer {
       return copyAudio(remembered);
     }
     let flight = this.flights.get(key);
+    const joined = flight !== undefined;
     if (flight === undefined) {
       flight = this.fly(key, text);
       this.flights.set(key, flight);
@@ -108,7 +118,11 @@ export class CachedSynthesizer implements Synthesizer {
     flight.waiting++;
     try {
       const { audio, stored } = await (signal ? untilAborted(flight.promise, signal) : flight.promise);
-      this.stats[stored ? 'hits' : 'misses']++;
+      if (stored) this.stats.hits++;
+      else {
+        this.stats.misses++;
+        if (joined) this.stats.shared++;
+      }
       return copyAudio(audio);
     } finally {
       flight.waiting--;

@@ -95,7 +95,9 @@ describe('runSuite with variants', () => {
     expect(result.providers?.perturbed?.made).toBe(8);
 
     // The fast variant fails (its bookings are too short), the others pass: the gate fails on that variant alone.
-    expect(book!.breakdown.variants.map(({ name, summary, passed }) => [name, summary.passRate, passed])).toEqual([
+    expect(
+      book!.breakdown.variants.map(({ name, summary, passed }) => [name, summary.passRate, passed]),
+    ).toEqual([
       ['clean', 1, true],
       ['fast', 0, false],
       ['cafe', 1, true],
@@ -132,7 +134,9 @@ describe('runSuite with variants', () => {
     const agent = new FunctionAgent(byLength);
     const result = await runSuite(suite, { agent, voices: voices().slice(0, 1) });
     const [book, hours] = result.scenarios;
-    expect(book!.breakdown.variants.map(({ name, minPassRate, passed }) => [name, minPassRate, passed])).toEqual([
+    expect(
+      book!.breakdown.variants.map(({ name, minPassRate, passed }) => [name, minPassRate, passed]),
+    ).toEqual([
       ['clean', 0.8, true],
       ['fast', 0, true],
       ['cafe', 0.8, true],
