@@ -16,8 +16,10 @@ import {
   transcriptLines,
   type PromptRuns,
 } from '../report/failures.js';
-import { formatInterval, formatRate, plural } from '../report/numbers.js';
-import { providerText, scenarioRateText, summaryText } from '../report/summary.js';
+import { variantMatrix } from '../report/matrix.js';
+import { formatInterval, formatRate, NONE, plural } from '../report/numbers.js';
+import { providerText, scenarioVerdictText, summaryText } from '../report/summary.js';
+import type { Slice, VariantSlice } from '../suite/breakdown.js';
 import type { ScenarioResult, SuiteResult } from '../suite/types.js';
 import type { AnnotationCounts } from './annotations.js';
 import { actionResult, type ActionResult } from './outcome.js';
@@ -83,6 +85,10 @@ export function suiteSummary(result: SuiteResult, context: SummaryContext = {}):
   const rows = scenarioRows(result.scenarios, limit - used);
   const table = section((s) => s.addTable([TABLE_HEADER, ...rows]));
   used += bytes(table);
+  // The robustness matrix, when the suite has variants and it fits.
+  const matrix = variantSection(result);
+  const variants = used + bytes(matrix) <= limit ? matrix : '';
+  used += bytes(variants);
 
   const details: string[] = [];
   const worth = result.scenarios.filter(
@@ -109,7 +115,7 @@ export function suiteSummary(result: SuiteResult, context: SummaryContext = {}):
     }
     footer(s, context);
   });
-  return head + table + details.join('') + tail;
+  return head + table + variants + details.join('') + tail;
 }
 
 /** The job summary when the scenarios or the config could not be loaded: every problem at its place. */
@@ -157,6 +163,24 @@ const TABLE_HEADER = [
   'Min required',
 ].map((data) => ({ data, header: true }));
 
+/** Scenarios × variants, each cell judged against the variant's threshold, and the pass rate per voice; '' without variants. */
+function variantSection(result: SuiteResult): string {
+  const matrix = variantMatrix(result);
+  if (matrix === null) return '';
+  const rate = (slice: Slice) => `${formatRate(slice.summary.passRate)} ${formatInterval(slice.interval)}`;
+  const judged = (slice: VariantSlice | null) =>
+    slice === null ? NONE : `${slice.passed ? '✅' : '❌'} ${rate(slice)}`;
+  const voices = matrix.voices.map((voice) => `${text(voice.name)} ${rate(voice)}`);
+  return section((s) => {
+    s.addHeading('Pass rate by variant', 3).addTable([
+      ['Scenario', ...matrix.variants.map(text)].map((data) => ({ data, header: true })),
+      ...matrix.rows.map((row) => [text(row.scenario), ...row.cells.map(judged)]),
+      ['<b>all scenarios</b>', ...matrix.all.map(rate)],
+    ]);
+    if (voices.length > 1) s.addRaw(`<p>By voice: ${voices.join(' · ')}</p>`, true);
+  });
+}
+
 function scenarioRows(scenarios: readonly ScenarioResult[], budget: number): string[][] {
   const rows: string[][] = [];
   let used = 0;
@@ -184,7 +208,7 @@ function scenarioRows(scenarios: readonly ScenarioResult[], budget: number): str
 function detailsLabel(result: ScenarioResult): string {
   const icon = result.passed ? '⚠️' : '❌';
   const errored = result.summary.errored > 0 ? `, ${result.summary.errored} errored` : '';
-  return `${icon} <b>${text(result.scenario.name)}</b>: ${text(scenarioRateText(result.summary, result.scenario.minPassRate))}${errored}`;
+  return `${icon} <b>${text(result.scenario.name)}</b>: ${text(scenarioVerdictText(result))}${errored}`;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { TurnResult } from '../core/types.js';
 import type { ScenarioTurn } from '../scenarios/types.js';
+import type { Slice, VariantSlice } from '../suite/breakdown.js';
 import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 import { escapeHtml } from './escape.js';
 import {
@@ -14,13 +15,16 @@ import {
   expectationText,
   NO_CALLS,
   runErrorLines,
+  runLabel,
   runProblemLines,
   TURN_MARKS,
   turnExpectationText,
   turnCheckLines,
 } from './failures.js';
-import { formatDuration, formatInterval, formatRate, plural } from './numbers.js';
-import { providerText, scenarioRateText, summaryText, verdictText } from './summary.js';
+import { sweepCharts } from './chart.js';
+import { variantMatrix } from './matrix.js';
+import { formatDuration, formatInterval, formatRate, NONE, plural } from './numbers.js';
+import { providerText, scenarioVerdictText, summaryText, verdictText } from './summary.js';
 
 const STYLE = `
 :root { color-scheme: light dark; --ok: #1a7f37; --bad: #cf222e; --warn: #9a6700; --muted: #6e7781; --line: #d0d7de; }
@@ -54,7 +58,7 @@ export function renderHtml(result: SuiteResult): string {
 <h1 class="${verdictClass}">${result.gate.passed ? '✓' : '✗'} russo: ${escapeHtml(verdictText(result))}</h1>
 <p>${escapeHtml(summaryText(result))}</p>
 ${providerLine(result)}<p class="muted">agent ${escapeHtml(result.agent)} · voices ${escapeHtml(result.voices.join(', '))} · started ${escapeHtml(result.startedAt)} · latency p50 ${formatDuration(result.summary.latency.p50)}, p95 ${formatDuration(result.summary.latency.p95)}</p>
-${gateList(result)}${scenarioTable(result)}${errorTable(result)}${result.scenarios.map(scenarioSection).join('\n')}
+${gateList(result)}${scenarioTable(result)}${variantSection(result)}${errorTable(result)}${result.scenarios.map(scenarioSection).join('\n')}
 </body>
 </html>
 `;
@@ -80,6 +84,47 @@ ${rows.join('\n')}
 `;
 }
 
+/**
+ * When the suite has variants: the matrix (scenarios × variants, each cell judged against the
+ * variant's threshold), the pass rate per voice, and the charts of the sweeps it runs.
+ */
+function variantSection(result: SuiteResult): string {
+  const matrix = variantMatrix(result);
+  if (matrix === null) return '';
+  const rate = (slice: Slice) =>
+    `${formatRate(slice.summary.passRate)} <span class="muted">${formatInterval(slice.interval)}</span>`;
+  const cell = (slice: Slice) => `<td class="num">${rate(slice)}</td>`;
+  // A scenario's cell: its verdict against the variant's threshold, named in a tooltip.
+  const judged = (slice: VariantSlice | null) =>
+    slice === null
+      ? `<td class="num muted">${NONE}</td>`
+      : `<td class="num${slice.passed ? '' : ' failed'}" title="needs ${formatRate(slice.minPassRate)}">${slice.passed ? '✓' : '✗'} ${rate(slice)}</td>`;
+  const rows = [
+    ...matrix.rows.map(
+      (row) => `<tr><td>${escapeHtml(row.scenario)}</td>${row.cells.map(judged).join('')}</tr>`,
+    ),
+    `<tr><th>all scenarios</th>${matrix.all.map(cell).join('')}</tr>`,
+  ];
+  const voices = matrix.voices.map(
+    (voice) =>
+      `<tr><td>${escapeHtml(voice.name)}</td>${cell(voice)}<td class="num">${voice.summary.total}</td></tr>`,
+  );
+  return `<h2>Pass rate by variant</h2>
+<table class="variants">
+<thead><tr><th>Scenario</th>${matrix.variants.map((name) => `<th class="num">${escapeHtml(name)}</th>`).join('')}</tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>
+<table class="voices">
+<thead><tr><th>Voice</th><th class="num">Pass rate</th><th class="num">Runs</th></tr></thead>
+<tbody>
+${voices.join('\n')}
+</tbody>
+</table>
+${sweepCharts(result.breakdown.sweeps, result.breakdown.clean)}`;
+}
+
 function errorTable(result: SuiteResult): string {
   if (result.errors.length === 0) return '';
   const rows = result.errors.map(
@@ -93,9 +138,9 @@ ${rows.join('\n')}
 }
 
 function scenarioSection(result: ScenarioResult, index: number): string {
-  const { scenario, summary, passed } = result;
+  const { scenario, passed } = result;
   return `<details class="scenario" id="scenario-${index + 1}"${passed ? '' : ' open'}>
-<summary><h2 class="${passed ? 'passed' : 'failed'}">${passed ? '✓' : '✗'} ${escapeHtml(scenario.name)}</h2> <span class="muted">${escapeHtml(scenarioRateText(summary, scenario.minPassRate))} · 95% CI ${formatInterval(result.interval)} · ${escapeHtml(`${scenario.location.file}:${scenario.location.line}`)}</span></summary>
+<summary><h2 class="${passed ? 'passed' : 'failed'}">${passed ? '✓' : '✗'} ${escapeHtml(scenario.name)}</h2> <span class="muted">${escapeHtml(scenarioVerdictText(result))} · 95% CI ${formatInterval(result.interval)} · ${escapeHtml(`${scenario.location.file}:${scenario.location.line}`)}</span></summary>
 ${scenario.turns === undefined ? promptRuns(result) : conversationRuns(result, scenario.turns)}
 </details>`;
 }
@@ -104,20 +149,29 @@ ${scenario.turns === undefined ? promptRuns(result) : conversationRuns(result, s
 function promptRuns(result: ScenarioResult): string {
   return `<p>Expected: <code>${escapeHtml(expectationText(result.scenario))}</code></p>
 <table class="runs">
-<thead><tr><th>Prompt</th><th>Voice</th><th class="num">Run</th><th>Status</th><th>Heard</th><th>Calls</th><th class="num">Latency</th></tr></thead>
+<thead><tr><th>Prompt</th><th>Voice</th>${variantHeader(result)}<th class="num">Run</th><th>Status</th><th>Heard</th><th>Calls</th><th class="num">Latency</th></tr></thead>
 <tbody>
-${result.runs.map(runRow).join('\n')}
+${result.runs.map((run) => runRow(run, result.scenario.variants !== undefined)).join('\n')}
 </tbody>
 </table>`;
 }
 
-function runRow(run: SuiteRun): string {
+/** The Variant column of a runs table: only for a scenario that names variants. */
+function variantHeader(result: ScenarioResult): string {
+  return result.scenario.variants === undefined ? '' : '<th>Variant</th>';
+}
+
+function variantCell(run: SuiteRun, varied: boolean): string {
+  return varied ? `<td>${escapeHtml(run.variant)}</td>` : '';
+}
+
+function runRow(run: SuiteRun, varied: boolean): string {
   const problems = runProblemLines(run);
   const status =
     problems.length === 0
       ? `<span class="passed">passed</span>`
       : `<details><summary class="${run.status === 'error' ? 'error' : 'failed'}">${run.status}</summary><pre>${escapeHtml(problems.join('\n'))}</pre></details>`;
-  return `<tr class="${run.status}"><td>${escapeHtml(run.prompt)}</td><td>${escapeHtml(run.voice)}</td><td class="num">${run.runIndex + 1}</td><td>${status}</td><td>${escapeHtml(run.response?.transcript ?? '')}</td><td><pre>${escapeHtml(callsText(run))}</pre></td><td class="num">${formatDuration(run.latencyMs)}</td></tr>`;
+  return `<tr class="${run.status}"><td>${escapeHtml(run.prompt)}</td><td>${escapeHtml(run.voice)}</td>${variantCell(run, varied)}<td class="num">${run.runIndex + 1}</td><td>${status}</td><td>${escapeHtml(run.response?.transcript ?? '')}</td><td><pre>${escapeHtml(callsText(run))}</pre></td><td class="num">${formatDuration(run.latencyMs)}</td></tr>`;
 }
 
 /**
@@ -128,19 +182,20 @@ function conversationRuns(result: ScenarioResult, turns: readonly ScenarioTurn[]
   const expected = turns
     .map((turn) => `<li><code>${escapeHtml(turnExpectationText(turn, result.scenario.match))}</code></li>`)
     .join('');
+  const varied = result.scenario.variants !== undefined;
   const rows = result.runs.map((run) => {
     const marks = (run.turns ?? []).map(
       (turn) => `<span class="${turnClass(turn)}">${TURN_MARKS[turn.status]}</span>`,
     );
     return (
-      `<tr class="${run.status}"><td>${escapeHtml(run.prompt)}</td><td>${escapeHtml(run.voice)}</td><td class="num">${run.runIndex + 1}</td><td><span class="${run.status}">${run.status}</span></td><td class="marks">${marks.join(' ')}</td><td class="num">${formatDuration(run.latencyMs)}</td></tr>\n` +
-      `<tr class="transcript"><td colspan="6"><details${run.status === 'passed' ? '' : ' open'}><summary class="muted">transcript of run ${run.runIndex + 1} · ${escapeHtml(run.voice)}</summary>${transcriptTable(run)}</details></td></tr>`
+      `<tr class="${run.status}"><td>${escapeHtml(run.prompt)}</td><td>${escapeHtml(run.voice)}</td>${variantCell(run, varied)}<td class="num">${run.runIndex + 1}</td><td><span class="${run.status}">${run.status}</span></td><td class="marks">${marks.join(' ')}</td><td class="num">${formatDuration(run.latencyMs)}</td></tr>\n` +
+      `<tr class="transcript"><td colspan="${varied ? 7 : 6}"><details${run.status === 'passed' ? '' : ' open'}><summary class="muted">transcript of ${escapeHtml(runLabel(run))}</summary>${transcriptTable(run)}</details></td></tr>`
     );
   });
   return `<p>Expected, turn by turn:</p>
 <ol class="expected">${expected}</ol>
 <table class="runs">
-<thead><tr><th>Conversation</th><th>Voice</th><th class="num">Run</th><th>Status</th><th>Turns</th><th class="num">Latency</th></tr></thead>
+<thead><tr><th>Conversation</th><th>Voice</th>${variantHeader(result)}<th class="num">Run</th><th>Status</th><th>Turns</th><th class="num">Latency</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>

@@ -3,6 +3,7 @@
  * the sticky PR comment. Everything that came from a model, an agent or a file is escaped.
  */
 import type { Scenario } from '../scenarios/types.js';
+import type { Slice } from '../suite/breakdown.js';
 import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 import { escapeMarkdown, markdownFence } from './escape.js';
 import {
@@ -13,8 +14,9 @@ import {
   transcriptLines,
   turnExpectationText,
 } from './failures.js';
-import { formatInterval, formatRate, plural } from './numbers.js';
-import { providerText, scenarioRateText, summaryText, verdictText } from './summary.js';
+import { variantMatrix } from './matrix.js';
+import { formatInterval, formatRate, NONE, plural } from './numbers.js';
+import { providerText, scenarioRateText, scenarioVerdictText, summaryText, verdictText } from './summary.js';
 
 /** Options of the markdown report. */
 export interface MarkdownOptions {
@@ -34,6 +36,7 @@ export function renderMarkdown(result: SuiteResult, options: MarkdownOptions = {
   const blocks = [
     ...header(result),
     ...scenarioTable(result),
+    ...variantTable(result),
     ...errorTable(result),
     ...(options.short ? shortFailures(result) : failureDetails(result)),
   ];
@@ -83,6 +86,34 @@ function scenarioTable(result: SuiteResult): Blocks {
   ];
 }
 
+/** The robustness matrix (scenarios × variants) and the pass rate per voice, when the suite has variants. */
+function variantTable(result: SuiteResult): Blocks {
+  const matrix = variantMatrix(result);
+  if (matrix === null) return [];
+  const cell = (slice: Slice | null, mark: boolean) => {
+    if (slice === null) return NONE;
+    const verdict = mark && 'passed' in slice ? `${slice.passed ? '✅' : '❌'} ` : '';
+    return `${verdict}${formatRate(slice.summary.passRate)} ${formatInterval(slice.interval)}`;
+  };
+  const voices = matrix.voices.map(
+    (voice) =>
+      `${escapeMarkdown(voice.name)} ${formatRate(voice.summary.passRate)} ${formatInterval(voice.interval)}`,
+  );
+  return [
+    '#### Pass rate by variant',
+    '',
+    `| Scenario | ${matrix.variants.map(escapeMarkdown).join(' | ')} |\n` +
+      `| --- |${' ---: |'.repeat(matrix.variants.length)}`,
+    ...matrix.rows.map(
+      (row) =>
+        `| ${escapeMarkdown(row.scenario)} | ${row.cells.map((slice) => cell(slice, true)).join(' | ')} |`,
+    ),
+    `| **all scenarios** | ${matrix.all.map((slice) => cell(slice, false)).join(' | ')} |`,
+    '',
+    ...(voices.length > 1 ? [`By voice: ${voices.join(' · ')}`, ''] : []),
+  ];
+}
+
 function errorTable(result: SuiteResult): Blocks {
   if (result.errors.length === 0) return [];
   return [
@@ -106,10 +137,10 @@ function shortFailures(result: SuiteResult): Blocks {
     '#### Failing scenarios',
     '',
     ...scenarios.map((scenarioResult) => {
-      const { scenario, summary } = scenarioResult;
+      const { scenario } = scenarioResult;
       const reason = topReason(scenarioResult.runs);
       return (
-        `- ❌ **${escapeMarkdown(scenario.name)}**: ${escapeMarkdown(scenarioRateText(summary, scenario.minPassRate))}` +
+        `- ❌ **${escapeMarkdown(scenario.name)}**: ${escapeMarkdown(scenarioVerdictText(scenarioResult))}` +
         (reason ? ` · ${escapeMarkdown(reason.text)} (${plural(reason.count, 'run')})` : '')
       );
     }),
@@ -138,11 +169,11 @@ function failureDetails(result: SuiteResult): Blocks {
   if (scenarios.length === 0) return [];
   const blocks: Blocks = ['#### Failing scenarios', ''];
   for (const scenarioResult of scenarios) {
-    const { scenario, summary } = scenarioResult;
+    const { scenario } = scenarioResult;
     blocks.push(
       `##### ❌ ${escapeMarkdown(scenario.name)}`,
       '',
-      `${escapeMarkdown(`${scenario.location.file}:${scenario.location.line}`)} · ${escapeMarkdown(scenarioRateText(summary, scenario.minPassRate))}`,
+      `${escapeMarkdown(`${scenario.location.file}:${scenario.location.line}`)} · ${escapeMarkdown(scenarioVerdictText(scenarioResult))}`,
       '',
     );
     blocks.push(...expectation(scenario));

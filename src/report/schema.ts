@@ -499,7 +499,7 @@ export const reportSchema = {
         perturbed: {
           type: 'object',
           description:
-            'Speech perturbed for variants (made) and served from memory (cacheHits); absent when none.',
+            'Speech perturbed for variants (made, at most one per text, voice and variant) and served from the audio cache (cacheHits); absent without variants.',
           properties: {
             made: { type: 'integer', minimum: 0 },
             cacheHits: { type: 'integer', minimum: 0 },

@@ -1,5 +1,5 @@
 /** The suite-level sentences every report opens with, as plain text (each renderer escapes them). */
-import type { SuiteResult } from '../suite/types.js';
+import type { ScenarioResult, SuiteResult } from '../suite/types.js';
 import { formatDuration, formatRate, formatUsd, plural } from './numbers.js';
 
 /** `gate passed` or `gate failed`. */
@@ -19,16 +19,36 @@ export function summaryText(result: SuiteResult): string {
 }
 
 /** `33.3% passed (2/6), needs 80%`: a pass rate against its threshold; `no run completed, needs 80%`. */
-export function scenarioRateText(
-  summary: { passed: number; failed: number; passRate: number | null },
-  minPassRate: number,
-): string {
+export function scenarioRateText(summary: RateCounts, minPassRate: number): string {
+  return `${passedText(summary)}, needs ${formatRate(minPassRate)}`;
+}
+
+/** Completed runs and how many passed. */
+type RateCounts = { passed: number; failed: number; passRate: number | null };
+
+/** `33.3% passed (2/6)`; `no run completed`. */
+function passedText(summary: RateCounts): string {
   const completed = summary.passed + summary.failed;
-  const rate =
-    completed === 0
-      ? 'no run completed'
-      : `${formatRate(summary.passRate)} passed (${summary.passed}/${completed})`;
-  return `${rate}, needs ${formatRate(minPassRate)}`;
+  return completed === 0
+    ? 'no run completed'
+    : `${formatRate(summary.passRate)} passed (${summary.passed}/${completed})`;
+}
+
+/**
+ * A scenario's rate against its threshold (scenarioRateText); for a scenario with variants, which are
+ * judged one by one, the variants under their thresholds: `babble-5: 0% passed (0/8), needs 50%`.
+ */
+export function scenarioVerdictText(result: ScenarioResult): string {
+  const { scenario, summary, breakdown } = result;
+  if (scenario.variants === undefined) return scenarioRateText(summary, scenario.minPassRate);
+  const under = breakdown.variants.filter((variant) => !variant.passed && variant.summary.passRate !== null);
+  if (under.length === 0) {
+    const count = breakdown.variants.length;
+    return `${passedText(summary)}, ${count === 1 ? 'its variant at its threshold' : `all ${count} variants at their thresholds`}`;
+  }
+  return under
+    .map((variant) => `${variant.name}: ${scenarioRateText(variant.summary, variant.minPassRate)}`)
+    .join('; ');
 }
 
 /**
@@ -41,7 +61,8 @@ export function providerText(result: SuiteResult): string | null {
   const parts: string[] = [];
   const { synthesis, concurrency } = providers;
   if (synthesis.requests + synthesis.cacheHits > 0) {
-    parts.push(`speech: ${synthesis.requests} synthesized, ${synthesis.cacheHits} from cache`);
+    const perturbed = providers.perturbed ? `, ${providers.perturbed.made} perturbed for variants` : '';
+    parts.push(`speech: ${synthesis.requests} synthesized, ${synthesis.cacheHits} from cache${perturbed}`);
   }
   if (providers.requests > 0) {
     const lowered =

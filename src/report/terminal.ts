@@ -1,9 +1,11 @@
 /** The report the CLI prints when a suite ends: the scenario table, the failures, the errors, the verdict. */
 import type { AgentResponse, TurnResult } from '../core/types.js';
+import type { Slice } from '../suite/breakdown.js';
 import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 import { showControls } from './escape.js';
 import { runLabel, runProblemLines, turnHead, turnProblemLines } from './failures.js';
-import { formatInterval, formatRate, plural } from './numbers.js';
+import { variantMatrix } from './matrix.js';
+import { formatInterval, formatRate, NONE, plural } from './numbers.js';
 import { providerText, summaryText, verdictText } from './summary.js';
 
 /** How to print: colour is the CLI's decision (TTY, NO_COLOR, FORCE_COLOR), never guessed here. */
@@ -25,6 +27,7 @@ export function renderTerminal(result: SuiteResult, options: TerminalOptions): s
     options.color ? `\u001b[${STYLES[style]}m${text}\u001b[0m` : text;
   const sections = [
     scenarioTable(result, width, paint),
+    variantTable(result, width, paint),
     failureList(result, width, options.maxFailures ?? 10, paint),
     errorList(result, width, paint),
     verdict(result, width, paint),
@@ -103,22 +106,95 @@ function scenarioTable(result: SuiteResult, width: number, paint: Paint): string
   const { layout, widths, fixed } =
     layouts.find((candidate) => candidate.fixed + MIN_NAME_WIDTH <= width) ??
     (layouts.at(-1) as (typeof layouts)[0]);
+  const rows = [
+    layout.map(({ header }) => ({ text: header })),
+    ...result.scenarios.map((scenario) =>
+      layout.map(({ column }) => ({ text: column.cell(scenario), style: column.style?.(scenario) })),
+    ),
+  ];
+  return tableLines(rows, widths, fixed, width, paint).join('\n');
+}
+
+/**
+ * The robustness matrix, when the suite has variants: a row per scenario that names them, a column
+ * per variant, each cell the pass rate (with its interval when the terminal is wide enough) and its
+ * verdict against the variant's threshold; then the suite's row and its pass rate per voice.
+ */
+function variantTable(result: SuiteResult, width: number, paint: Paint): string {
+  const matrix = variantMatrix(result);
+  if (matrix === null) return '';
+  type Cell = { text: string; style?: Style | undefined };
+  const rate = (slice: Slice | null, withInterval: boolean, mark: boolean): Cell => {
+    if (slice === null) return { text: NONE, style: 'dim' };
+    const interval = withInterval ? ` ${formatInterval(slice.interval)}` : '';
+    const verdict = mark && 'passed' in slice ? ` ${slice.passed ? '✓' : '✗'}` : '';
+    const failed = mark && 'passed' in slice && !slice.passed;
+    return {
+      text: `${formatRate(slice.summary.passRate)}${interval}${verdict}`,
+      ...(failed ? { style: 'red' } : {}),
+    };
+  };
+  const layouts = [true, false].map((withInterval) => {
+    const rows: Cell[][] = [
+      [{ text: 'Scenario × variant' }, ...matrix.variants.map((name) => ({ text: clean(name) }))],
+      ...matrix.rows.map((row) => [
+        { text: clean(row.scenario) },
+        ...row.cells.map((cell) => rate(cell, withInterval, true)),
+      ]),
+      [
+        { text: 'all scenarios', style: 'bold' as const },
+        ...matrix.all.map((slice) => rate(slice, withInterval, false)),
+      ],
+    ];
+    const widths = rows[0]!.map((_, column) =>
+      Math.max(...rows.map((row) => displayWidth(row[column]!.text))),
+    );
+    return { rows, widths, fixed: widths.slice(1).reduce((sum, columnWidth) => sum + columnWidth + 2, 0) };
+  });
+  // Intervals only when the names still fit whole: a name says more than an interval.
+  const [withIntervals, withoutIntervals] = layouts as [(typeof layouts)[0], (typeof layouts)[0]];
+  const fitting = [
+    ...(withIntervals.fixed + (withIntervals.widths[0] as number) <= width ? [withIntervals] : []),
+    ...(withoutIntervals.fixed + MIN_NAME_WIDTH <= width ? [withoutIntervals] : []),
+  ][0];
+  // Too many variants for a table: a line per variant under each row's name.
+  const lines = fitting
+    ? tableLines(fitting.rows, fitting.widths, fitting.fixed, width, paint)
+    : withoutIntervals.rows.slice(1).flatMap(([name, ...row]) => [
+        paint(name!.style ?? 'bold', truncate(name!.text, width)),
+        ...row.map((cell, index) => {
+          const text = truncate(`  ${clean(matrix.variants[index]!)}: ${cell.text}`, width);
+          return cell.style ? paint(cell.style, text) : text;
+        }),
+      ]);
+  const voices = matrix.voices.map(
+    (voice) => `${clean(voice.name)} ${formatRate(voice.summary.passRate)} ${formatInterval(voice.interval)}`,
+  );
+  return [...lines, ...(voices.length > 1 ? [truncate(`by voice: ${voices.join(' · ')}`, width)] : [])].join(
+    '\n',
+  );
+}
+
+/** A table's lines: the first column (names) takes what the others leave and is cut to fit, the first row is bold. */
+function tableLines(
+  rows: ReadonlyArray<ReadonlyArray<{ text: string; style?: Style | undefined }>>,
+  widths: number[],
+  fixed: number,
+  width: number,
+  paint: Paint,
+): string[] {
   // The name takes what the numbers leave: they are never cut, the name is.
   widths[0] = Math.max(MIN_NAME_WIDTH, Math.min(widths[0] as number, width - fixed));
-  const line = (cells: Array<{ text: string; style?: Style | undefined }>) =>
-    cells
+  return rows.map((row, index) => {
+    const text = row
       .map(({ text, style }, column) => {
         const padded = pad(truncate(text, widths[column] as number), widths[column] as number, column > 0);
         return style ? paint(style, padded) : padded;
       })
       .join('  ')
       .trimEnd();
-  return [
-    paint('bold', line(layout.map(({ header }) => ({ text: header })))),
-    ...result.scenarios.map((scenario) =>
-      line(layout.map(({ column }) => ({ text: column.cell(scenario), style: column.style?.(scenario) }))),
-    ),
-  ].join('\n');
+    return index === 0 ? paint('bold', text) : text;
+  });
 }
 
 function failureList(result: SuiteResult, width: number, max: number, paint: Paint): string {

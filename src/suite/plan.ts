@@ -132,15 +132,7 @@ export interface RunIdParts {
  * names are escaped, so two different runs never share an id.
  */
 export function runId(parts: RunIdParts): string {
-  return `${cellId(parts)}/r${parts.runIndex}`;
-}
-
-/**
- * The id of a run's cell, the runs that differ only in their run index: `<scenario>/p<prompt
- * index>/<voice>/<variant>`. Every run of a cell hears the same audio (its variant's seed comes from it).
- */
-export function cellId(parts: Omit<RunIdParts, 'runIndex'>): string {
-  return `${escapeSegment(parts.scenario)}/p${parts.promptIndex}/${escapeSegment(parts.voice)}/${escapeSegment(parts.variant)}`;
+  return `${escapeSegment(parts.scenario)}/p${parts.promptIndex}/${escapeSegment(parts.voice)}/${escapeSegment(parts.variant)}/r${parts.runIndex}`;
 }
 
 function escapeSegment(name: string): string {

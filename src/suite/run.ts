@@ -9,12 +9,12 @@ import type { Agent, ExpectedCall, Progress, ReplyJudge, ToolResponder } from '.
 import { compileToolResults, ToolCallEvaluator, ToolSchemas, TurnEvaluator } from '../evaluate/index.js';
 import { ScenarioError } from '../scenarios/errors.js';
 import type { Scenario, Suite } from '../scenarios/types.js';
+import { isClean } from '../scenarios/variants.js';
 import { CrashGuard } from './crashes.js';
-import { cellId, planSuite } from './plan.js';
+import { planSuite } from './plan.js';
 import { createAgent, createJudge, createVoices, type Voice } from './providers.js';
 import { scenarioResult, suiteResult } from './result.js';
 import type { SuiteResult, SuiteRun } from './types.js';
-import { speechOfCell } from './variant-audio.js';
 
 /** Options of `runSuite`; overrides win over the config (they come from CLI flags and Action inputs). */
 export interface RunSuiteOptions {
@@ -64,8 +64,11 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
   const voices =
     options.voices ?? (await createVoices(suite, { ...providerOptions, onWarning: options.onWarning }));
   const agent = options.agent ?? (await createAgent(suite, providerOptions));
-  // Speech under the variants, made once per cell and shared by its runs; babble talkers cached like speech.
-  const perturbed = new PerturbedSpeech({ babbleCacheDir: cacheDir });
+  // Speech under the variants, cached like speech (in memory and in the audio cache), never synthesized again.
+  const perturbed = new PerturbedSpeech({
+    dir: cacheDir,
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+  });
   const guard = new CrashGuard();
   try {
     if (!agent.converse) checkNoTurns(suite, agent);
@@ -81,12 +84,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
         const voice = (voices[planned.voiceIndex] as Voice).synthesizer;
         const shared = {
           // The agent hears the audio only: never the prompt, nor which variant it is.
-          synthesizer: speechOfCell(
-            perturbed,
-            voice,
-            variant,
-            cellId({ ...planned, scenario: scenario.name }),
-          ),
+          synthesizer: isClean(variant) ? voice : perturbed.under(voice, variant),
           agent,
           runIndex: planned.runIndex,
           timeoutMs: scenario.timeoutMs,
@@ -162,10 +160,10 @@ function synthesisCounts(voices: Voice[]): { requests: number; cacheHits: number
   return { requests, cacheHits };
 }
 
-/** Speech perturbed for variants and served from memory; nothing when the suite perturbed none. */
+/** Speech perturbed for variants and served from the cache; nothing when no run heard a variant that changes the audio. */
 function perturbedCounts(perturbed: PerturbedSpeech): { perturbed?: { made: number; cacheHits: number } } {
-  const { made, hits } = perturbed.counters;
-  return made === 0 ? {} : { perturbed: { made, cacheHits: hits } };
+  const counts = perturbed.counters;
+  return counts.made + counts.cacheHits === 0 ? {} : { perturbed: counts };
 }
 
 /** An agent without `converse` cannot play a `turns` scenario: say so at each one, before anything runs. */

@@ -76,7 +76,7 @@ export interface ProviderSummary {
   estimatedCostUsd: number;
   /** Speech requests made, and syntheses served without one (from the cache, or sharing a request in flight). */
   synthesis: { requests: number; cacheHits: number };
-  /** Speech perturbed for variants (one per cell and text), and perturbations served from memory; absent when none was made. */
+  /** Speech perturbed for variants (at most one per text, voice and variant), and perturbations served from the cache; absent without variants. */
   perturbed?: { made: number; cacheHits: number };
   /** The concurrency asked for, and the lowest it was lowered to under throttling. */
   concurrency: { max: number; lowest: number };

@@ -2,7 +2,7 @@ import type { Audio } from '../core/types.js';
 
 /**
  * Audio kept in memory up to a number of PCM bytes, the least recently used dropped first: the memory
- * half of the speech cache (CachedSynthesizer) and of the perturbed speech cache (PerturbedSpeech).
+ * half of the audio cache (CachedSynthesizer), of speech and of speech under variants alike.
  */
 export class AudioMemory {
   private readonly entries = new Map<string, Audio>();

@@ -1,108 +1,89 @@
 import { createHash } from 'node:crypto';
 import { applyVariant, variantCacheKey, type Variant } from '../audio/variant.js';
-import { untilAborted } from '../core/pipeline.js';
 import type { Audio, Synthesizer } from '../core/types.js';
-import { AudioMemory, copyAudio } from './audio-memory.js';
 import { babbleBed } from './babble.js';
+import { CachedSynthesizer } from './cached.js';
 
 /** Options of the perturbed speech cache. */
 export interface PerturbedSpeechOptions {
-  /** Most PCM bytes of perturbed audio kept in memory, least recently used dropped first (default 64 MiB). */
+  /** The audio cache folder, as the speech cache's `dir` (false: memory only). The babble talkers are cached there too. */
+  dir: string | false;
+  /** Most PCM bytes of one voice's speech under one variant kept in memory (default 16 MiB). */
   memoryBytes?: number;
-  /** Disk cache folder of the babble talkers' speech, as babbleBed's `cacheDir` (default false: memory only). */
-  babbleCacheDir?: string | false;
-}
-
-/** What the cache did so far. */
-export interface PerturbedSpeechStats {
-  /** Perturbations computed: one per (speech, variant, seed). */
-  made: number;
-  /** Calls answered without computing one: from memory, or sharing one in progress. */
-  hits: number;
+  /** Told once when the disk cache fails, as the speech cache tells it. */
+  onWarning?: (message: string) => void;
 }
 
 /**
- * Speech heard under variants (docs/variants.md), made once per (speech, variant, seed) and kept in
- * memory. The clean speech comes from the synthesizer it wraps (the suite's voices, behind the audio
- * cache), so a variant never synthesizes again: speech requests stay one per text and voice. Perturbed
- * audio is not written to disk: making it again costs about 2 ms of CPU per second of audio, no more
- * than reading and checking a cached file. A suite makes one and shares it across its voices.
+ * Speech heard under variants (docs/variants.md), cached per (speech, variant) exactly as speech is:
+ * for each voice and variant a CachedSynthesizer of the voice's speech perturbed by applyVariant,
+ * in memory and in the audio cache on disk. The clean speech comes from the voice (behind its own
+ * cache), so a variant never synthesizes again: speech requests stay one per text and voice. The
+ * seed of a text's perturbation comes from the text (variantSeed), so every run that speaks a text
+ * in a voice under a variant hears the same bytes, on every machine, and a warm cache reads them
+ * back instead of making them again.
  */
 export class PerturbedSpeech {
-  private readonly memory: AudioMemory;
-  private readonly flights = new Map<string, Promise<Audio>>();
-  private readonly babbleCacheDir: string | false;
-  private readonly stats: PerturbedSpeechStats = { made: 0, hits: 0 };
+  private readonly caches = new Map<Synthesizer, Map<Variant, CachedSynthesizer>>();
 
-  constructor(options: PerturbedSpeechOptions = {}) {
-    this.memory = new AudioMemory(options.memoryBytes ?? 64 * 1024 * 1024);
-    this.babbleCacheDir = options.babbleCacheDir ?? false;
-  }
+  constructor(private readonly options: PerturbedSpeechOptions) {}
 
-  /** A copy of the counters, for tests and benchmarks. */
-  get counters(): PerturbedSpeechStats {
-    return { ...this.stats };
-  }
-
-  /**
-   * The speech of `inner` heard under `variant`: each text is spoken by `inner`, then perturbed with
-   * the seed `seedOf(text)`. The synthesizer it returns gives the audio only, never the variant.
-   */
-  under(inner: Synthesizer, variant: Variant, seedOf: (text: string) => number): Synthesizer {
-    return {
-      id: `${inner.id} under ${variant.name}`,
-      voice: inner.voice,
-      synthesize: (text, signal) => this.heard(inner, text, variant, seedOf(text), signal),
-    };
-  }
-
-  private async heard(
-    inner: Synthesizer,
-    text: string,
-    variant: Variant,
-    seed: number,
-    signal: AbortSignal | undefined,
-  ): Promise<Audio> {
-    const key = createHash('sha256')
-      .update(JSON.stringify([inner.id, text, variantCacheKey(variant, seed)]))
-      .digest('hex');
-    let found = this.lookup(key);
-    if (found === undefined) {
-      // Each caller asks for the speech with its own signal: the speech cache shares the request and
-      // cancels it only when every caller has given up. The perturbation is then shared.
-      const speech = await inner.synthesize(text, signal);
-      found = this.lookup(key) ?? this.start(key, speech, variant, seed);
+  /** Perturbations made (`made`), and those served from memory, disk or a call in flight (`cacheHits`). */
+  get counters(): { made: number; cacheHits: number } {
+    let made = 0;
+    let cacheHits = 0;
+    for (const byVariant of this.caches.values()) {
+      for (const cache of byVariant.values()) {
+        const { requests, hits, shared } = cache.counters;
+        made += requests;
+        cacheHits += hits + shared;
+      }
     }
-    const audio = found instanceof Promise ? await (signal ? untilAborted(found, signal) : found) : found;
-    return copyAudio(audio);
+    return { made, cacheHits };
   }
 
-  /** The perturbed audio kept under `key`, or the one being made; counted as a hit when found. */
-  private lookup(key: string): Audio | Promise<Audio> | undefined {
-    const found = this.memory.get(key) ?? this.flights.get(key);
-    if (found !== undefined) this.stats.hits++;
-    return found;
+  /** What `voice` sounds like under `variant`: its speech, perturbed. It gives the audio only, never the variant. */
+  under(voice: Synthesizer, variant: Variant): Synthesizer {
+    let byVariant = this.caches.get(voice);
+    if (byVariant === undefined) this.caches.set(voice, (byVariant = new Map()));
+    // Keyed by the variant itself: every run asks, and the conditions' key is made once per variant.
+    let cache = byVariant.get(variant);
+    if (cache === undefined) {
+      cache = this.cacheOf(voice, variant);
+      byVariant.set(variant, cache);
+    }
+    return cache;
   }
 
-  /** Makes the perturbed audio once for every caller of `key`, and keeps it when it is made. */
-  private start(key: string, speech: Audio, variant: Variant, seed: number): Promise<Audio> {
-    this.stats.made++;
-    const flight = this.perturb(speech, variant, seed);
-    this.flights.set(key, flight);
-    flight.then(
-      (audio) => {
-        this.flights.delete(key);
-        this.memory.set(key, audio);
-      },
-      // A failure is not kept: the next call tries again.
-      () => this.flights.delete(key),
-    );
-    return flight;
+  private cacheOf(voice: Synthesizer, variant: Variant): CachedSynthesizer {
+    // The seed is not part of the id: it comes from the text, which the cache key holds.
+    const id = `${voice.id} under ${variantCacheKey(variant, 0)}`;
+    const { dir, memoryBytes, onWarning } = this.options;
+    const perturbing: Synthesizer = {
+      id,
+      voice: voice.voice,
+      synthesize: async (text, signal) =>
+        this.perturb(await voice.synthesize(text, signal), variant, variantSeed(text)),
+    };
+    return new CachedSynthesizer(perturbing, {
+      dir,
+      memoryBytes: memoryBytes ?? 16 * 1024 * 1024,
+      ...(onWarning ? { onWarning } : {}),
+    });
   }
 
   private async perturb(speech: Audio, variant: Variant, seed: number): Promise<Audio> {
     const babble =
-      variant.noise?.type === 'babble' ? await babbleBed({ cacheDir: this.babbleCacheDir }) : undefined;
+      variant.noise?.type === 'babble' ? await babbleBed({ cacheDir: this.options.dir }) : undefined;
     return applyVariant(speech, variant, seed, babble ? { babble } : {});
   }
+}
+
+/**
+ * The seed of a variant's randomness (which stretch of noise, which packets are lost) for a text:
+ * the first 32 bits of its sha256. Every run of a text hears the same audio under a variant, so a
+ * repeated run measures the agent, not the noise; each turn of a conversation has its own noise.
+ */
+export function variantSeed(text: string): number {
+  return createHash('sha256').update(text).digest().readUInt32LE(0);
 }

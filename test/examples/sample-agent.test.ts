@@ -10,7 +10,7 @@ import type { Audio, ToolCall, ToolDefinition } from '../../src/core/types.js';
 import { loadSuite } from '../../src/suite/load.js';
 import type { Suite } from '../../src/scenarios/types.js';
 import { runSuite } from '../../src/suite/run.js';
-import type { SuiteResult } from '../../src/suite/types.js';
+import type { ScenarioResult, SuiteResult, SuiteRun } from '../../src/suite/types.js';
 import { FliteSynthesizer } from '../../src/synthesize/flite.js';
 
 // The sample agent as russo runs it: a real process that hears Flite audio through the command
@@ -59,6 +59,10 @@ function wordErrors(said: string[], heard: string[]): number {
   return previous[heard.length] ?? 0;
 }
 
+/** A run that heard the speech as synthesized: no variant, or the robustness example's clean one. */
+const heardClean = (run: SuiteRun) => run.variant === 'default' || run.variant === 'clean';
+const passedOf = (runs: SuiteRun[]) => runs.filter((run) => run.status === 'passed').length;
+
 describe('the sample agent on the example scenarios', () => {
   let suite: Suite;
   let result: SuiteResult;
@@ -67,13 +71,14 @@ describe('the sample agent on the example scenarios', () => {
     // The conversation examples are played below, turn by turn, through CommandAgent.converse.
     suite = await loadSuite(['scenarios/*.yaml', 'scenarios/failing/wrong-party-size.yaml']);
     result = await runSuite(suite, { cacheDir: false, overrides: { runs: 1 } });
-  }, 120_000);
+  }, 300_000);
 
   it('hears every in-grammar prompt word for word in each voice', () => {
     const accuracy: Record<string, { words: number; errors: number; ms: number[] }> = {};
     for (const scenario of result.scenarios) {
       if (scenario.scenario.name === 'no action on requests it cannot handle') continue;
-      for (const run of scenario.runs) {
+      // Speech heard as synthesized: the noisy and telephone variants of the robustness example are not word for word.
+      for (const run of scenario.runs.filter(heardClean)) {
         const said = spokenWords(run.prompt);
         const heard = (run.response?.transcript ?? '').split(' ').filter(Boolean);
         const entry = (accuracy[run.voice] ??= { words: 0, errors: 0, ms: [] });
@@ -99,9 +104,11 @@ describe('the sample agent on the example scenarios', () => {
       scenario.scenario.location.file.includes('failing/'),
     );
     const passing = result.scenarios.filter((scenario) => !failing.includes(scenario));
-    expect(passing.map((scenario) => [scenario.scenario.name, scenario.summary.passed])).toEqual(
-      passing.map((scenario) => [scenario.scenario.name, scenario.runs.length]),
-    );
+    // Every clean run passes; the robustness example passes its gate variant by variant.
+    const cleanPassed = (scenario: ScenarioResult) => scenario.runs.filter(heardClean);
+    expect(
+      passing.map((scenario) => [scenario.scenario.name, scenario.passed, passedOf(cleanPassed(scenario))]),
+    ).toEqual(passing.map((scenario) => [scenario.scenario.name, true, cleanPassed(scenario).length]));
     const outOfDomain = passing.find(
       (scenario) => scenario.scenario.name === 'no action on requests it cannot handle',
     );

@@ -2,6 +2,8 @@
 // agent that sees only the audio. Run ids, cells that hear the same bytes, speech requests that stay
 // one per text and voice, the breakdown per variant and voice, and the gate per variant.
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FunctionAgent } from '../../src/agents/function.js';
 import type { Audio, ToolCall } from '../../src/core/types.js';
@@ -144,6 +146,39 @@ describe('runSuite with variants', () => {
     expect(hours!.runs.map((run) => run.id)).toEqual(['hours/p0/kal16/quiet/r0', 'hours/p0/kal16/quiet/r1']);
     expect(result.gate).toMatchObject({ passed: true, failures: [] });
     expect(result.breakdown.variants.map(({ name }) => name)).toEqual(['clean', 'fast', 'cafe', 'quiet']);
+  });
+
+  it('caches perturbed speech like speech, on disk: a second suite makes none and hears the same bytes', async () => {
+    const cwd = project({ 'russo.config.yaml': CONFIG, 'scenarios/book.yaml': BOOK });
+    const suite = await loadSuite(undefined, { cwd });
+    const cacheDir = join(cwd, 'cache');
+    const heard = async () => {
+      const digests: string[] = [];
+      const agent = new FunctionAgent((audio) => {
+        digests.push(digest(audio));
+        return byLength(audio);
+      });
+      const speech = ['kal16'].map((voice) => ({
+        voice,
+        synthesizer: new CachedSynthesizer(new FliteSynthesizer({ voice }), { dir: cacheDir }),
+      }));
+      const result = await runSuite(suite, {
+        agent,
+        voices: speech,
+        cacheDir,
+        overrides: { maxConcurrency: 1 },
+      });
+      return { digests, providers: result.providers };
+    };
+    const first = await heard();
+    expect(first.providers?.synthesis.requests).toBe(2);
+    expect(first.providers?.perturbed).toEqual({ made: 4, cacheHits: 4 });
+    const second = await heard();
+    expect(second.providers?.synthesis.requests).toBe(0);
+    expect(second.providers?.perturbed).toEqual({ made: 0, cacheHits: 8 });
+    expect(second.digests).toEqual(first.digests);
+    // Two WAV files of speech and four of perturbed speech, each sealed.
+    expect(readdirSync(cacheDir).filter((file) => file.endsWith('.wav'))).toHaveLength(6);
   });
 
   it('leaves a suite without variants as it was: one default variant, nothing perturbed', async () => {
