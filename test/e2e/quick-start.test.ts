@@ -31,6 +31,8 @@ interface Report {
     runs: Array<{
       transcript: string | null;
       voice: string;
+      variant: string;
+      status: string;
       turns: Array<{ status: string; transcript: string | null }> | null;
       evalResult: { failures: Array<{ turn?: number; message: string }> } | null;
     }>;
@@ -46,8 +48,8 @@ const yamlFiles = (folder: string) =>
 beforeAll(ensureBundle, 180_000);
 
 describe('the quick start: real speech to the real offline agent', () => {
-  it('passes every example scenario and conversation, with what the agent heard', async () => {
-    const { code } = await russo('--runs', '1', '--quiet', '--json', join(out, 'quick.json'));
+  it('passes every example scenario and conversation, with what the agent heard, and shows the variant matrix', async () => {
+    const { code, stdout } = await russo('--runs', '1', '--quiet', '--json', join(out, 'quick.json'));
     const report = JSON.parse(readFileSync(join(out, 'quick.json'), 'utf8')) as Report;
     expect(code).toBe(0);
     expect(report.summary).toMatchObject({ gate: 'passed', errored: 0 });
@@ -62,7 +64,17 @@ describe('the quick start: real speech to the real offline agent', () => {
     const turns = runs.flatMap((run) => run.turns ?? []);
     expect(turns).toHaveLength(3 * (3 + 2 + 3));
     expect(turns.every((turn) => turn.status === 'passed' && (turn.transcript ?? '') !== '')).toBe(true);
-  });
+    // The robustness example: its matrix, each variant at its own threshold, every clean run passed.
+    expect(stdout).toMatch(/^Scenario × variant +clean +babble 20 dB +babble 10 dB +babble 5 dB +phone$/m);
+    expect(stdout).toMatch(/^book through noise and a phone line +100% ✓ /m);
+    const noisy = report.scenarios.find((scenario) => scenario.file === 'scenarios/book-through-noise.yaml');
+    expect(new Set(noisy?.runs.map((run) => run.variant))).toEqual(
+      new Set(['clean', 'babble 20 dB', 'babble 10 dB', 'babble 5 dB', 'phone']),
+    );
+    expect(noisy?.runs.filter((run) => run.variant === 'clean').map((run) => run.status)).toEqual(
+      Array(9).fill('passed'),
+    );
+  }, 300_000);
 
   it('fails the deliberately failing scenarios: the argument diff, and the conversation at turn 2', async () => {
     const { code, stdout } = await russo('scenarios/failing', '--quiet', '--json', join(out, 'failing.json'));
