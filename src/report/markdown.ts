@@ -3,6 +3,23 @@
  * the sticky PR comment. Everything that came from a model, an agent or a file is escaped.
  */
 import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
+import {
+  baselineLine,
+  changeCell,
+  comparedBaseline,
+  isSignificant,
+  removedLine,
+  suiteChangeLine,
+  tableRows,
+} from './baseline.js';
+import {
+  flakyCells,
+  flakyCellsText,
+  flakyCellText,
+  passHatKText,
+  runsNeededText,
+  runsNeededTitle,
+} from './consistency.js';
 import { escapeMarkdown, markdownFence } from './escape.js';
 import { expectationText, runLabel, runProblemLines, runsByPrompt } from './failures.js';
 import { formatInterval, formatRate, plural } from './numbers.js';
@@ -10,7 +27,7 @@ import { providerText, scenarioRateText, summaryText, verdictText } from './summ
 
 /** Options of the markdown report. */
 export interface MarkdownOptions {
-  /** The short form for a PR comment: verdict, table and one line per failing scenario. */
+  /** The short form for a PR comment: verdict, table, flaky prompts and one line per failing scenario. */
   short?: boolean;
   /**
    * Longest output in UTF-8 bytes (which also bounds characters): whole lines and blocks are dropped
@@ -26,6 +43,8 @@ export function renderMarkdown(result: SuiteResult, options: MarkdownOptions = {
   const blocks = [
     ...header(result),
     ...scenarioTable(result),
+    ...(options.short ? [] : consistencyTable(result)),
+    ...flakyList(result, options.short ? MAX_FLAKY_SHORT : Infinity),
     ...errorTable(result),
     ...(options.short ? shortFailures(result) : failureDetails(result)),
   ];
@@ -49,17 +68,35 @@ function header(result: SuiteResult): Blocks {
   ];
 }
 
+// A PR comment lists this many flaky prompts; the full report lists them all.
+const MAX_FLAKY_SHORT = 10;
+
+/**
+ * The scenario table. With a baseline: the line that says what it was compared with, a Change
+ * column (significant changes in bold) with significant changes first, then the suite's change and
+ * the removed scenarios. With a baseline asked for and none found: the line that says so.
+ */
 function scenarioTable(result: SuiteResult): Blocks {
-  if (result.scenarios.length === 0) return [];
+  const line = baselineLine(result.baseline);
+  const intro = line ? [escapeMarkdown(line), ''] : [];
+  if (result.scenarios.length === 0) return intro;
+  const compared = comparedBaseline(result) !== undefined;
+  const after = [suiteChangeLine(result), removedLine(result)].filter((text) => text !== undefined);
   return [
-    '| | Scenario | Pass rate | 95% CI | Runs | Passed | Failed | Errored | Min required |\n' +
-      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...result.scenarios.map(({ scenario, summary, interval, passed }) =>
-      [
+    ...intro,
+    compared
+      ? '| | Scenario | Pass rate | Change | 95% CI | Runs | Passed | Failed | Errored | Min required |\n' +
+        '| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |'
+      : '| | Scenario | Pass rate | 95% CI | Runs | Passed | Failed | Errored | Min required |\n' +
+        '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...tableRows(result).map(({ result: { scenario, summary, interval, passed }, comparison }) => {
+      const change = escapeMarkdown(changeCell(comparison));
+      return [
         '',
         passed ? '✅' : '❌',
         escapeMarkdown(scenario.name),
         formatRate(summary.passRate),
+        ...(compared ? [isSignificant(comparison) ? `**${change}**` : change] : []),
         formatInterval(interval),
         summary.total,
         summary.passed,
@@ -69,8 +106,44 @@ function scenarioTable(result: SuiteResult): Blocks {
         '',
       ]
         .join(' | ')
-        .trim(),
+        .trim();
+    }),
+    '',
+    ...after.flatMap((text) => [escapeMarkdown(text), '']),
+  ];
+}
+
+/** pass^k, the flaky cells and the runs hint of every scenario. */
+function consistencyTable(result: SuiteResult): Blocks {
+  if (result.scenarios.length === 0) return [];
+  return [
+    '#### Consistency',
+    '',
+    'pass^k: the chance that k runs in a row all pass. A flaky cell is a prompt in one voice whose runs both passed and failed.',
+    '',
+    `| Scenario | pass^k | Flaky cells | ${escapeMarkdown(runsNeededTitle(result))} |\n| --- | ---: | ---: | ---: |`,
+    ...result.consistency.scenarios.map(
+      (measured) =>
+        `| ${escapeMarkdown(measured.name)} | ${passHatKText(measured)} | ${flakyCellsText(measured)} | ${runsNeededText(measured)} |`,
     ),
+    '',
+  ];
+}
+
+/** The flaky prompts and voices with their counts, at most `max` of them. */
+function flakyList(result: SuiteResult, max: number): Blocks {
+  const flaky = flakyCells(result);
+  if (flaky.length === 0) return [];
+  const shown = flaky.slice(0, max);
+  return [
+    `#### Flaky prompts (${flaky.length})`,
+    '',
+    ...shown.map(
+      ({ scenario, cell }) => `- **${escapeMarkdown(scenario)}** › ${escapeMarkdown(flakyCellText(cell))}`,
+    ),
+    ...(flaky.length > shown.length
+      ? [`- … and ${flaky.length - shown.length} more in the full report`]
+      : []),
     '',
   ];
 }
