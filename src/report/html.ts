@@ -22,6 +22,7 @@ import {
   runsNeededTitle,
 } from './consistency.js';
 import { escapeHtml } from './escape.js';
+import { replayLines } from './replay.js';
 import { callsText, expectationText, runProblemLines } from './failures.js';
 import { formatDuration, formatInterval, formatRate, plural } from './numbers.js';
 import { providerText, scenarioRateText, summaryText, verdictText } from './summary.js';
@@ -58,10 +59,19 @@ export function renderHtml(result: SuiteResult): string {
 <h1 class="${verdictClass}">${result.gate.passed ? '✓' : '✗'} russo: ${escapeHtml(verdictText(result))}</h1>
 <p>${escapeHtml(summaryText(result))}</p>
 ${providerLine(result)}<p class="muted">agent ${escapeHtml(result.agent)} · voices ${escapeHtml(result.voices.join(', '))} · started ${escapeHtml(result.startedAt)} · latency p50 ${formatDuration(result.summary.latency.p50)}, p95 ${formatDuration(result.summary.latency.p95)}</p>
-${gateList(result)}${scenarioTable(result)}${consistencyTable(result)}${errorTable(result)}${result.scenarios.map(scenarioSection).join('\n')}
+${replayParagraph(result)}${gateList(result)}${scenarioTable(result)}${consistencyTable(result)}${errorTable(result)}${result.scenarios.map(scenarioSection).join('\n')}
 </body>
 </html>
 `;
+}
+
+/** For a replay: what was graded again, then one item per reason a run could not be. */
+function replayParagraph(result: SuiteResult): string {
+  const [head, ...reasons] = replayLines(result);
+  if (head === undefined) return '';
+  const list =
+    reasons.length > 0 ? `<ul>${reasons.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>\n` : '';
+  return `<p>${escapeHtml(head)}</p>\n${list}`;
 }
 
 function gateList(result: SuiteResult): string {

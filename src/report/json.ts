@@ -18,6 +18,7 @@ import type {
   ErrorGroup,
   LatencySummary,
   ProviderSummary,
+  Replay,
   ScenarioResult,
   SuiteResult,
   SuiteRun,
@@ -123,6 +124,8 @@ export interface JsonReport {
   consistency?: JsonConsistency;
   /** The baseline comparison (suite/compare.ts) and the policy it gated with; null when no baseline was asked for. */
   baseline?: BaselineOutcome | null;
+  /** For a report of `russo grade`: the report graded again and the runs it could not grade; null otherwise. */
+  replay?: Replay | null;
   errors: ErrorGroup[];
   agent: string;
   voices: string[];
@@ -149,6 +152,7 @@ export function toJsonReport(result: SuiteResult): JsonReport {
       flakyRate: result.consistency.flakyRate,
     },
     baseline: result.baseline ?? null,
+    replay: result.replay ?? null,
     errors: result.errors,
     agent: result.agent,
     voices: result.voices,
@@ -280,6 +284,7 @@ export function fromJsonReport(report: JsonReport): SuiteResult {
     gate: { ...report.gate, maxFlakyRate: report.gate.maxFlakyRate ?? null },
     consistency: measured,
     ...(report.baseline ? { baseline: report.baseline } : {}),
+    ...(report.replay ? { replay: report.replay } : {}),
     errors: report.errors,
     agent: report.agent,
     voices: report.voices,

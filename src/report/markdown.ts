@@ -21,6 +21,7 @@ import {
   runsNeededTitle,
 } from './consistency.js';
 import { escapeMarkdown, markdownFence } from './escape.js';
+import { replayLines } from './replay.js';
 import { expectationText, runLabel, runProblemLines, runsByPrompt } from './failures.js';
 import { formatInterval, formatRate, plural } from './numbers.js';
 import { providerText, scenarioRateText, summaryText, verdictText } from './summary.js';
@@ -63,6 +64,7 @@ function header(result: SuiteResult): Blocks {
     `**${escapeMarkdown(summaryText(result))}** · agent ${escapeMarkdown(result.agent)} · voices ${escapeMarkdown(result.voices.join(', '))}`,
     '',
     ...(providers ? [escapeMarkdown(providers), ''] : []),
+    ...replay(result),
     ...result.gate.failures.map((failure) => `- ${escapeMarkdown(failure.message)}`),
     ...(result.gate.failures.length > 0 ? [''] : []),
   ];
@@ -76,6 +78,18 @@ const MAX_FLAKY_SHORT = 10;
  * column (significant changes in bold) with significant changes first, then the suite's change and
  * the removed scenarios. With a baseline asked for and none found: the line that says so.
  */
+/** For a replay: what was graded again, then one item per reason a run could not be. */
+function replay(result: SuiteResult): Blocks {
+  const [head, ...reasons] = replayLines(result);
+  if (head === undefined) return [];
+  return [
+    escapeMarkdown(head),
+    '',
+    ...reasons.map((line) => `- ${escapeMarkdown(line)}`),
+    ...(reasons.length > 0 ? [''] : []),
+  ];
+}
+
 function scenarioTable(result: SuiteResult): Blocks {
   const line = baselineLine(result.baseline);
   const intro = line ? [escapeMarkdown(line), ''] : [];

@@ -427,6 +427,33 @@ export const reportSchema = {
       required: ['alpha', 'k', 'cells', 'flakyCells', 'flakyRate'],
     },
     baseline: { $ref: '#/definitions/baseline' },
+    replay: {
+      description:
+        'For a report of russo grade: the report whose recorded answers were graded again, how many runs were, and each run that could not be (its id, scenario and why). Null otherwise.',
+      anyOf: [
+        {
+          type: 'object',
+          properties: {
+            source: { type: 'string' },
+            regraded: count,
+            notReplayable: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  id: { type: 'string' },
+                  scenario: { type: 'string' },
+                  reason: { type: 'string' },
+                },
+                required: ['id', 'scenario', 'reason'],
+              },
+            },
+          },
+          required: ['source', 'regraded', 'notReplayable'],
+        },
+        { type: 'null' },
+      ],
+    },
     errors: {
       type: 'array',
       description: 'Errors grouped by message, most frequent first.',

@@ -16,6 +16,7 @@ import {
 } from './baseline.js';
 import { flakyCells, flakyCellText, flakyCellsText, runsNeededText } from './consistency.js';
 import { showControls } from './escape.js';
+import { replayLines } from './replay.js';
 import { runLabel, runProblemLines } from './failures.js';
 import { formatInterval, formatRate, plural } from './numbers.js';
 import { providerText, summaryText, verdictText } from './summary.js';
@@ -38,6 +39,9 @@ export function renderTerminal(result: SuiteResult, options: TerminalOptions): s
   const paint = (style: Style, text: string) =>
     options.color ? `\u001b[${STYLES[style]}m${text}\u001b[0m` : text;
   const sections = [
+    replayLines(result)
+      .map((line, index) => truncate(clean(index === 0 ? line : `  ${line}`), width))
+      .join('\n'),
     baselineSection(result, width, paint),
     consistencySection(result, width, options.maxFailures ?? 10, paint),
     failureList(result, width, options.maxFailures ?? 10, paint),

@@ -4,7 +4,14 @@ import { checkAlpha, checkSameSuite, compare, regressions, type FailOnRegression
 import { checkK, consistency } from './consistency.js';
 import { expectationHash } from './expectation.js';
 import { judge, reaches } from './gate.js';
-import type { BaselineOutcome, ProviderSummary, ScenarioResult, SuiteResult, SuiteRun } from './types.js';
+import type {
+  BaselineOutcome,
+  ProviderSummary,
+  Replay,
+  ScenarioResult,
+  SuiteResult,
+  SuiteRun,
+} from './types.js';
 
 /** Summaries of one scenario's runs; `passed` is its own threshold only (errors are judged suite-wide). */
 export function scenarioResult(scenario: Scenario, runs: SuiteRun[]): ScenarioResult {
@@ -60,6 +67,7 @@ export interface SuiteFacts {
   /** Share of flaky prompt × voice cells the gate allows (config `gate.max_flaky_rate`); default: no limit. */
   maxFlakyRate?: number | null;
   judging?: JudgeOptions;
+  replay?: Replay;
   cancelled: boolean;
   stoppedBy?: string;
   agent: string;
@@ -112,6 +120,7 @@ export function suiteResult(facts: SuiteFacts): SuiteResult {
     gate: { ...judged.gate, minPassRate: facts.minPassRate, maxErrors: facts.maxErrors, maxFlakyRate },
     consistency: measured,
     ...(baseline === undefined ? {} : { baseline }),
+    ...(facts.replay === undefined ? {} : { replay: facts.replay }),
     errors: judged.errors,
     agent: facts.agent,
     voices: facts.voices,

@@ -69,6 +69,21 @@ export type BaselineOutcome =
     }
   | { status: 'missing'; reason: string };
 
+/** A recorded run that `russo grade` could not grade again, and why. */
+export interface NotReplayable {
+  /** The run's id in the report. */
+  id: string;
+  scenario: string;
+  reason: string;
+}
+
+/** What a replay graded again: the report it read, the runs graded, the runs it could not grade. */
+export interface Replay {
+  source: string;
+  regraded: number;
+  notReplayable: NotReplayable[];
+}
+
 /** A distinct error message and how many runs ended with it. */
 export interface ErrorGroup {
   message: string;
@@ -107,6 +122,8 @@ export interface SuiteResult {
   consistency: Consistency;
   /** The comparison with a baseline; absent when none was asked for. */
   baseline?: BaselineOutcome;
+  /** For a replay (`russo grade`): which report was graded again, and the runs that could not be. */
+  replay?: Replay;
   /** Errors grouped by message, most frequent first. */
   errors: ErrorGroup[];
   /** Agent id and the voices used. */
