@@ -17,7 +17,7 @@ export const ANNOTATIONS_SHOWN_PER_LEVEL = 10;
 
 /** One annotation as data: where, how bad, and what to say. */
 export interface Annotation {
-  /** error: the scenario is under its threshold; warning: it failed in some runs but still passed. */
+  /** error: the scenario is under its threshold or regressed against the baseline; warning: it failed in some runs but still passed. */
   level: 'error' | 'warning';
   title: string;
   message: string;
@@ -40,7 +40,15 @@ export interface AnnotationCounts {
  * errors before warnings, then most failed runs, then lowest pass rate, then file order.
  */
 export function failureAnnotations(result: SuiteResult): Annotation[] {
-  const annotations = result.scenarios.flatMap(scenarioAnnotations);
+  // A scenario that fails the gate by its drop against the baseline is as failing as one under its threshold.
+  const regressed = new Set(
+    result.gate.failures
+      .filter((failure) => failure.kind === 'regression')
+      .map((failure) => failure.scenario),
+  );
+  const annotations = result.scenarios.flatMap((scenario) =>
+    scenarioAnnotations(scenario, !scenario.passed || regressed.has(scenario.scenario.name)),
+  );
   return annotations.sort(
     (a, b) =>
       Number(a.level === 'warning') - Number(b.level === 'warning') ||
@@ -54,7 +62,7 @@ export function failureAnnotations(result: SuiteResult): Annotation[] {
 // Ways one expectation failed, by message, with the first failure of each as the example to show.
 const MAX_WAYS = 5;
 
-function scenarioAnnotations(result: ScenarioResult): Annotation[] {
+function scenarioAnnotations(result: ScenarioResult, failing: boolean): Annotation[] {
   const { scenario } = result;
   const groups = new Map<
     string,
@@ -94,7 +102,7 @@ function scenarioAnnotations(result: ScenarioResult): Annotation[] {
       ...(ways.length > MAX_WAYS ? [`… and ${ways.length - MAX_WAYS} other ways (see the report)`] : []),
     ];
     return {
-      level: result.passed ? 'warning' : 'error',
+      level: failing ? 'error' : 'warning',
       title: `russo: ${scenario.name}: ${first.kind.replace(/_/g, ' ')} (pass rate ${formatRate(result.summary.passRate)})`,
       message: lines.join('\n'),
       // An expectation is annotated where it is written; an unexpected call where the prompt is.
