@@ -76,9 +76,9 @@ describe('action.yml', () => {
 describe('example workflows', () => {
   const files = readdirSync(EXAMPLES).filter((file) => file.endsWith('.yml'));
 
-  it('cover a pull request gate, a nightly schedule and a manual dispatch', () => {
+  it('cover a pull request gate (with pushes that store its baseline), a nightly schedule and a manual dispatch', () => {
     const triggers = files.map((file) => Object.keys(workflow(file).parsed.on).join(','));
-    expect(triggers.sort()).toEqual(['pull_request', 'schedule', 'workflow_dispatch']);
+    expect(triggers.sort()).toEqual(['pull_request,push', 'schedule', 'workflow_dispatch']);
   });
 
   it.each(files)('%s passes only inputs the action has and reads only outputs it sets', (file) => {
