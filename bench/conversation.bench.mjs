@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { CachedSynthesizer, CommandAgent, FliteSynthesizer, ToolCallEvaluator } from '../lib/index.js';
+import { CachedSynthesizer, CommandAgent, compileToolResults, FliteSynthesizer } from '../lib/index.js';
 
 const AGENT = ['node', 'examples/sample-agent/agent.js'];
 const TOOLS = JSON.parse(readFileSync('tools/restaurant.json', 'utf8'));
@@ -31,18 +31,6 @@ await Promise.all(
   ),
 );
 
-/** The scenario's mocked outcome of a call: the first rule whose `when` the arguments match. */
-function responder(toolResults) {
-  const when = new ToolCallEvaluator({ arguments: 'subset', extraCalls: 'allow' });
-  return (call) => {
-    for (const rule of [toolResults[call.name] ?? []].flat()) {
-      if (rule.when && !when.evaluate([{ name: call.name, arguments: rule.when }], [call]).passed) continue;
-      return 'error' in rule ? { error: rule.error } : { result: rule.result };
-    }
-    return { missing: `no result is mocked for ${call.name}` };
-  };
-}
-
 /** CPU time of this process and of its children that have exited, in ms (fields 14–17 of /proc/self/stat). */
 function cpuMs() {
   const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
@@ -53,7 +41,7 @@ function cpuMs() {
 async function play(agent, index) {
   const dialog = dialogs[index % dialogs.length];
   const synthesizer = synthesizers[Math.floor(index / dialogs.length) % synthesizers.length];
-  const respond = responder(dialog.tool_results ?? {});
+  const respond = compileToolResults(dialog.tool_results ?? {});
   const conversation = await agent.converse();
   try {
     const answers = [];

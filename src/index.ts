@@ -3,11 +3,23 @@
 
 // The model: calls, audio, verdicts, and the interfaces a new provider implements.
 export type * from './core/types.js';
-export type { AgentProvider, SynthesizerProvider, ProviderContext, ProviderStats } from './core/provider.js';
+export type {
+  AgentProvider,
+  SynthesizerProvider,
+  JudgeProvider,
+  ProviderContext,
+  ProviderStats,
+} from './core/provider.js';
 
-// The pipeline: one run, a batch of runs.
-export { run, runConcurrent } from './core/pipeline.js';
-export type { RunOptions, RunConcurrentOptions } from './core/pipeline.js';
+// The pipeline: one run, one conversation, a batch of runs.
+export { run, runConversation, runConcurrent } from './core/pipeline.js';
+export type {
+  PlayOptions,
+  RunOptions,
+  RunConversationOptions,
+  ConversationTurn,
+  RunConcurrentOptions,
+} from './core/pipeline.js';
 export { createRedactor, redactDeep, secretsOfEnv } from './core/redact.js';
 export type { Redact } from './core/redact.js';
 export { summarizeRuns, wilsonInterval } from './core/stats.js';
@@ -31,9 +43,15 @@ export { ReportError } from './report/errors.js';
 
 // Answering the agent's tool calls with mocked results.
 export { respondWith, toolOutput } from './core/tool-call.js';
+export { compileToolResults } from './evaluate/index.js';
+export type { ToolResultRule } from './evaluate/index.js';
 
-// Grading tool calls.
+// Grading tool calls, and conversation turns with their replies.
 export { evaluate, ToolCallEvaluator, DEFAULT_MATCH_OPTIONS, ToolSchemas } from './evaluate/index.js';
+export { TurnEvaluator } from './evaluate/index.js';
+export type { TurnExpectation, TurnEvaluatorOptions, ReplyExpectation } from './evaluate/index.js';
+export { OpenAIJudge } from './providers/openai/judge.js';
+export type { OpenAIJudgeOptions } from './providers/openai/judge.js';
 
 // Synthesizers.
 export { FliteSynthesizer, FLITE_VOICES } from './synthesize/flite.js';
@@ -41,13 +59,17 @@ export type { FliteOptions } from './synthesize/flite.js';
 export { OpenAITTSSynthesizer } from './synthesize/openai.js';
 export type { OpenAITTSOptions } from './synthesize/openai.js';
 export { GeminiTTSSynthesizer } from './synthesize/gemini.js';
+export { PicoSynthesizer, PICO_VOICES } from './synthesize/pico.js';
+export type { PicoOptions } from './synthesize/pico.js';
+export { babbleBed } from './synthesize/babble.js';
+export type { BabbleOptions } from './synthesize/babble.js';
 export type { GeminiTTSOptions } from './synthesize/gemini.js';
 export { CachedSynthesizer } from './synthesize/cached.js';
 export type { CacheOptions, CacheStats } from './synthesize/cached.js';
 
 // Agents.
 export { FunctionAgent } from './agents/function.js';
-export type { AgentFunction } from './agents/function.js';
+export type { AgentFunction, AgentFunctions, TurnFunction, FunctionConversation } from './agents/function.js';
 export { CommandAgent } from './agents/command.js';
 export type { CommandAgentOptions } from './agents/command.js';
 export { HttpAgent, HttpStatusError } from './agents/http.js';
@@ -83,6 +105,25 @@ export { ResampleCache } from './audio/resample-cache.js';
 export { durationSeconds, rmsDbfs } from './audio/measure.js';
 export { addNoise } from './audio/noise.js';
 export { changeSpeed } from './audio/speed.js';
+
+// Variants: audio conditions (docs/variants.md), one function each, composed by applyVariant.
+export {
+  applyVariant,
+  assertVariant,
+  variantProblems,
+  variantSchema,
+  variantsSchema,
+  variantCacheKey,
+  CLEAN_VARIANT,
+  NOISE_TYPES,
+} from './audio/variant.js';
+export type { Variant, NoiseCondition, NoiseType, PacketLoss } from './audio/variant.js';
+export type { VariantSources, VariantProblem } from './audio/variant.js';
+export { changeSpeakingRate } from './audio/speaking-rate.js';
+export { addNoiseAtSnr } from './audio/mix.js';
+export { telephone, narrowband, muLawEncode, muLawDecode } from './audio/telephone.js';
+export { dropPackets } from './audio/packet-loss.js';
+export { changeGain, addSilence } from './audio/level.js';
 
 // Suites: load scenario files, run them, render the result.
 export { loadSuite } from './suite/load.js';

@@ -6,7 +6,12 @@ import { FunctionAgent } from '../src/agents/function.js';
 import { MatcherSpecError } from '../src/evaluate/index.js';
 import { ScenarioError } from '../src/scenarios/errors.js';
 import type { Audio, ToolCall } from '../src/core/types.js';
-import { expectToolCalls, ToolCallExpectationError } from '../src/vitest.js';
+import {
+  ConversationExpectationError,
+  expectConversation,
+  expectToolCalls,
+  ToolCallExpectationError,
+} from '../src/vitest.js';
 
 let project: string;
 
@@ -188,5 +193,89 @@ describe('expectToolCalls with a tools file', () => {
   it('passes the same call with match: {validateArguments: false}', async () => {
     const result = await expectToolCalls({ ...options(), match: { validateArguments: false } });
     expect(result.summary).toMatchObject({ total: 1, passed: 1 });
+  });
+});
+
+describe('expectConversation', () => {
+  // The agent follows the dialog by the turn number (it cannot understand speech) and books with
+  // the party size it is built with, reading back the reference russo answered.
+  const dialog = (partySize: number) =>
+    new FunctionAgent({
+      turn(audio, options, conversation) {
+        if (audio.pcm.length < audio.sampleRate / 2) throw new Error('heard no speech');
+        if (conversation.turn === 0)
+          return { toolCalls: [], text: 'For how many people?', transcript: 'one' };
+        const call = { name: 'book_table', arguments: { party_size: partySize, time: '19:00' } };
+        const outcome = options.respond?.(call) ?? { missing: '' };
+        const text = 'result' in outcome ? `Booked, ${String(outcome.result)}` : 'Sorry, no table.';
+        return { toolCalls: [call], toolResults: [{ call, outcome }], text, transcript: 'two' };
+      },
+    });
+  const conversation = {
+    turns: [
+      { say: "I'd like to book a table", expect: [], reply: { containsAny: ['how many', 'people'] } },
+      {
+        say: 'Two people at seven please',
+        expect: [{ name: 'book_table', arguments: { party_size: 2 } }],
+        reply: { contains: 'R-17', notContains: ['Sorry'] },
+      },
+    ],
+    toolResults: {
+      book_table: [{ when: { party_size: { one_of: [1, 2, 3, 4] } }, result: 'R-17' }, { error: 'full' }],
+    },
+  };
+
+  it('passes a conversation that holds in every run', async () => {
+    const result = await expectConversation({ cwd: project, agent: dialog(2), ...conversation });
+    expect(result.summary).toMatchObject({ total: 2, passed: 2 });
+    expect(result.scenario.turns?.map((turn) => turn.say)).toEqual([
+      "I'd like to book a table",
+      'Two people at seven please',
+    ]);
+    expect(result.runs[0]?.turns?.[1]?.response?.text).toBe('Booked, R-17');
+  });
+
+  it('fails with the transcript of each failing run and why its turn failed', async () => {
+    const error = await expectConversation({
+      cwd: project,
+      agent: dialog(6),
+      name: 'book',
+      ...conversation,
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConversationExpectationError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^book: 0% passed \(0\/2\), needs 100%\n/);
+    expect(message).toContain(
+      [
+        '✗ run 1 · kal16',
+        `  turn 1 ✓ "I'd like to book a table" (heard "one") → "For how many people?"`,
+        '  turn 2 ✗ "Two people at seven please" (heard "two") → "Sorry, no table."',
+        '    book_table: party_size expected 2, got 6',
+        '      expected: book_table({party_size: 2})',
+        '      actual:   book_table({party_size: 6, time: "19:00"})',
+        '    the reply does not contain "R-17": "Sorry, no table."',
+        '    the reply contains "Sorry": "Sorry, no table."',
+      ].join('\n'),
+    );
+  });
+
+  it('checks the turns as a scenario file is checked, before anything runs', async () => {
+    const { agent, heard } = scripted([]);
+    const error = await expectConversation({
+      cwd: project,
+      agent,
+      turns: [{ say: 'Hi', reply: { regex: '(' } }],
+      toolResults: { book_table: [{ when: { party_size: { regexp: '2' } }, result: 1 }] },
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect((error as ScenarioError).problems.map((problem) => problem.message)).toEqual([
+      expect.stringMatching(/^invalid regex/),
+      'unknown matcher "regexp"',
+    ]);
+    await expect(
+      expectConversation({ cwd: project, agent, turns: [{ say: 'Hi', reply: { judge: 'is polite' } }] }),
+    ).rejects.toThrow(/a judge check needs a judge/);
+    await expect(expectConversation({ cwd: project, agent, turns: [] })).rejects.toThrow(/"turns" is empty/);
+    expect(heard).toHaveLength(0);
   });
 });

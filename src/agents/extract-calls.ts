@@ -13,6 +13,11 @@ export interface ToolCallLocation {
   nameKey: string;
   /** Dotted path of the arguments inside a call (an object, or a JSON string that is parsed). */
   argumentsKey: string;
+  /**
+   * Dotted path of a call's id inside a call (default `id`): a conversation's tool result carries
+   * it back, so the agent can tell which call it answers. A call need not have one.
+   */
+  idKey?: string;
 }
 
 /** The shape `{"tool_calls": [{"name": ..., "arguments": {...}}]}` of the command-agent protocol. */
@@ -78,6 +83,7 @@ export function toolCallLocation(overrides: Partial<ToolCallLocation> = {}): Too
   if (location.nameKey === '') throw new AgentError('the name key of tool calls is empty', PATH_HINT);
   parsePath(location.nameKey);
   parsePath(location.argumentsKey);
+  parsePath(location.idKey ?? 'id');
   return location;
 }
 
@@ -87,6 +93,20 @@ export function toolCallLocation(overrides: Partial<ToolCallLocation> = {}): Too
  * Arguments given as a JSON string are parsed. A call without a string name is an AgentError.
  */
 export function extractToolCalls(document: unknown, location: ToolCallLocation): ToolCall[] | undefined {
+  return extractIdentifiedCalls(document, location)?.map(({ call }) => call);
+}
+
+/** A call as `extractIdentifiedCalls` reads it: the call, and its id when it has one (any JSON value). */
+export interface IdentifiedCall {
+  call: ToolCall;
+  id?: unknown;
+}
+
+/** As `extractToolCalls`, with each call's id (at `location.idKey`) when it has one. */
+export function extractIdentifiedCalls(
+  document: unknown,
+  location: ToolCallLocation,
+): IdentifiedCall[] | undefined {
   const found = readPath(document, location.path);
   if (!found.found) return undefined;
   const { value } = found;
@@ -108,7 +128,9 @@ export function extractToolCalls(document: unknown, location: ToolCallLocation):
       );
     }
     const args = readPath(item, location.argumentsKey);
-    return normalizeToolCall(name.value, args.found ? args.value : undefined);
+    const id = readPath(item, location.idKey ?? 'id');
+    const call = normalizeToolCall(name.value, args.found ? args.value : undefined);
+    return id.found && id.value !== null ? { call, id: id.value } : { call };
   });
 }
 

@@ -6,17 +6,21 @@ import { RetryableError } from '../core/retry.js';
 import { answerCall, normalizeToolCall } from '../core/tool-call.js';
 import type {
   Agent,
+  AgentConversation,
   AgentResponse,
   AgentRunOptions,
   Audio,
+  ConversationOptions,
   ToolCall,
   ToolExchange,
   ToolResponder,
+  TurnOptions,
 } from '../core/types.js';
 import { GEMINI_KEY_ENV, GeminiConnection } from '../providers/gemini/client.js';
 import { functionResponse } from '../providers/gemini/tools.js';
 import { geminiUsage } from '../providers/gemini/usage.js';
 import { pcm16Bytes } from './audio-payload.js';
+import { ConversationTurns, NO_MOCKS } from './conversation-turns.js';
 import {
   GEMINI_AGENT_SCHEMA,
   geminiAgentFromConfig,
@@ -46,7 +50,8 @@ export interface GeminiLiveOptions extends GeminiAgentOptions {
  * 16 kHz PCM through `sendRealtimeInput`, then `audioStreamEnd`; every `toolCall` message is
  * gathered until the turn completes (not just the first). When the scenario mocks tool results
  * they are sent back with `sendToolResponse` and the model may go on calling; otherwise the run
- * ends once no call has come for `toolCallIdleMs`. The session is always closed.
+ * ends once no call has come for `toolCallIdleMs`. The session is always closed. A conversation
+ * holds one session and plays each caller turn on it the same way.
  */
 export class GeminiLiveAgent implements Agent {
   readonly id: string;
@@ -82,66 +87,185 @@ export class GeminiLiveAgent implements Agent {
     }
   }
 
+  /**
+   * Starts a conversation: one Live session held for every turn until `close()`. Opening it (up
+   * to the service's `setupComplete`) is retried like a run's session; once open, a session that
+   * closes is not opened again (its context would be lost): the turn fails instead.
+   */
+  async converse(options: ConversationOptions = {}): Promise<AgentConversation> {
+    try {
+      const client = await this.#connection.client();
+      return await this.#connection.call(`session (${this.#options.model})`, options.signal, (signal) =>
+        this.openConversation(client, options.signal, signal),
+      );
+    } catch (error) {
+      throw this.#connection.failure(error, AgentError, options.signal);
+    }
+  }
+
   private async session(
     client: GoogleGenAI,
     pcm: Int16Array,
     respond: ToolResponder | undefined,
     signal: AbortSignal,
   ): Promise<AgentResponse> {
-    const turn = new LiveTurn(
-      respond,
-      this.#options.toolCallIdleMs ?? 1_500,
-      this.#options.maxToolRounds ?? 8,
-      this.#options.responseModality === 'TEXT' ? 'text' : 'audio',
-    );
-    // The socket URL carries the key: keep it out of every message built from the socket's errors.
-    const failure = (message: string, code?: number) => liveFailure(this.#connection.redact(message), code);
+    const turn = this.newTurn(respond);
     const onAbort = () => turn.fail(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
     let session: Session | undefined;
     try {
-      const connecting = client.live.connect({
-        model: this.#options.model,
-        config: {
-          ...sharedConfig(this.#options, 'live'),
-          // The values of the SDK's Modality, written out: the SDK is loaded only when a call is made.
-          responseModalities: [(this.#options.responseModality === 'TEXT' ? 'TEXT' : 'AUDIO') as Modality],
-          inputAudioTranscription: {},
-          ...(this.#options.responseModality === 'TEXT' ? {} : { outputAudioTranscription: {} }),
-        },
-        callbacks: {
-          onmessage: (message) => turn.onMessage(message),
-          onerror: (event) => turn.fail(failure(`socket error: ${event.message || 'unknown'}`)),
-          onclose: (event) =>
-            turn.fail(
-              failure(
-                `the session closed before the turn completed (code ${event.code}${event.reason ? `: ${event.reason}` : ''})`,
-                event.code,
-              ),
-            ),
-        },
+      const connecting = this.connect(client, signal, {
+        message: (message) => turn.onMessage(message),
+        failure: (error) => turn.fail(error),
       });
-      // A session that opens after a cancel is closed at once instead of leaking.
-      connecting.then(
-        (late) => signal.aborted && late.close(),
-        () => undefined,
-      );
-      session = await Promise.race([connecting, turn.done.then(() => undefined)]).catch((error: unknown) => {
-        throw error instanceof Error && !(error instanceof RussoError) ? failure(error.message) : error;
-      });
+      session = await Promise.race([connecting, turn.done.then(() => undefined)]);
       if (session === undefined) return await turn.done;
-      turn.attach(session);
-      for (let offset = 0; offset < pcm.length; offset += CHUNK_SAMPLES) {
-        const data = pcm16Bytes(pcm.subarray(offset, offset + CHUNK_SAMPLES)).toString('base64');
-        session.sendRealtimeInput({ audio: { data, mimeType: LIVE_MIME_TYPE } });
-      }
-      session.sendRealtimeInput({ audioStreamEnd: true });
+      turn.play(session, pcm);
       return await turn.done;
     } finally {
       turn.dispose();
       signal.removeEventListener('abort', onAbort);
       session?.close();
     }
+  }
+
+  /** One attempt to open a conversation's session: resolves once the setup is complete. */
+  private async openConversation(
+    client: GoogleGenAI,
+    conversationSignal: AbortSignal | undefined,
+    signal: AbortSignal,
+  ): Promise<AgentConversation> {
+    // Set once the session is open: a failure before that rejects `connecting` itself.
+    let conversation: LiveConversation | undefined = undefined;
+    const connecting = this.connect(client, signal, {
+      message: (message) => conversation?.onMessage(message),
+      failure: (error) => conversation?.lost(error),
+    });
+    const aborted = new Promise<never>((_, reject) => {
+      const onAbort = () => reject(signal.reason as Error);
+      if (signal.aborted) onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      connecting.finally(() => signal.removeEventListener('abort', onAbort)).catch(() => undefined);
+    });
+    const session = await Promise.race([connecting, aborted]);
+    conversation = new LiveConversation(session, {
+      newTurn: (respond) => this.newTurn(respond),
+      withCost: (response) => this.#connection.withCost(response, this.#options.model),
+      signal: conversationSignal,
+      turnTimeoutMs: this.#connection.requestTimeoutMs,
+    });
+    return conversation;
+  }
+
+  private newTurn(respond: ToolResponder | undefined): LiveTurn {
+    return new LiveTurn(
+      respond,
+      this.#options.toolCallIdleMs ?? 1_500,
+      this.#options.maxToolRounds ?? 8,
+      this.#options.responseModality === 'TEXT' ? 'text' : 'audio',
+    );
+  }
+
+  /**
+   * Connects a Live session with the agent's setup; its messages and its failure (an error, a
+   * close) go to `handlers`. A session that opens after `signal` aborted is closed at once.
+   */
+  private async connect(
+    client: GoogleGenAI,
+    signal: AbortSignal,
+    handlers: { message: (message: LiveServerMessage) => void; failure: (error: Error) => void },
+  ): Promise<Session> {
+    // The socket URL carries the key: keep it out of every message built from the socket's errors.
+    const failure = (message: string, code?: number) => liveFailure(this.#connection.redact(message), code);
+    const connecting = client.live.connect({
+      model: this.#options.model,
+      config: {
+        ...sharedConfig(this.#options, 'live'),
+        // The values of the SDK's Modality, written out: the SDK is loaded only when a call is made.
+        responseModalities: [(this.#options.responseModality === 'TEXT' ? 'TEXT' : 'AUDIO') as Modality],
+        inputAudioTranscription: {},
+        ...(this.#options.responseModality === 'TEXT' ? {} : { outputAudioTranscription: {} }),
+      },
+      callbacks: {
+        onmessage: handlers.message,
+        onerror: (event) => handlers.failure(failure(`socket error: ${event.message || 'unknown'}`)),
+        onclose: (event) =>
+          handlers.failure(
+            failure(
+              `the session closed unexpectedly (code ${event.code}${event.reason ? `: ${event.reason}` : ''})`,
+              event.code,
+            ),
+          ),
+      },
+    });
+    connecting.then(
+      (late) => signal.aborted && late.close(),
+      () => undefined,
+    );
+    try {
+      return await connecting;
+    } catch (error) {
+      throw error instanceof Error && !(error instanceof RussoError) ? failure(error.message) : error;
+    }
+  }
+}
+
+/**
+ * A conversation on one Live session: each turn streams its audio and `audioStreamEnd`, answers
+ * the calls with the turn's mocked outcomes and ends at `turnComplete`. The model keeps the context
+ * (the earlier turns' audio, calls, responses and replies) itself.
+ */
+class LiveConversation implements AgentConversation {
+  #current: LiveTurn | undefined;
+  readonly #turns: ConversationTurns;
+
+  constructor(
+    private readonly session: Session,
+    private readonly settings: {
+      newTurn: (respond: ToolResponder) => LiveTurn;
+      withCost: (response: AgentResponse) => AgentResponse;
+      signal: AbortSignal | undefined;
+      turnTimeoutMs: number;
+    },
+  ) {
+    this.#turns = new ConversationTurns(
+      'the Gemini Live session',
+      settings.signal,
+      () => session.close(),
+      settings.turnTimeoutMs,
+    );
+  }
+
+  turn(audio: Audio, options: TurnOptions = {}): Promise<AgentResponse> {
+    return this.#turns.play(options.signal, async (_index, signal) => {
+      const turn = this.settings.newTurn(options.respond ?? NO_MOCKS);
+      const onAbort = () => turn.fail(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#current = turn;
+      try {
+        if (signal?.aborted) onAbort();
+        else turn.play(this.session, resampleCache.resample(audio, LIVE_SAMPLE_RATE).pcm);
+        return this.settings.withCost(await turn.done);
+      } finally {
+        this.#current = undefined;
+        turn.dispose();
+        signal?.removeEventListener('abort', onAbort);
+      }
+    });
+  }
+
+  onMessage(message: LiveServerMessage): void {
+    this.#current?.onMessage(message);
+  }
+
+  /** The session failed: the turn in flight fails with it, or the next turn will. */
+  lost(error: Error): void {
+    if (this.#current) this.#current.fail(error);
+    else this.#turns.lost(error);
+  }
+
+  close(): Promise<void> {
+    return this.#turns.close();
   }
 }
 
@@ -158,6 +282,8 @@ class LiveTurn {
   private readonly exchanges: ToolExchange[] = [];
   private transcript = '';
   private text = '';
+  /** Whether the model answered with audio: without a transcript or text, its reply is audio only. */
+  private spoke = false;
   private usage: Record<string, number> | undefined;
   private rounds = 0;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -173,9 +299,14 @@ class LiveTurn {
     this.done.catch(() => undefined);
   }
 
-  /** The session to answer tool calls on, once it is open. */
-  attach(session: Session): void {
+  /** Streams the caller's audio on `session` (16 kHz PCM in chunks, then `audioStreamEnd`) and answers calls on it. */
+  play(session: Session, pcm: Int16Array): void {
     this.session = session;
+    for (let offset = 0; offset < pcm.length; offset += CHUNK_SAMPLES) {
+      const data = pcm16Bytes(pcm.subarray(offset, offset + CHUNK_SAMPLES)).toString('base64');
+      session.sendRealtimeInput({ audio: { data, mimeType: LIVE_MIME_TYPE } });
+    }
+    session.sendRealtimeInput({ audioStreamEnd: true });
   }
 
   onMessage(message: LiveServerMessage): void {
@@ -185,6 +316,7 @@ class LiveTurn {
     if (content?.outputTranscription?.text) this.text += content.outputTranscription.text;
     for (const part of content?.modelTurn?.parts ?? []) {
       if (typeof part.text === 'string' && !part.thought) this.text += part.text;
+      if (part.inlineData?.mimeType?.startsWith('audio/')) this.spoke = true;
     }
     const usage = geminiUsage(message.usageMetadata, this.output);
     if (usage) this.usage = usage as Record<string, number>;
@@ -252,6 +384,7 @@ class LiveTurn {
     const response: AgentResponse = { toolCalls: this.calls.map(({ call }) => call) };
     if (this.transcript) response.transcript = this.transcript.trim();
     if (this.text) response.text = this.text.trim();
+    else if (this.spoke) response.replyAudioOnly = true;
     if (this.usage) response.usage = this.usage;
     if (this.exchanges.length > 0) response.toolResults = this.exchanges;
     this.settle.resolve(response);

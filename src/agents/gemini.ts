@@ -11,12 +11,15 @@ import type { AgentProvider } from '../core/provider.js';
 import { answerCall, normalizeToolCall } from '../core/tool-call.js';
 import type {
   Agent,
+  AgentConversation,
   AgentResponse,
   AgentRunOptions,
   Audio,
+  ConversationOptions,
   ToolCall,
   ToolDefinition,
   ToolExchange,
+  ToolResponder,
 } from '../core/types.js';
 import {
   GEMINI_CONNECTION_SCHEMA,
@@ -27,6 +30,8 @@ import {
 } from '../providers/gemini/client.js';
 import { functionDeclarations, functionResponse } from '../providers/gemini/tools.js';
 import { geminiUsage } from '../providers/gemini/usage.js';
+import { requestConversation } from './conversation-turns.js';
+import { mergeAnswers } from './merge-answers.js';
 
 /** How freely the model may call tools: auto (it decides), any (it must call one), none. */
 export type GeminiToolChoice = 'auto' | 'any' | 'none';
@@ -85,7 +90,8 @@ export function geminiAgentFromConfig(
  * as a WAV file (no text beside it), with the agent's system instruction and tools; the calls are
  * the `functionCall` parts of every candidate. When the scenario mocks tool results, the model's
  * turn and the results (`functionResponse` parts) go back in the next request and its further
- * calls are gathered too, for at most `maxToolRounds` rounds.
+ * calls are gathered too, for at most `maxToolRounds` rounds. A conversation keeps the contents
+ * history and sends it whole with each request.
  */
 export class GeminiAgent implements Agent {
   readonly id: string;
@@ -106,20 +112,56 @@ export class GeminiAgent implements Agent {
    * connections and timeouts are retried request by request.
    */
   async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
-    const data = encodeWav(audio).toString('base64');
-    const contents: Content[] = [{ role: 'user', parts: [{ inlineData: { mimeType: 'audio/wav', data } }] }];
+    return this.generateTurn([userAudio(audio)], options.respond, options.signal, 'stop');
+  }
+
+  /**
+   * Starts a conversation: the contents history (each turn's audio, the model's turns with their
+   * calls, the function responses with the mocked results) is sent whole with each request.
+   */
+  async converse(options: ConversationOptions = {}): Promise<AgentConversation> {
+    const contents: Content[] = [];
+    return requestConversation(options.signal, (audio, _index, respond, signal) => {
+      contents.push(userAudio(audio));
+      return this.generateTurn(contents, respond, signal, 'fail');
+    });
+  }
+
+  /**
+   * Asks for the model's answer to `contents` until its turn is over: each round of calls is
+   * answered with `respond` (its turn and the function responses join `contents`), for at most
+   * `maxToolRounds` rounds, past which the turn stops (`stop`) or fails (`fail`, in a conversation,
+   * whose history must not hold calls without responses). The model's last turn joins `contents`
+   * too, so a conversation's next turn has it.
+   */
+  private async generateTurn(
+    contents: Content[],
+    respond: ToolResponder | undefined,
+    signal: AbortSignal | undefined,
+    overLimit: 'stop' | 'fail',
+  ): Promise<AgentResponse> {
     const maxRounds = this.#options.maxToolRounds ?? 8;
     const answers: AgentResponse[] = [];
     const exchanges: ToolExchange[] = [];
     try {
       const client = await this.#connection.client();
       for (let round = 0; ; round++) {
-        const response = await this.generate(client, contents, options.signal);
+        const response = await this.generate(client, contents, signal);
         answers.push(readResponse(response));
         const turn = response.candidates?.[0]?.content;
         const calls = (turn?.parts ?? []).flatMap((part) => (part.functionCall ? [part.functionCall] : []));
-        const { respond } = options;
-        if (!respond || !turn || calls.length === 0 || round >= maxRounds) break;
+        if (!turn || calls.length === 0) {
+          if (turn?.parts?.length) contents.push({ ...turn, role: 'model' });
+          break;
+        }
+        if (!respond) break;
+        if (round >= maxRounds) {
+          if (overLimit === 'stop') break;
+          throw new AgentError(
+            `the model kept calling tools: more than ${maxRounds} rounds in one turn`,
+            'raise `max_tool_rounds`, or check the mocked tool_results of the scenario: the model may be retrying a result it cannot use',
+          );
+        }
         const parts = calls.map((call) => {
           const exchange = answerCall(normalizeToolCall(call.name ?? '', call.args), respond);
           exchanges.push(exchange);
@@ -128,7 +170,7 @@ export class GeminiAgent implements Agent {
         contents.push(turn, { role: 'user', parts });
       }
     } catch (error) {
-      throw this.#connection.failure(error, AgentError);
+      throw this.#connection.failure(error, AgentError, signal);
     }
     const merged = mergeAnswers(answers);
     if (exchanges.length > 0) merged.toolResults = exchanges;
@@ -156,18 +198,12 @@ export class GeminiAgent implements Agent {
   }
 }
 
-/** The answers of one run's requests as one: every call in order, the texts, the usage summed. */
-function mergeAnswers(answers: AgentResponse[]): AgentResponse {
-  const merged: AgentResponse = { toolCalls: answers.flatMap((answer) => answer.toolCalls) };
-  const texts = answers.flatMap((answer) => (answer.text === undefined ? [] : [answer.text]));
-  if (texts.length > 0) merged.text = texts.join('\n');
-  for (const { usage } of answers) {
-    if (!usage) continue;
-    merged.usage ??= {};
-    for (const [key, value] of Object.entries(usage)) merged.usage[key] = (merged.usage[key] ?? 0) + value;
-  }
-  if (answers.length > 1) merged.usage = { ...merged.usage, turns: answers.length };
-  return merged;
+/** A user turn that is the caller's audio only: a WAV file inline, no text. */
+function userAudio(audio: Audio): Content {
+  return {
+    role: 'user',
+    parts: [{ inlineData: { mimeType: 'audio/wav', data: encodeWav(audio).toString('base64') } }],
+  };
 }
 
 /** The system instruction, tools and temperature: what a request and a Live session set alike. */

@@ -1,6 +1,7 @@
 import type { AudioEncoding } from './audio-payload.js';
 import { expandHeaders } from './expand-env.js';
 import type { ToolCallLocation } from './extract-calls.js';
+import type { ToolResultFields } from './tool-result-payload.js';
 
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
 
@@ -15,6 +16,10 @@ export const toolCallKeys = {
     description: 'Key of the name inside a call (default name; dotted, e.g. function.name).',
   },
   arguments_key: { type: 'string', description: 'Key of the arguments inside a call (default arguments).' },
+  id_key: {
+    type: 'string',
+    description: "Key of a call's id inside a call (default id), sent back with its tool result.",
+  },
   transcript_path: { type: 'string', description: 'Dotted path of a transcript in the answer (optional).' },
   text_path: { type: 'string', description: 'Dotted path of a text reply in the answer (optional).' },
 };
@@ -49,11 +54,36 @@ export function toolCallOptions(options: Record<string, unknown>) {
   if (typeof options.tool_calls_path === 'string') location.path = options.tool_calls_path;
   if (typeof options.name_key === 'string') location.nameKey = options.name_key;
   if (typeof options.arguments_key === 'string') location.argumentsKey = options.arguments_key;
+  if (typeof options.id_key === 'string') location.idKey = options.id_key;
   return {
     toolCalls: location,
     transcriptPath: options.transcript_path as string | undefined,
     textPath: options.text_path as string | undefined,
   };
+}
+
+/** Config keys of the tool results a conversation sends back (`http`, `websocket`). */
+export const toolResultKeys = {
+  tool_result_fields: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      arguments: { type: 'string' },
+      result: { type: 'string' },
+      error: { type: 'string' },
+    },
+    additionalProperties: false,
+    description:
+      'Names of the keys of a tool result in a conversation (default id, name, arguments, result, error).',
+  },
+};
+
+/** Reads the config keys of `toolResultKeys`. */
+export function toolResultOptions(options: Record<string, unknown>): {
+  toolResultFields: Partial<ToolResultFields>;
+} {
+  return { toolResultFields: (options.tool_result_fields ?? {}) as Partial<ToolResultFields> };
 }
 
 /** Reads the config keys of `audioMessageKeys`, expanding `${ENV}` in the headers. */

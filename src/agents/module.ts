@@ -2,18 +2,24 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
-import { FunctionAgent, type AgentFunction } from './function.js';
+import { FunctionAgent, type AgentFunction, type AgentFunctions } from './function.js';
 
-/** `provider: module`: a JavaScript module whose export (default unless `export` names one) is the agent function. */
+/**
+ * `provider: module`: a JavaScript module whose export (default unless `export` names one) is the
+ * agent: a function for single prompts, or an object `{turn, run?}` that also holds conversations.
+ */
 export const moduleAgentProvider: AgentProvider = {
   id: 'module',
   description:
-    'A JavaScript module whose exported function is the agent: (audio, {signal, respond}) => response.',
+    'A JavaScript module whose export is the agent: a function (audio, {signal, respond}) => response, or {turn(audio, options, conversation), run?} for conversations.',
   optionsSchema: {
     type: 'object',
     properties: {
       module: { type: 'string', description: 'Path of the module, relative to the config file.' },
-      export: { type: 'string', description: 'Name of the exported function (default: the default export).' },
+      export: {
+        type: 'string',
+        description: 'Name of the export that is the agent (default: the default export).',
+      },
     },
     required: ['module'],
     additionalProperties: false,
@@ -31,13 +37,20 @@ export const moduleAgentProvider: AgentProvider = {
         'check `agent.module` in the config: it is relative to the config file',
       );
     }
-    const fn = loaded[exportName];
-    if (typeof fn !== 'function') {
+    const agent = loaded[exportName];
+    if (typeof agent !== 'function' && !hasTurn(agent)) {
       throw new AgentError(
-        `agent module ${path} has no function export "${exportName}"`,
-        `export the agent function as ${exportName === 'default' ? '`export default`' : `\`export function ${exportName}\``}, or set \`agent.export\``,
+        `agent module ${path} has no export "${exportName}" that is a function or {turn, run?}`,
+        `export the agent function as ${exportName === 'default' ? '`export default`' : `\`export function ${exportName}\``} (or an object with a \`turn\` function for conversations), or set \`agent.export\``,
       );
     }
-    return new FunctionAgent(fn as AgentFunction, `module:${options.module}`);
+    return new FunctionAgent(agent as AgentFunction | AgentFunctions, `module:${options.module}`);
   },
 };
+
+/** An object export with a `turn` function (and a `run` function, if any): an agent that converses. */
+function hasTurn(value: unknown): value is AgentFunctions {
+  if (typeof value !== 'object' || value === null) return false;
+  const { turn, run } = value as Record<string, unknown>;
+  return typeof turn === 'function' && (run === undefined || typeof run === 'function');
+}

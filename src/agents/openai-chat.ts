@@ -9,7 +9,17 @@ import type { Usage } from '../providers/cost.js';
 import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
 import { answerCall, normalizeToolCall, toolOutput } from '../core/tool-call.js';
-import type { Agent, AgentResponse, AgentRunOptions, Audio, ToolCall, ToolExchange } from '../core/types.js';
+import type {
+  Agent,
+  AgentConversation,
+  AgentResponse,
+  AgentRunOptions,
+  Audio,
+  ConversationOptions,
+  ToolCall,
+  ToolExchange,
+  ToolResponder,
+} from '../core/types.js';
 import {
   openAIAgentFromConfig,
   openAIAgentSchema,
@@ -21,6 +31,7 @@ import {
   OpenAIConnection,
   type OpenAIConnectionOptions,
 } from '../providers/openai/client.js';
+import { requestConversation } from './conversation-turns.js';
 
 const DEFAULT_MODEL = 'gpt-audio';
 
@@ -31,6 +42,7 @@ export type OpenAIAudioChatOptions = OpenAIAgentOptions & OpenAIConnectionOption
  * A voice agent built on chat completions with audio input (gpt-audio, gpt-4o-audio-preview): the
  * prompt's audio goes in as a WAV `input_audio` part, the calls come back in `message.tool_calls`.
  * With mocked tool results it answers each call and gathers the follow-up calls, up to `maxTurns`.
+ * A conversation keeps the message history and sends it whole with each request.
  */
 export class OpenAIAudioChatAgent implements Agent {
   readonly id: string;
@@ -48,17 +60,41 @@ export class OpenAIAudioChatAgent implements Agent {
 
   /** Plays the audio to the model and returns its tool calls, text, usage and estimated cost. */
   async run(audio: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
-    const messages: ChatCompletionMessageParam[] = [
-      ...(this.#options.instructions
-        ? [{ role: 'system' as const, content: this.#options.instructions }]
-        : []),
-      {
-        role: 'user',
-        content: [
-          { type: 'input_audio', input_audio: { data: encodeWav(audio).toString('base64'), format: 'wav' } },
-        ],
-      },
-    ];
+    const messages = [...this.instructions(), userAudio(audio)];
+    return this.complete(messages, options.respond, options.signal, 'stop');
+  }
+
+  /**
+   * Starts a conversation: the message history (the instructions, each turn's audio as a user
+   * message, the assistant's messages with their tool calls, the tool messages with the mocked
+   * results) is sent whole with each request, as a chat client keeps it.
+   */
+  async converse(options: ConversationOptions = {}): Promise<AgentConversation> {
+    const messages = this.instructions();
+    return requestConversation(options.signal, (audio, _index, respond, signal) => {
+      messages.push(userAudio(audio));
+      return this.complete(messages, respond, signal, 'fail');
+    });
+  }
+
+  private instructions(): ChatCompletionMessageParam[] {
+    const { instructions } = this.#options;
+    return instructions ? [{ role: 'system', content: instructions }] : [];
+  }
+
+  /**
+   * Asks for completions of `messages` until the model's turn is over: each round of calls is
+   * answered with `respond` (the assistant message and the tool messages join `messages`), up to
+   * `maxTurns` rounds, past which the turn stops (`stop`) or fails (`fail`, in a conversation,
+   * whose history must not hold calls without results). The last assistant message joins
+   * `messages` too, so a conversation's next turn has it.
+   */
+  private async complete(
+    messages: ChatCompletionMessageParam[],
+    respond: ToolResponder | undefined,
+    signal: AbortSignal | undefined,
+    overLimit: 'stop' | 'fail',
+  ): Promise<AgentResponse> {
     const toolCalls: ToolCall[] = [];
     const exchanges: ToolExchange[] = [];
     const texts: string[] = [];
@@ -69,8 +105,8 @@ export class OpenAIAudioChatAgent implements Agent {
       const client = await this.#connection.client();
       for (let turn = 0; ; turn++) {
         const started = performance.now();
-        const completion = await this.#connection.call('completion', options.signal, (signal) =>
-          client.chat.completions.create(this.request(messages), { signal }),
+        const completion = await this.#connection.call('completion', signal, (attemptSignal) =>
+          client.chat.completions.create(this.request(messages), { signal: attemptSignal }),
         );
         latencyMs ??= performance.now() - started;
         addUsage(usage, completion.usage);
@@ -81,8 +117,18 @@ export class OpenAIAudioChatAgent implements Agent {
         const calls = (message.tool_calls ?? []).filter((call) => call.type === 'function');
         const made = calls.map((call) => normalizeToolCall(call.function.name, call.function.arguments));
         toolCalls.push(...made);
-        const { respond } = options;
-        if (!respond || calls.length === 0 || turn >= maxTurns) break;
+        if (calls.length === 0) {
+          if (message.content) messages.push({ role: 'assistant', content: message.content });
+          break;
+        }
+        if (!respond) break;
+        if (turn >= maxTurns) {
+          if (overLimit === 'stop') break;
+          throw new AgentError(
+            `the model kept calling tools: more than ${maxTurns} rounds of results in one turn`,
+            'raise `max_turns`, or check the mocked tool_results of the scenario: the model may be retrying a result it cannot use',
+          );
+        }
         const answered = calls.map((call, index) => {
           const exchange = answerCall(made[index] as ToolCall, respond);
           exchanges.push(exchange);
@@ -91,7 +137,7 @@ export class OpenAIAudioChatAgent implements Agent {
         messages.push({ role: 'assistant', content: message.content, tool_calls: calls }, ...answered);
       }
     } catch (error) {
-      throw this.#connection.failure(error, AgentError, options.signal);
+      throw this.#connection.failure(error, AgentError, signal);
     }
     return this.#connection.withCost(
       {
@@ -121,6 +167,16 @@ export class OpenAIAudioChatAgent implements Agent {
       ...(tools.length ? { tools, tool_choice: chatToolChoice(this.#options.toolChoice ?? 'auto') } : {}),
     };
   }
+}
+
+/** A user message that is the caller's audio only: a WAV `input_audio` part, no text. */
+function userAudio(audio: Audio): ChatCompletionMessageParam {
+  return {
+    role: 'user',
+    content: [
+      { type: 'input_audio', input_audio: { data: encodeWav(audio).toString('base64'), format: 'wav' } },
+    ],
+  };
 }
 
 function chatToolChoice(choice: ToolChoice): ChatCompletionToolChoiceOption {

@@ -1,15 +1,16 @@
-import type {
-  RealtimeClientEvent,
-  RealtimeResponse,
-  RealtimeResponseUsage,
-  RealtimeSessionCreateRequest,
-} from 'openai/resources/realtime/realtime';
+import type { RealtimeClientEvent, RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
 import { resampleCache } from '../audio/resample-cache.js';
-import type { Usage } from '../providers/cost.js';
 import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
-import { answerCall, normalizeToolCall, toolOutput } from '../core/tool-call.js';
-import type { Agent, AgentResponse, AgentRunOptions, Audio, ToolCall, ToolExchange } from '../core/types.js';
+import type {
+  Agent,
+  AgentConversation,
+  AgentResponse,
+  AgentRunOptions,
+  Audio,
+  ConversationOptions,
+  TurnOptions,
+} from '../core/types.js';
 import {
   openAIAgentFromConfig,
   openAIAgentSchema,
@@ -28,6 +29,8 @@ import {
   type RealtimeSocket,
   type RealtimeSocketOptions,
 } from '../providers/openai/realtime-socket.js';
+import { ConversationTurns, NO_MOCKS } from './conversation-turns.js';
+import { RealtimeTurn, routeEvents } from './openai-realtime-turn.js';
 
 const DEFAULT_MODEL = 'gpt-realtime';
 /** The Realtime API's PCM input rate. */
@@ -70,6 +73,9 @@ export type { RealtimeSocketOptions };
  * of a run still to start (`preconnect`), so that the next run plays its audio at once instead of
  * waiting for a TLS handshake, the WebSocket upgrade and the session.update. A session is used by
  * one run only; one that fails before a run takes it is dropped (and counted as a request).
+ *
+ * Conversations: one session each, opened for it (retried like a run's) and held for all its
+ * turns; each turn is a commit and its responses on that session (see RealtimeTurn).
  */
 export class OpenAIRealtimeAgent implements Agent {
   readonly id: string;
@@ -126,90 +132,74 @@ export class OpenAIRealtimeAgent implements Agent {
     signal: AbortSignal,
   ): Promise<AgentResponse> {
     const socket = this.#openedAhead.shift() ?? open();
-    const { realtime } = socket;
-    const calls = new Map<string, ToolCall>();
-    const texts: string[] = [];
-    const exchanges: ToolExchange[] = [];
-    const usage: Usage = {};
-    const maxTurns = this.#options.maxTurns ?? 4;
-    let turn = 0;
-    let turnStart = 0;
-    let committedAt = 0;
-    let firstCallMs: number | undefined;
-    let doneMs: number | undefined;
+    if (signal.aborted) {
+      socket.close();
+      return Promise.reject(signal.reason as Error);
+    }
+    const turn = new RealtimeTurn(socket, options.respond, this.#options.maxTurns ?? 4, 'stop');
+    routeEvents(socket, () => turn);
+    const onAbort = () => turn.fail(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.attach(
+      () => {
+        turn.start(appends);
+        this.openAheadSoon(open, options.upcomingRuns);
+      },
+      (error) => turn.fail(error),
+    );
+    return turn.done.finally(() => {
+      signal.removeEventListener('abort', onAbort);
+      socket.close();
+      if (turn.answerMs !== undefined) this.#lastAnswerMs = turn.answerMs;
+    });
+  }
 
-    return new Promise<AgentResponse>((resolve, reject) => {
-      let settled = false;
-      const finish = (error: Error | undefined, response?: AgentResponse) => {
-        if (settled) return;
-        settled = true;
+  /**
+   * Starts a conversation: a session of its own, held for every turn until `close()`. Opening it
+   * (up to the server's `session.updated`) is retried like a run's session; once open, a session
+   * that drops is not opened again (its context would be lost): the turn fails instead.
+   */
+  async converse(options: ConversationOptions = {}): Promise<AgentConversation> {
+    try {
+      const open = await this.opener();
+      return await this.#connection.call('session', options.signal, (signal) =>
+        this.openConversation(open, options.signal, signal),
+      );
+    } catch (error) {
+      throw this.#connection.failure(error, AgentError, options.signal);
+    }
+  }
+
+  /** One attempt to open a conversation's session: resolves once the session.update is applied. */
+  private openConversation(
+    open: RealtimeOpener,
+    conversationSignal: AbortSignal | undefined,
+    signal: AbortSignal,
+  ): Promise<AgentConversation> {
+    const socket = open();
+    return new Promise((resolve, reject) => {
+      let conversation: RealtimeConversation | undefined;
+      const fail = (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
         socket.close();
-        if (error) reject(error);
-        else resolve(response as AgentResponse);
+        reject(error as Error);
       };
-      const onAbort = () => finish(signal.reason as Error);
+      const onAbort = () => fail(signal.reason);
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
-      const send = (event: RealtimeClientEvent) => realtime.send(event);
-      const addCall = (callId: string | undefined, name: string, args: string) => {
-        const key = callId ?? `${name}:${args}`;
-        if (calls.has(key)) return;
-        calls.set(key, normalizeToolCall(name, args));
-        firstCallMs ??= performance.now() - committedAt;
-      };
-
       socket.attach(
-        () => {
-          for (const append of appends) socket.send(append);
-          send({ type: 'input_audio_buffer.commit' });
-          committedAt = performance.now();
-          send({ type: 'response.create' });
-          this.openAheadSoon(open, options.upcomingRuns);
-        },
-        (error) => finish(error),
+        () => undefined,
+        (error) => (conversation ? conversation.lost(error) : fail(error)),
       );
-      realtime.on('response.function_call_arguments.done', (event) =>
-        addCall(event.call_id, event.name, event.arguments),
-      );
-      realtime.on('response.done', ({ response }) => {
-        if (doneMs === undefined) {
-          doneMs = performance.now() - committedAt;
-          this.#lastAnswerMs = doneMs;
-        }
-        for (const item of response.output ?? []) {
-          if (item.type === 'function_call') addCall(item.call_id, item.name, item.arguments);
-          if (item.type === 'message') {
-            for (const part of item.content ?? []) {
-              if (part.type === 'output_text' && part.text) texts.push(part.text);
-            }
-          }
-        }
-        addUsage(usage, response.usage);
-        if (response.status === 'failed') return finish(failedResponse(response));
-        const newCalls = [...calls.entries()].slice(turnStart);
-        const { respond } = options;
-        if (respond && newCalls.length > 0 && turn < maxTurns) {
-          turn++;
-          turnStart = calls.size;
-          for (const [callId, call] of newCalls) {
-            const exchange = answerCall(call, respond);
-            exchanges.push(exchange);
-            send({
-              type: 'conversation.item.create',
-              item: { type: 'function_call_output', call_id: callId, output: toolOutput(exchange.outcome) },
-            });
-          }
-          send({ type: 'response.create' });
-          return;
-        }
-        finish(undefined, {
-          toolCalls: [...calls.values()],
-          ...(texts.length ? { text: texts.join('\n') } : {}),
-          ...(exchanges.length ? { toolResults: exchanges } : {}),
-          latencyMs: firstCallMs ?? doneMs,
-          usage: { ...(usage as Record<string, number>), response_done_ms: doneMs, turns: turn + 1 },
+      socket.realtime.once('session.updated', () => {
+        signal.removeEventListener('abort', onAbort);
+        conversation = new RealtimeConversation(socket, {
+          maxTurns: this.#options.maxTurns ?? 4,
+          withCost: (response) => this.#connection.withCost(response, this.model),
+          signal: conversationSignal,
+          turnTimeoutMs: this.#connection.requestTimeoutMs,
         });
+        resolve(conversation);
       });
     });
   }
@@ -254,6 +244,61 @@ export class OpenAIRealtimeAgent implements Agent {
   }
 }
 
+/**
+ * A conversation on one Realtime session: each turn appends its audio, commits and asks for a
+ * response; the calls are answered with the turn's mocked outcomes until the model's turn is over.
+ * The model keeps the context (the earlier turns' audio, calls, outputs and replies) itself.
+ */
+class RealtimeConversation implements AgentConversation {
+  #current: RealtimeTurn | undefined;
+  readonly #turns: ConversationTurns;
+
+  constructor(
+    private readonly socket: RealtimeSocket,
+    private readonly settings: {
+      maxTurns: number;
+      withCost: (response: AgentResponse) => AgentResponse;
+      signal: AbortSignal | undefined;
+      turnTimeoutMs: number;
+    },
+  ) {
+    routeEvents(socket, () => this.#current);
+    this.#turns = new ConversationTurns(
+      'the Realtime session',
+      settings.signal,
+      () => socket.close(),
+      settings.turnTimeoutMs,
+    );
+  }
+
+  turn(audio: Audio, options: TurnOptions = {}): Promise<AgentResponse> {
+    return this.#turns.play(options.signal, async (_index, signal) => {
+      const turn = new RealtimeTurn(this.socket, options.respond ?? NO_MOCKS, this.settings.maxTurns, 'fail');
+      const onAbort = () => turn.fail(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#current = turn;
+      try {
+        if (signal?.aborted) onAbort();
+        else turn.start(appendEvents(audio));
+        return this.settings.withCost(await turn.done);
+      } finally {
+        this.#current = undefined;
+        signal?.removeEventListener('abort', onAbort);
+      }
+    });
+  }
+
+  /** The socket failed: the turn in flight fails with it, or the next turn will. */
+  lost(error: Error): void {
+    if (this.#current) this.#current.fail(error);
+    else this.#turns.lost(error);
+  }
+
+  close(): Promise<void> {
+    return this.#turns.close();
+  }
+}
+
 /** The GA `session.update` body: text out, 24 kHz PCM in, no turn detection, the tools and the prompt. */
 function sessionConfig(options: OpenAIRealtimeOptions): RealtimeSessionCreateRequest {
   const tools = (options.tools ?? []).map((tool) => ({
@@ -293,28 +338,6 @@ function serialized(event: RealtimeClientEvent): Buffer {
 
 function realtimeToolChoice(choice: ToolChoice) {
   return typeof choice === 'string' ? choice : { type: 'function' as const, name: choice.name };
-}
-
-function failedResponse(response: RealtimeResponse): AgentError {
-  const error = response.status_details?.error;
-  return new AgentError(
-    `the Realtime response failed${error ? ` (${error.code ?? error.type}): ${error.message ?? ''}` : ''}`.trim(),
-  );
-}
-
-/** Adds a response's usage in russo's names. */
-function addUsage(total: Usage, usage: RealtimeResponseUsage | undefined): void {
-  if (!usage) return;
-  const input = usage.input_token_details;
-  const output = usage.output_token_details;
-  const add = (key: keyof Usage, value: number | undefined) =>
-    (total[key] = (total[key] ?? 0) + (value ?? 0));
-  add('input_text_tokens', input?.text_tokens);
-  add('input_audio_tokens', input?.audio_tokens);
-  add('cached_text_tokens', input?.cached_tokens_details?.text_tokens);
-  add('cached_audio_tokens', input?.cached_tokens_details?.audio_tokens);
-  add('output_text_tokens', output?.text_tokens);
-  add('output_audio_tokens', output?.audio_tokens);
 }
 
 /** `provider: openai-realtime`: the OpenAI Realtime API over WebSocket. */

@@ -1,10 +1,19 @@
-import type { RawData, WebSocket } from 'ws';
 import { resampleCache } from '../audio/resample-cache.js';
 import { AgentError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
 import { sleep } from '../core/retry.js';
-import { excerpt } from '../core/tool-call.js';
-import type { Agent, AgentResponse, AgentRunOptions, Audio, ToolCall } from '../core/types.js';
+import { answerCall } from '../core/tool-call.js';
+import type {
+  Agent,
+  AgentConversation,
+  AgentResponse,
+  AgentRunOptions,
+  Audio,
+  ConversationOptions,
+  ToolCall,
+  ToolExchange,
+  ToolResponder,
+} from '../core/types.js';
 import {
   audioFields,
   audioMessage,
@@ -12,12 +21,13 @@ import {
   type AudioEncoding,
   type AudioFields,
 } from './audio-payload.js';
-import { causeMessage, printableUrl } from './endpoint.js';
+import { conversationOf, ConversationTurns } from './conversation-turns.js';
+import { printableUrl } from './endpoint.js';
 import { expandEnv } from './expand-env.js';
 import {
+  extractIdentifiedCalls,
   extractToolCalls,
   parsePath,
-  readPath,
   readString,
   toolCallLocation,
   type ToolCallLocation,
@@ -27,19 +37,13 @@ import {
   audioMessageOptions,
   toolCallKeys,
   toolCallOptions,
+  toolResultKeys,
+  toolResultOptions,
 } from './json-agent-options.js';
+import { toolResultFields, toolResultPayload, type ToolResultFields } from './tool-result-payload.js';
+import { lastMessage, Link, type DoneRule, type Received } from './websocket-link.js';
 
-/**
- * When the agent has answered: a message whose type (at `typeKey`, default `type`) is `messageType`,
- * a message that has `field`, `idleMs` without a message (counted from the first one), `count`
- * JSON messages, or the server closing the connection.
- */
-export type DoneRule =
-  | { messageType: string; typeKey?: string }
-  | { field: string }
-  | { idleMs: number }
-  | { count: number }
-  | { close: true };
+export type { DoneRule };
 
 /** Options of a WebSocketAgent (the library spelling of the `websocket` provider's config keys). */
 export interface WebSocketAgentOptions {
@@ -68,6 +72,10 @@ export interface WebSocketAgentOptions {
   toolCalls?: Partial<ToolCallLocation>;
   transcriptPath?: string;
   textPath?: string;
+  /** Constant fields of each tool result message of a conversation (e.g. `{type: 'tool_result'}`). */
+  toolResultMessage?: Record<string, unknown>;
+  /** Names of the keys of a tool result message (default id, name, arguments, result, error). */
+  toolResultFields?: Partial<ToolResultFields>;
   /** error (default): a run where no message had the calls' path is an error; no_calls: it made no call. */
   missingPath?: 'error' | 'no_calls';
   /** Time to connect (default 10 s), to reach `done` after the audio was sent (30 s), and to close (2 s). */
@@ -78,13 +86,12 @@ export interface WebSocketAgentOptions {
   id?: string;
 }
 
-/** A frame from the agent: parsed JSON, or the text of a frame that was not JSON. */
-type Received = { json: unknown } | { text: string };
-
 /**
  * An agent behind a WebSocket: each run opens a connection, streams the audio, collects the
  * agent's messages until the `done` rule holds, and reads the tool calls from them. The socket
- * is always closed, whatever happens. The `ws` package is loaded by the first run, not when russo starts.
+ * is always closed, whatever happens. The `ws` package is loaded by the first run, not when russo
+ * starts. A conversation holds one connection for all its turns and answers the agent's calls with
+ * tool result messages.
  */
 export class WebSocketAgent implements Agent {
   readonly id: string;
@@ -92,6 +99,7 @@ export class WebSocketAgent implements Agent {
   private readonly fields: AudioFields;
   private readonly shownUrl: string;
   private readonly encoding: AudioEncoding;
+  private readonly resultFields: ToolResultFields;
 
   constructor(private readonly options: WebSocketAgentOptions) {
     this.shownUrl = printableUrl(options.url, ['ws:', 'wss:']);
@@ -99,6 +107,7 @@ export class WebSocketAgent implements Agent {
     this.location = toolCallLocation(options.toolCalls);
     this.fields = audioFields(options.fields);
     this.encoding = options.audioEncoding ?? 'pcm16';
+    this.resultFields = toolResultFields(options.toolResultFields);
     checkDoneRule(options.done);
     if (options.chunkMs !== undefined && !(options.chunkMs > 0)) {
       throw new AgentError(`chunk_ms must be a positive number of milliseconds, got ${options.chunkMs}`);
@@ -114,28 +123,101 @@ export class WebSocketAgent implements Agent {
   /** Connects, streams the audio, waits for `done` and reads the calls; the socket is closed on every path. */
   async run(heard: Audio, options: AgentRunOptions = {}): Promise<AgentResponse> {
     const { signal } = options;
+    const link = await this.connect(signal);
+    // A run's turn has the frames from the moment the socket exists (a greeting included).
+    const turn = link.begin(signal);
+    try {
+      await this.open(link, signal);
+      await this.play(link, heard, signal);
+      return this.read(await turn.finished(this.options.responseTimeoutMs ?? 30_000));
+    } finally {
+      link.end();
+      await link.close(this.options.closeTimeoutMs ?? 2_000);
+    }
+  }
+
+  /**
+   * Starts a conversation: one connection held for every turn until `close()`, the start message
+   * sent once. Each turn streams its audio (and the end message), answers the calls of the agent's
+   * messages with tool result messages as they come, and ends when the done rule holds; the
+   * messages of a turn are those from the start of its audio. Not with `done: {close: true}`.
+   */
+  async converse(options: ConversationOptions = {}): Promise<AgentConversation> {
+    if ('close' in this.options.done) {
+      throw new AgentError(
+        '`done: {close: true}` ends the connection after one turn, and a conversation holds it for every turn',
+        'use a rule the agent meets at the end of each turn: `message_type`, `field`, `idle_ms` or `count`',
+      );
+    }
+    const link = await this.connect(options.signal);
+    try {
+      await this.open(link, options.signal);
+    } catch (error) {
+      await link.close(this.options.closeTimeoutMs ?? 2_000);
+      throw error;
+    }
+    const turns = new ConversationTurns('the WebSocket connection', options.signal, () =>
+      link.close(this.options.closeTimeoutMs ?? 2_000),
+    );
+    link.onLost = (error) => turns.lost(error);
+    return conversationOf(turns, (audio, _index, respond, signal) =>
+      this.conversationTurn(link, audio, respond, signal),
+    );
+  }
+
+  /** A new connection (the `ws` package is loaded by the first one). */
+  private async connect(signal: AbortSignal | undefined): Promise<Link> {
     const { WebSocket } = await import('ws');
     signal?.throwIfAborted();
-    const audio = this.options.sampleRate ? resampleCache.resample(heard, this.options.sampleRate) : heard;
     const socket = new WebSocket(this.options.url, { headers: this.options.headers });
-    const conversation = new Conversation(socket, this.options.done, this.shownUrl, signal);
-    try {
-      await conversation.opened(this.options.openTimeoutMs ?? 10_000);
-      if (this.options.startMessage !== undefined) await send(socket, frame(this.options.startMessage));
-      for (const [index, chunk] of this.chunks(audio).entries()) {
-        if (index > 0 && this.options.realtime) await sleep(this.options.chunkMs ?? 0, signal);
-        await send(
-          socket,
-          this.options.send === 'binary' ? chunk : frame(this.message(chunk, audio.sampleRate)),
-        );
+    return new Link(socket, this.options.done, this.shownUrl);
+  }
+
+  /** Waits for the connection to open and sends the start message. */
+  private async open(link: Link, signal: AbortSignal | undefined): Promise<void> {
+    await link.opened(this.options.openTimeoutMs ?? 10_000, signal);
+    if (this.options.startMessage !== undefined) await link.send(frame(this.options.startMessage));
+  }
+
+  /**
+   * One turn of a conversation: the calls of the agent's messages answered with tool result
+   * messages as they come (`tool_result_message` fields, then the result's), the turn's frames
+   * read once the done rule holds.
+   */
+  private async conversationTurn(
+    link: Link,
+    audio: Audio,
+    respond: ToolResponder,
+    signal: AbortSignal | undefined,
+  ): Promise<AgentResponse> {
+    const exchanges: ToolExchange[] = [];
+    const extra = this.options.toolResultMessage;
+    const turn = link.begin(signal, (message) => {
+      for (const { call, id } of extractIdentifiedCalls(message, this.location) ?? []) {
+        const exchange = answerCall(call, respond);
+        exchanges.push(exchange);
+        const result = toolResultPayload(exchange, id, this.resultFields, extra);
+        link.send(frame(result)).catch((error: unknown) => turn.fail(error));
       }
-      if (this.options.endMessage !== undefined) await send(socket, frame(this.options.endMessage));
-      const received = await conversation.finished(this.options.responseTimeoutMs ?? 30_000);
-      return this.read(received);
+    });
+    try {
+      await this.play(link, audio, signal);
+      const response = this.read(await turn.finished(this.options.responseTimeoutMs ?? 30_000));
+      if (exchanges.length > 0) response.toolResults = exchanges;
+      return response;
     } finally {
-      conversation.dispose();
-      await closeSocket(socket, this.options.closeTimeoutMs ?? 2_000);
+      link.end();
     }
+  }
+
+  /** Streams the audio of a turn, then the end message. */
+  private async play(link: Link, heard: Audio, signal: AbortSignal | undefined): Promise<void> {
+    const audio = this.options.sampleRate ? resampleCache.resample(heard, this.options.sampleRate) : heard;
+    for (const [index, chunk] of this.chunks(audio).entries()) {
+      if (index > 0 && this.options.realtime) await sleep(this.options.chunkMs ?? 0, signal);
+      await link.send(this.options.send === 'binary' ? chunk : frame(this.message(chunk, audio.sampleRate)));
+    }
+    if (this.options.endMessage !== undefined) await link.send(frame(this.options.endMessage));
   }
 
   /** The audio bytes, whole or in chunks of `chunkMs`. */
@@ -178,196 +260,8 @@ export class WebSocketAgent implements Agent {
   }
 }
 
-/**
- * The receiving side of one run: records every frame from the moment the socket exists and
- * settles `finished` when the done rule holds, or with an AgentError when the connection fails.
- */
-class Conversation {
-  readonly received: Received[] = [];
-  private jsonCount = 0;
-  /** Frames of any kind, binary included. */
-  private frames = 0;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private responseTimer: NodeJS.Timeout | undefined;
-  private readonly done: Promise<Received[]>;
-  private settle!: { resolve: (value: Received[]) => void; reject: (error: unknown) => void };
-  private failure: unknown;
-  private readonly onAbort: () => void;
-
-  constructor(
-    private readonly socket: WebSocket,
-    private readonly rule: DoneRule,
-    private readonly shownUrl: string,
-    private readonly signal: AbortSignal | undefined,
-  ) {
-    this.done = new Promise<Received[]>((resolve, reject) => (this.settle = { resolve, reject }));
-    // Nobody awaits `done` until the audio is sent; a failure before that is rethrown by `opened` or `finished`.
-    this.done.catch(() => undefined);
-    socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
-    socket.on('error', (error) =>
-      this.fail(new AgentError(`WebSocket error from ${shownUrl}: ${causeMessage(error)}`)),
-    );
-    socket.on('unexpected-response', (_request, response) => {
-      this.fail(
-        new AgentError(
-          `${shownUrl} refused the WebSocket upgrade with HTTP ${response.statusCode}`,
-          response.statusCode === 401 || response.statusCode === 403
-            ? 'check the credentials in `headers` (and the environment variables they name)'
-            : 'check `url`: the endpoint must accept WebSocket connections',
-        ),
-      );
-      response.resume();
-    });
-    socket.on('close', (code, reason) => {
-      if ('close' in rule) return this.finish();
-      const why = reason.length > 0 ? `: ${excerpt(reason.toString(), 100)}` : '';
-      this.fail(
-        new AgentError(
-          `${shownUrl} closed the connection (code ${code}${why}) before ${describeRule(rule)}; ` +
-            `${this.jsonCount} JSON messages${lastMessage(this.received)}`,
-          'check the agent logs, and that `done` names a message the agent really sends',
-        ),
-      );
-    });
-    this.onAbort = () => this.fail(signal?.reason);
-    signal?.addEventListener('abort', this.onAbort, { once: true });
-  }
-
-  /** Resolves once the socket is open; rejects on a failed handshake, the open timeout or a cancel. */
-  async opened(timeoutMs: number): Promise<void> {
-    if (this.failure !== undefined) throw this.failure;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        new Promise<void>((resolve) => this.socket.once('open', () => resolve())),
-        this.done.then(() => undefined),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(
-                new AgentError(
-                  `no connection to ${this.shownUrl} within ${seconds(timeoutMs)}`,
-                  'check that the agent is running and `url` is right',
-                ),
-              ),
-            timeoutMs,
-          );
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
-    if (this.failure !== undefined) throw this.failure;
-  }
-
-  /** The frames received once the done rule holds; the response timeout starts now (the audio is sent). */
-  finished(timeoutMs: number): Promise<Received[]> {
-    this.responseTimer = setTimeout(
-      () =>
-        this.fail(
-          new AgentError(
-            `no answer from ${this.shownUrl} within ${seconds(timeoutMs)} of the end of the audio: waited for ${describeRule(this.rule)}; ` +
-              `${this.jsonCount} JSON messages${lastMessage(this.received)}`,
-            'raise `response_timeout_s`, or check that `done` names a message the agent really sends',
-          ),
-        ),
-      timeoutMs,
-    );
-    this.armIdle();
-    if (this.holds()) this.finish();
-    return this.done;
-  }
-
-  /** Stops the timers and listeners; the socket itself is closed by the caller. */
-  dispose(): void {
-    clearTimeout(this.idleTimer);
-    clearTimeout(this.responseTimer);
-    this.signal?.removeEventListener('abort', this.onAbort);
-  }
-
-  private onMessage(data: RawData, isBinary: boolean): void {
-    this.frames++;
-    if (!isBinary) {
-      const text = rawText(data);
-      try {
-        this.received.push({ json: JSON.parse(text) });
-        this.jsonCount++;
-      } catch {
-        this.received.push({ text });
-      }
-    }
-    // The rules only apply once the audio is out: an early message must not end the run.
-    if (this.responseTimer === undefined) return;
-    // Binary frames (the agent's own speech) count for idleness: they show it is still talking.
-    this.armIdle();
-    if (this.holds()) this.finish();
-  }
-
-  /** (Re)starts the idle countdown of an `idleMs` rule, once the agent has sent something. */
-  private armIdle(): void {
-    if (!('idleMs' in this.rule) || this.frames === 0) return;
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => this.finish(), this.rule.idleMs);
-  }
-
-  /** True when the frames so far satisfy a rule that is about messages (type, field, count). */
-  private holds(): boolean {
-    const rule = this.rule;
-    if ('count' in rule) return this.jsonCount >= rule.count;
-    if (!('messageType' in rule) && !('field' in rule)) return false;
-    return this.received.some((item) => {
-      if (!('json' in item)) return false;
-      if ('field' in rule) return readPath(item.json, rule.field).found;
-      const type = readPath(item.json, rule.typeKey ?? 'type');
-      return type.found && type.value === rule.messageType;
-    });
-  }
-
-  /** Settles with the frames so far; later frames (after the agent said it was done) are not part of the run. */
-  private finish(): void {
-    this.settle.resolve([...this.received]);
-  }
-
-  private fail(error: unknown): void {
-    this.failure ??= error;
-    this.settle.reject(this.failure);
-  }
-}
-
-/** Sends one frame and waits until it is written. */
-function send(socket: WebSocket, data: string | Buffer): Promise<void> {
-  return new Promise((resolve, reject) =>
-    socket.send(data, (error) =>
-      error ? reject(new AgentError(`the connection broke while sending: ${error.message}`)) : resolve(),
-    ),
-  );
-}
-
-/** Closes the socket politely, and drops it when the server does not finish the close handshake in time. */
-async function closeSocket(socket: WebSocket, timeoutMs: number): Promise<void> {
-  if (socket.readyState === socket.CLOSED) return;
-  if (socket.readyState === socket.CONNECTING) {
-    socket.terminate();
-    return;
-  }
-  const closed = new Promise<boolean>((resolve) => socket.once('close', () => resolve(true)));
-  socket.close(1000);
-  let timer: NodeJS.Timeout | undefined;
-  const polite = await Promise.race([
-    closed,
-    new Promise<boolean>((resolve) => (timer = setTimeout(resolve, timeoutMs, false))),
-  ]);
-  clearTimeout(timer);
-  if (!polite) socket.terminate();
-}
-
 function frame(message: unknown): string {
   return typeof message === 'string' ? message : JSON.stringify(message);
-}
-
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data as ArrayBuffer).toString('utf8');
 }
 
 function lastString(messages: unknown[], path: string | undefined): string | undefined {
@@ -376,20 +270,6 @@ function lastString(messages: unknown[], path: string | undefined): string | und
     if (value !== undefined) return value;
   }
   return undefined;
-}
-
-function lastMessage(received: Received[]): string {
-  const last = received.at(-1);
-  if (last === undefined) return '';
-  return `; the last was ${excerpt('json' in last ? JSON.stringify(last.json) : last.text)}`;
-}
-
-function describeRule(rule: DoneRule): string {
-  if ('messageType' in rule) return `a message with ${rule.typeKey ?? 'type'} "${rule.messageType}"`;
-  if ('field' in rule) return `a message with \`${rule.field}\``;
-  if ('count' in rule) return `${rule.count} JSON messages`;
-  if ('idleMs' in rule) return `${rule.idleMs} ms without a message`;
-  return 'the server closing the connection';
 }
 
 function checkDoneRule(rule: DoneRule | undefined): void {
@@ -421,10 +301,6 @@ function doneRuleOf(done: Record<string, unknown>): DoneRule {
   return rule as DoneRule;
 }
 
-function seconds(ms: number): string {
-  return `${ms / 1000} s`;
-}
-
 /** `provider: websocket`: an agent behind a WebSocket endpoint. */
 export const websocketAgentProvider: AgentProvider = {
   id: 'websocket',
@@ -453,6 +329,12 @@ export const websocketAgentProvider: AgentProvider = {
       },
       start_message: { description: 'A message sent before the audio (an object is sent as JSON).' },
       end_message: { description: 'A message sent after the audio (an object is sent as JSON).' },
+      tool_result_message: {
+        type: 'object',
+        description:
+          'Constant fields of each tool result message of a conversation, e.g. {type: tool_result}.',
+      },
+      ...toolResultKeys,
       done: {
         type: 'object',
         properties: {
@@ -498,6 +380,8 @@ export const websocketAgentProvider: AgentProvider = {
       realtime: options.realtime === true,
       startMessage: options.start_message,
       endMessage: options.end_message,
+      toolResultMessage: options.tool_result_message as Record<string, unknown> | undefined,
+      ...toolResultOptions(options),
       done: doneRuleOf((options.done ?? {}) as Record<string, unknown>),
       ...toolCallOptions(options),
       missingPath: options.missing_path as 'error' | 'no_calls' | undefined,

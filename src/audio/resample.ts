@@ -100,7 +100,7 @@ function sinc(x: number): number {
 }
 
 /** Modified Bessel function of the first kind, order 0 (power series; converges fast for the Kaiser window). */
-function besselI0(x: number): number {
+export function besselI0(x: number): number {
   let sum = 1;
   let term = 1;
   for (let k = 1; k < 50 && term > sum * 1e-12; k++) {

@@ -5,33 +5,46 @@ import { redactDeep, type Redact } from './redact.js';
 import { summarizeRuns } from './stats.js';
 import type {
   Agent,
+  AgentConversation,
   AgentResponse,
+  Audio,
   BatchResult,
+  CallMatch,
+  EvalResult,
   Evaluator,
   ExpectedCall,
   Progress,
   RunResult,
   Synthesizer,
   ToolResponder,
+  TurnGrader,
+  TurnResult,
 } from './types.js';
 
-/** Everything one run needs: the prompt is only ever given to the synthesizer, never to the agent. */
-export interface RunOptions {
-  prompt: string;
+/** What a run plays with, whatever it plays: one prompt (`run`) or a conversation (`runConversation`). */
+export interface PlayOptions {
   synthesizer: Synthesizer;
   agent: Agent;
-  evaluator: Evaluator;
-  expect: ExpectedCall[];
   runIndex?: number;
-  /** Time allowed for synthesis and the agent together; no limit when absent. */
+  /** Time allowed for the whole run (every turn of a conversation), synthesis included; no limit when absent. */
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** Answers the agent's tool calls (see `respondWith`); absent: agents stop at their first calls. */
+  /**
+   * Answers the agent's tool calls (see `respondWith`, `compileToolResults`); absent: agents stop
+   * at their first calls.
+   */
   respond?: ToolResponder;
   /** Runs of the batch not started yet, handed to the agent (see AgentRunOptions). */
   upcomingRuns?: () => number;
-  /** Removes secrets from the agent's response and the error before they enter the result (see createRedactor). */
+  /** Removes secrets from the agent's responses and the errors before they enter the result (see createRedactor). */
   redact?: Redact;
+}
+
+/** Everything one run needs: the prompt is only ever given to the synthesizer, never to the agent. */
+export interface RunOptions extends PlayOptions {
+  prompt: string;
+  evaluator: Evaluator;
+  expect: ExpectedCall[];
 }
 
 /**
@@ -41,35 +54,19 @@ export interface RunOptions {
 export async function run(options: RunOptions): Promise<RunResult> {
   const { prompt, synthesizer, agent, evaluator, expect, runIndex = 0 } = options;
   const started = performance.now();
-  const controller = new AbortController();
-  // Any abort reads "cancelled", except an AgentError: an agent that failed outside the run (an
-  // uncaught exception caught by the suite) is this run's error.
-  const onAbort = () =>
-    controller.abort(
-      options.signal?.reason instanceof AgentError ? options.signal.reason : new CancelledError('cancelled'),
-    );
-  if (options.signal?.aborted) onAbort();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  const timer =
-    options.timeoutMs === undefined
-      ? undefined
-      : setTimeout(
-          () =>
-            controller.abort(new TimeoutError(`timed out after ${formatSeconds(options.timeoutMs ?? 0)}`)),
-          options.timeoutMs,
-        );
+  const { signal, dispose } = runSignal(options.signal, options.timeoutMs);
   let stage = 'synthesize';
   try {
-    const audio = await untilAborted(synthesizer.synthesize(prompt, controller.signal), controller.signal);
+    const audio = await untilAborted(synthesizer.synthesize(prompt, signal), signal);
     stage = 'agent';
     const answer = checkResponse(
       await untilAborted(
         agent.run(audio, {
-          signal: controller.signal,
+          signal,
           ...(options.respond ? { respond: options.respond } : {}),
           ...(options.upcomingRuns ? { upcomingRuns: options.upcomingRuns } : {}),
         }),
-        controller.signal,
+        signal,
       ),
     );
     // Every string of the answer (text, transcript, call names, arguments and their keys) came from outside.
@@ -95,9 +92,207 @@ export async function run(options: RunOptions): Promise<RunResult> {
       latencyMs: performance.now() - started,
     };
   } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
+    dispose();
   }
+}
+
+/**
+ * The signal of one run: it fires on the caller's signal (read "cancelled", unless the reason is an
+ * AgentError: an agent that failed outside the run, caught by the suite, is this run's error) and
+ * when the run's time is up. `dispose` lets go of both.
+ */
+function runSignal(
+  outer: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onAbort = () =>
+    controller.abort(outer?.reason instanceof AgentError ? outer.reason : new CancelledError('cancelled'));
+  if (outer?.aborted) onAbort();
+  outer?.addEventListener('abort', onAbort, { once: true });
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(
+          () => controller.abort(new TimeoutError(`timed out after ${formatSeconds(timeoutMs)}`)),
+          timeoutMs,
+        );
+  return {
+    signal: controller.signal,
+    dispose() {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** One caller turn of a conversation run: what the caller says, and how the agent's answer is graded. */
+export interface ConversationTurn {
+  say: string;
+  /** Grades the turn's calls and reply (evaluate/turn.ts's TurnEvaluator). */
+  grader: TurnGrader;
+}
+
+/**
+ * Everything one conversation run needs, with an agent that converses (`agent.converse`): the
+ * turns' text is only ever given to the synthesizer.
+ */
+export interface RunConversationOptions extends PlayOptions {
+  turns: ConversationTurn[];
+}
+
+/**
+ * Plays one conversation: one session of the agent (`converse`), then turn by turn the caller's
+ * `say` spoken, played, and graded by the turn's grader. A turn that fails does not stop the
+ * conversation; a turn that errors (the session died, a timeout, a cancel) ends it, and the turns
+ * after it are `skipped`. The session is always closed. Rejects only when given no turn; anything
+ * else ends in the result: the turns, the merged response and verdict (each failure with its turn),
+ * and the status of the worst turn.
+ */
+export async function runConversation(options: RunConversationOptions): Promise<RunResult> {
+  const { turns, synthesizer, agent, runIndex = 0 } = options;
+  if (turns.length === 0) throw new RangeError('a conversation needs at least one turn');
+  const started = performance.now();
+  const { signal, dispose } = runSignal(options.signal, options.timeoutMs);
+  const played: TurnResult[] = [];
+  let opening: Promise<AgentConversation> | undefined;
+  let session: AgentConversation | undefined;
+  let failure: { error: string; fatal: boolean } | undefined;
+  // The next turn is spoken while the agent answers this one: at most one synthesis ahead.
+  const speak = (index: number): Promise<Audio> => {
+    const audio = synthesizer.synthesize((turns[index] as ConversationTurn).say, signal);
+    audio.catch(() => undefined);
+    return audio;
+  };
+  let nextAudio = speak(0);
+  try {
+    for (const [index, { say, grader }] of turns.entries()) {
+      const turnStarted = performance.now();
+      let stage = 'synthesize';
+      let response: AgentResponse | undefined;
+      try {
+        const audio = await untilAborted(nextAudio, signal);
+        if (index + 1 < turns.length) nextAudio = speak(index + 1);
+        stage = 'agent';
+        if (!agent.converse)
+          throw new AgentError(`${agent.id} cannot hold a conversation: it has no converse()`);
+        opening ??= agent.converse({
+          signal,
+          ...(options.upcomingRuns ? { upcomingRuns: options.upcomingRuns } : {}),
+        });
+        session ??= await untilAborted(opening, signal);
+        const answer = checkResponse(
+          await untilAborted(
+            session.turn(audio, { signal, ...(options.respond ? { respond: options.respond } : {}) }),
+            signal,
+          ),
+        );
+        response = options.redact ? redactDeep(answer, options.redact) : answer;
+        stage = 'evaluate';
+        const graded = grader.grade(response, { index, say, signal });
+        const evalResult = graded instanceof Promise ? await untilAborted(graded, signal) : graded;
+        played.push({
+          index,
+          say,
+          status: evalResult.passed ? 'passed' : 'failed',
+          response,
+          evalResult,
+          latencyMs: performance.now() - turnStarted,
+        });
+      } catch (error) {
+        const raw = `${stage}: ${errorMessage(error)}`;
+        const message = options.redact?.(raw) ?? raw;
+        played.push({
+          index,
+          say,
+          status: 'error',
+          ...(response ? { response } : {}),
+          error: message,
+          latencyMs: performance.now() - turnStarted,
+        });
+        failure = { error: `turn ${index + 1}: ${message}`, fatal: error instanceof FatalProviderError };
+        break;
+      }
+    }
+  } finally {
+    dispose();
+    if (session) await session.close().catch(() => undefined);
+    // A session that opened after the run gave up on it is closed when it arrives.
+    else void opening?.then((late) => late.close()).catch(() => undefined);
+  }
+  const results: TurnResult[] = turns.map(
+    ({ say }, index) => played[index] ?? { index, say, status: 'skipped', latencyMs: 0 },
+  );
+  const response = mergeResponses(results);
+  const base = {
+    prompt: turns[0]?.say ?? '',
+    runIndex,
+    ...(response ? { response } : {}),
+    latencyMs: performance.now() - started,
+    turns: results,
+  };
+  if (failure) {
+    return { ...base, status: 'error', error: failure.error, ...(failure.fatal ? { fatal: true } : {}) };
+  }
+  const evalResult = mergeVerdicts(results);
+  return { ...base, status: evalResult.passed ? 'passed' : 'failed', evalResult };
+}
+
+/**
+ * The response of a conversation as one: every call and tool result in order, the last turn's reply
+ * and transcript, the usage added up; undefined when no turn got an answer.
+ */
+function mergeResponses(turns: readonly TurnResult[]): AgentResponse | undefined {
+  const answered = turns.flatMap((turn) => (turn.response ? [turn.response] : []));
+  const last = answered[answered.length - 1];
+  if (last === undefined) return undefined;
+  const toolResults = answered.flatMap((response) => response.toolResults ?? []);
+  const usage: Record<string, number> = {};
+  for (const response of answered) {
+    for (const [key, value] of Object.entries(response.usage ?? {})) usage[key] = (usage[key] ?? 0) + value;
+  }
+  return {
+    toolCalls: answered.flatMap((response) => response.toolCalls),
+    ...(last.transcript === undefined ? {} : { transcript: last.transcript }),
+    ...(last.text === undefined ? {} : { text: last.text }),
+    ...(last.replyAudioOnly ? { replyAudioOnly: true } : {}),
+    ...(toolResults.length > 0 ? { toolResults } : {}),
+    ...(Object.keys(usage).length > 0 ? { usage } : {}),
+  };
+}
+
+/**
+ * The verdict of a conversation whose every turn was graded: passed when every turn passed; the
+ * match rate is the mean of the turns'; calls, extra and forbidden calls in turn order (`actualIndex`
+ * into the merged calls); every failure with its turn and a `turn N: ` prefix, in turn order.
+ */
+function mergeVerdicts(turns: readonly TurnResult[]): EvalResult {
+  const verdicts = turns.map((turn) => turn.evalResult as EvalResult);
+  const calls: CallMatch[] = [];
+  let offset = 0;
+  turns.forEach((turn, index) => {
+    for (const match of (verdicts[index] as EvalResult).calls) {
+      calls.push(
+        match.actualIndex === undefined ? match : { ...match, actualIndex: match.actualIndex + offset },
+      );
+    }
+    offset += turn.response?.toolCalls.length ?? 0;
+  });
+  const failures = verdicts.flatMap((verdict, index) =>
+    verdict.failures.map((failure) => ({
+      ...failure,
+      turn: index,
+      message: `turn ${index + 1}: ${failure.message}`,
+    })),
+  );
+  return {
+    passed: verdicts.every((verdict) => verdict.passed),
+    matchRate: verdicts.reduce((sum, verdict) => sum + verdict.matchRate, 0) / verdicts.length,
+    calls,
+    extra: verdicts.flatMap((verdict) => verdict.extra),
+    forbidden: verdicts.flatMap((verdict) => verdict.forbidden),
+    failures,
+  };
 }
 
 /** Options of `runConcurrent`: every prompt is run `runs` times, at most `maxConcurrency` at once. */

@@ -1,5 +1,5 @@
 import type { AdaptiveLimit } from './adaptive-limit.js';
-import type { Agent, Synthesizer, ToolDefinition } from './types.js';
+import type { Agent, ReplyJudge, Synthesizer, ToolDefinition } from './types.js';
 
 /** What a provider gets besides its own options when russo builds it from a config file. */
 export interface ProviderContext {
@@ -44,6 +44,15 @@ export interface SynthesizerProvider {
   /** The voices used when the config lists none. */
   readonly defaultVoices: readonly string[];
   create(options: Record<string, unknown>, voice: string, context: ProviderContext): Synthesizer;
+}
+
+/** A judge provider (the config's `judge`): grades `reply: {judge: …}` checks. */
+export interface JudgeProvider {
+  readonly id: string;
+  readonly description: string;
+  readonly optionsSchema: OptionsSchema;
+  readonly secretEnv?: readonly string[];
+  create(options: Record<string, unknown>, context: ProviderContext): ReplyJudge;
 }
 
 /** Counters that every provider of a suite adds to; the suite result reports them. */

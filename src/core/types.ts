@@ -156,6 +156,47 @@ export interface Evaluator {
   evaluate(expected: ExpectedCall[], actual: ToolCall[]): EvalResult;
 }
 
+/** What the grader of a conversation turn is told besides the agent's response. */
+export interface TurnContext {
+  /** 0-based turn index. */
+  index: number;
+  /** What the caller said in the turn (for a judge; never given to the agent). */
+  say: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Grades one turn of a conversation: its calls against the turn's expectation and its reply against
+ * the turn's checks. A promise when a judge is asked (evaluate/turn.ts's TurnEvaluator).
+ */
+export interface TurnGrader {
+  grade(response: AgentResponse, turn: TurnContext): EvalResult | Promise<EvalResult>;
+}
+
+/** What a judge is asked: does the agent's reply in one turn meet a criterion written in words? */
+export interface JudgeRequest {
+  /** The sentence of the scenario's `judge` check, e.g. "asks for the party size". */
+  criterion: string;
+  /** The agent's reply text in the turn. */
+  reply: string;
+  /** What the caller said in the turn. */
+  said: string;
+  /** The tool calls of the turn and what they were answered with. */
+  toolResults: ToolExchange[];
+}
+
+/** A judge's verdict on one reply, with its reason in one sentence. */
+export interface JudgeVerdict {
+  pass: boolean;
+  reason: string;
+}
+
+/** Grades a reply against a criterion written in words (an LLM: providers/openai/judge.ts). */
+export interface ReplyJudge {
+  readonly id: string;
+  judge(request: JudgeRequest, signal?: AbortSignal): Promise<JudgeVerdict>;
+}
+
 /** One difference between an expected and an actual argument. `path` is like `guests[0].name`. */
 export interface ArgumentDiff {
   path: string;

@@ -7,7 +7,8 @@ import { formatSchemaError } from './tool-schemas.js';
  * Failure kinds from worst to mildest: a forbidden call can do harm, a call where none was wanted
  * breaks the "do nothing" contract, a call its tool would reject (invalid arguments) is an action that
  * fails or misfires, a missing call is an action not taken, wrong arguments are the right action done
- * wrong, out of order is the right calls in the wrong sequence, an extra call is noise.
+ * wrong, out of order is the right calls in the wrong sequence, a reply that says the wrong thing
+ * misleads the caller without acting, an extra call is noise.
  */
 export const FAILURE_RANKING: readonly CallFailure['kind'][] = [
   'forbidden',
@@ -16,6 +17,7 @@ export const FAILURE_RANKING: readonly CallFailure['kind'][] = [
   'missing',
   'wrong_arguments',
   'out_of_order',
+  'reply',
   'extra',
 ];
 

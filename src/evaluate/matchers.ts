@@ -256,7 +256,7 @@ const ignoreCase: MatcherDefinition = {
 };
 
 /** Upper then lower case, so that letters whose cases differ in length compare equal too (ß, SS, ss). */
-function foldCase(text: string): string {
+export function foldCase(text: string): string {
   return text.toUpperCase().toLowerCase();
 }
 

@@ -7,8 +7,8 @@ import * as core from '@actions/core';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CallFailure } from '../core/types.js';
 import type { Problem } from '../scenarios/errors.js';
-import type { SourceLocation } from '../scenarios/types.js';
-import { detailPhrases, expectedAndActual } from '../report/failures.js';
+import type { Scenario, SourceLocation } from '../scenarios/types.js';
+import { detailPhrases, expectedAndActual, failureKindText } from '../report/failures.js';
 import { formatRate } from '../report/numbers.js';
 import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 
@@ -62,20 +62,31 @@ export function failureAnnotations(result: SuiteResult): Annotation[] {
 // Ways one expectation failed, by message, with the first failure of each as the example to show.
 const MAX_WAYS = 5;
 
+interface FailureGroup {
+  promptIndex: number;
+  /** The conversation turn (0-based) the failures belong to; absent for a one-turn run. */
+  turn?: number;
+  index?: number;
+  runs: Set<SuiteRun>;
+  ways: Map<string, Way>;
+}
+
 function scenarioAnnotations(result: ScenarioResult, failing: boolean): Annotation[] {
   const { scenario } = result;
-  const groups = new Map<
-    string,
-    { promptIndex: number; index?: number; runs: Set<SuiteRun>; ways: Map<string, Way> }
-  >();
+  const groups = new Map<string, FailureGroup>();
   for (const run of result.runs) {
     if (run.status !== 'failed') continue;
     for (const failure of run.evalResult?.failures ?? []) {
-      // One annotation per expectation (whatever went wrong with it), or per unexpected call name.
+      // One annotation per expectation (whatever went wrong with it), or per unexpected call name,
+      // or per turn's reply check; in a conversation, per turn.
       const what = failure.index ?? `${failure.kind}:${failure.actual?.name ?? ''}`;
-      const key = `${run.promptIndex}\u0000${what}`;
+      const key =
+        failure.turn === undefined
+          ? `${run.promptIndex}\u0000${what}`
+          : `${run.promptIndex}\u0000${failure.turn}\u0000${what}`;
       const group = groups.get(key) ?? {
         promptIndex: run.promptIndex,
+        ...(failure.turn === undefined ? {} : { turn: failure.turn }),
         index: failure.index,
         runs: new Set(),
         ways: new Map(),
@@ -89,31 +100,58 @@ function scenarioAnnotations(result: ScenarioResult, failing: boolean): Annotati
     }
   }
   return [...groups.values()].map((group) => {
-    const prompt = scenario.prompts[group.promptIndex];
     const completed = result.runs.filter(
       (run) => run.promptIndex === group.promptIndex && run.status !== 'error',
     ).length;
     const ways = [...group.ways.values()].sort((a, b) => b.runs - a.runs);
     const first = ways[0]!.failure;
-    const subject = group.index === undefined ? first.actual?.name : scenario.expect[group.index]?.name;
+    const place = failurePlace(scenario, group, first);
     const lines = [
-      `${subject ?? 'the calls'}: failed in ${group.runs.size} of ${completed} runs of the prompt at line ${prompt?.location.line ?? '?'}: ${JSON.stringify(prompt?.text ?? '')}`,
+      `${place.subject}: failed in ${group.runs.size} of ${completed} runs of ${place.what}`,
       ...ways.slice(0, MAX_WAYS).flatMap(wayLines),
       ...(ways.length > MAX_WAYS ? [`… and ${ways.length - MAX_WAYS} other ways (see the report)`] : []),
     ];
     return {
       level: failing ? 'error' : 'warning',
-      title: `russo: ${scenario.name}: ${first.kind.replace(/_/g, ' ')} (pass rate ${formatRate(result.summary.passRate)})`,
+      title: `russo: ${scenario.name}: ${place.turn}${failureKindText(first.kind)} (pass rate ${formatRate(result.summary.passRate)})`,
       message: lines.join('\n'),
-      // An expectation is annotated where it is written; an unexpected call where the prompt is.
-      location:
-        (group.index === undefined ? undefined : scenario.expect[group.index]?.location) ??
-        prompt?.location ??
-        scenario.location,
+      location: place.location,
       failedRuns: group.runs.size,
       passRate: result.summary.passRate ?? 0,
     } satisfies Annotation;
   });
+}
+
+/**
+ * Where a group of failures is annotated and how it is named. An expectation is annotated where it
+ * is written; an unexpected call where the prompt is. In a conversation, at the failing turn: the
+ * expected call's or the reply check's line, else the turn's `say`.
+ */
+function failurePlace(
+  scenario: Scenario,
+  group: FailureGroup,
+  first: CallFailure,
+): { subject: string; what: string; turn: string; location: SourceLocation } {
+  const turn = group.turn === undefined ? undefined : scenario.turns?.[group.turn];
+  if (group.turn !== undefined) {
+    const expected = group.index === undefined ? undefined : turn?.expect?.[group.index];
+    const reply = first.kind === 'reply' ? turn?.reply : undefined;
+    const line = turn ? ` at line ${turn.location.line}` : '';
+    return {
+      subject: expected?.name ?? (first.kind === 'reply' ? 'the reply' : (first.actual?.name ?? 'the calls')),
+      what: `turn ${group.turn + 1}${line}: ${JSON.stringify(turn?.say ?? '')}`,
+      turn: `turn ${group.turn + 1}: `,
+      location: expected?.location ?? reply?.location ?? turn?.location ?? scenario.location,
+    };
+  }
+  const prompt = scenario.prompts[group.promptIndex];
+  const expected = group.index === undefined ? undefined : scenario.expect[group.index];
+  return {
+    subject: (group.index === undefined ? first.actual?.name : expected?.name) ?? 'the calls',
+    what: `the prompt at line ${prompt?.location.line ?? '?'}: ${JSON.stringify(prompt?.text ?? '')}`,
+    turn: '',
+    location: expected?.location ?? prompt?.location ?? scenario.location,
+  };
 }
 
 interface Way {

@@ -21,11 +21,16 @@ export interface AudioCacheKeys {
   restoreKeys: string[];
 }
 
-/** `<prefix>-<hash>`: the hash covers the synthesizer config and the sorted, distinct prompt texts. */
+/**
+ * `<prefix>-<hash>`: the hash covers the synthesizer config and the sorted, distinct texts spoken:
+ * every prompt, and every `say` of a conversation's turns.
+ */
 export function audioCacheKeys(suite: Suite, prefix: string): AudioCacheKeys {
-  const prompts = [
-    ...new Set(suite.scenarios.flatMap((scenario) => scenario.prompts.map((prompt) => prompt.text))),
-  ].sort();
+  const spoken = suite.scenarios.flatMap((scenario) => [
+    ...scenario.prompts.map((prompt) => prompt.text),
+    ...(scenario.turns ?? []).map((turn) => turn.say),
+  ]);
+  const prompts = [...new Set(spoken)].sort();
   const hash = createHash('sha256')
     .update(stableJson({ synthesizer: suite.config.synthesizer, prompts }))
     .digest('hex')

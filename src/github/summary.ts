@@ -6,6 +6,7 @@
  */
 import * as core from '@actions/core';
 import type { Problem } from '../scenarios/errors.js';
+import type { ScenarioTurn } from '../scenarios/types.js';
 import {
   baselineLine,
   changeCell,
@@ -18,7 +19,14 @@ import {
 } from '../report/baseline.js';
 import { flakyCells, flakyCellText, flakySummaryText } from '../report/consistency.js';
 import { escapeHtml } from '../report/escape.js';
-import { callsText, runLabel, runProblemLines, runsByPrompt } from '../report/failures.js';
+import {
+  callsText,
+  runLabel,
+  runProblemLines,
+  runsByPrompt,
+  transcriptLines,
+  type PromptRuns,
+} from '../report/failures.js';
 import { formatInterval, formatRate, NONE, plural } from '../report/numbers.js';
 import { providerText, scenarioRateText, summaryText } from '../report/summary.js';
 import type { ScenarioResult, SuiteResult } from '../suite/types.js';
@@ -34,6 +42,8 @@ const MAX_LISTED = 20;
 const MAX_PROMPTS_PER_SCENARIO = 10;
 const MAX_RUNS_PER_PROMPT = 5;
 const MAX_CELL_CHARS = 1000;
+// A transcript holds every turn of a conversation: room for about ten turns in one cell.
+const MAX_TRANSCRIPT_CHARS = 4000;
 
 const HEADINGS: Record<ActionResult, string> = {
   passed: '✅ russo: passed',
@@ -212,10 +222,15 @@ function detailsLabel(result: ScenarioResult): string {
   return `${icon} <b>${text(result.scenario.name)}</b>: ${text(scenarioRateText(result.summary, result.scenario.minPassRate))}${errored}`;
 }
 
-/** Per prompt with a failed or errored run: the prompt, then what the agent heard, did and why it failed. */
+/**
+ * Per prompt with a failed or errored run: the prompt, then what the agent heard, did and why it
+ * failed; for a conversation, each such run's transcript.
+ */
 function scenarioDetails(result: ScenarioResult): string {
   const groups = runsByPrompt(result).filter((group) => group.summary.passed < group.summary.total);
   const parts = groups.slice(0, MAX_PROMPTS_PER_SCENARIO).map((group) => {
+    const turns = result.scenario.turns;
+    if (turns !== undefined) return conversationDetails(group, turns);
     const location = result.scenario.prompts[group.promptIndex]?.location;
     const bad = group.runs.filter((run) => run.status !== 'passed');
     const rows = bad
@@ -239,6 +254,24 @@ function scenarioDetails(result: ScenarioResult): string {
   });
   const more = groups.length - parts.length;
   return parts.join('') + (more > 0 ? `<p>… and ${plural(more, 'more prompt')} in the full report.</p>` : '');
+}
+
+/** A conversation's failed and errored runs, each as its transcript turn by turn with the failed checks marked. */
+function conversationDetails(group: PromptRuns, turns: readonly ScenarioTurn[]): string {
+  const location = turns[0]?.location;
+  const bad = group.runs.filter((run) => run.status !== 'passed');
+  const rows = bad
+    .slice(0, MAX_RUNS_PER_PROMPT)
+    .map(
+      (run) =>
+        `<tr><td>${text(runLabel(run))}</td><td>${codeLines(transcriptLines(run).join('\n'), MAX_TRANSCRIPT_CHARS)}</td></tr>`,
+    );
+  const more = bad.length - rows.length;
+  return (
+    `<p><b>Conversation</b>${location ? ` (${code(`${location.file}:${location.line}`)})` : ''}, ${plural(turns.length, 'turn')}: ${text(group.prompt)}</p>` +
+    `<table><tr><th>Run</th><th>Transcript</th></tr>${rows.join('')}</table>` +
+    (more > 0 ? `<p>… and ${plural(more, 'more run')} like these in the full report.</p>` : '')
+  );
 }
 
 function annotationNote(counts: AnnotationCounts | undefined): string | undefined {
@@ -293,17 +326,17 @@ function text(value: string): string {
   return escapeHtml(clip(value)).replace(/\r\n|\r|\n/g, '<br>');
 }
 
-function clip(value: string): string {
-  return value.length > MAX_CELL_CHARS ? `${value.slice(0, MAX_CELL_CHARS)}…` : value;
+function clip(value: string, max = MAX_CELL_CHARS): string {
+  return value.length > max ? `${value.slice(0, max)}…` : value;
 }
 
 function code(value: string): string {
   return `<code>${text(value)}</code>`;
 }
 
-function codeLines(value: string): string {
+function codeLines(value: string, max = MAX_CELL_CHARS): string {
   if (value === '') return '';
-  return clip(value)
+  return clip(value, max)
     .split(/\r\n|\r|\n/)
     .map((line) => `<code>${escapeHtml(line)}</code>`)
     .join('<br>');

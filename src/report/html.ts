@@ -3,6 +3,8 @@
  * from a CI artifact. `<details>` hold each scenario's runs; every string from a model, an agent or a
  * file is escaped, and a Content-Security-Policy forbids scripts even if something slipped through.
  */
+import type { TurnResult } from '../core/types.js';
+import type { ScenarioTurn } from '../scenarios/types.js';
 import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 import {
   baselineLine,
@@ -23,7 +25,18 @@ import {
 } from './consistency.js';
 import { escapeHtml } from './escape.js';
 import { replayLines } from './replay.js';
-import { callsText, expectationText, runProblemLines } from './failures.js';
+import {
+  AUDIO_ONLY,
+  callsText,
+  callsWithOutcomes,
+  expectationText,
+  NO_CALLS,
+  runErrorLines,
+  runProblemLines,
+  TURN_MARKS,
+  turnExpectationText,
+  turnCheckLines,
+} from './failures.js';
 import { formatDuration, formatInterval, formatRate, plural } from './numbers.js';
 import { providerText, scenarioRateText, summaryText, verdictText } from './summary.js';
 
@@ -143,17 +156,21 @@ ${rows.join('\n')}
 
 function scenarioSection(result: ScenarioResult, index: number): string {
   const { scenario, summary, passed } = result;
-  const rows = result.runs.map(runRow).join('\n');
   return `<details class="scenario" id="scenario-${index + 1}"${passed ? '' : ' open'}>
 <summary><h2 class="${passed ? 'passed' : 'failed'}">${passed ? '✓' : '✗'} ${escapeHtml(scenario.name)}</h2> <span class="muted">${escapeHtml(scenarioRateText(summary, scenario.minPassRate))} · 95% CI ${formatInterval(result.interval)} · ${escapeHtml(`${scenario.location.file}:${scenario.location.line}`)}</span></summary>
-<p>Expected: <code>${escapeHtml(expectationText(scenario))}</code></p>
+${scenario.turns === undefined ? promptRuns(result) : conversationRuns(result, scenario.turns)}
+</details>`;
+}
+
+/** A scenario of prompts: its expectation, then one row per run. */
+function promptRuns(result: ScenarioResult): string {
+  return `<p>Expected: <code>${escapeHtml(expectationText(result.scenario))}</code></p>
 <table class="runs">
 <thead><tr><th>Prompt</th><th>Voice</th><th class="num">Run</th><th>Status</th><th>Heard</th><th>Calls</th><th class="num">Latency</th></tr></thead>
 <tbody>
-${rows}
+${result.runs.map(runRow).join('\n')}
 </tbody>
-</table>
-</details>`;
+</table>`;
 }
 
 function runRow(run: SuiteRun): string {
@@ -163,6 +180,63 @@ function runRow(run: SuiteRun): string {
       ? `<span class="passed">passed</span>`
       : `<details><summary class="${run.status === 'error' ? 'error' : 'failed'}">${run.status}</summary><pre>${escapeHtml(problems.join('\n'))}</pre></details>`;
   return `<tr class="${run.status}"><td>${escapeHtml(run.prompt)}</td><td>${escapeHtml(run.voice)}</td><td class="num">${run.runIndex + 1}</td><td>${status}</td><td>${escapeHtml(run.response?.transcript ?? '')}</td><td><pre>${escapeHtml(callsText(run))}</pre></td><td class="num">${formatDuration(run.latencyMs)}</td></tr>`;
+}
+
+/**
+ * A conversation scenario: each turn's expectation, then one row per run with its turns' verdicts,
+ * and under it the run's transcript (open when the run did not pass).
+ */
+function conversationRuns(result: ScenarioResult, turns: readonly ScenarioTurn[]): string {
+  const expected = turns
+    .map((turn) => `<li><code>${escapeHtml(turnExpectationText(turn, result.scenario.match))}</code></li>`)
+    .join('');
+  const rows = result.runs.map((run) => {
+    const marks = (run.turns ?? []).map(
+      (turn) => `<span class="${turnClass(turn)}">${TURN_MARKS[turn.status]}</span>`,
+    );
+    return (
+      `<tr class="${run.status}"><td>${escapeHtml(run.prompt)}</td><td>${escapeHtml(run.voice)}</td><td class="num">${run.runIndex + 1}</td><td><span class="${run.status}">${run.status}</span></td><td class="marks">${marks.join(' ')}</td><td class="num">${formatDuration(run.latencyMs)}</td></tr>\n` +
+      `<tr class="transcript"><td colspan="6"><details${run.status === 'passed' ? '' : ' open'}><summary class="muted">transcript of run ${run.runIndex + 1} · ${escapeHtml(run.voice)}</summary>${transcriptTable(run)}</details></td></tr>`
+    );
+  });
+  return `<p>Expected, turn by turn:</p>
+<ol class="expected">${expected}</ol>
+<table class="runs">
+<thead><tr><th>Conversation</th><th>Voice</th><th class="num">Run</th><th>Status</th><th>Turns</th><th class="num">Latency</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>`;
+}
+
+/** A conversation turn by turn: what the caller said, what the agent heard, called (with the mocked results) and replied, and each failed check marked. */
+function transcriptTable(run: SuiteRun): string {
+  const rows = (run.turns ?? []).map((turn) => {
+    const mark = `<td class="${turnClass(turn)}">${TURN_MARKS[turn.status]} ${turn.index + 1}</td><td>${escapeHtml(turn.say)}</td>`;
+    const response = turn.response;
+    const played =
+      response === undefined
+        ? `<td colspan="3" class="muted">${turn.status === 'skipped' ? 'skipped' : 'no response'}</td>`
+        : `<td>${escapeHtml(response.transcript ?? '')}</td><td><pre>${escapeHtml(callsWithOutcomes(response).join('\n') || NO_CALLS)}</pre></td><td>${response.replyAudioOnly ? `<span class="muted">${AUDIO_ONLY}</span>` : escapeHtml(response.text ?? '')}</td>`;
+    const checks = turnCheckLines(turn);
+    const marked =
+      checks.length === 0
+        ? ''
+        : `\n<tr class="checks"><td></td><td colspan="4"><pre class="${turn.status}">${escapeHtml(checks.join('\n'))}</pre></td></tr>`;
+    return `<tr class="turn ${turn.status}">${mark}${played}</tr>${marked}`;
+  });
+  const error = runErrorLines(run).map((line) => `<pre class="error">${escapeHtml(line)}</pre>`);
+  return `${error.join('')}<table class="transcript">
+<thead><tr><th>Turn</th><th>Caller said</th><th>Agent heard</th><th>Calls → mocked results</th><th>Agent replied</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>`;
+}
+
+/** The colour of a turn's verdict: its status's, muted for a turn not played. */
+function turnClass(turn: TurnResult): string {
+  return turn.status === 'skipped' ? 'muted' : turn.status;
 }
 
 /** The provider counters as a muted paragraph, or nothing. */

@@ -4,8 +4,17 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { Interval } from '../core/stats.js';
-import type { EvalResult, ExpectedCall, MatchOptions, ToolCall } from '../core/types.js';
-import type { Scenario, SourceLocation } from '../scenarios/types.js';
+import type {
+  AgentResponse,
+  EvalResult,
+  ExpectedCall,
+  MatchOptions,
+  ToolCall,
+  ToolExchange,
+  TurnResult,
+} from '../core/types.js';
+import type { ReplyExpectation } from '../evaluate/index.js';
+import type { Scenario, ScenarioTurn, SourceLocation } from '../scenarios/types.js';
 import {
   consistency,
   type CellCounts,
@@ -56,6 +65,46 @@ export interface JsonRun {
   usage: Record<string, number> | null;
   /** True when this run's error stopped the suite. */
   fatal: boolean;
+  /** The tool calls russo answered, with what it answered, in order (every turn's, for a conversation). */
+  toolResults: ToolExchange[];
+  /** A conversation's turns, in order; null for a one-turn run of a `prompts` scenario. */
+  turns: JsonTurn[] | null;
+}
+
+/** One turn of a conversation run. The run's `toolCalls`, `toolResults` and `evalResult` merge its turns'. */
+export interface JsonTurn {
+  /** 0-based turn index. */
+  index: number;
+  /** What the caller said. */
+  say: string;
+  /** skipped: not played, because an earlier turn errored. */
+  status: TurnResult['status'];
+  toolCalls: ToolCall[];
+  toolResults: ToolExchange[];
+  transcript: string | null;
+  /** The agent's reply text in the turn. */
+  text: string | null;
+  /** True when the agent replied with audio and no text: its reply checks failed, saying so. */
+  replyAudioOnly: boolean;
+  /** The turn's calls against its expect/forbid, and its reply checks' failures. */
+  evalResult: EvalResult | null;
+  error: string | null;
+  /** Wall time of the turn, its synthesis included. */
+  latencyMs: number;
+  agentLatencyMs: number | null;
+  usage: Record<string, number> | null;
+}
+
+/** One turn of a `turns` scenario as it was asked. */
+export interface JsonScenarioTurn {
+  say: string;
+  /** Where `say` is written. */
+  location: SourceLocation;
+  /** null: the turn's calls are not graded (only `forbid`); []: it must make none. */
+  expect: Array<ExpectedCall & { location: SourceLocation }> | null;
+  forbid: string[];
+  /** The reply checks, with where `reply` is written; null when the turn has none. */
+  reply: (ReplyExpectation & { location: SourceLocation }) | null;
 }
 
 /** One scenario in the JSON report, with the settings needed to judge it again (merge, replay). */
@@ -82,6 +131,13 @@ export interface JsonScenario {
   tags: string[];
   /** The scenario's expectation hash; absent in reports made before it existed (then computed on reading). */
   expectationHash?: string;
+  /**
+   * A conversation's turns (its `prompts` then hold its first `say`, its `expect` is empty); null for
+   * a `prompts` scenario. Absent in reports made before conversations existed.
+   */
+  turns?: JsonScenarioTurn[] | null;
+  /** The scenario's mocked tool outcomes (`tool_results`) as written; null when none. Absent in older reports. */
+  toolResults?: Record<string, unknown> | null;
   /** pass^k, flaky cells and the runs hint; absent in reports made before they existed. */
   consistency?: JsonScenarioConsistency;
   runs: JsonRun[];
@@ -199,6 +255,8 @@ function toJsonScenario(result: ScenarioResult, measured: ScenarioConsistency): 
     timeoutMs: scenario.timeoutMs,
     tags: scenario.tags,
     expectationHash: result.expectationHash,
+    turns: scenario.turns?.map(toJsonScenarioTurn) ?? null,
+    toolResults: scenario.toolResults ?? null,
     consistency: {
       k: measured.k,
       passHatK: measured.passHatK,
@@ -207,6 +265,16 @@ function toJsonScenario(result: ScenarioResult, measured: ScenarioConsistency): 
       runsNeeded: measured.runsNeeded,
     },
     runs: result.runs.map(toJsonRun),
+  };
+}
+
+function toJsonScenarioTurn(turn: ScenarioTurn): JsonScenarioTurn {
+  return {
+    say: turn.say,
+    location: turn.location,
+    expect: turn.expect ?? null,
+    forbid: turn.forbid,
+    reply: turn.reply ?? null,
   };
 }
 
@@ -227,6 +295,27 @@ function toJsonRun(run: SuiteRun): JsonRun {
     agentLatencyMs: run.response?.latencyMs ?? null,
     usage: run.response?.usage ?? null,
     fatal: run.fatal === true,
+    toolResults: run.response?.toolResults ?? [],
+    turns: run.turns?.map(toJsonTurn) ?? null,
+  };
+}
+
+function toJsonTurn(turn: TurnResult): JsonTurn {
+  const { response } = turn;
+  return {
+    index: turn.index,
+    say: turn.say,
+    status: turn.status,
+    toolCalls: response?.toolCalls ?? [],
+    toolResults: response?.toolResults ?? [],
+    transcript: response?.transcript ?? null,
+    text: response?.text ?? null,
+    replyAudioOnly: response?.replyAudioOnly === true,
+    evalResult: turn.evalResult ?? null,
+    error: turn.error ?? null,
+    latencyMs: turn.latencyMs,
+    agentLatencyMs: response?.latencyMs ?? null,
+    usage: response?.usage ?? null,
   };
 }
 
@@ -309,6 +398,8 @@ function fromJsonScenario(scenario: JsonScenario): ScenarioResult {
     minPassRate: scenario.minPassRate,
     timeoutMs: scenario.timeoutMs,
     tags: scenario.tags,
+    ...(scenario.toolResults ? { toolResults: scenario.toolResults } : {}),
+    ...(scenario.turns ? { turns: scenario.turns.map(fromJsonScenarioTurn) } : {}),
   };
   return {
     scenario: loaded,
@@ -321,10 +412,23 @@ function fromJsonScenario(scenario: JsonScenario): ScenarioResult {
   };
 }
 
+function fromJsonScenarioTurn(turn: JsonScenarioTurn): ScenarioTurn {
+  return {
+    say: turn.say,
+    location: turn.location,
+    ...(turn.expect === null ? {} : { expect: turn.expect }),
+    forbid: turn.forbid,
+    ...(turn.reply === null ? {} : { reply: turn.reply }),
+  };
+}
+
 function fromJsonRun(run: JsonRun, scenario: string): SuiteRun {
-  // An errored run never got an answer: it has no response, only its error.
-  const answered =
-    run.status !== 'error' || run.toolCalls.length > 0 || run.transcript !== null || run.text !== null;
+  const response = responseOf(run.status, {
+    ...run,
+    // Reports written before tool results were recorded have none.
+    toolResults: run.toolResults ?? [],
+    replyAudioOnly: false,
+  });
   return {
     id:
       (run as Partial<JsonRun>).id ??
@@ -344,16 +448,42 @@ function fromJsonRun(run: JsonRun, scenario: string): SuiteRun {
     ...(run.evalResult === null ? {} : { evalResult: run.evalResult }),
     ...(run.error === null ? {} : { error: run.error }),
     ...(run.fatal ? { fatal: true } : {}),
-    ...(answered
-      ? {
-          response: {
-            toolCalls: run.toolCalls,
-            ...(run.transcript === null ? {} : { transcript: run.transcript }),
-            ...(run.text === null ? {} : { text: run.text }),
-            ...(run.agentLatencyMs === null ? {} : { latencyMs: run.agentLatencyMs }),
-            ...(run.usage === null ? {} : { usage: run.usage }),
-          },
-        }
-      : {}),
+    ...(response ? { response } : {}),
+    ...(run.turns ? { turns: run.turns.map(fromJsonTurn) } : {}),
+  };
+}
+
+function fromJsonTurn(turn: JsonTurn): TurnResult {
+  const response = turn.status === 'skipped' ? undefined : responseOf(turn.status, turn);
+  return {
+    index: turn.index,
+    say: turn.say,
+    status: turn.status,
+    ...(response ? { response } : {}),
+    ...(turn.evalResult === null ? {} : { evalResult: turn.evalResult }),
+    ...(turn.error === null ? {} : { error: turn.error }),
+    latencyMs: turn.latencyMs,
+  };
+}
+
+/** The agent's response as a run or turn stored it; undefined for an errored one that never got an answer. */
+function responseOf(
+  status: string,
+  stored: Pick<
+    JsonTurn,
+    'toolCalls' | 'toolResults' | 'transcript' | 'text' | 'replyAudioOnly' | 'agentLatencyMs' | 'usage'
+  >,
+): AgentResponse | undefined {
+  const answered =
+    status !== 'error' || stored.toolCalls.length > 0 || stored.transcript !== null || stored.text !== null;
+  if (!answered) return undefined;
+  return {
+    toolCalls: stored.toolCalls,
+    ...(stored.transcript === null ? {} : { transcript: stored.transcript }),
+    ...(stored.text === null ? {} : { text: stored.text }),
+    ...(stored.agentLatencyMs === null ? {} : { latencyMs: stored.agentLatencyMs }),
+    ...(stored.usage === null ? {} : { usage: stored.usage }),
+    ...(stored.toolResults.length > 0 ? { toolResults: stored.toolResults } : {}),
+    ...(stored.replyAudioOnly ? { replyAudioOnly: true } : {}),
   };
 }

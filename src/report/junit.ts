@@ -10,7 +10,14 @@
 import { promptVerdict } from '../suite/verdicts.js';
 import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 import { escapeXml } from './escape.js';
-import { callsText, runLabel, runProblemLines, runsByPrompt, type PromptRuns } from './failures.js';
+import {
+  callsText,
+  runLabel,
+  runProblemLines,
+  runsByPrompt,
+  transcriptLines,
+  type PromptRuns,
+} from './failures.js';
 import { formatDuration, plural } from './numbers.js';
 import { scenarioRateText } from './summary.js';
 
@@ -75,12 +82,23 @@ function testCase(
   // Whole milliseconds, so the suite's time is exactly the sum of its testcases' times.
   const timeMs = group.runs.reduce((sum, run) => sum + Math.round(run.latencyMs), 0);
   const outcome = OUTCOME[promptVerdict(group.summary, scenario.minPassRate)];
+  const turns = scenario.turns;
   const attributes = [
-    attribute('name', group.prompt),
+    // A conversation is named by its first turn and its length, and is found at its first turn.
+    attribute(
+      'name',
+      turns === undefined ? group.prompt : `${group.prompt} (${plural(turns.length, 'turn')})`,
+    ),
     attribute('classname', scenario.name),
     `time="${seconds(timeMs)}"`,
     attribute('file', scenario.location.file),
-    attribute('line', String(scenario.prompts[group.promptIndex]?.location.line ?? scenario.location.line)),
+    attribute(
+      'line',
+      String(
+        (turns === undefined ? scenario.prompts[group.promptIndex] : turns[0])?.location.line ??
+          scenario.location.line,
+      ),
+    ),
   ].join(' ');
   const rate = scenarioRateText(group.summary, scenario.minPassRate);
   const body: string[] = [];
@@ -107,9 +125,13 @@ function problems(runs: SuiteRun[]): string {
     .join('\n\n');
 }
 
-/** One run as the log shows it: what it was, what the agent heard and called, and why it did not pass. */
+/**
+ * One run as the log shows it: what it was, what the agent heard and called, and why it did not
+ * pass; for a conversation, its transcript turn by turn.
+ */
 function runLog(run: SuiteRun): string {
   const lines = [`${runLabel(run)}: ${run.status} in ${formatDuration(run.latencyMs)}`];
+  if (run.turns !== undefined) return [...lines, ...transcriptLines(run)].join('\n');
   if (run.response?.transcript !== undefined) lines.push(`heard: ${run.response.transcript}`);
   if (run.response?.text !== undefined) lines.push(`said: ${run.response.text}`);
   const calls = callsText(run);

@@ -2,6 +2,7 @@
  * The markdown report (GitHub flavour): the `--markdown` file, the job summary, and in its short form
  * the sticky PR comment. Everything that came from a model, an agent or a file is escaped.
  */
+import type { Scenario } from '../scenarios/types.js';
 import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 import {
   baselineLine,
@@ -22,7 +23,14 @@ import {
 } from './consistency.js';
 import { escapeMarkdown, markdownFence } from './escape.js';
 import { replayLines } from './replay.js';
-import { expectationText, runLabel, runProblemLines, runsByPrompt } from './failures.js';
+import {
+  expectationText,
+  runLabel,
+  runProblemLines,
+  runsByPrompt,
+  transcriptLines,
+  turnExpectationText,
+} from './failures.js';
 import { formatInterval, formatRate, plural } from './numbers.js';
 import { providerText, scenarioRateText, summaryText, verdictText } from './summary.js';
 
@@ -224,29 +232,70 @@ function failureDetails(result: SuiteResult): Blocks {
       `${escapeMarkdown(`${scenario.location.file}:${scenario.location.line}`)} · ${escapeMarkdown(scenarioRateText(summary, scenario.minPassRate))}`,
       '',
     );
-    blocks.push(`**Expected:** ${escapeMarkdown(expectationText(scenario))}`, '');
+    blocks.push(...expectation(scenario));
     for (const group of runsByPrompt(scenarioResult)) {
       const problems = groupByProblem(group.runs.filter((run) => run.status !== 'passed'));
       if (problems.length === 0) continue;
-      blocks.push(
-        `**Prompt:** ${escapeMarkdown(group.prompt)} · ${escapeMarkdown(scenarioRateText(group.summary, scenario.minPassRate))}`,
-        '',
-      );
-      for (const problem of problems) {
+      // A conversation scenario has one conversation: its rate is the scenario's, said above.
+      if (scenario.turns === undefined) {
         blocks.push(
-          `${escapeMarkdown(problem.runs.map(runLabel).join(', '))}${problem.heard.length > 0 ? ` · heard: ${problem.heard.map((text) => `“${escapeMarkdown(text)}”`).join(', ')}` : ''}`,
-          '',
-          markdownFence(problem.text, 'text'),
+          `**Prompt:** ${escapeMarkdown(group.prompt)} · ${escapeMarkdown(scenarioRateText(group.summary, scenario.minPassRate))}`,
           '',
         );
+      }
+      for (const problem of problems) {
+        blocks.push(...(problem.runs[0]!.turns === undefined ? promptProblem(problem) : transcript(problem)));
       }
     }
   }
   return blocks;
 }
 
+/** What a scenario expects: one line, or for a conversation one numbered line per turn. */
+function expectation(scenario: Scenario): Blocks {
+  if (scenario.turns === undefined) return [`**Expected:** ${escapeMarkdown(expectationText(scenario))}`, ''];
+  return [
+    '**Expected:**',
+    '',
+    ...scenario.turns.map(
+      (turn, index) => `${index + 1}. ${escapeMarkdown(turnExpectationText(turn, scenario.match))}`,
+    ),
+    '',
+  ];
+}
+
+/** One-turn runs that failed one way: which runs, what they heard, and why. */
+function promptProblem(problem: Problem): Blocks {
+  return [
+    `${escapeMarkdown(problem.runs.map(runLabel).join(', '))}${problem.heard.length > 0 ? ` · heard: ${problem.heard.map((text) => `“${escapeMarkdown(text)}”`).join(', ')}` : ''}`,
+    '',
+    markdownFence(problem.text, 'text'),
+    '',
+  ];
+}
+
+/** Conversations that failed one way: which runs, and the first one's transcript with its failed checks marked. */
+function transcript(problem: Problem): Blocks {
+  const [first] = problem.runs as [SuiteRun];
+  const which =
+    problem.runs.length === 1 ? '' : ` · the same way; transcript of ${escapeMarkdown(runLabel(first))}`;
+  return [
+    `${escapeMarkdown(problem.runs.map(runLabel).join(', '))}${which}`,
+    '',
+    markdownFence(transcriptLines(first).join('\n'), 'text'),
+    '',
+  ];
+}
+
+/** Runs that failed for the same reasons, and what they heard. */
+interface Problem {
+  text: string;
+  runs: SuiteRun[];
+  heard: string[];
+}
+
 /** Runs that failed for the same reasons, shown once with every run and what each heard. */
-function groupByProblem(runs: SuiteRun[]): Array<{ text: string; runs: SuiteRun[]; heard: string[] }> {
+function groupByProblem(runs: SuiteRun[]): Problem[] {
   const groups = new Map<string, SuiteRun[]>();
   for (const run of runs) {
     const text = runProblemLines(run).join('\n');

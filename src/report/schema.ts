@@ -73,6 +73,7 @@ const definitions = {
           'forbidden',
           'unexpected_call',
           'invalid_arguments',
+          'reply',
         ],
       },
       index: count,
@@ -89,8 +90,94 @@ const definitions = {
         },
       },
       message: { type: 'string' },
+      turn: { ...count, description: 'The conversation turn (0-based) the failure belongs to.' },
+      replyText: { type: 'string', description: 'For a reply failure: the reply text that was checked.' },
     },
     required: ['kind', 'diffs', 'message'],
+  },
+  toolExchange: {
+    type: 'object',
+    description:
+      'A tool call russo answered, and the outcome: {result}, {error} (a mocked failure) or {missing} (no result is mocked).',
+    properties: { call: { $ref: '#/definitions/toolCall' }, outcome: { type: 'object' } },
+    required: ['call', 'outcome'],
+  },
+  turn: {
+    type: 'object',
+    description: 'One turn of a conversation run.',
+    properties: {
+      index: count,
+      say: { type: 'string' },
+      status: { enum: ['passed', 'failed', 'error', 'skipped'] },
+      toolCalls: { type: 'array', items: { $ref: '#/definitions/toolCall' } },
+      toolResults: { type: 'array', items: { $ref: '#/definitions/toolExchange' } },
+      transcript: { type: ['string', 'null'] },
+      text: { type: ['string', 'null'] },
+      replyAudioOnly: { type: 'boolean' },
+      evalResult: { anyOf: [{ $ref: '#/definitions/evalResult' }, { type: 'null' }] },
+      error: { type: ['string', 'null'] },
+      latencyMs: { type: 'number', minimum: 0 },
+      agentLatencyMs: nullableNumber,
+      usage: { anyOf: [{ type: 'object', additionalProperties: { type: 'number' } }, { type: 'null' }] },
+    },
+    required: [
+      'index',
+      'say',
+      'status',
+      'toolCalls',
+      'toolResults',
+      'transcript',
+      'text',
+      'replyAudioOnly',
+      'evalResult',
+      'error',
+      'latencyMs',
+      'agentLatencyMs',
+      'usage',
+    ],
+  },
+  scenarioTurn: {
+    type: 'object',
+    description: 'One turn of a conversation scenario as it was asked.',
+    properties: {
+      say: { type: 'string' },
+      location: { $ref: '#/definitions/location' },
+      expect: {
+        description: 'null: the calls of the turn are not graded (only forbid); []: it must make none.',
+        anyOf: [
+          {
+            type: 'array',
+            items: {
+              allOf: [
+                { $ref: '#/definitions/expectedCall' },
+                { properties: { location: { $ref: '#/definitions/location' } }, required: ['location'] },
+              ],
+            },
+          },
+          { type: 'null' },
+        ],
+      },
+      forbid: { type: 'array', items: { type: 'string' } },
+      reply: {
+        anyOf: [
+          {
+            type: 'object',
+            properties: {
+              contains: { type: 'array', items: { type: 'string' } },
+              containsAny: { type: 'array', items: { type: 'string' } },
+              notContains: { type: 'array', items: { type: 'string' } },
+              regex: { type: 'string' },
+              ignoreCase: { type: 'boolean' },
+              judge: { type: 'string' },
+              location: { $ref: '#/definitions/location' },
+            },
+            required: ['location'],
+          },
+          { type: 'null' },
+        ],
+      },
+    },
+    required: ['say', 'location', 'expect', 'forbid', 'reply'],
   },
   evalResult: {
     type: 'object',
@@ -126,6 +213,17 @@ const definitions = {
       agentLatencyMs: nullableNumber,
       usage: { anyOf: [{ type: 'object', additionalProperties: { type: 'number' } }, { type: 'null' }] },
       fatal: { type: 'boolean' },
+      toolResults: {
+        type: 'array',
+        items: { $ref: '#/definitions/toolExchange' },
+        description:
+          'The tool calls russo answered, in order (every turn of a conversation). Absent in reports written before they were recorded.',
+      },
+      turns: {
+        anyOf: [{ type: 'array', items: { $ref: '#/definitions/turn' } }, { type: 'null' }],
+        description:
+          'The turns of a conversation run; null for a one-turn run. Absent in reports written before conversations.',
+      },
     },
     required: [
       'prompt',
@@ -198,6 +296,15 @@ const definitions = {
         pattern: '^[0-9a-f]{64}$',
         description:
           'sha256 of what the scenario asks (expect, forbid, match, turns, tool results); a baseline compares only scenarios whose hash is unchanged.',
+      },
+      turns: {
+        anyOf: [{ type: 'array', items: { $ref: '#/definitions/scenarioTurn' } }, { type: 'null' }],
+        description:
+          "A conversation's turns (then prompts holds its first say and expect is empty); null for a prompts scenario. Absent in reports written before conversations.",
+      },
+      toolResults: {
+        type: ['object', 'null'],
+        description: "The scenario's mocked tool outcomes (tool_results) as written; null when none.",
       },
       consistency: { $ref: '#/definitions/scenarioConsistency' },
       runs: { type: 'array', items: { $ref: '#/definitions/run' } },

@@ -2,6 +2,7 @@
  * The report the CLI prints when a suite ends: the scenario table (with a baseline, its change
  * column), consistency and flaky prompts, the failures, the errors, the verdict.
  */
+import type { AgentResponse, TurnResult } from '../core/types.js';
 import type { ScenarioConsistency } from '../suite/consistency.js';
 import type { SuiteResult, SuiteRun } from '../suite/types.js';
 import {
@@ -17,7 +18,7 @@ import {
 import { flakyCells, flakyCellText, flakyCellsText, runsNeededText } from './consistency.js';
 import { showControls } from './escape.js';
 import { replayLines } from './replay.js';
-import { runLabel, runProblemLines } from './failures.js';
+import { runLabel, runProblemLines, turnHead, turnProblemLines } from './failures.js';
 import { formatInterval, formatRate, plural } from './numbers.js';
 import { providerText, summaryText, verdictText } from './summary.js';
 
@@ -227,13 +228,13 @@ function failureList(result: SuiteResult, width: number, max: number, paint: Pai
     ),
   ];
   for (const { name, run } of shown) {
-    lines.push(
-      paint(
-        'red',
-        truncate(`  ✗ ${clean(name)} › ${clean(JSON.stringify(run.prompt))} · ${runLabel(run)}`, width),
-      ),
-    );
-    lines.push(...runDetails(run).map((detail) => truncate(`      ${detail}`, width)));
+    // A conversation's turns follow, each with what its caller said: the heading names no prompt.
+    const prompt = run.turns === undefined ? ` › ${clean(JSON.stringify(run.prompt))}` : '';
+    lines.push(paint('red', truncate(`  ✗ ${clean(name)}${prompt} · ${runLabel(run)}`, width)));
+    for (const detail of runDetails(run)) {
+      const text = truncate(`      ${detail.text}`, width);
+      lines.push(detail.style ? paint(detail.style, text) : text);
+    }
   }
   if (failed.length > shown.length) {
     lines.push(
@@ -249,12 +250,30 @@ function failureList(result: SuiteResult, width: number, max: number, paint: Pai
   return lines.join('\n');
 }
 
-function runDetails(run: SuiteRun): string[] {
-  const heard =
-    run.response?.transcript === undefined
-      ? []
-      : [`heard: ${clean(JSON.stringify(run.response.transcript))}`];
-  return [...heard, ...runProblemLines(run, { diffs: false }).map(clean)];
+/** A line under a failed run, painted after it is cut to the width (a cut must not split a colour code). */
+interface Detail {
+  text: string;
+  style?: Style;
+}
+
+function runDetails(run: SuiteRun): Detail[] {
+  if (run.turns !== undefined) return run.turns.flatMap(turnDetails);
+  return [...heardLine(run.response), ...runProblemLines(run, { diffs: false })].map((line) => ({
+    text: clean(line),
+  }));
+}
+
+/** A conversation's turn: its verdict, and under a turn that did not pass what the agent heard and why. */
+function turnDetails(turn: TurnResult): Detail[] {
+  const head = clean(turnHead(turn));
+  if (turn.status === 'passed') return [{ text: head }];
+  if (turn.status === 'skipped') return [{ text: head, style: 'dim' }];
+  const reasons = [...heardLine(turn.response), ...turnProblemLines(turn, { diffs: false })];
+  return [{ text: head, style: 'red' }, ...reasons.map((line) => ({ text: `  ${clean(line)}` }))];
+}
+
+function heardLine(response: AgentResponse | undefined): string[] {
+  return response?.transcript === undefined ? [] : [`heard: ${JSON.stringify(response.transcript)}`];
 }
 
 function errorList(result: SuiteResult, width: number, paint: Paint): string {

@@ -82,7 +82,7 @@ export function loadConfig(
   }
   let validateConfig = validators.get(catalog);
   if (!validateConfig) {
-    validateConfig = compileSchema(buildConfigSchema(catalog.agents, catalog.synthesizers));
+    validateConfig = compileSchema(buildConfigSchema(catalog));
     validators.set(catalog, validateConfig);
   }
   problems.push(...movedKeys(document), ...validateConfig(document), ...findSecrets(document, true));
@@ -92,6 +92,7 @@ export function loadConfig(
     file,
     ...(raw.scenarios ? { scenarios: raw.scenarios } : {}),
     ...(raw.agent ? { agent: raw.agent } : {}),
+    ...(raw.judge ? { judge: raw.judge } : {}),
     synthesizer: {
       ...raw.synthesizer,
       provider: raw.synthesizer?.provider ?? 'flite',
@@ -123,6 +124,7 @@ export function loadConfig(
     locations: {
       ...(raw.agent ? { agent: document.locate(['agent']) } : {}),
       ...(raw.synthesizer ? { synthesizer: document.locate(['synthesizer']) } : {}),
+      ...(raw.judge ? { judge: document.locate(['judge']) } : {}),
       ...(raw.defaults?.runs === undefined ? {} : { runs: document.locate(['defaults', 'runs']) }),
     },
   };
@@ -204,6 +206,7 @@ interface RawConfig {
   scenarios?: string[];
   agent?: ProviderConfig & { tools?: string };
   synthesizer?: ProviderConfig & { voices?: string[] };
+  judge?: ProviderConfig;
   max_concurrency?: number;
   defaults?: {
     runs?: number;

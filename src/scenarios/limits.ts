@@ -30,11 +30,12 @@ export function fileSizeProblem(
   };
 }
 
-/** A prompt longer than the limit: what one person says in one turn is a few sentences. */
+/** A prompt (or a turn's `say`) longer than the limit: what one person says in one turn is a few sentences. */
 export function promptLengthProblem(
   text: string,
   maxChars: number,
   location: SourceLocation,
+  what = 'the prompt',
 ): Problem | undefined {
   // Characters as people count them (code points); UTF-16 length is never fewer, so check it first.
   if (text.length <= maxChars) return undefined;
@@ -42,7 +43,7 @@ export function promptLengthProblem(
   if (chars <= maxChars) return undefined;
   return {
     ...location,
-    message: `the prompt is ${chars.toLocaleString('en-US')} characters long, more than limits.max_prompt_chars (${maxChars.toLocaleString('en-US')})`,
+    message: `${what} is ${chars.toLocaleString('en-US')} characters long, more than limits.max_prompt_chars (${maxChars.toLocaleString('en-US')})`,
     hint: 'a prompt is what a person says in one turn: shorten it, or raise `limits: {max_prompt_chars: N}` in russo.config.yaml',
   };
 }

@@ -1,13 +1,28 @@
 import { glob, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { CancelledError } from '../core/errors.js';
-import { checkArgumentSpec, ToolSchemas } from '../evaluate/index.js';
+import {
+  checkArgumentSpec,
+  checkReplyExpectation,
+  checkToolResults,
+  ToolSchemas,
+  type ReplyExpectation,
+} from '../evaluate/index.js';
 import { DEFAULT_SCENARIO_GLOBS, displayPath, loadConfig, matchOptions, type RawMatch } from './config.js';
 import { ScenarioError, type Problem } from './errors.js';
 import { scenarioSchema } from './schema.js';
 import { findSecrets } from './secrets.js';
 import { fileSizeProblem, promptLengthProblem } from './limits.js';
-import type { Limits, ProviderCatalog, RussoConfig, Scenario, SourceLocation, Suite } from './types.js';
+import type { ToolDefinition } from '../core/types.js';
+import type {
+  ProviderCatalog,
+  RussoConfig,
+  Scenario,
+  ScenarioExpectedCall,
+  ScenarioTurn,
+  SourceLocation,
+  Suite,
+} from './types.js';
 import { toolProblems, toolsFileProblems, type ToolsContext } from './tool-checks.js';
 import { compileSchema } from './validate.js';
 import { parseYamlFile, type LocatedDocument } from './yaml.js';
@@ -37,11 +52,7 @@ export async function loadSuiteFiles(
   const { config, tools, document: configDocument, problems } = loadConfig(cwd, options.config, catalog);
   const configAt = (path: Array<string | number>) =>
     configDocument?.locate(path) ?? { file: config.file ?? 'russo.config.yaml', line: 0, column: 0 };
-  // With a tools file, scenarios are checked against it: tool names, and expected values against schemas.
-  const toolsContext: ToolsContext | undefined =
-    config.agent?.tools !== undefined && tools.length > 0
-      ? { schemas: new ToolSchemas(tools), source: config.agent.tools }
-      : undefined;
+  const toolsContext = toolsContextOf(config, tools);
   if (toolsContext) problems.push(...toolsFileProblems(toolsContext, configAt(['agent', 'tools'])));
 
   const fromCommandLine = globs !== undefined && globs.length > 0;
@@ -89,7 +100,7 @@ export async function loadSuiteFiles(
     const parsed = parseYamlFile(file, text);
     problems.push(...parsed.problems);
     for (const document of parsed.documents) {
-      const scenario = toScenario(document, config, toolsContext, problems);
+      const scenario = scenarioFromDocument(document, config, toolsContext, problems);
       if (scenario) scenarios.push(scenario);
     }
   }
@@ -112,8 +123,18 @@ async function expandPattern(pattern: string, baseDir: string): Promise<string[]
   return matched;
 }
 
-/** Validates one YAML document as a scenario; returns it with the config's defaults applied. */
-function toScenario(
+/** With a tools file, scenarios are checked against it: tool names, and expected values against schemas. */
+export function toolsContextOf(config: RussoConfig, tools: ToolDefinition[]): ToolsContext | undefined {
+  return config.agent?.tools !== undefined && tools.length > 0
+    ? { schemas: new ToolSchemas(tools), source: config.agent.tools }
+    : undefined;
+}
+
+/**
+ * Validates one document as a scenario (a YAML document, or one built in code by russo/vitest);
+ * returns it with the config's defaults applied, or undefined after adding its problems to `problems`.
+ */
+export function scenarioFromDocument(
   document: LocatedDocument,
   config: RussoConfig,
   tools: ToolsContext | undefined,
@@ -123,20 +144,21 @@ function toScenario(
   const found = [...validateScenario(document), ...findSecrets(document, false)];
   const raw = document.value as RawScenario;
   const match = matchOptions(raw.match, config.defaults.match);
-  if (found.length === 0) found.push(...semanticProblems(raw, document, config.limits));
+  if (found.length === 0) found.push(...semanticProblems(raw, document, config));
   // Tool checks need valid matcher specs: an unreadable spec is already a problem of its own.
   if (found.length === 0 && tools) found.push(...toolProblems(raw, document, tools, match.validateArguments));
   problems.push(...found);
   if (found.length > 0) return undefined;
+  const turns = raw.turns?.map((turn, index) => toTurn(turn, ['turns', index], document));
+  const first = turns?.[0];
   return {
     name: raw.name,
     location: document.locate(['name'], true),
-    prompts: raw.prompts.map((text, index) => ({ text, location: document.locate(['prompts', index]) })),
-    expect: raw.expect.map((call, index) => ({
-      name: call.name,
-      ...(call.arguments ? { arguments: call.arguments } : {}),
-      location: document.locate(['expect', index]),
-    })),
+    // A conversation is one run: its first words stand for it where prompts are listed.
+    prompts: first
+      ? [{ text: first.say, location: first.location }]
+      : (raw.prompts ?? []).map((text, index) => ({ text, location: document.locate(['prompts', index]) })),
+    expect: expectedCalls(raw.expect ?? [], ['expect'], document),
     forbid: raw.forbid ?? [],
     match,
     runs: raw.runs ?? config.defaults.runs,
@@ -145,7 +167,49 @@ function toScenario(
     timeoutMs: raw.timeout_s === undefined ? config.defaults.timeoutMs : raw.timeout_s * 1000,
     ...(raw.tool_results ? { toolResults: raw.tool_results } : {}),
     tags: raw.tags ?? [],
+    ...(turns ? { turns } : {}),
   };
+}
+
+/** One turn as written, with the locations of its `say`, expected calls and reply check. */
+function toTurn(raw: RawTurn, at: Array<string | number>, document: LocatedDocument): ScenarioTurn {
+  return {
+    say: raw.say,
+    location: document.locate([...at, 'say']),
+    ...(raw.expect ? { expect: expectedCalls(raw.expect, [...at, 'expect'], document) } : {}),
+    forbid: raw.forbid ?? [],
+    ...(raw.reply
+      ? { reply: { ...replyExpectation(raw.reply), location: document.locate([...at, 'reply']) } }
+      : {}),
+  };
+}
+
+function expectedCalls(
+  calls: RawCall[],
+  at: Array<string | number>,
+  document: LocatedDocument,
+): ScenarioExpectedCall[] {
+  return calls.map((call, index) => ({
+    name: call.name,
+    ...(call.arguments ? { arguments: call.arguments } : {}),
+    location: document.locate([...at, index]),
+  }));
+}
+
+/** A reply check as written (snake_case, a text or a list) in the evaluator's shape (lists). */
+function replyExpectation(raw: RawReply): ReplyExpectation {
+  const list = (value: string | string[] | undefined) => (value === undefined ? undefined : [value].flat());
+  const check: ReplyExpectation = {
+    contains: list(raw.contains),
+    containsAny: raw.contains_any,
+    notContains: list(raw.not_contains),
+    regex: raw.regex,
+    ignoreCase: raw.ignore_case,
+    judge: raw.judge,
+  };
+  return Object.fromEntries(
+    Object.entries(check).filter(([, value]) => value !== undefined),
+  ) as ReplyExpectation;
 }
 
 /** Where a scenario's `runs` comes from: its own key, else the config's `defaults.runs`, else nowhere. */
@@ -158,24 +222,63 @@ function runsLocation(
   return config.locations.runs ? { runsLocation: config.locations.runs } : {};
 }
 
-/** What the schema cannot say: prompts over the length limit, matcher specs, a tool both expected and forbidden. */
-function semanticProblems(raw: RawScenario, document: LocatedDocument, limits: Limits): Problem[] {
+/**
+ * What the schema cannot say: prompts and turns over the length limit, matcher specs, a tool both
+ * expected and forbidden, reply checks, a judge check without a judge, and `tool_results` rules.
+ */
+function semanticProblems(raw: RawScenario, document: LocatedDocument, config: RussoConfig): Problem[] {
   const problems: Problem[] = [];
-  raw.prompts.forEach((text, index) => {
-    const tooLong = promptLengthProblem(text, limits.maxPromptChars, document.locate(['prompts', index]));
-    if (tooLong) problems.push(tooLong);
+  const tooLong = (text: string, at: Array<string | number>, what?: string) => {
+    const problem = promptLengthProblem(text, config.limits.maxPromptChars, document.locate(at), what);
+    if (problem) problems.push(problem);
+  };
+  raw.prompts?.forEach((text, index) => tooLong(text, ['prompts', index]));
+  problems.push(...expectationProblems(raw.expect ?? [], raw.forbid, [], document));
+  raw.turns?.forEach((turn, index) => {
+    const at = ['turns', index];
+    tooLong(turn.say, [...at, 'say'], `the say of turn ${index + 1}`);
+    problems.push(...expectationProblems(turn.expect ?? [], turn.forbid, at, document));
+    if (turn.reply === undefined) return;
+    for (const problem of checkReplyExpectation(replyExpectation(turn.reply))) {
+      problems.push({ ...document.locate([...at, 'reply', ...problem.path]), ...messageOf(problem) });
+    }
+    if (turn.reply.judge !== undefined && config.judge === undefined) {
+      problems.push({
+        ...document.locate([...at, 'reply', 'judge'], true),
+        message: `a judge check needs a judge, and ${config.file ?? 'the config'} names none`,
+        hint: 'add `judge: {provider: openai, model: gpt-4o-mini}` to russo.config.yaml (its key is read from OPENAI_API_KEY), or check the reply with contains or regex',
+      });
+    }
   });
-  raw.expect.forEach((call, index) => {
+  for (const problem of checkToolResults(raw.tool_results ?? {})) {
+    problems.push({ ...document.locate(['tool_results', ...problem.path]), ...messageOf(problem) });
+  }
+  return problems;
+}
+
+function messageOf(problem: { message: string; hint: string }): { message: string; hint: string } {
+  return { message: problem.message, hint: problem.hint };
+}
+
+/** Invalid matcher specs of expected calls, and tools both expected and forbidden (at `at`: the scenario or a turn). */
+function expectationProblems(
+  expect: RawCall[],
+  forbid: string[] | undefined,
+  at: Array<string | number>,
+  document: LocatedDocument,
+): Problem[] {
+  const problems: Problem[] = [];
+  expect.forEach((call, index) => {
     for (const problem of checkArgumentSpec(call.arguments ?? {})) {
       problems.push({
-        ...document.locate(['expect', index, 'arguments', ...problem.path]),
+        ...document.locate([...at, 'expect', index, 'arguments', ...problem.path]),
         message: `${call.name}: ${problem.message}`,
         hint: problem.hint,
       });
     }
-    if (raw.forbid?.includes(call.name)) {
+    if (forbid?.includes(call.name)) {
       problems.push({
-        ...document.locate(['forbid', raw.forbid.indexOf(call.name)]),
+        ...document.locate([...at, 'forbid', forbid.indexOf(call.name)]),
         message: `"${call.name}" is both expected and forbidden`,
         hint: 'remove it from `forbid` or from `expect`',
       });
@@ -208,12 +311,37 @@ function commandLine(): { file: string; line: number; column: number } {
   return { file: 'command line', line: 0, column: 0 };
 }
 
-/** A scenario as written in YAML, after schema validation. */
+/** An expected call as written. */
+interface RawCall {
+  name: string;
+  arguments?: Record<string, unknown>;
+}
+
+/** A reply check as written. */
+interface RawReply {
+  contains?: string | string[];
+  contains_any?: string[];
+  not_contains?: string | string[];
+  regex?: string;
+  ignore_case?: boolean;
+  judge?: string;
+}
+
+/** A conversation turn as written. */
+interface RawTurn {
+  say: string;
+  expect?: RawCall[];
+  forbid?: string[];
+  reply?: RawReply;
+}
+
+/** A scenario as written in YAML, after schema validation: `prompts` and `expect`, or `turns`. */
 interface RawScenario {
   name: string;
-  prompts: string[];
-  expect: Array<{ name: string; arguments?: Record<string, unknown> }>;
+  prompts?: string[];
+  expect?: RawCall[];
   forbid?: string[];
+  turns?: RawTurn[];
   match?: RawMatch;
   runs?: number;
   min_pass_rate?: number;

@@ -44,11 +44,86 @@ const runs = {
 } as const;
 const timeout = { type: 'number', exclusiveMinimum: 0, description: 'Seconds allowed per run.' } as const;
 
+const expectedCalls = {
+  type: 'array',
+  description: 'The tool calls the agent must make. An empty list means: no tool call at all.',
+  items: {
+    type: 'object',
+    properties: {
+      name: { type: 'string', minLength: 1, description: 'Tool name.' },
+      arguments: {
+        type: 'object',
+        description:
+          'Expected arguments: plain values, or matchers such as {regex}, {any: true}, {type}, {one_of}, {approx, tolerance}, {ignore_case}, {equals}.',
+      },
+    },
+    required: ['name'],
+    additionalProperties: false,
+  },
+} as const;
+
+const forbid = {
+  type: 'array',
+  items: { type: 'string', minLength: 1 },
+  description: 'Tool names that must never be called.',
+} as const;
+
+const texts = (description: string) =>
+  ({
+    anyOf: [
+      { type: 'string', minLength: 1 },
+      { type: 'array', minItems: 1, items: { type: 'string' } },
+    ],
+    description,
+  }) as const;
+
+const reply = {
+  type: 'object',
+  description: "What the agent's reply text in this turn must say; every check given must hold.",
+  properties: {
+    contains: texts('Text (or a list of texts) that must all appear in the reply.'),
+    contains_any: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'string' },
+      description: 'At least one of these texts must appear in the reply.',
+    },
+    not_contains: texts('Text (or a list of texts) that must not appear in the reply.'),
+    regex: { type: 'string', description: 'A regular expression (JavaScript syntax) the reply must match.' },
+    ignore_case: { type: 'boolean', description: 'Compare the checks above ignoring case.' },
+    judge: {
+      type: 'string',
+      minLength: 1,
+      description:
+        "A sentence the config's LLM judge checks the reply against, e.g. 'asks for the party size'.",
+    },
+  },
+  additionalProperties: false,
+} as const;
+
+const turn = {
+  type: 'object',
+  description: 'One caller turn: what the caller says, and what the agent must do and say in reply.',
+  properties: {
+    say: { type: 'string', minLength: 1, description: 'What the caller says (spoken to the agent).' },
+    expect: {
+      ...expectedCalls,
+      description:
+        'The tool calls the agent must make in this turn; [] means none. Without it the calls are not graded (forbid still applies).',
+    },
+    forbid: { ...forbid, description: 'Tool names that must not be called in this turn.' },
+    reply,
+  },
+  required: ['say'],
+  additionalProperties: false,
+} as const;
+
 /** JSON Schema of a scenario file (one scenario per YAML document). */
 export const scenarioSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'russo scenario',
-  description: 'What a person says to the voice agent and which tool calls it must make.',
+  description:
+    'What a person says to the voice agent and which tool calls it must make: `prompts` and `expect`, or a conversation of `turns`.',
   type: 'object',
   properties: {
     $schema: { type: 'string' },
@@ -60,47 +135,40 @@ export const scenarioSchema = {
       items: { type: 'string', minLength: 1 },
       description: 'What the person says: each prompt is spoken and played to the agent.',
     },
-    expect: {
+    expect: expectedCalls,
+    forbid,
+    turns: {
       type: 'array',
-      description: 'The tool calls the agent must make. An empty list means: no tool call at all.',
-      items: {
-        type: 'object',
-        properties: {
-          name: { type: 'string', minLength: 1, description: 'Tool name.' },
-          arguments: {
-            type: 'object',
-            description:
-              'Expected arguments: plain values, or matchers such as {regex}, {any: true}, {type}, {one_of}, {approx, tolerance}, {ignore_case}, {equals}.',
-          },
-        },
-        required: ['name'],
-        additionalProperties: false,
-      },
-    },
-    forbid: {
-      type: 'array',
-      items: { type: 'string', minLength: 1 },
-      description: 'Tool names that must never be called.',
+      minItems: 1,
+      items: turn,
+      description:
+        "A conversation: the caller's turns in order, each played in the same session of the agent (instead of prompts and expect).",
     },
     match: matchOptions,
     runs,
     min_pass_rate: minPassRate,
-    timeout_s: timeout,
+    timeout_s: { ...timeout, description: 'Seconds allowed per run (a whole conversation for `turns`).' },
     tool_results: {
       type: 'object',
-      description: 'Mocked result per tool name, returned to agents that continue after a call.',
+      description:
+        'Mocked outcome per tool name, returned to agents that continue after a call: a plain value, or a list of rules {when, result} / {when, error}; the first rule whose `when` matches the arguments answers, a rule without `when` is the fallback.',
     },
     tags: { type: 'array', items: { type: 'string' } },
   },
-  required: ['name', 'prompts', 'expect'],
+  required: ['name'],
+  // Either a conversation (`turns`) or prompts with their expected calls, never both.
+  if: { required: ['turns'] },
+  then: { properties: { prompts: false, expect: false, forbid: false } },
+  else: { required: ['prompts', 'expect'] },
   additionalProperties: false,
 } as const;
 
 /** Builds the JSON Schema of `russo.config.yaml` from the registered providers and their options. */
-export function buildConfigSchema(
-  agents: ProviderCatalog['agents'],
-  synthesizers: ProviderCatalog['synthesizers'],
-): Record<string, unknown> {
+export function buildConfigSchema({
+  agents,
+  synthesizers,
+  judges,
+}: ProviderCatalog): Record<string, unknown> {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'russo config',
@@ -130,6 +198,11 @@ export function buildConfigSchema(
             description: 'Every prompt is spoken in each voice.',
           },
         },
+      ),
+      judge: providerSchema(
+        'The LLM judge of `reply: {judge: …}` checks in conversation turns (counted in the cost).',
+        judges,
+        {},
       ),
       max_concurrency: {
         type: 'integer',
@@ -173,12 +246,12 @@ export function buildConfigSchema(
             type: 'integer',
             minimum: 1,
             description:
-              'Runs a suite may plan: prompts × voices × runs over every scenario (default 100000).',
+              'Runs a suite may plan: conversations (prompts) × voices × runs over every scenario, a conversation of many turns being one run (default 100000).',
           },
           max_prompt_chars: {
             type: 'integer',
             minimum: 1,
-            description: 'Characters in one prompt (default 2000).',
+            description: "Characters in one prompt or one turn's `say` (default 2000).",
           },
           max_file_bytes: {
             type: 'integer',
@@ -205,7 +278,7 @@ export function buildConfigSchema(
 /** A `{provider, ...options}` object: the provider id picks which options are allowed. */
 function providerSchema(
   description: string,
-  providers: ProviderCatalog['agents'] | ProviderCatalog['synthesizers'],
+  providers: ProviderCatalog['agents'] | ProviderCatalog['synthesizers'] | ProviderCatalog['judges'],
   shared: Record<string, unknown>,
 ): Record<string, unknown> {
   const ids = Object.keys(providers);

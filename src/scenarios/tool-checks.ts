@@ -1,11 +1,11 @@
 /**
  * A scenario checked against the tools file (`agent.tools`): every tool it names in `expect`,
- * `forbid` and `tool_results` must be defined there, and expected argument values must fit the
- * tool's JSON Schema. A typo is then a load error at its line, not a run that fails or a guard
- * that guards nothing.
+ * `forbid` and `tool_results` (its own, or its turns') must be defined there, and expected argument
+ * values and the `when` of tool_results rules must fit the tool's JSON Schema. A typo is then a load
+ * error at its line, not a run that fails, a guard that guards nothing or a rule never picked.
  */
 import { nearest } from '../core/suggest.js';
-import { checkAgainstToolSchema, type ToolSchemas } from '../evaluate/index.js';
+import { checkAgainstToolSchema, isRuleList, type ToolSchemas } from '../evaluate/index.js';
 import type { Problem } from './errors.js';
 import type { SourceLocation } from './types.js';
 import type { LocatedDocument } from './yaml.js';
@@ -16,10 +16,15 @@ export interface ToolsContext {
   source: string;
 }
 
-/** The parts of a scenario (as written, after schema validation) that name tools. */
-export interface ToolReferences {
-  expect: Array<{ name: string; arguments?: Record<string, unknown> }>;
+/** Expected calls and forbidden tools, as a scenario or one of its turns writes them. */
+interface CallReferences {
+  expect?: Array<{ name: string; arguments?: Record<string, unknown> }>;
   forbid?: string[];
+}
+
+/** The parts of a scenario (as written, after schema validation) that name tools. */
+export interface ToolReferences extends CallReferences {
+  turns?: CallReferences[];
   tool_results?: Record<string, unknown>;
 }
 
@@ -57,21 +62,33 @@ export function toolProblems(
         : `use one of: ${tools.schemas.names.join(', ')}; or add the tool to ${tools.source}`,
     });
   };
-  scenario.expect.forEach((call, index) => {
-    unknown(call.name, document.locate(['expect', index, 'name']));
-    if (!checkArguments || call.arguments === undefined) return;
-    const found = checkAgainstToolSchema(call.name, call.arguments, tools.schemas, tools.source);
-    for (const problem of found) {
+  const checkValues = (
+    name: string,
+    values: Record<string, unknown> | undefined,
+    at: Array<string | number>,
+  ): void => {
+    if (!checkArguments || values === undefined) return;
+    for (const problem of checkAgainstToolSchema(name, values, tools.schemas, tools.source)) {
       problems.push({
-        ...document.locate(['expect', index, 'arguments', ...problem.path], problem.atKey),
-        message: `${call.name}: ${problem.message}`,
+        ...document.locate([...at, ...problem.path], problem.atKey),
+        message: `${name}: ${problem.message}`,
         hint: problem.hint,
       });
     }
-  });
-  (scenario.forbid ?? []).forEach((name, index) => unknown(name, document.locate(['forbid', index])));
-  for (const name of Object.keys(scenario.tool_results ?? {})) {
+  };
+  const checkCalls = (calls: CallReferences, at: Array<string | number>): void => {
+    calls.expect?.forEach((call, index) => {
+      unknown(call.name, document.locate([...at, 'expect', index, 'name']));
+      checkValues(call.name, call.arguments, [...at, 'expect', index, 'arguments']);
+    });
+    (calls.forbid ?? []).forEach((name, index) => unknown(name, document.locate([...at, 'forbid', index])));
+  };
+  checkCalls(scenario, []);
+  scenario.turns?.forEach((turn, index) => checkCalls(turn, ['turns', index]));
+  for (const [name, entry] of Object.entries(scenario.tool_results ?? {})) {
     unknown(name, document.locate(['tool_results', name], true));
+    if (!isRuleList(entry) || tools.schemas.definition(name) === undefined) continue;
+    entry.forEach((rule, index) => checkValues(name, rule.when, ['tool_results', name, index, 'when']));
   }
   return problems;
 }

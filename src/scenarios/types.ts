@@ -1,5 +1,6 @@
-import type { AgentProvider, SynthesizerProvider } from '../core/provider.js';
+import type { AgentProvider, JudgeProvider, SynthesizerProvider } from '../core/provider.js';
 import type { ExpectedCall, MatchOptions, ToolDefinition } from '../core/types.js';
+import type { ReplyExpectation } from '../evaluate/index.js';
 
 /** A place in a scenario or config file; lines and columns start at 1. `file` is relative to the working directory. */
 export interface SourceLocation {
@@ -19,20 +20,9 @@ export interface ScenarioExpectedCall extends ExpectedCall {
   location: SourceLocation;
 }
 
-/** What the agent's reply in a turn must say: every key given must hold. */
-export interface ReplyCheck {
-  /** Each of these must appear. */
-  contains?: string[];
-  /** At least one of these must appear. */
-  containsAny?: string[];
-  /** None of these may appear. */
-  notContains?: string[];
-  /** The reply must match this regular expression (JavaScript syntax). */
-  regex?: string;
-  /** Compare the checks above case-insensitively. */
-  ignoreCase?: boolean;
-  /** A sentence an LLM judge checks the reply against (the config's `judge`). */
-  judge?: string;
+/** What the agent's reply in a turn must say: every key given must hold (see ReplyExpectation). */
+export interface ReplyCheck extends ReplyExpectation {
+  /** Where `reply` is written. */
   location: SourceLocation;
 }
 
@@ -52,7 +42,12 @@ export interface Scenario {
   name: string;
   /** Where the scenario starts (its `name` key). */
   location: SourceLocation;
+  /**
+   * Its conversations, each by its first words: the prompts of a `prompts` scenario (each a one-turn
+   * conversation), or for a `turns` scenario its one conversation's first `say`.
+   */
   prompts: ScenarioPrompt[];
+  /** The expected calls of every prompt; empty for a `turns` scenario (its turns hold theirs). */
   expect: ScenarioExpectedCall[];
   forbid: string[];
   match: MatchOptions;
@@ -64,7 +59,10 @@ export interface Scenario {
   runsLocation?: SourceLocation;
   minPassRate: number;
   timeoutMs: number;
-  /** Mocked results per tool name, for agents that continue after a call. */
+  /**
+   * Mocked outcomes per tool name, for agents that continue after a call: a plain value, or a list of
+   * `{when, result}` / `{when, error}` rules (see compileToolResults).
+   */
   toolResults?: Record<string, unknown>;
   tags: string[];
   /**
@@ -90,6 +88,8 @@ export interface RussoConfig {
   scenarios: readonly string[];
   agent?: ProviderConfig & { tools?: string };
   synthesizer: ProviderConfig & { voices: string[] };
+  /** The judge of `reply: {judge: …}` checks; absent when none is configured. */
+  judge?: ProviderConfig;
   /** Runs in flight at once, across the suite (`max_concurrency`). */
   maxConcurrency: number;
   defaults: {
@@ -110,10 +110,15 @@ export interface RussoConfig {
   cache: { enabled: boolean; dir: string };
   limits: Limits;
   /**
-   * Where `agent`, `synthesizer` and `defaults.runs` are written, for errors raised after loading
-   * (providers that cannot be built, a suite over its limits).
+   * Where `agent`, `synthesizer`, `judge` and `defaults.runs` are written, for errors raised after
+   * loading (providers that cannot be built, a suite over its limits).
    */
-  locations: { agent?: SourceLocation; synthesizer?: SourceLocation; runs?: SourceLocation };
+  locations: {
+    agent?: SourceLocation;
+    synthesizer?: SourceLocation;
+    judge?: SourceLocation;
+    runs?: SourceLocation;
+  };
 }
 
 /**
@@ -121,9 +126,12 @@ export interface RussoConfig {
  * a number or a hostile file is an error instead of an exhausted machine.
  */
 export interface Limits {
-  /** Runs a suite may plan: prompts × voices × runs over every scenario (`max_runs`, default 100,000). */
+  /**
+   * Runs a suite may plan: conversations (prompts) × voices × runs over every scenario (`max_runs`,
+   * default 100,000). A conversation of many turns is one run.
+   */
   maxRuns: number;
-  /** Characters in one prompt (`max_prompt_chars`, default 2,000). */
+  /** Characters in one prompt or one turn's `say` (`max_prompt_chars`, default 2,000). */
   maxPromptChars: number;
   /** Bytes in one scenario file, checked before it is read (`max_file_bytes`, default 1 MiB). */
   maxFileBytes: number;
@@ -148,4 +156,5 @@ export interface ProviderCatalog {
   synthesizers: Readonly<
     Record<string, Pick<SynthesizerProvider, 'description' | 'optionsSchema' | 'defaultVoices'>>
   >;
+  judges: Readonly<Record<string, Pick<JudgeProvider, 'description' | 'optionsSchema'>>>;
 }

@@ -26,9 +26,20 @@ function problemsOf(validate: ValidateFunction, document: LocatedDocument): Prob
   return problems;
 }
 
-/** Errors that only echo another one: the `if` of a provider branch, or a `const` already said by an enum. */
+/**
+ * Errors that only echo another one: the `if` of a provider branch, a `const` already said by an
+ * enum, or a branch of an `anyOf` that is reported as a whole.
+ */
 function isNoise(error: ErrorObject, all: ErrorObject[]): boolean {
   if (error.keyword === 'if') return true;
+  if (error.schemaPath.includes('/anyOf/')) {
+    return all.some(
+      (other) =>
+        other.keyword === 'anyOf' &&
+        error.schemaPath.startsWith(`${other.schemaPath}/`) &&
+        error.instancePath.startsWith(other.instancePath),
+    );
+  }
   if (error.keyword === 'const') {
     return all.some((other) => other.keyword === 'enum' && other.instancePath === error.instancePath);
   }
@@ -82,11 +93,26 @@ function describe(error: ErrorObject, document: LocatedDocument): Problem {
       return {
         ...document.locate(path),
         message: `${name} is empty`,
-        hint:
-          path[path.length - 1] === 'prompts'
-            ? 'add at least one prompt: what the person says'
-            : 'add at least one item',
+        hint: emptyHint(path[path.length - 1]),
       };
+    case 'anyOf': {
+      const types = (error.schema as Array<{ type?: string }>).flatMap((branch) =>
+        branch.type ? [article(branch.type)] : [],
+      );
+      return {
+        ...document.locate(path),
+        message: `${name} must be ${types.join(' or ')}, got ${typeName(error.data)}`,
+        hint: `write ${types.join(' or ')}`,
+      };
+    }
+    case 'false schema': {
+      const key = path[path.length - 1];
+      return {
+        ...document.locate(path, true),
+        message: `"${String(key)}" cannot be used together with "turns"`,
+        hint: 'a scenario has either `prompts` and `expect`, or `turns`: write the expected calls and forbidden tools under each turn, or remove `turns`',
+      };
+    }
     case 'minLength':
       return {
         ...document.locate(path),
@@ -112,11 +138,24 @@ function requiredHint(key: string): string {
     case 'expect':
       return 'list the tool calls the agent must make; write `expect: []` if it must make none';
     case 'prompts':
-      return 'add `prompts:` with at least one sentence the person says';
+      return 'add `prompts:` with at least one sentence the person says, or `turns:` for a conversation';
+    case 'say':
+      return 'write what the caller says in this turn: `- say: ...`';
     case 'provider':
       return 'name the provider, e.g. `provider: command`';
     default:
       return `add "${key}"`;
+  }
+}
+
+function emptyHint(key: string | number | undefined): string {
+  switch (key) {
+    case 'prompts':
+      return 'add at least one prompt: what the person says';
+    case 'turns':
+      return 'add at least one turn: `- say: ...`';
+    default:
+      return 'add at least one item';
   }
 }
 

@@ -39,10 +39,14 @@ export function gradeReport(suite: Suite, recorded: SuiteResult, options: GradeO
       for (const run of runs) skip(run, 'its scenario is not in the scenario files');
       continue;
     }
-    const grader = graderOf(scenario, schemas);
+    if (scenario.turns !== undefined) {
+      for (const run of runs) skip(run, 'conversation runs are not re-graded yet');
+      continue;
+    }
+    const grader = graderOf(scenario, schemas, undefined);
     const graded: SuiteRun[] = [];
     for (const run of runs) {
-      if (run.turns !== undefined || scenario.turns !== undefined) {
+      if (run.turns !== undefined) {
         skip(run, 'conversation runs are not re-graded yet');
       } else if (scenario.prompts[run.promptIndex]?.text !== run.prompt) {
         skip(run, 'its prompt changed');

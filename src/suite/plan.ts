@@ -14,11 +14,15 @@ export interface PlanOverrides {
   voices?: readonly string[];
 }
 
-/** One run of the plan: which scenario, prompt, voice, variant and run index, and its stable id. */
+/**
+ * One run of the plan: which scenario, conversation, voice, variant and run index, and its stable id.
+ * A scenario's conversations are its prompts (one turn each), or the one conversation of its `turns`.
+ */
 export interface PlannedRun {
   id: string;
   scenario: Scenario;
   scenarioIndex: number;
+  /** The conversation: the prompt's index in `scenario.prompts` (0 for a `turns` scenario). */
   promptIndex: number;
   voice: string;
   voiceIndex: number;
@@ -32,7 +36,7 @@ export interface ScenarioPlan {
   scenario: Scenario;
   /** Runs per prompt and voice. */
   runsPerCell: number;
-  /** prompts × voices × runs per cell. */
+  /** conversations (prompts) × voices × runs per cell; a conversation of many turns is one run. */
   totalRuns: number;
   /** Position of its first run in the suite's report order. */
   firstRun: number;
@@ -54,7 +58,8 @@ export interface SuitePlan {
 /**
  * Plans a suite: the one place that says how many runs there are, how many run at once, and in
  * which order. Only per-scenario counts are computed here; runs are made lazily by `runs()`.
- * A suite over `limits.max_runs` is a ScenarioError that says where its runs come from.
+ * A suite over `limits.max_runs` is a ScenarioError that says where its runs come from; the limit
+ * counts runs, so a conversation counts once however many turns it has.
  */
 export function planSuite(suite: Suite, overrides: PlanOverrides = {}): SuitePlan {
   const voices = overrides.voices ?? suite.config.synthesizer.voices;
@@ -149,12 +154,13 @@ function tooManyRuns(
   if (runsOverride !== undefined) {
     const prompts = scenarios.reduce((sum, { scenario }) => sum + scenario.prompts.length, 0);
     const fits = Math.floor(maxRuns / (prompts * voices));
+    const noun = scenarios.some(({ scenario }) => scenario.turns) ? 'conversation' : 'prompt';
     return [
       {
         file: 'command line',
         line: 0,
         column: 0,
-        message: `--runs ${count(runsOverride)} makes ${count(totalRuns)} runs (${plural(prompts, 'prompt')} × ${plural(voices, 'voice')} × ${count(runsOverride)}); ${limit}`,
+        message: `--runs ${count(runsOverride)} makes ${count(totalRuns)} runs (${plural(prompts, noun)} × ${plural(voices, 'voice')} × ${count(runsOverride)}); ${limit}`,
         hint: `${fits >= 1 ? `give --runs ${count(fits)} or fewer` : 'run fewer scenarios, prompts or voices at once'}, ${raise}`,
       },
     ];
@@ -186,7 +192,7 @@ function tooManyRuns(
     const [first] = plans as [ScenarioPlan];
     const what =
       plans.length === 1
-        ? `"${first.scenario.name}" makes ${count(runs)} of them (${plural(first.scenario.prompts.length, 'prompt')} × ${plural(voices, 'voice')} × ${count(first.runsPerCell)})`
+        ? `"${first.scenario.name}" makes ${count(runs)} of them (${conversations(first.scenario)} × ${plural(voices, 'voice')} × ${count(first.runsPerCell)})`
         : `the ${plans.length} scenarios that take \`runs: ${count(first.runsPerCell)}\` from here make ${count(runs)} of them`;
     return {
       ...location,
@@ -194,6 +200,13 @@ function tooManyRuns(
       hint: `${written ? 'lower this `runs`' : 'give this scenario a smaller `runs:`'}, ${raise}`,
     };
   });
+}
+
+/** A scenario's conversations as a count: `2 prompts`, or `1 conversation of 3 turns`. */
+function conversations(scenario: Scenario): string {
+  return scenario.turns
+    ? `1 conversation of ${plural(scenario.turns.length, 'turn')}`
+    : plural(scenario.prompts.length, 'prompt');
 }
 
 function plural(n: number, noun: string): string {

@@ -1,13 +1,25 @@
 import { agentProviders } from '../agents/registry.js';
 import type { AdaptiveLimit } from '../core/adaptive-limit.js';
-import type { AgentProvider, ProviderContext, ProviderStats, SynthesizerProvider } from '../core/provider.js';
-import type { Agent, Synthesizer } from '../core/types.js';
+import type {
+  AgentProvider,
+  JudgeProvider,
+  ProviderContext,
+  ProviderStats,
+  SynthesizerProvider,
+} from '../core/provider.js';
+import type { Agent, ReplyJudge, Synthesizer } from '../core/types.js';
+import { openAIJudgeProvider } from '../providers/openai/judge.js';
 import { ScenarioError } from '../scenarios/errors.js';
 import type { Suite } from '../scenarios/types.js';
 import { CachedSynthesizer, warnOnStderr } from '../synthesize/cached.js';
 import { synthesizerProviders } from '../synthesize/registry.js';
 import { errorMessage, RussoError } from '../core/errors.js';
 import type { Redact } from '../core/redact.js';
+
+/** Every judge provider by its config id (the config's `judge`). A new one is one file and one line here. */
+export const judgeProviders: Readonly<Record<string, JudgeProvider>> = {
+  openai: openAIJudgeProvider,
+};
 
 /** A synthesizer and the voice it speaks, as the suite reports it. */
 export interface Voice {
@@ -80,16 +92,39 @@ export async function createVoices(suite: Suite, options: ProviderOptions): Prom
   );
 }
 
+/**
+ * Builds the configured judge when a scenario has a `reply: {judge}` check (undefined otherwise: a
+ * judge that is never asked needs no key); a judge that cannot be built is a problem at its place in
+ * the config.
+ */
+export async function createJudge(suite: Suite, options: ProviderOptions): Promise<ReplyJudge | undefined> {
+  const { judge } = suite.config;
+  if (judge === undefined || !usesJudge(suite)) return undefined;
+  const { provider, ...judgeOptions } = judge;
+  const factory = judgeProviders[provider] as JudgeProvider;
+  return atConfig(suite, 'judge', options, () => factory.create(judgeOptions, contextOf(suite, options)));
+}
+
+/** Whether any turn of any scenario has a judge check. */
+export function usesJudge(suite: Suite): boolean {
+  return suite.scenarios.some((scenario) => scenario.turns?.some((turn) => turn.reply?.judge !== undefined));
+}
+
 /** Names the environment variables that the configured providers need and that `env` lacks. */
 export function missingSecrets(suite: Suite, env: NodeJS.ProcessEnv): string[] {
   const needed = [
     suite.config.agent ? agentProviders[suite.config.agent.provider]?.secretEnv : undefined,
     synthesizerProviders[suite.config.synthesizer.provider]?.secretEnv,
+    suite.config.judge && usesJudge(suite)
+      ? judgeProviders[suite.config.judge.provider]?.secretEnv
+      : undefined,
   ];
-  return needed
+  const missing = needed
     .filter((names): names is readonly string[] => names !== undefined && names.length > 0)
     .filter((names) => !names.some((name) => (env[name] ?? '') !== ''))
     .map((names) => names.join(' or '));
+  // Providers of one vendor share a key: name it once.
+  return [...new Set(missing)];
 }
 
 /**
@@ -98,7 +133,7 @@ export function missingSecrets(suite: Suite, env: NodeJS.ProcessEnv): string[] {
  */
 async function atConfig<T>(
   suite: Suite,
-  key: 'agent' | 'synthesizer',
+  key: 'agent' | 'synthesizer' | 'judge',
   { redact = (text: string) => text }: ProviderOptions,
   build: () => T | Promise<T>,
 ): Promise<T> {

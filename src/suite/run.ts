@@ -1,16 +1,16 @@
 import { envReferences } from '../agents/expand-env.js';
 import { AdaptiveLimit } from '../core/adaptive-limit.js';
-import { run, runPool, type PoolTask } from '../core/pipeline.js';
+import { run, runConversation, runPool, type ConversationTurn, type PoolTask } from '../core/pipeline.js';
 import { createProviderStats } from '../core/provider.js';
 import { createRedactor, secretsOfEnv } from '../core/redact.js';
 import { CachedSynthesizer } from '../synthesize/cached.js';
-import { respondWith } from '../core/tool-call.js';
-import type { Agent, ExpectedCall, Progress, ToolResponder } from '../core/types.js';
-import { ToolCallEvaluator, ToolSchemas } from '../evaluate/index.js';
+import type { Agent, ExpectedCall, Progress, ReplyJudge, ToolResponder } from '../core/types.js';
+import { compileToolResults, ToolCallEvaluator, ToolSchemas, TurnEvaluator } from '../evaluate/index.js';
+import { ScenarioError } from '../scenarios/errors.js';
 import type { Scenario, Suite } from '../scenarios/types.js';
 import { CrashGuard } from './crashes.js';
 import { planSuite } from './plan.js';
-import { createAgent, createVoices, type Voice } from './providers.js';
+import { createAgent, createJudge, createVoices, type Voice } from './providers.js';
 import { checkJudgeOptions, scenarioResult, suiteResult, type JudgeOptions } from './result.js';
 import type { SuiteResult, SuiteRun } from './types.js';
 
@@ -36,10 +36,13 @@ export interface RunSuiteOptions {
 }
 
 /**
- * Runs every scenario × prompt × voice × run as ONE pool bounded by a single concurrency, then
- * judges the gate. Runs that error are kept and reported apart from failures; a cancel or a fatal
- * provider error returns everything that finished. While it runs, an error thrown outside every
- * awaited call (an agent's timer) fails the runs in flight instead of ending the process.
+ * Runs every scenario × conversation × voice × run as ONE pool bounded by a single concurrency, then
+ * judges the gate. A `prompts` scenario's conversations are its prompts, each one turn played with
+ * `run`; a `turns` scenario is one conversation played with `runConversation`. Runs that error are
+ * kept and reported apart from failures; a cancel or a fatal provider error returns everything that
+ * finished. While it runs, an error thrown outside every awaited call (an agent's timer) fails the
+ * runs in flight instead of ending the process. An agent that cannot converse, given a `turns`
+ * scenario, is a ScenarioError at that scenario before anything runs.
  */
 export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Promise<SuiteResult> {
   const startedAt = new Date();
@@ -67,28 +70,35 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
   const agent = options.agent ?? (await createAgent(suite, providerOptions));
   const guard = new CrashGuard();
   try {
+    if (!agent.converse) checkNoTurns(suite, agent);
+    const judge = await createJudge(suite, providerOptions);
     // The tools' schemas are compiled once per suite; every scenario's evaluator validates calls with them.
     const schemas = suite.tools.length > 0 ? new ToolSchemas(suite.tools) : undefined;
-    const graders = suite.scenarios.map((scenario) => graderOf(scenario, schemas));
+    const graders = suite.scenarios.map((scenario) => graderOf(scenario, schemas, judge));
     function* tasks(): Generator<PoolTask<SuiteRun>> {
       for (const planned of plan.runs()) {
         const { scenario, promptIndex } = planned;
         const grader = graders[planned.scenarioIndex] as Grader;
+        const shared = {
+          synthesizer: (voices[planned.voiceIndex] as Voice).synthesizer,
+          agent,
+          runIndex: planned.runIndex,
+          timeoutMs: scenario.timeoutMs,
+          redact,
+          ...(grader.respond ? { respond: grader.respond } : {}),
+        };
         yield async (poolSignal, upcomingRuns) => {
           const result = await guard.run(poolSignal, (signal) =>
-            run({
-              prompt: scenario.prompts[promptIndex]?.text ?? '',
-              synthesizer: (voices[planned.voiceIndex] as Voice).synthesizer,
-              agent,
-              evaluator: grader.evaluator,
-              expect: grader.expect,
-              runIndex: planned.runIndex,
-              timeoutMs: scenario.timeoutMs,
-              signal,
-              upcomingRuns,
-              redact,
-              ...(grader.respond ? { respond: grader.respond } : {}),
-            }),
+            grader.turns
+              ? runConversation({ ...shared, turns: grader.turns, signal, upcomingRuns })
+              : run({
+                  ...shared,
+                  prompt: scenario.prompts[promptIndex]?.text ?? '',
+                  evaluator: grader.evaluator,
+                  expect: grader.expect,
+                  signal,
+                  upcomingRuns,
+                }),
           );
           return { ...result, id: planned.id, promptIndex, voice: planned.voice };
         };
@@ -146,30 +156,63 @@ function synthesisCounts(voices: Voice[]): { requests: number; cacheHits: number
   return { requests, cacheHits };
 }
 
+/** An agent without `converse` cannot play a `turns` scenario: say so at each one, before anything runs. */
+function checkNoTurns(suite: Suite, agent: Agent): void {
+  const conversations = suite.scenarios.filter((scenario) => scenario.turns !== undefined);
+  if (conversations.length === 0) return;
+  throw new ScenarioError(
+    conversations.map((scenario) => ({
+      ...scenario.location,
+      message: `"${scenario.name}" is a conversation (turns), but the agent ${agent.id} cannot hold one`,
+      hint: 'test it with an agent that converses (docs/agents.md says which do), or write the scenario as prompts and expect',
+    })),
+  );
+}
+
 /** How a scenario's runs are graded, and how their tool calls are answered. */
 export interface Grader {
   evaluator: ToolCallEvaluator;
   /** The scenario's expected calls without their source locations, shared by its runs. */
   expect: ExpectedCall[];
+  /** A `turns` scenario's turns, each with its grader; absent for a `prompts` scenario. */
+  turns?: ConversationTurn[];
   /** The scenario's mocked tool results as a responder; absent when it mocks none. */
   respond?: ToolResponder;
 }
 
 /**
- * One evaluator, one list of expected calls and one responder per scenario: the evaluator compiles
- * each expected call once (keyed by the call object), so every run must hand it the same objects.
+ * One evaluator, one list of expected calls (or one grader per turn) and one responder per
+ * scenario: an evaluator compiles each expected call once (keyed by the call object), so every run
+ * must hand it the same objects.
  */
-export function graderOf(scenario: Scenario, schemas: ToolSchemas | undefined): Grader {
+export function graderOf(
+  scenario: Scenario,
+  schemas: ToolSchemas | undefined,
+  judge: ReplyJudge | undefined,
+): Grader {
+  const validation = schemas ? { argumentsValidator: schemas } : {};
   return {
-    evaluator: new ToolCallEvaluator({
-      ...scenario.match,
-      forbid: scenario.forbid,
-      ...(schemas ? { argumentsValidator: schemas } : {}),
-    }),
-    expect: scenario.expect.map(({ name, arguments: args }) => ({
-      name,
-      ...(args ? { arguments: args } : {}),
-    })),
-    ...(scenario.toolResults ? { respond: respondWith(scenario.toolResults) } : {}),
+    evaluator: new ToolCallEvaluator({ ...scenario.match, forbid: scenario.forbid, ...validation }),
+    expect: scenario.expect.map(withoutLocation),
+    ...(scenario.turns
+      ? {
+          turns: scenario.turns.map((turn) => ({
+            say: turn.say,
+            grader: new TurnEvaluator(
+              {
+                ...(turn.expect ? { expect: turn.expect.map(withoutLocation) } : {}),
+                forbid: turn.forbid,
+                ...(turn.reply ? { reply: turn.reply } : {}),
+              },
+              { ...scenario.match, ...validation, ...(judge ? { judge } : {}) },
+            ),
+          })),
+        }
+      : {}),
+    ...(scenario.toolResults ? { respond: compileToolResults(scenario.toolResults) } : {}),
   };
+}
+
+function withoutLocation({ name, arguments: args }: ExpectedCall): ExpectedCall {
+  return { name, ...(args ? { arguments: args } : {}) };
 }

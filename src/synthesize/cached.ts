@@ -45,6 +45,11 @@ interface Flight {
 }
 
 const KEY_VERSION = 'russo-audio-v1';
+// A cache file is a WAV file sealed with a trailing `rsum` chunk: the SHA-256 of every byte before it.
+// A header left intact over damaged samples or a changed rate (a bad restore, a poisoned Actions
+// cache) fails the check and is made again; players and decodeWav skip the extra chunk.
+const SEAL_ID = 'rsum';
+const SEAL_BYTES = 8 + 32;
 
 /** The cache key of a text spoken by a synthesizer; the id names provider, model, voice and speed. */
 export function cacheKey(synthesizerId: string, text: string): string {
@@ -164,7 +169,7 @@ export class CachedSynthesizer implements Synthesizer {
       return undefined;
     }
     try {
-      return decodeWav(bytes);
+      return decodeWav(unsealed(bytes));
     } catch {
       // A torn or damaged file (a crash mid-copy, a bad cache restore): make it again.
       this.stats.repaired++;
@@ -176,7 +181,7 @@ export class CachedSynthesizer implements Synthesizer {
     if (this.dir === false || this.diskFailed) return;
     try {
       // Atomic: a reader (or a crash) never sees half a file.
-      await writeFileAtomic(this.pathOf(key), encodeWav(audio));
+      await writeFileAtomic(this.pathOf(key), sealed(encodeWav(audio)));
     } catch (error) {
       this.stats.writeErrors++;
       if (this.diskFailed) return;
@@ -205,6 +210,32 @@ export class CachedSynthesizer implements Synthesizer {
       this.memoryUsed -= old.pcm.byteLength;
     }
   }
+}
+
+/** A WAV file with its seal appended, and the RIFF size grown to cover it. */
+function sealed(wav: Buffer): Buffer {
+  const out = Buffer.alloc(wav.length + SEAL_BYTES);
+  wav.copy(out);
+  out.writeUInt32LE(out.length - 8, 4);
+  out.write(SEAL_ID, wav.length, 'ascii');
+  out.writeUInt32LE(32, wav.length + 4);
+  sealOf(out.subarray(0, wav.length)).copy(out, wav.length + 8);
+  return out;
+}
+
+/** The sealed bytes without their seal; throws when the seal is missing or does not match. */
+function unsealed(bytes: Buffer): Buffer {
+  const start = bytes.length - SEAL_BYTES;
+  if (start < 0 || bytes.toString('ascii', start, start + 4) !== SEAL_ID) throw new Error('no seal');
+  // The RIFF size was grown by the seal: the digest covers the file as sealed, minus the seal itself.
+  const body = bytes.subarray(0, start);
+  if (!sealOf(body).equals(bytes.subarray(start + 8))) throw new Error('the seal does not match');
+  return body;
+}
+
+/** SHA-256 of a WAV file's bytes with its RIFF size field left out (the seal changes it). */
+function sealOf(wav: Uint8Array): Buffer {
+  return createHash('sha256').update(wav.subarray(0, 4)).update(wav.subarray(8)).digest();
 }
 
 /** Callers get their own samples: one agent that edits its audio must not change another's. */

@@ -57,6 +57,10 @@ agent:
   arguments_key: function.arguments
   transcript_path: heard
   text_path: reply
+  conversation_fields: { conversation: session_id, turn: turn_index, tool_results: results }
+  tool_result_fields: { id: call_id, result: output }
+  id_key: call_id
+  max_tool_rounds: 4
   max_attempts: 3
   tools: tools/restaurant.json
 `);
@@ -80,6 +84,9 @@ agent:
   tool_calls_path: call
   missing_path: no_calls
   transcript_path: text
+  tool_result_message: { type: tool_result }
+  tool_result_fields: { id: call_id, error: failure }
+  id_key: id
   open_timeout_s: 5
   response_timeout_s: 20
   close_timeout_s: 1

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_TOOL_CALL_LOCATION,
+  extractIdentifiedCalls,
   extractToolCalls,
   parsePath,
   readPath,
@@ -87,6 +88,25 @@ describe('extractToolCalls', () => {
     expect(() =>
       extractToolCalls({ tool_calls: [{ name: 'a' }, { fn: 'b' }] }, DEFAULT_TOOL_CALL_LOCATION),
     ).toThrow(/tool call 2 at `tool_calls` has no string "name": \{"fn":"b"\}/);
+  });
+});
+
+describe('extractIdentifiedCalls', () => {
+  it("keeps each call's id where it has one, at the default or a configured key", () => {
+    const document = {
+      tool_calls: [
+        { id: 'c1', name: 'a', arguments: {} },
+        { name: 'b', arguments: {} },
+        { id: null, meta: { call: 7 }, name: 'c', arguments: {} },
+      ],
+    };
+    expect(extractIdentifiedCalls(document, DEFAULT_TOOL_CALL_LOCATION)).toEqual([
+      { call: { name: 'a', arguments: {} }, id: 'c1' },
+      { call: { name: 'b', arguments: {} } },
+      { call: { name: 'c', arguments: {} } },
+    ]);
+    const nested = extractIdentifiedCalls(document, { ...DEFAULT_TOOL_CALL_LOCATION, idKey: 'meta.call' });
+    expect(nested?.map((item) => item.id)).toEqual([undefined, undefined, 7]);
   });
 });
 

@@ -3,9 +3,9 @@ import { respondWith } from '../../src/core/tool-call.js';
 import { GeminiLiveAgent, geminiLiveAgentProvider } from '../../src/agents/gemini-live.js';
 import { resample } from '../../src/audio/resample.js';
 import { withPrices } from '../../src/providers/cost.js';
-import { FatalProviderError, TimeoutError } from '../../src/core/errors.js';
+import { AgentError, FatalProviderError, TimeoutError } from '../../src/core/errors.js';
 import { createProviderStats } from '../../src/core/provider.js';
-import type { Audio, ToolDefinition } from '../../src/core/types.js';
+import type { Audio, ToolDefinition, ToolResponder } from '../../src/core/types.js';
 import { FliteSynthesizer } from '../../src/synthesize/flite.js';
 import {
   FAKE_GEMINI_KEY,
@@ -300,3 +300,173 @@ describe('gemini-live agent', () => {
     expect(server.live[0]?.setup).not.toHaveProperty('tools');
   });
 });
+
+describe('gemini-live conversations: one session, context kept by the service', () => {
+  const SAYS = ["I'd like to book a table", 'Two people please', 'At seven tonight'];
+  let turns: Audio[];
+  beforeAll(async () => {
+    const synthesizer = new FliteSynthesizer({ voice: 'rms' });
+    turns = await Promise.all(SAYS.map((text) => synthesizer.synthesize(text)));
+  });
+  const BOOKED = { confirmed: true, reference: 'R-17' };
+  const respond: ToolResponder = (call) =>
+    call.name === 'book_table' ? { result: BOOKED } : { missing: `no result is mocked for ${call.name}` };
+  const responsesOf = (message: Record<string, unknown>) =>
+    (message.toolResponse as { functionResponses?: unknown[] } | undefined)?.functionResponses;
+  const spoken = (transcript: string) => [
+    {
+      serverContent: {
+        modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: 'AAAA' } }] },
+      },
+    },
+    { serverContent: { outputTranscription: { text: transcript } } },
+  ];
+  const done = {
+    serverContent: { turnComplete: true },
+    usageMetadata: { promptTokenCount: 50, responseTokenCount: 10 },
+  };
+
+  it('plays three turns on one session: audio then audioStreamEnd each, calls answered, a reply per turn', async () => {
+    // The caller turns the service had heard when it answered each one.
+    const heardBefore: number[] = [];
+    server = await startGeminiServer({
+      live: (connection, message) => {
+        const send = (...messages: unknown[]) => messages.forEach((m) => connection.send(m));
+        if (responsesOf(message)) return send(...spoken('Booked, your reference is R-17.'), done);
+        if (!isStreamEnd(message)) return;
+        heardBefore.push(connection.turns.length);
+        if (connection.turns.length === 1) return send(...spoken('For how many people?'), done);
+        if (connection.turns.length === 2) return send(...spoken('What time would you like?'), done);
+        send(toolCall({ id: 'c1', name: 'book_table', args: { party_size: 2, time: '19:00' } }));
+      },
+    });
+    const stats = createProviderStats();
+    const prices = withPrices({ 'gemini-live-2.5-flash-preview': { text_input: 1, audio_output: 10 } });
+    const conversation = await agent({ stats, prices }).converse();
+    const replies = [];
+    for (const turn of turns) replies.push(await conversation.turn(turn, { respond }));
+    await conversation.close();
+    await conversation.close();
+
+    expect(replies.map((reply) => reply.text)).toEqual([
+      'For how many people?',
+      'What time would you like?',
+      'Booked, your reference is R-17.',
+    ]);
+    const booking = { name: 'book_table', arguments: { party_size: 2, time: '19:00' } };
+    expect(replies.map((reply) => reply.toolCalls)).toEqual([[], [], [booking]]);
+    expect(replies[2]?.toolResults).toEqual([{ call: booking, outcome: { result: BOOKED } }]);
+    // Usage and cost per turn.
+    for (const reply of replies)
+      expect(reply.usage?.estimated_cost_usd).toBeCloseTo((50 + 10 * 10) / 1e6, 12);
+    expect(stats.estimatedCostUsd).toBeCloseTo((3 * (50 + 10 * 10)) / 1e6, 12);
+
+    // One session; each turn's audio went on it after the earlier turns' audio and answers.
+    expect(server.live).toHaveLength(1);
+    expect(heardBefore).toEqual([1, 2, 3]);
+    const [connection] = server.live as [LiveConnection];
+    expect(connection.turns).toHaveLength(3);
+    for (const [index, turn] of turns.entries()) {
+      const sent = connection.turns[index] as Buffer;
+      expect(new Int16Array(sent.buffer, sent.byteOffset, sent.length / 2)).toEqual(turn.pcm);
+    }
+    expect(connection.messages.filter(isStreamEnd)).toHaveLength(3);
+    expect(connection.messages.filter((message) => 'toolResponse' in message)).toEqual([
+      {
+        toolResponse: { functionResponses: [{ id: 'c1', name: 'book_table', response: { output: BOOKED } }] },
+      },
+    ]);
+    // close() ended the session (the SDK closes without a code).
+    await connection.closed;
+  });
+
+  it('flags a spoken reply without a transcript, and answers calls without a responder', async () => {
+    server = await startGeminiServer({
+      live: (connection, message) => {
+        if (isStreamEnd(message))
+          return connection.send(toolCall({ id: 'c1', name: 'book_table', args: {} }));
+        if (responsesOf(message)) {
+          connection.send(spoken('')[0]);
+          connection.send(done);
+        }
+      },
+    });
+    const conversation = await agent().converse();
+    const reply = await conversation.turn(turns[0]!);
+    await conversation.close();
+    expect(reply.replyAudioOnly).toBe(true);
+    expect(reply.text).toBeUndefined();
+    expect(reply.toolResults?.[0]?.outcome).toEqual({
+      missing: "no result is mocked for book_table: add it to the scenario's tool_results",
+    });
+  });
+
+  it('rejects the turn whose session closed, naming it, rejects later turns at once and opens no new session', async () => {
+    server = await startGeminiServer({
+      live: (connection, message) => {
+        if (!isStreamEnd(message)) return;
+        if (connection.turns.length === 2) return connection.close(1011, 'Internal error occurred.');
+        connection.send(spoken('For how many people?')[1]);
+        connection.send(done);
+      },
+    });
+    const conversation = await agent({ retry: { baseDelayMs: 1 } }).converse();
+    expect((await conversation.turn(turns[0]!, { respond })).text).toBe('For how many people?');
+    const dropped = (await conversation.turn(turns[1]!, { respond }).catch((e: unknown) => e)) as Error;
+    expect(dropped).toBeInstanceOf(AgentError);
+    expect(dropped.message).toBe(
+      'the Gemini Live session ended in turn 2: Gemini Live: the session closed unexpectedly (code 1011: Internal error occurred.)',
+    );
+    const later = (await conversation.turn(turns[2]!, { respond }).catch((e: unknown) => e)) as Error;
+    expect(later).toBeInstanceOf(AgentError);
+    expect(later.message).toMatch(/^the Gemini Live session ended in turn 2: .*; turn 3 was not played$/);
+    await conversation.close();
+    expect(server.live).toHaveLength(1);
+  });
+
+  it('closes the session when a turn is cancelled, and rejects the later turns', async () => {
+    server = await startGeminiServer({
+      live: (connection, message) => {
+        if (!isStreamEnd(message) || connection.turns.length === 2) return;
+        connection.send(done);
+      },
+    });
+    const conversation = await agent().converse();
+    await conversation.turn(turns[0]!, { respond });
+    const controller = new AbortController();
+    const reason = new Error('cancelled by the test');
+    const second = conversation.turn(turns[1]!, { respond, signal: controller.signal });
+    const [connection] = server.live as [LiveConnection];
+    await waitFor(() => connection.messages.filter(isStreamEnd).length === 2);
+    controller.abort(reason);
+    await expect(second).rejects.toBe(reason);
+    await connection.closed;
+    await expect(conversation.turn(turns[2]!, { respond })).rejects.toThrow(/turn 3 was not played/);
+  });
+
+  it('retries the opening of the session, and stops at once on a rejected key', async () => {
+    const stats = createProviderStats();
+    server = await startGeminiServer({
+      liveRefuse: (index) => (index === 0 ? { code: 1011, reason: 'Internal error occurred.' } : undefined),
+      live: (connection, message) => {
+        if (isStreamEnd(message)) connection.send(done);
+      },
+    });
+    const conversation = await agent({ stats, retry: { baseDelayMs: 1 } }).converse();
+    expect((await conversation.turn(turns[0]!)).toolCalls).toEqual([]);
+    await conversation.close();
+    expect(server.live).toHaveLength(2);
+    expect(stats).toMatchObject({ requests: 2, retries: 1 });
+    await expect(
+      agent({ apiKey: 'AIzaWRONG-key-00000000000000000000000' }).converse(),
+    ).rejects.toBeInstanceOf(FatalProviderError);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -4,14 +4,16 @@ import { GeminiAgent, geminiAgentProvider } from '../../src/agents/gemini.js';
 import { decodeWav } from '../../src/audio/wav.js';
 import { AgentError, FatalProviderError } from '../../src/core/errors.js';
 import { createProviderStats } from '../../src/core/provider.js';
+import { withPrices } from '../../src/providers/cost.js';
 import type { ProviderContext } from '../../src/core/provider.js';
-import type { Audio, ToolDefinition } from '../../src/core/types.js';
+import type { Audio, ToolDefinition, ToolResponder } from '../../src/core/types.js';
 import { FliteSynthesizer } from '../../src/synthesize/flite.js';
 import {
   FAKE_GEMINI_KEY,
   googleError,
   startGeminiServer,
   type FakeGeminiServer,
+  type GenerateRequest,
 } from '../fakes/gemini-server.js';
 
 const tools: ToolDefinition[] = [
@@ -410,3 +412,152 @@ describe('the Gemini key', () => {
     }
   });
 });
+
+describe('gemini conversations: the contents history travels with each request', () => {
+  const SAYS = ["I'd like to book a table", 'Two people please', 'At seven tonight'];
+  let turns: Audio[];
+  beforeAll(async () => {
+    const synthesizer = new FliteSynthesizer({ voice: 'awb' });
+    turns = await Promise.all(SAYS.map((text) => synthesizer.synthesize(text)));
+  });
+  const BOOKED = { confirmed: true, reference: 'R-17' };
+  const respond: ToolResponder = (call) =>
+    call.name === 'book_table' ? { result: BOOKED } : { missing: `no result is mocked for ${call.name}` };
+  type Turn = { role: string; parts: Array<Record<string, unknown>> };
+  const contentsOf = (request: GenerateRequest | undefined) => (request?.body.contents ?? []) as Turn[];
+  /** The caller turns in a request: user turns with audio. */
+  const callerTurns = (request: GenerateRequest) =>
+    contentsOf(request).filter((turn) => turn.parts.some((part) => part.inlineData)).length;
+  const say = (text: string) =>
+    answer([{ content: { role: 'model', parts: [{ text }] } }], { usageMetadata });
+  const usageMetadata = { promptTokenCount: 100, candidatesTokenCount: 10 };
+  /** The slot-filling dialog of the tests: asks for the party size, then the time, then books. */
+  const host = (request: GenerateRequest) => {
+    const last = contentsOf(request).at(-1);
+    if (last?.parts.some((part) => part.functionResponse)) return say('Booked, your reference is R-17.');
+    if (callerTurns(request) === 1) return say('For how many people?');
+    if (callerTurns(request) === 2) return say('What time would you like?');
+    return answer([
+      { content: { role: 'model', parts: [callPart('book_table', { party_size: 2, time: '19:00' })] } },
+    ]);
+  };
+  const agentOf = (extra: Partial<ConstructorParameters<typeof GeminiAgent>[0]> = {}) =>
+    new GeminiAgent({
+      model: 'gemini-2.5-flash',
+      apiKey: FAKE_GEMINI_KEY,
+      baseUrl: server?.baseUrl,
+      tools,
+      retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 2 },
+      ...extra,
+    });
+
+  it('sends each turn the whole history: earlier audio, the model turns, calls and function responses', async () => {
+    server = await startGeminiServer({ generate: host });
+    const prices = withPrices({ 'gemini-2.5-flash': { text_input: 1, text_output: 10 } });
+    const conversation = await agentOf({ prices }).converse();
+    const replies = [];
+    for (const turn of turns) replies.push(await conversation.turn(turn, { respond }));
+    await conversation.close();
+    await conversation.close();
+
+    expect(replies.map((reply) => reply.text)).toEqual([
+      'For how many people?',
+      'What time would you like?',
+      'Booked, your reference is R-17.',
+    ]);
+    const booking = { name: 'book_table', arguments: { party_size: 2, time: '19:00' } };
+    expect(replies.map((reply) => reply.toolCalls)).toEqual([[], [], [booking]]);
+    expect(replies[2]?.toolResults).toEqual([{ call: booking, outcome: { result: BOOKED } }]);
+    expect(replies[0]?.usage?.estimated_cost_usd).toBeCloseTo((100 * 1 + 10 * 10) / 1e6, 12);
+
+    const [, second, , fourth] = server.requests;
+    // The second turn's request carries the first turn: its audio and the model's reply.
+    expect(contentsOf(second).map((turn) => [turn.role, Object.keys(turn.parts[0] ?? {})[0]])).toEqual([
+      ['user', 'inlineData'],
+      ['model', 'text'],
+      ['user', 'inlineData'],
+    ]);
+    expect(contentsOf(second)[1]?.parts).toEqual([{ text: 'For how many people?' }]);
+    expect(contentsOf(fourth).map((turn) => turn.role)).toEqual([
+      'user',
+      'model',
+      'user',
+      'model',
+      'user',
+      'model',
+      'user',
+    ]);
+    expect(contentsOf(fourth).at(-1)?.parts).toEqual([
+      { functionResponse: { name: 'book_table', response: { output: BOOKED } } },
+    ]);
+    const heard = contentsOf(fourth)
+      .filter((turn) => turn.parts[0]?.inlineData)
+      .map(
+        (turn) => decodeWav(Buffer.from((turn.parts[0]?.inlineData as { data: string }).data, 'base64')).pcm,
+      );
+    expect(heard).toEqual(turns.map((turn) => turn.pcm));
+  });
+
+  it('rejects the turn whose requests fail, naming it, and rejects later turns without a request', async () => {
+    server = await startGeminiServer({
+      generate: (request) =>
+        callerTurns(request) === 2
+          ? { status: 503, body: googleError(503, 'UNAVAILABLE', 'overloaded') }
+          : host(request),
+    });
+    const conversation = await agentOf().converse();
+    expect((await conversation.turn(turns[0]!, { respond })).text).toBe('For how many people?');
+    const failed = (await conversation.turn(turns[1]!, { respond }).catch((e: unknown) => e)) as Error;
+    expect(failed).toBeInstanceOf(AgentError);
+    expect(failed.message).toMatch(
+      /^the conversation ended in turn 2: Gemini generateContent .* failed after 2 attempts/,
+    );
+    const later = (await conversation.turn(turns[2]!, { respond }).catch((e: unknown) => e)) as Error;
+    expect(later.message).toMatch(/^the conversation ended in turn 2: .*; turn 3 was not played$/);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('stops the request of a cancelled turn and ends the conversation', async () => {
+    server = await startGeminiServer({
+      generate: (request) =>
+        callerTurns(request) === 2 ? { ...say('late'), delayMs: 60_000 } : host(request),
+    });
+    const conversation = await agentOf().converse();
+    await conversation.turn(turns[0]!, { respond });
+    const controller = new AbortController();
+    const reason = new Error('cancelled by the test');
+    const second = conversation.turn(turns[1]!, { respond, signal: controller.signal });
+    await waitFor(() => server?.requests.length === 2);
+    controller.abort(reason);
+    await expect(second).rejects.toBe(reason);
+    await expect(conversation.turn(turns[2]!, { respond })).rejects.toThrow(/turn 3 was not played/);
+  });
+
+  it('answers calls without a responder, and ends the turn when the model keeps calling past max_tool_rounds', async () => {
+    server = await startGeminiServer({
+      generate: () =>
+        answer([{ content: { role: 'model', parts: [callPart('book_table', { party_size: 2 })] } }]),
+    });
+    const conversation = await agentOf({ maxToolRounds: 1 }).converse();
+    await expect(conversation.turn(turns[0]!)).rejects.toThrow(
+      'the conversation ended in turn 1: the model kept calling tools: more than 1 rounds in one turn',
+    );
+    // The one round it answered told the model that no result is mocked.
+    expect(contentsOf(server.requests[1]).at(-1)?.parts).toEqual([
+      {
+        functionResponse: {
+          name: 'book_table',
+          response: { error: "no result is mocked for book_table: add it to the scenario's tool_results" },
+        },
+      },
+    ]);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

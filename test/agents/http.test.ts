@@ -5,9 +5,16 @@ import { decodeWav, encodeWav } from '../../src/audio/wav.js';
 import { AgentError, FatalProviderError, RussoError, TimeoutError } from '../../src/core/errors.js';
 import { run } from '../../src/core/pipeline.js';
 import type { ProviderContext } from '../../src/core/provider.js';
-import type { Audio, Evaluator } from '../../src/core/types.js';
+import type { Audio, Evaluator, ToolResponder } from '../../src/core/types.js';
 import { FliteSynthesizer } from '../../src/synthesize/flite.js';
-import { sendJson, startHttpServer, type FakeHttpServer } from '../fakes/http-server.js';
+import type { ServerResponse } from 'node:http';
+import {
+  jsonBody,
+  sendJson,
+  startHttpServer,
+  type FakeHttpServer,
+  type RecordedRequest,
+} from '../fakes/http-server.js';
 
 let audio: Audio;
 let server: FakeHttpServer | undefined;
@@ -287,3 +294,191 @@ async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<voi
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+describe('http agent: conversations', () => {
+  const SAYS = ["I'd like to book a table", 'Two people please', 'At seven tonight'];
+  let turns: Audio[];
+  beforeAll(async () => {
+    const synthesizer = new FliteSynthesizer({ voice: 'slt' });
+    turns = await Promise.all(SAYS.map((text) => synthesizer.synthesize(text)));
+  });
+  const BOOKED = { confirmed: true, reference: 'R-17' };
+  const respond: ToolResponder = (call) =>
+    call.name === 'book_table' ? { result: BOOKED } : { missing: `no result is mocked for ${call.name}` };
+
+  /**
+   * A slot-filling agent that keeps each conversation by its id: it asks for the party size, then
+   * the time, then books, and reads the reference from the tool result back. The field names are
+   * the defaults unless given.
+   */
+  function host(
+    names = {
+      conversation: 'conversation',
+      turn: 'turn',
+      results: 'tool_results',
+      result: 'result',
+      error: 'error',
+    },
+  ) {
+    const heard = new Map<unknown, number[]>();
+    return (request: RecordedRequest, response: ServerResponse) => {
+      const body = jsonBody(request);
+      const results = body[names.results] as Array<Record<string, unknown>> | undefined;
+      if (results) {
+        const [answer] = results;
+        const text = answer?.[names.result]
+          ? `Booked, your reference is ${(answer[names.result] as { reference: string }).reference}.`
+          : `I could not book: ${String(answer?.[names.error])}`;
+        return sendJson(response, 200, { tool_calls: [], text });
+      }
+      const turns = heard.get(body[names.conversation]) ?? [];
+      heard.set(body[names.conversation], [...turns, body[names.turn] as number]);
+      if (turns.length === 0)
+        return sendJson(response, 200, { tool_calls: [], text: 'For how many people?' });
+      if (turns.length === 1)
+        return sendJson(response, 200, { tool_calls: [], text: 'What time would you like?' });
+      sendJson(response, 200, {
+        tool_calls: [{ id: 't1', name: 'book_table', arguments: { party_size: 2, time: '19:00' } }],
+        text: 'One moment.',
+        heard: 'at seven tonight',
+      });
+    };
+  }
+
+  it('sends the conversation id and the turn with each request, and the tool results in another POST of the turn', async () => {
+    server = await startHttpServer(host());
+    const agent = await agentFor({
+      extra_fields: { agent: 'host' },
+      transcript_path: 'heard',
+      text_path: 'text',
+    });
+    const conversation = await agent.converse!();
+    const replies = [];
+    for (const turn of turns) replies.push(await conversation.turn(turn, { respond }));
+    await conversation.close();
+    await conversation.close();
+
+    expect(replies.map((reply) => reply.text)).toEqual([
+      'For how many people?',
+      'What time would you like?',
+      'One moment.\nBooked, your reference is R-17.',
+    ]);
+    const booking = { name: 'book_table', arguments: { party_size: 2, time: '19:00' } };
+    expect(replies.map((reply) => reply.toolCalls)).toEqual([[], [], [booking]]);
+    expect(replies[2]?.toolResults).toEqual([{ call: booking, outcome: { result: BOOKED } }]);
+    expect(replies[2]?.transcript).toBe('at seven tonight');
+
+    const bodies = server.requests.map(jsonBody);
+    expect(bodies).toHaveLength(4);
+    const [id] = bodies.map((body) => body.conversation);
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(bodies.map((body) => [body.conversation, body.turn, body.agent])).toEqual([
+      [id, 0, 'host'],
+      [id, 1, 'host'],
+      [id, 2, 'host'],
+      [id, 2, 'host'],
+    ]);
+    for (const [index, audio] of turns.entries()) {
+      expect(decodeWav(Buffer.from(bodies[index]?.audio as string, 'base64')).pcm).toEqual(audio.pcm);
+    }
+    // The follow-up carries the results, with the call's id, and no audio.
+    expect(bodies[3]).toEqual({
+      agent: 'host',
+      conversation: id,
+      turn: 2,
+      tool_results: [{ id: 't1', name: 'book_table', arguments: booking.arguments, result: BOOKED }],
+    });
+    // Another conversation has another id; a one-turn run sends today's request.
+    const other = await agent.converse!();
+    await other.turn(turns[0]!);
+    expect(jsonBody(server.requests[4]!).conversation).not.toBe(id);
+    await agent.run(turns[0]!);
+    expect(Object.keys(jsonBody(server.requests[5]!)).sort()).toEqual([
+      'agent',
+      'audio',
+      'format',
+      'sample_rate',
+    ]);
+  });
+
+  it('names the fields as configured, and tells the agent when no result is mocked', async () => {
+    server = await startHttpServer(
+      host({
+        conversation: 'session_id',
+        turn: 'step',
+        results: 'results',
+        result: 'output',
+        error: 'failure',
+      }),
+    );
+    const agent = await agentFor({
+      conversation_fields: { conversation: 'session_id', turn: 'step', tool_results: 'results' },
+      tool_result_fields: { id: 'call_id', result: 'output', error: 'failure' },
+      id_key: 'id',
+      text_path: 'text',
+    });
+    const conversation = await agent.converse!();
+    await conversation.turn(turns[0]!, { respond });
+    await conversation.turn(turns[1]!, { respond });
+    const third = await conversation.turn(turns[2]!);
+    const bodies = server.requests.map(jsonBody);
+    expect(bodies.map((body) => body.step)).toEqual([0, 1, 2, 2]);
+    expect(bodies[3]?.results).toEqual([
+      {
+        call_id: 't1',
+        name: 'book_table',
+        arguments: { party_size: 2, time: '19:00' },
+        failure: "no result is mocked for book_table: add it to the scenario's tool_results",
+      },
+    ]);
+    expect(third.text).toBe(
+      "One moment.\nI could not book: no result is mocked for book_table: add it to the scenario's tool_results",
+    );
+  });
+
+  it('rejects the turn whose requests fail, naming it, and rejects later turns without a request', async () => {
+    server = await startHttpServer((request, response) =>
+      jsonBody(request).turn === 1 ? response.socket?.destroy() : host()(request, response),
+    );
+    const agent = await agentFor({ max_attempts: 2, text_path: 'text' });
+    const conversation = await agent.converse!();
+    expect((await conversation.turn(turns[0]!, { respond })).text).toBe('For how many people?');
+    const failed = (await conversation.turn(turns[1]!, { respond }).catch((e: unknown) => e)) as Error;
+    expect(failed).toBeInstanceOf(AgentError);
+    expect(failed.message).toMatch(
+      /^the conversation ended in turn 2: the HTTP agent at .* failed after 2 attempts/,
+    );
+    const later = (await conversation.turn(turns[2]!, { respond }).catch((e: unknown) => e)) as Error;
+    expect(later.message).toMatch(/^the conversation ended in turn 2: .*; turn 3 was not played$/);
+    expect(server.requests.map((request) => jsonBody(request).turn)).toEqual([0, 1, 1]);
+  });
+
+  it('drops the request of a cancelled turn and ends the conversation', async () => {
+    server = await startHttpServer((request, response) => {
+      if (jsonBody(request).turn !== 1) return host()(request, response);
+    });
+    const agent = await agentFor({});
+    const conversation = await agent.converse!();
+    await conversation.turn(turns[0]!, { respond });
+    const controller = new AbortController();
+    const reason = new Error('cancelled by the test');
+    const second = conversation.turn(turns[1]!, { respond, signal: controller.signal });
+    await waitFor(() => server?.requests.length === 2);
+    controller.abort(reason);
+    await expect(second).rejects.toBe(reason);
+    await waitFor(() => server?.abortedByClient === 1);
+    await expect(conversation.turn(turns[2]!, { respond })).rejects.toThrow(/turn 3 was not played/);
+  });
+
+  it('ends a turn whose agent keeps calling past max_tool_rounds, and needs JSON bodies', async () => {
+    server = await startHttpServer((_request, response) =>
+      sendJson(response, 200, { tool_calls: [{ name: 'book_table', arguments: {} }] }),
+    );
+    const conversation = await (await agentFor({ max_tool_rounds: 2 })).converse!();
+    await expect(conversation.turn(turns[0]!, { respond })).rejects.toThrow(
+      'the conversation ended in turn 1: the agent kept calling tools: more than 2 rounds of results in one turn',
+    );
+    expect(server.requests).toHaveLength(3);
+    await expect((await agentFor({ body: 'wav' })).converse!()).rejects.toThrow(/JSON bodies only/);
+  });
+});

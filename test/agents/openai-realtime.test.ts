@@ -1,5 +1,5 @@
 import { Agent as HttpsAgent } from 'node:https';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { respondWith } from '../../src/core/tool-call.js';
 import {
   openAIRealtimeAgentProvider,
@@ -11,11 +11,13 @@ import { AgentError, FatalProviderError } from '../../src/core/errors.js';
 import { runConcurrent } from '../../src/core/pipeline.js';
 import { RetriesExhaustedError } from '../../src/core/retry.js';
 import { createProviderStats } from '../../src/core/provider.js';
-import type { Audio, ToolDefinition } from '../../src/core/types.js';
+import type { Audio, ToolDefinition, ToolResponder } from '../../src/core/types.js';
 import { ToolCallEvaluator } from '../../src/evaluate/index.js';
+import { FliteSynthesizer } from '../../src/synthesize/flite.js';
 import {
   REALTIME_FAKE_KEY,
   startRealtimeFake,
+  type ConversationItem,
   type RealtimeFake,
   type RealtimeFakeOptions,
 } from '../fakes/openai-realtime.js';
@@ -241,7 +243,7 @@ describe('OpenAIRealtimeAgent against a GA Realtime server', () => {
     );
     const error = (await agent.run(second16k).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(RetriesExhaustedError);
-    expect(error.message).toMatch(/failed after 3 attempts.*socket closed before the response was done/);
+    expect(error.message).toMatch(/failed after 3 attempts.*socket closed unexpectedly/);
     expect(fake.sessions).toHaveLength(3);
   });
 
@@ -411,6 +413,203 @@ describe('OpenAIRealtimeAgent in a batch: sessions opened ahead', () => {
     // Four runs in flight and four sessions opened ahead: every one of them closed.
     expect(fake.sessions).toHaveLength(8);
     await waitFor(() => fake.sessions.every((session) => session.closed));
+  });
+});
+
+describe('OpenAIRealtimeAgent conversations: one session, context kept by the server', () => {
+  const SAYS = ["I'd like to book a table", 'Two people please', 'At seven tonight'];
+  let turns: Audio[];
+  beforeAll(async () => {
+    const synthesizer = new FliteSynthesizer({ voice: 'kal16' });
+    turns = await Promise.all(SAYS.map((text) => synthesizer.synthesize(text)));
+  });
+  const samplesAt24k = (audio: Audio) => resample(audio, 24000).pcm.length;
+  const BOOKED = { confirmed: true, reference: 'R-17' };
+  const respond: ToolResponder = (call) =>
+    call.name === 'book_table' ? { result: BOOKED } : { missing: `no result is mocked for ${call.name}` };
+
+  it('plays three turns on one session: each turn appends, commits and asks once; calls answered; a reply per turn', async () => {
+    // What the server's conversation held when it answered each response.
+    const seen: ConversationItem[][] = [];
+    const { fake, agent } = await setUp({
+      respond: (session, response) => {
+        seen.push(structuredClone(session.items));
+        if (session.commits === 1) return { transcript: 'For how many people?' };
+        if (session.commits === 2) return { text: 'What time would you like?' };
+        return response === 2
+          ? { calls: [{ name: 'book_table', arguments: '{"party_size":2,"time":"19:00"}' }] }
+          : { transcript: 'Booked, your reference is R-17.' };
+      },
+    });
+    const conversation = await agent.converse();
+    const first = await conversation.turn(turns[0]!, { respond });
+    const second = await conversation.turn(turns[1]!, { respond });
+    const third = await conversation.turn(turns[2]!, { respond });
+    await conversation.close();
+    await conversation.close();
+
+    expect([first.text, second.text, third.text]).toEqual([
+      'For how many people?',
+      'What time would you like?',
+      'Booked, your reference is R-17.',
+    ]);
+    expect(first.toolCalls).toEqual([]);
+    expect(first.replyAudioOnly).toBeUndefined();
+    const booking = { name: 'book_table', arguments: { party_size: 2, time: '19:00' } };
+    expect(third.toolCalls).toEqual([booking]);
+    expect(third.toolResults).toEqual([{ call: booking, outcome: { result: BOOKED } }]);
+    expect(third.usage?.turns).toBe(2);
+    // Each turn's usage and cost are its own (the fake bills the whole conversation's audio per response).
+    expect(first.usage?.estimated_cost_usd).toBeGreaterThan(0);
+    expect(third.usage?.input_text_tokens).toBe(120);
+
+    expect(fake.sessions).toHaveLength(1);
+    const [session] = fake.sessions;
+    expect(session?.problems).toEqual([]);
+    const [a, b, c] = turns.map(samplesAt24k);
+    // The second turn was answered with the first one's audio and reply in the conversation.
+    expect(seen[1]).toEqual([
+      { type: 'input_audio', samples: a },
+      { type: 'message', transcript: 'For how many people?', audio: true },
+      { type: 'input_audio', samples: b },
+    ]);
+    expect(session?.items).toEqual([
+      { type: 'input_audio', samples: a },
+      { type: 'message', transcript: 'For how many people?', audio: true },
+      { type: 'input_audio', samples: b },
+      { type: 'message', text: 'What time would you like?' },
+      { type: 'input_audio', samples: c },
+      {
+        type: 'function_call',
+        call_id: 'call_resp_0_2_0',
+        name: 'book_table',
+        arguments: expect.any(String),
+      },
+      { type: 'function_call_output', call_id: 'call_resp_0_2_0', output: JSON.stringify(BOOKED) },
+      { type: 'message', transcript: 'Booked, your reference is R-17.', audio: true },
+    ]);
+    const creates = session?.events.filter((type) => type === 'response.create');
+    expect(creates).toHaveLength(4);
+    expect(session?.events.filter((type) => type === 'session.update')).toHaveLength(1);
+    await waitFor(() => session?.closed === true);
+  });
+
+  it('tells the model that no result is mocked when a turn has no responder, and flags a reply in audio only', async () => {
+    const { fake, agent } = await setUp({
+      respond: (session, response) =>
+        response === 0 ? { calls: [{ name: 'get_menu', arguments: '{}' }] } : { audioOnly: true },
+    });
+    const conversation = await agent.converse();
+    const response = await conversation.turn(turns[0]!);
+    await conversation.close();
+    expect(response.toolResults).toEqual([
+      {
+        call: { name: 'get_menu', arguments: {} },
+        outcome: { missing: "no result is mocked for get_menu: add it to the scenario's tool_results" },
+      },
+    ]);
+    expect(response.replyAudioOnly).toBe(true);
+    expect(response.text).toBeUndefined();
+    expect(fake.sessions[0]?.toolOutputs[0]?.output).toMatch(/no result is mocked for get_menu/);
+  });
+
+  it('rejects the turn whose session dropped, naming it, rejects later turns at once and opens no new session', async () => {
+    const stats = createProviderStats();
+    const { fake, agent } = await setUp(
+      { respond: (session) => (session.commits === 2 ? { drop: true } : { text: 'For how many people?' }) },
+      { stats },
+    );
+    const conversation = await agent.converse();
+    expect((await conversation.turn(turns[0]!, { respond })).text).toBe('For how many people?');
+    const dropped = (await conversation.turn(turns[1]!, { respond }).catch((e: unknown) => e)) as Error;
+    expect(dropped).toBeInstanceOf(AgentError);
+    expect(dropped.message).toMatch(
+      /^the Realtime session ended in turn 2: the Realtime socket closed unexpectedly \(code 1006/,
+    );
+    const later = (await conversation.turn(turns[2]!, { respond }).catch((e: unknown) => e)) as Error;
+    expect(later).toBeInstanceOf(AgentError);
+    expect(later.message).toMatch(/^the Realtime session ended in turn 2: .*; turn 3 was not played$/);
+    await conversation.close();
+    expect(fake.sessions).toHaveLength(1);
+    expect(stats).toMatchObject({ requests: 1, retries: 0 });
+  });
+
+  it('says so at the next turn when the session dropped between turns', async () => {
+    const { fake, agent } = await setUp({ respond: () => ({ text: 'Yes?' }) });
+    const conversation = await agent.converse();
+    await conversation.turn(turns[0]!, { respond });
+    fake.sessions[0]?.drop();
+    // The client sees the drop as a closed socket; wait for the fake to see it too.
+    await waitFor(() => fake.sessions[0]?.closed === true);
+    await expect(conversation.turn(turns[1]!, { respond })).rejects.toThrow(
+      /^the Realtime session ended after turn 1: the Realtime socket closed unexpectedly .*; turn 2 was not played$/,
+    );
+    await conversation.close();
+  });
+
+  it('closes the session when a turn is cancelled, and rejects the later turns', async () => {
+    const { fake, agent } = await setUp({
+      respond: (session) => (session.commits === 2 ? { hang: true } : { text: 'For how many people?' }),
+    });
+    const conversation = await agent.converse();
+    await conversation.turn(turns[0]!, { respond });
+    const controller = new AbortController();
+    const reason = new Error('cancelled by the test');
+    const second = conversation.turn(turns[1]!, { respond, signal: controller.signal });
+    await waitFor(() => fake.sessions[0]?.events.filter((type) => type === 'response.create').length === 2);
+    controller.abort(reason);
+    await expect(second).rejects.toBe(reason);
+    await waitFor(() => fake.sessions[0]?.closed === true);
+    await expect(conversation.turn(turns[2]!, { respond })).rejects.toThrow(/turn 3 was not played/);
+    await conversation.close();
+  });
+
+  it('fails a turn that times out, and the conversation with it', async () => {
+    const { fake, agent } = await setUp({ respond: () => ({ hang: true }) }, { requestTimeoutMs: 300 });
+    const conversation = await agent.converse();
+    await expect(conversation.turn(turns[0]!, { respond })).rejects.toThrow(
+      'the Realtime session ended in turn 1: no complete answer within 0.3 s',
+    );
+    await waitFor(() => fake.sessions[0]?.closed === true);
+    expect(fake.sessions).toHaveLength(1);
+  });
+
+  it('ends the turn with an error when the model keeps calling past max_turns', async () => {
+    const { agent } = await setUp(
+      { respond: () => ({ calls: [{ name: 'get_menu', arguments: '{}' }] }) },
+      { maxTurns: 1 },
+    );
+    const conversation = await agent.converse();
+    await expect(conversation.turn(turns[0]!, { respond })).rejects.toThrow(
+      /ended in turn 1: the model kept calling tools: more than 1 follow-up responses in one turn/,
+    );
+    await conversation.close();
+  });
+
+  it('retries the opening of the session like a run, and stops at once on a refused key', async () => {
+    const stats = createProviderStats();
+    const { fake, agent } = await setUp(
+      {
+        handshake: (index) =>
+          index === 0 ? { status: 503, body: { error: { message: 'busy' } } } : undefined,
+        respond: () => ({ text: 'Hello.' }),
+      },
+      { stats },
+    );
+    const conversation = await agent.converse();
+    expect((await conversation.turn(turns[0]!)).text).toBe('Hello.');
+    await conversation.close();
+    expect(fake.handshakes).toBe(2);
+    expect(stats).toMatchObject({ requests: 2, retries: 1 });
+
+    const refused = new OpenAIRealtimeAgent({
+      apiKey: 'sk-not-the-right-key-000000',
+      baseURL: fake.baseURL,
+      socketOptions: { ca: fake.ca },
+      retry: fast,
+    });
+    agents.push(refused);
+    await expect(refused.converse()).rejects.toBeInstanceOf(FatalProviderError);
   });
 });
 

@@ -5,10 +5,16 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketAgent, websocketAgentProvider } from '../../src/agents/websocket.js';
 import { resample } from '../../src/audio/resample.js';
 import { decodeWav } from '../../src/audio/wav.js';
-import { CancelledError } from '../../src/core/errors.js';
-import type { Audio } from '../../src/core/types.js';
+import { AgentError, CancelledError } from '../../src/core/errors.js';
+import type { Audio, ToolResponder } from '../../src/core/types.js';
 import { FliteSynthesizer } from '../../src/synthesize/flite.js';
-import { isType, startWebSocketServer, type FakeWebSocketServer } from '../fakes/websocket-server.js';
+import {
+  isType,
+  startWebSocketServer,
+  type FakeConnection,
+  type FakeWebSocketServer,
+  type ReceivedFrame,
+} from '../fakes/websocket-server.js';
 
 let audio: Audio;
 let server: FakeWebSocketServer | undefined;
@@ -343,3 +349,187 @@ describe('websocket agent: broken, slow and malformed agents', () => {
     );
   });
 });
+
+describe('websocket agent: conversations on one connection', () => {
+  const SAYS = ["I'd like to book a table", 'Two people please', 'At seven tonight'];
+  let turns: Audio[];
+  beforeAll(async () => {
+    const synthesizer = new FliteSynthesizer({ voice: 'awb' });
+    turns = await Promise.all(SAYS.map((text) => synthesizer.synthesize(text)));
+  });
+  const BOOKED = { confirmed: true, reference: 'R-17' };
+  const respond: ToolResponder = (call) =>
+    call.name === 'book_table' ? { result: BOOKED } : { missing: `no result is mocked for ${call.name}` };
+  const options = {
+    start_message: { type: 'start' },
+    extra_fields: { type: 'audio' },
+    end_message: { type: 'end' },
+    done: { message_type: 'turn.done' },
+    tool_calls_path: 'call',
+    text_path: 'text',
+    missing_path: 'no_calls',
+    tool_result_message: { type: 'tool_result' },
+  };
+  const ends = (connection: FakeConnection) =>
+    connection.frames.filter((frame) => isType(frame, 'end')).length;
+
+  /**
+   * A slot-filling agent on one connection: it asks for the party size, then the time, then books
+   * with a tool call and reads the reference back from the tool result. It greets on connect and
+   * says a word after each turn is done: messages that belong to no turn.
+   */
+  const host = ({ socket, frames }: FakeConnection, frame: ReceivedFrame) => {
+    if (isType(frame, 'start')) return send(socket, { type: 'reply', text: 'Welcome!' });
+    if (isType(frame, 'tool_result')) {
+      const { result, error } = (frame as { json: { result?: { reference: string }; error?: string } }).json;
+      send(socket, {
+        type: 'reply',
+        text: result ? `Booked, your reference is ${result.reference}.` : `No: ${error}`,
+      });
+      send(socket, { type: 'turn.done' });
+      return send(socket, { type: 'reply', text: 'Anything else?' });
+    }
+    if (!isType(frame, 'end')) return;
+    const turn = frames.filter((received) => isType(received, 'end')).length;
+    if (turn === 3)
+      return send(socket, {
+        type: 'tool_call',
+        call: { id: 't1', name: 'book_table', arguments: { party_size: 2, time: '19:00' } },
+      });
+    send(socket, { type: 'reply', text: turn === 1 ? 'For how many people?' : 'What time would you like?' });
+    send(socket, { type: 'turn.done' });
+    send(socket, { type: 'reply', text: 'Anything else?' });
+  };
+
+  it('plays every turn on one connection, answers the calls with tool result messages, and reads a reply per turn', async () => {
+    server = await startWebSocketServer(host);
+    const agent = await create(options);
+    const conversation = await agent.converse!();
+    const replies = [];
+    for (const turn of turns) replies.push(await conversation.turn(turn, { respond }));
+    await conversation.close();
+    await conversation.close();
+
+    expect(replies.map((reply) => reply.text)).toEqual([
+      'For how many people?',
+      'What time would you like?',
+      'Booked, your reference is R-17.',
+    ]);
+    const booking = { name: 'book_table', arguments: { party_size: 2, time: '19:00' } };
+    expect(replies.map((reply) => reply.toolCalls)).toEqual([[], [], [booking]]);
+    expect(replies[2]?.toolResults).toEqual([{ call: booking, outcome: { result: BOOKED } }]);
+
+    expect(server.connections).toHaveLength(1);
+    const [connection] = server.connections as [FakeConnection];
+    const frames = connection.frames.map((frame) =>
+      'json' in frame ? (frame.json as { type: string }) : frame,
+    );
+    // The start message once, then each turn's audio and end, then the tool result of turn 3.
+    expect(frames.map((frame) => ('type' in frame ? frame.type : 'binary'))).toEqual([
+      'start',
+      'audio',
+      'end',
+      'audio',
+      'end',
+      'audio',
+      'end',
+      'tool_result',
+    ]);
+    expect(frames.at(-1)).toEqual({ type: 'tool_result', id: 't1', ...booking, result: BOOKED });
+    const audios = frames.filter((frame) => 'type' in frame && frame.type === 'audio') as unknown as Array<{
+      audio: string;
+    }>;
+    for (const [index, audio] of turns.entries()) {
+      const pcm = Buffer.from(audios[index]?.audio ?? '', 'base64');
+      expect(new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length / 2)).toEqual(audio.pcm);
+    }
+    expect(await connection.closed).toBe(1000);
+  });
+
+  it('tells the agent when no result is mocked, with the key names configured', async () => {
+    server = await startWebSocketServer((connection, frame) => {
+      if (isType(frame, 'result')) {
+        send(connection.socket, {
+          type: 'reply',
+          text: `noted ${JSON.stringify((frame as { json: unknown }).json)}`,
+        });
+        return send(connection.socket, { type: 'turn.done' });
+      }
+      if (isType(frame, 'end'))
+        send(connection.socket, { type: 'tool_call', call: { call_id: 'x', name: 'cancel', arguments: {} } });
+    });
+    const agent = await create({
+      ...options,
+      tool_result_message: { type: 'result' },
+      id_key: 'call_id',
+      tool_result_fields: { id: 'call_id', error: 'problem' },
+    });
+    const conversation = await agent.converse!();
+    const reply = await conversation.turn(turns[0]!);
+    await conversation.close();
+    const message = "no result is mocked for cancel: add it to the scenario's tool_results";
+    expect(reply.toolResults).toEqual([
+      { call: { name: 'cancel', arguments: {} }, outcome: { missing: message } },
+    ]);
+    expect(JSON.parse(reply.text?.replace(/^noted /, '') ?? '')).toEqual({
+      type: 'result',
+      call_id: 'x',
+      name: 'cancel',
+      arguments: {},
+      problem: message,
+    });
+  });
+
+  it('rejects the turn whose connection closed, naming it, and rejects later turns at once', async () => {
+    server = await startWebSocketServer((connection, frame) => {
+      if (isType(frame, 'end') && ends(connection) === 2) return connection.socket.terminate();
+      host(connection, frame);
+    });
+    const conversation = await (await create(options)).converse!();
+    expect((await conversation.turn(turns[0]!, { respond })).text).toBe('For how many people?');
+    const dropped = (await conversation.turn(turns[1]!, { respond }).catch((e: unknown) => e)) as Error;
+    expect(dropped).toBeInstanceOf(AgentError);
+    expect(dropped.message).toMatch(
+      /^the WebSocket connection ended in turn 2: ws:\/\/127\.0\.0\.1:\d+\/agent closed the connection \(code 1006\) before a message with type "turn.done"; 0 JSON messages$/,
+    );
+    const later = (await conversation.turn(turns[2]!, { respond }).catch((e: unknown) => e)) as Error;
+    expect(later.message).toMatch(/^the WebSocket connection ended in turn 2: .*; turn 3 was not played$/);
+    await conversation.close();
+    expect(server.connections).toHaveLength(1);
+  });
+
+  it('closes the connection when a turn is cancelled, and rejects the later turns', async () => {
+    server = await startWebSocketServer((connection, frame) => {
+      if (!(isType(frame, 'end') && ends(connection) === 2)) host(connection, frame);
+    });
+    const conversation = await (await create(options)).converse!();
+    await conversation.turn(turns[0]!, { respond });
+    const controller = new AbortController();
+    const reason = new CancelledError('cancelled by the test');
+    const second = conversation.turn(turns[1]!, { respond, signal: controller.signal });
+    const [connection] = server.connections as [FakeConnection];
+    await waitFor(() => ends(connection) === 2);
+    controller.abort(reason);
+    await expect(second).rejects.toBe(reason);
+    expect(await connection.closed).toBe(1000);
+    await expect(conversation.turn(turns[2]!, { respond })).rejects.toThrow(/turn 3 was not played/);
+  });
+
+  it('needs a done rule other than close, and a server that accepts the connection', async () => {
+    server = await startWebSocketServer(host, { verifyClient: () => 401 });
+    await expect((await create({ ...options, done: { close: true } })).converse!()).rejects.toThrow(
+      /`done: \{close: true\}` ends the connection after one turn/,
+    );
+    await expect((await create(options)).converse!()).rejects.toThrow(
+      /refused the WebSocket upgrade with HTTP 401/,
+    );
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

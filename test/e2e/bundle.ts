@@ -1,5 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -61,4 +63,30 @@ function newest(folder: string): number {
     latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
   }
   return latest;
+}
+
+/**
+ * For the tests of what travels with a bundle (flite.wasm, Pico, Sonic): builds `entry` with ncc the
+ * way `npm run bundle` builds dist/, in a new temporary folder `work`, and moves the bundle to
+ * `moved`, a folder with no node_modules or vendor/ anywhere above it. Remove `work` afterwards.
+ */
+export async function bundleElsewhere(
+  entry: string,
+  prefix: string,
+): Promise<{ work: string; moved: string }> {
+  const work = await mkdtemp(join(tmpdir(), prefix));
+  await promisify(execFile)('npx', [
+    'ncc',
+    'build',
+    entry,
+    '-o',
+    join(work, 'built'),
+    '--target',
+    'es2023',
+    '--quiet',
+  ]);
+  const moved = join(work, 'elsewhere', 'bundle');
+  await cp(join(work, 'built'), moved, { recursive: true });
+  await rm(join(work, 'built'), { recursive: true });
+  return { work, moved };
 }

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWav } from '../../src/audio/wav.js';
+import { bundleElsewhere } from './bundle.js';
 
 const run = promisify(execFile);
 const entry = 'test/fixtures/flite-bundle/entry.ts';
@@ -19,11 +19,7 @@ describe('Flite inside an ncc bundle', () => {
   let moved: string;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'russo-flite-bundle-'));
-    await run('npx', ['ncc', 'build', entry, '-o', join(work, 'built'), '--target', 'es2023', '--quiet']);
-    moved = join(work, 'elsewhere', 'bundle');
-    await cp(join(work, 'built'), moved, { recursive: true });
-    await rm(join(work, 'built'), { recursive: true });
+    ({ work, moved } = await bundleElsewhere(entry, 'russo-flite-bundle-'));
   }, 180_000);
 
   afterAll(async () => {

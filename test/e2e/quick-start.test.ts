@@ -24,40 +24,65 @@ async function russo(...args: string[]): Promise<{ code: number; stdout: string 
 
 interface Report {
   summary: { gate: string; errored: number };
-  scenarios: Array<{ name: string; file: string; runs: Array<{ transcript: string | null; voice: string }> }>;
+  scenarios: Array<{
+    name: string;
+    file: string;
+    turns: Array<{ say: string; location: { line: number } }> | null;
+    runs: Array<{
+      transcript: string | null;
+      voice: string;
+      turns: Array<{ status: string; transcript: string | null }> | null;
+      evalResult: { failures: Array<{ turn?: number; message: string }> } | null;
+    }>;
+  }>;
 }
+
+/** The YAML files of a folder, as the report names them. */
+const yamlFiles = (folder: string) =>
+  readdirSync(folder)
+    .filter((file) => file.endsWith('.yaml'))
+    .map((file) => `${folder}/${file}`);
 
 beforeAll(ensureBundle, 180_000);
 
 describe('the quick start: real speech to the real offline agent', () => {
-  it('passes every example scenario, with what the agent heard', async () => {
+  it('passes every example scenario and conversation, with what the agent heard', async () => {
     const { code } = await russo('--runs', '1', '--quiet', '--json', join(out, 'quick.json'));
     const report = JSON.parse(readFileSync(join(out, 'quick.json'), 'utf8')) as Report;
     expect(code).toBe(0);
     expect(report.summary).toMatchObject({ gate: 'passed', errored: 0 });
-    const files = readdirSync('scenarios').filter((file) => file.endsWith('.yaml'));
     expect(report.scenarios.map((scenario) => scenario.file).sort()).toEqual(
-      files.map((file) => `scenarios/${file}`),
+      [...yamlFiles('scenarios'), ...yamlFiles('scenarios/conversations')].sort(),
     );
     const runs = report.scenarios.flatMap((scenario) => scenario.runs);
     expect(new Set(runs.map((run) => run.voice))).toEqual(new Set(['kal16', 'slt', 'rms']));
     expect(runs.every((run) => typeof run.transcript === 'string' && run.transcript.length > 0)).toBe(true);
     expect(runs.map((run) => run.transcript)).toContain('book a table for two at seven tonight');
+    // Every turn of every conversation was played, heard and passed.
+    const turns = runs.flatMap((run) => run.turns ?? []);
+    expect(turns).toHaveLength(3 * (3 + 2 + 3));
+    expect(turns.every((turn) => turn.status === 'passed' && (turn.transcript ?? '') !== '')).toBe(true);
   });
 
-  it('fails the deliberately failing scenario with the argument diff', async () => {
-    const { code, stdout } = await russo(
-      'scenarios/failing/wrong-party-size.yaml',
-      '--quiet',
-      '--json',
-      join(out, 'failing.json'),
-    );
+  it('fails the deliberately failing scenarios: the argument diff, and the conversation at turn 2', async () => {
+    const { code, stdout } = await russo('scenarios/failing', '--quiet', '--json', join(out, 'failing.json'));
     expect(code).toBe(1);
     expect(stdout).toContain('book_table: party_size expected 2, got 4');
+    // The failing turn, then each reason under it.
+    expect(stdout).toMatch(
+      /✗ turn 2 "Two people please"\n(?: {8}.*\n)*? {8}missing call book_table\(\{party_size: 2\}\)\n {8}the reply does not contain "Booked": "At what time\?"/,
+    );
     const report = JSON.parse(readFileSync(join(out, 'failing.json'), 'utf8')) as Report;
     expect(report.summary.gate).toBe('failed');
-    expect(report.scenarios[0]?.runs.map((run) => run.transcript)).toContain(
-      'book a table for four at eight tonight',
-    );
+    const [conversation, wrongSize] = report.scenarios;
+    expect(wrongSize?.runs.map((run) => run.transcript)).toContain('book a table for four at eight tonight');
+    // The conversation fails in turn 2 only, and its failures point at that turn's line of the file.
+    const lines = readFileSync('scenarios/failing/conversation-books-too-early.yaml', 'utf8').split('\n');
+    const turnLine = lines.findIndex((line) => line.includes('say: Two people please')) + 1;
+    expect(conversation?.turns?.[1]?.location.line).toBe(turnLine);
+    for (const run of conversation?.runs ?? []) {
+      expect(run.turns?.map((turn) => turn.status)).toEqual(['passed', 'failed', 'passed']);
+      expect(new Set(run.evalResult?.failures.map((failure) => failure.turn))).toEqual(new Set([1]));
+    }
   });
 });

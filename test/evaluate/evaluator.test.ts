@@ -538,7 +538,7 @@ describe('arguments that are not a JSON object', () => {
 });
 
 describe('failures', () => {
-  it('are ranked forbidden, unexpected_call, invalid_arguments, missing, wrong_arguments, out_of_order, extra', () => {
+  it('are ranked forbidden, unexpected_call, invalid_arguments, missing, wrong_arguments, out_of_order, reply, extra', () => {
     expect(FAILURE_RANKING).toEqual([
       'forbidden',
       'unexpected_call',
@@ -546,6 +546,7 @@ describe('failures', () => {
       'missing',
       'wrong_arguments',
       'out_of_order',
+      'reply',
       'extra',
     ]);
   });

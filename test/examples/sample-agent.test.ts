@@ -1,29 +1,17 @@
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { join, resolve as resolvePath } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandAgent } from '../../src/agents/command.js';
 import { resample } from '../../src/audio/resample.js';
 import { encodeWav } from '../../src/audio/wav.js';
-import { missingMockMessage } from '../../src/core/tool-call.js';
-import type {
-  AgentResponse,
-  Audio,
-  ExpectedCall,
-  MatchOptions,
-  ToolCall,
-  ToolDefinition,
-  ToolResponder,
-} from '../../src/core/types.js';
-import { ToolCallEvaluator } from '../../src/evaluate/index.js';
+import type { Audio, ToolCall, ToolDefinition } from '../../src/core/types.js';
 import { loadSuite } from '../../src/suite/load.js';
 import type { Suite } from '../../src/scenarios/types.js';
 import { runSuite } from '../../src/suite/run.js';
 import type { SuiteResult } from '../../src/suite/types.js';
 import { FliteSynthesizer } from '../../src/synthesize/flite.js';
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 
 // The sample agent as russo runs it: a real process that hears Flite audio through the command
 // protocol, recognizes it with pocketsphinx and answers with tool calls.
@@ -339,14 +327,10 @@ describe('the sample agent in conversations', () => {
     console.log(`dialog phrases heard exactly: ${exact} of ${fragments.length * VOICES.length}`);
   });
 
-  // The example conversations, played turn by turn to the real agent, graded as russo will grade
-  // them: each turn's calls against its expect/forbid, its reply against its checks, the tool
+  // The example conversations, played by russo turn by turn to the real agent in every voice:
+  // each turn's calls graded against its expect/forbid, its reply against its checks, the tool
   // results picked by the first rule whose `when` matches.
-  const files = [
-    ...readdirSync('scenarios/conversations').map((file) => join('scenarios/conversations', file)),
-    'scenarios/failing/conversation-books-too-early.yaml',
-  ];
-  const conversations = files.map((file) => parse(readFileSync(file, 'utf8')) as ConversationFile);
+  const files = ['scenarios/conversations', 'scenarios/failing/conversation-books-too-early.yaml'];
   // What the agent says in each turn of each example, and the failures the failing one must show.
   const replies: Record<string, string[]> = {
     'book over three turns': [
@@ -369,148 +353,63 @@ describe('the sample agent in conversations', () => {
       'Booked: a table for 2 at 19:00, reference R-17.',
     ],
   };
-  const expectedFailures: Record<string, string[][]> = {
+  const expectedFailures: Record<string, string[]> = {
     'deliberately failing — expects a booking before the time is known': [
-      [],
-      ['missing book_table', 'reply does not contain "Booked": "At what time?"'],
-      [],
+      'turn 2: missing call book_table({party_size: 2})',
+      'turn 2: the reply does not contain "Booked": "At what time?"',
     ],
   };
 
-  it('has an example for every dialog the sample agent holds', () => {
-    expect(conversations.map((conversation) => conversation.name).sort()).toEqual(
-      Object.keys(replies).sort(),
-    );
+  it('has an example for every dialog the sample agent holds', async () => {
+    const suite = await loadSuite(files);
+    expect(suite.scenarios.map((scenario) => scenario.name).sort()).toEqual(Object.keys(replies).sort());
   });
 
   it.each(['serve', 'spawn'] as const)(
     'holds each example conversation in every voice, %s mode',
     async (mode) => {
+      const suite = await loadSuite(files);
       const agent = new CommandAgent({ command: AGENT, mode, processes: 2, tools: TOOLS });
-      const plays = VOICES.flatMap((voice) => conversations.map((conversation) => ({ voice, conversation })));
-      await Promise.all(
-        plays.map(async ({ voice, conversation }) => {
-          const synthesizer = new FliteSynthesizer({ voice });
-          const audio = await Promise.all(conversation.turns.map((turn) => synthesizer.synthesize(turn.say)));
-          const respond = responder(conversation.tool_results ?? {});
-          const session = await agent.converse();
-          const responses: AgentResponse[] = [];
-          for (const clip of audio) responses.push(await session.turn(clip, { respond }));
-          await session.close();
-          const where = `${voice}, ${conversation.name}`;
+      const result = await runSuite(suite, { agent, cacheDir: false, overrides: { runs: 1 } });
+      for (const scenario of result.scenarios) {
+        const { name, turns = [] } = scenario.scenario;
+        expect(scenario.runs.map((run) => run.voice)).toEqual(VOICES);
+        for (const run of scenario.runs) {
+          const where = `${run.voice}, ${name}`;
           expect
             .soft(
-              responses.map((response) => response.text),
+              run.turns?.map((turn) => turn.response?.text),
               where,
             )
-            .toEqual(replies[conversation.name]);
+            .toEqual(replies[name]);
           expect
             .soft(
-              conversation.turns.map((turn, index) => gradeTurn(conversation, turn, responses[index]!)),
+              run.turns?.map((turn) => turn.response?.transcript),
               where,
             )
-            .toEqual(expectedFailures[conversation.name] ?? conversation.turns.map(() => []));
-          responses.forEach((response, index) => {
-            // Every call was reported and answered with the outcome its rules pick, and recorded.
+            .toEqual(turns.map((turn) => spokenWords(turn.say).join(' ')));
+          expect
+            .soft(run.evalResult?.failures.map((failure) => failure.message) ?? run.error, where)
+            .toEqual(expectedFailures[name] ?? []);
+          // Every call was reported, answered with the outcome its rules pick, and recorded.
+          for (const turn of run.turns ?? []) {
             expect
-              .soft(
-                response.toolResults?.map((exchange) => exchange.call) ?? [],
-                `${where}, turn ${index + 1}`,
-              )
-              .toEqual(response.toolCalls);
-            for (const exchange of response.toolResults ?? [])
-              expect.soft(exchange.outcome, `${where}, turn ${index + 1}`).toEqual(respond(exchange.call));
-            expect
-              .soft(response.transcript, `${where}, turn ${index + 1}`)
-              .toBe(spokenWords(conversation.turns[index]?.say ?? '').join(' '));
-          });
-        }),
+              .soft(turn.response?.toolResults?.map((exchange) => exchange.call) ?? [], where)
+              .toEqual(turn.response?.toolCalls);
+          }
+        }
+      }
+      const failing = result.scenarios.find((scenario) =>
+        scenario.scenario.location.file.includes('failing/'),
       );
-      await agent.close();
+      expect(failing?.runs.map((run) => run.turns?.map((turn) => turn.status))).toEqual(
+        VOICES.map(() => ['passed', 'failed', 'passed']),
+      );
+      expect(result.summary).toMatchObject({ total: 12, passed: 9, failed: 3, errored: 0 });
     },
     120_000,
   );
 });
-
-/** A conversation scenario file as written (issue 12's format). */
-interface ConversationFile {
-  name: string;
-  turns: Array<{
-    say: string;
-    expect?: ExpectedCall[];
-    forbid?: string[];
-    reply?: {
-      contains?: string | string[];
-      contains_any?: string[];
-      not_contains?: string | string[];
-      regex?: string;
-      ignore_case?: boolean;
-    };
-  }>;
-  tool_results?: Record<string, unknown>;
-  match?: {
-    order?: MatchOptions['order'];
-    extra_calls?: MatchOptions['extraCalls'];
-    arguments?: MatchOptions['arguments'];
-  };
-}
-
-/** The mocked outcome of a call: a plain value, or the first rule whose `when` the arguments match. */
-function responder(toolResults: Record<string, unknown>): ToolResponder {
-  const when = new ToolCallEvaluator({ arguments: 'subset', extraCalls: 'allow' });
-  return (call) => {
-    if (!Object.hasOwn(toolResults, call.name)) return { missing: missingMockMessage(call.name) };
-    const rules = toolResults[call.name];
-    if (!Array.isArray(rules)) return { result: rules };
-    for (const rule of rules as Array<{
-      when?: Record<string, unknown>;
-      result?: unknown;
-      error?: unknown;
-    }>) {
-      if (rule.when && !when.evaluate([{ name: call.name, arguments: rule.when }], [call]).passed) continue;
-      return 'error' in rule ? { error: rule.error } : { result: rule.result };
-    }
-    return { missing: missingMockMessage(call.name) };
-  };
-}
-
-/** The failures of one turn, in short words: calls against expect/forbid, then the reply checks. */
-function gradeTurn(
-  conversation: ConversationFile,
-  turn: ConversationFile['turns'][number],
-  response: AgentResponse,
-): string[] {
-  const evaluator = new ToolCallEvaluator({
-    // russo.config.yaml's defaults, then the scenario's match.
-    order: conversation.match?.order ?? 'any',
-    extraCalls: conversation.match?.extra_calls ?? 'fail',
-    arguments: conversation.match?.arguments ?? 'subset',
-    forbid: turn.forbid ?? [],
-  });
-  const failures =
-    turn.expect === undefined
-      ? response.toolCalls
-          .filter((call) => turn.forbid?.includes(call.name))
-          .map((call) => `forbidden ${call.name}`)
-      : evaluator
-          .evaluate(turn.expect, response.toolCalls)
-          .failures.map((failure) =>
-            failure.kind === 'missing' ? `missing ${failure.expected?.name}` : failure.message,
-          );
-  const text = response.text ?? '';
-  const check = turn.reply ?? {};
-  const fold = (value: string) => (check.ignore_case ? value.toLowerCase() : value);
-  const list = (value: string | string[] | undefined) => (value === undefined ? [] : [value].flat());
-  for (const part of list(check.contains))
-    if (!fold(text).includes(fold(part))) failures.push(`reply does not contain "${part}": "${text}"`);
-  if (check.contains_any && !check.contains_any.some((part) => fold(text).includes(fold(part))))
-    failures.push(`reply contains none of ${check.contains_any.join(', ')}: "${text}"`);
-  for (const part of list(check.not_contains))
-    if (fold(text).includes(fold(part))) failures.push(`reply contains "${part}": "${text}"`);
-  if (check.regex && !new RegExp(check.regex, check.ignore_case ? 'i' : '').test(text))
-    failures.push(`reply does not match /${check.regex}/: "${text}"`);
-  return failures;
-}
 
 function call(name: string, args: Record<string, unknown>): ToolCall {
   return { name, arguments: args };

@@ -68,3 +68,8 @@ export function sendJson(
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
 }
+
+/** The parsed JSON body of a request. */
+export function jsonBody(request: RecordedRequest): Record<string, unknown> {
+  return JSON.parse(request.body.toString('utf8')) as Record<string, unknown>;
+}

@@ -176,24 +176,51 @@ export interface FakeChatCall {
   arguments: string;
 }
 
+/** A chat message as the fake reads it. */
+interface ChatMessage {
+  role: string;
+  content: unknown;
+  tool_calls?: Array<{ id: string }>;
+  tool_call_id?: string;
+}
+
 /**
- * Checks a chat request with audio: the user message must carry one `input_audio` WAV part and
- * no text (the agent hears audio only). Returns the problem, or undefined.
+ * Checks a chat request with audio: every user message (one per caller turn of a conversation)
+ * must carry one `input_audio` WAV part and no text (the agent hears audio only), and the history
+ * must be one the API accepts: an assistant message with `tool_calls` followed by a tool message
+ * for each of its calls, and no tool message anywhere else. Returns the problem, or undefined.
  */
 export function chatProblem(request: FakeRequest): string | undefined {
   if (request.method !== 'POST' || request.path !== '/v1/chat/completions')
     return `unexpected ${request.method} ${request.path}`;
-  const messages = request.body.messages as Array<{ role: string; content: unknown }> | undefined;
-  const user = messages?.find((message) => message.role === 'user');
-  const parts = Array.isArray(user?.content) ? (user.content as Array<Record<string, unknown>>) : [];
-  if (parts.length !== 1 || parts[0]?.type !== 'input_audio')
-    return 'the user message must be one input_audio part';
-  const audio = parts[0].input_audio as { data?: string; format?: string };
-  if (audio.format !== 'wav') return `expected format wav, got ${String(audio.format)}`;
-  const wav = Buffer.from(audio.data ?? '', 'base64');
-  if (wav.subarray(0, 4).toString('ascii') !== 'RIFF' || wav.subarray(8, 12).toString('ascii') !== 'WAVE') {
-    return 'input_audio data is not a WAV file';
+  const messages = (request.body.messages ?? []) as ChatMessage[];
+  const users = messages.filter((message) => message.role === 'user');
+  if (users.length === 0) return 'the request has no user message';
+  for (const user of users) {
+    const parts = Array.isArray(user.content) ? (user.content as Array<Record<string, unknown>>) : [];
+    if (parts.length !== 1 || parts[0]?.type !== 'input_audio')
+      return 'each user message must be one input_audio part';
+    const audio = parts[0].input_audio as { data?: string; format?: string };
+    if (audio.format !== 'wav') return `expected format wav, got ${String(audio.format)}`;
+    const wav = Buffer.from(audio.data ?? '', 'base64');
+    if (wav.subarray(0, 4).toString('ascii') !== 'RIFF' || wav.subarray(8, 12).toString('ascii') !== 'WAVE') {
+      return 'input_audio data is not a WAV file';
+    }
   }
+  let waiting: string[] = [];
+  for (const message of messages) {
+    if (message.role === 'tool') {
+      if (!waiting.includes(message.tool_call_id ?? ''))
+        return "messages with role 'tool' must be a response to a preceding message with 'tool_calls'";
+      waiting = waiting.filter((id) => id !== message.tool_call_id);
+      continue;
+    }
+    if (waiting.length > 0) {
+      return `an assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'; these had none: ${waiting.join(', ')}`;
+    }
+    if (message.role === 'assistant') waiting = (message.tool_calls ?? []).map((call) => call.id);
+  }
+  if (waiting.length > 0) return `the tool calls ${waiting.join(', ')} have no tool messages`;
   return undefined;
 }
 
@@ -242,12 +269,12 @@ export function chatReply(
   };
 }
 
-/** The WAV bytes of the audio in a chat request (after `chatProblem` passed). */
-export function chatAudio(request: FakeRequest): Buffer {
+/** The WAV bytes of the audio of the `turn`-th user message (0: the first) in a chat request (after `chatProblem` passed). */
+export function chatAudio(request: FakeRequest, turn = 0): Buffer {
   const messages = request.body.messages as Array<{
     role: string;
     content: Array<{ input_audio: { data: string } }>;
   }>;
-  const user = messages.find((message) => message.role === 'user');
+  const user = messages.filter((message) => message.role === 'user')[turn];
   return Buffer.from(user?.content[0]?.input_audio.data ?? '', 'base64');
 }

@@ -2,8 +2,10 @@
 // benchmarks. The SDK's OpenAIRealtimeWS only speaks wss:, so the fake serves TLS with a
 // self-signed certificate for 127.0.0.1 made by `openssl` at start; clients trust it through the
 // `ca` it returns. It checks what the client sends (session.update shape, audio format and length,
-// commit before response.create, tool outputs before a follow-up response) and answers with the
-// GA server events; scripted turns add errors, dropped sockets, several calls and failed responses.
+// commit before response.create, tool outputs before a follow-up response, one response at a time)
+// and answers with the GA server events. A session holds its conversation across commits (the
+// items of every turn, in order), as the real one does; scripted responses add text, spoken
+// replies with or without a transcript, errors, dropped sockets, several calls and failed responses.
 // Self-contained (node built-ins and ws) so that benchmarks can load it with Node's type stripping.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,11 +18,18 @@ import { WebSocketServer, type WebSocket } from 'ws';
 /** What the fake model does for one `response.create`. */
 export interface RealtimeTurn {
   calls?: Array<{ name: string; arguments: string }>;
+  /** A text reply (output_text, with its delta and done events). */
   text?: string;
+  /** A spoken reply (output_audio) with this transcript, sent in transcript delta and done events. */
+  transcript?: string;
+  /** A spoken reply without a transcript. */
+  audioOnly?: boolean;
   /** Answer with an `error` event instead of a response. */
   error?: { type: string; code: string; message: string };
   /** Close the socket without a close frame after `response.created`. */
   drop?: boolean;
+  /** Send `response.created` and nothing more: a model that never finishes. */
+  hang?: boolean;
   /** Send the calls only inside `response.done` (no `response.function_call_arguments.done`). */
   onlyInDone?: boolean;
   /** End with `response.done` of status failed and this error. */
@@ -36,7 +45,10 @@ export interface RefusedHandshake {
 
 /** Options of the fake. */
 export interface RealtimeFakeOptions {
-  /** Decides each response: `turn` is 0 for the first `response.create` of a session. */
+  /**
+   * Decides each response: `turn` is 0 for the first `response.create` of a session and counts
+   * every response (follow-ups included); `session.commits` tells which caller turn it answers.
+   */
   respond: (session: RealtimeSession, turn: number) => RealtimeTurn;
   /** Refuses the handshake of some sessions (by index, counted over all handshakes). */
   handshake?: (index: number) => RefusedHandshake | undefined;
@@ -53,8 +65,12 @@ export interface RealtimeSession {
   authorization: string | undefined;
   /** The `session` of the client's session.update. */
   session?: Record<string, unknown>;
-  /** 16-bit samples appended before the commit. */
+  /** 16-bit samples appended, over all turns. */
   samples: number;
+  /** Commits of the input audio buffer: the caller turns so far. */
+  commits: number;
+  /** The conversation as the server holds it, in order: each turn's audio, calls, outputs and replies. */
+  items: ConversationItem[];
   /** The appended audio, as the client sent it (s16le). */
   audio: Buffer[];
   appends: number;
@@ -65,10 +81,19 @@ export interface RealtimeSession {
   toolOutputs: Array<{ call_id: string; output: string }>;
   /** True once the client closed the socket. */
   closed: boolean;
+  /** Drops the connection as a network failure would (no close frame). */
+  drop(): void;
   /** performance.now() when the WebSocket opened, and when the first response.done was sent. */
   openedAt: number;
   answeredAt?: number;
 }
+
+/** An item of a session's conversation. */
+export type ConversationItem =
+  | { type: 'input_audio'; samples: number }
+  | { type: 'function_call'; call_id: string; name: string; arguments: string }
+  | { type: 'function_call_output'; call_id: string; output: string }
+  | { type: 'message'; text?: string; transcript?: string; audio?: boolean };
 
 /** A running fake. */
 export interface RealtimeFake {
@@ -161,12 +186,15 @@ export async function startRealtimeFake(options: RealtimeFakeOptions): Promise<R
       model: url.searchParams.get('model'),
       authorization: request.headers.authorization,
       samples: 0,
+      commits: 0,
+      items: [],
       audio: [],
       appends: 0,
       events: [],
       problems: [],
       toolOutputs: [],
       closed: false,
+      drop: () => socket.terminate(),
       openedAt: performance.now(),
     };
     fake.sessions.push(session);
@@ -180,7 +208,9 @@ export async function startRealtimeFake(options: RealtimeFakeOptions): Promise<R
 /** Plays the server side of one session. */
 function serveSession(socket: WebSocket, session: RealtimeSession, options: RealtimeFakeOptions): void {
   let events = 0;
-  let committed = false;
+  /** Samples appended since the last commit. */
+  let buffered = 0;
+  let responding = false;
   let turn = 0;
   let pendingCalls: string[] = [];
   const send = (event: Record<string, unknown>) => {
@@ -223,16 +253,16 @@ function serveSession(socket: WebSocket, session: RealtimeSession, options: Real
         return send({ type: 'session.updated', session: event.session });
       }
       case 'input_audio_buffer.append': {
-        if (committed) return problem('audio appended after the commit');
         const bytes = Buffer.from(String(event.audio), 'base64');
         if (bytes.length % 2 !== 0) return problem('appended audio is not 16-bit PCM');
         session.samples += bytes.length / 2;
+        buffered += bytes.length / 2;
         session.audio.push(bytes);
         session.appends++;
         return;
       }
       case 'input_audio_buffer.commit':
-        if (session.samples === 0) {
+        if (buffered === 0) {
           return send({
             type: 'error',
             error: {
@@ -242,8 +272,13 @@ function serveSession(socket: WebSocket, session: RealtimeSession, options: Real
             },
           });
         }
-        committed = true;
-        return send({ type: 'input_audio_buffer.committed', item_id: 'item_audio', previous_item_id: null });
+        session.items.push({ type: 'input_audio', samples: buffered });
+        buffered = 0;
+        return send({
+          type: 'input_audio_buffer.committed',
+          item_id: `item_audio_${session.commits++}`,
+          previous_item_id: null,
+        });
       case 'conversation.item.create': {
         const item = event.item as { type?: string; call_id?: string; output?: string };
         if (
@@ -259,15 +294,28 @@ function serveSession(socket: WebSocket, session: RealtimeSession, options: Real
           return problem(`no call ${item.call_id} is waiting for an output`);
         pendingCalls = pendingCalls.filter((id) => id !== item.call_id);
         session.toolOutputs.push({ call_id: item.call_id, output: item.output });
+        session.items.push({ type: 'function_call_output', call_id: item.call_id, output: item.output });
         return send({ type: 'conversation.item.added', item: { ...item, id: `item_out_${item.call_id}` } });
       }
       case 'response.create': {
-        if (!committed) return problem('response.create came before input_audio_buffer.commit');
+        if (session.commits === 0) return problem('response.create came before input_audio_buffer.commit');
+        if (responding) {
+          return send({
+            type: 'error',
+            error: {
+              type: 'invalid_request_error',
+              code: 'conversation_already_has_active_response',
+              message: 'Conversation already has an active response in progress.',
+            },
+          });
+        }
         if (pendingCalls.length > 0)
           return problem(`response.create before the outputs of ${pendingCalls.join(', ')}`);
         const script = options.respond(session, turn);
         const responseIndex = turn++;
+        responding = true;
         const answer = () => {
+          responding = false;
           pendingCalls = respondTo(send, socket, script, session, responseIndex);
         };
         if (options.latencyMs) setTimeout(answer, options.latencyMs);
@@ -301,6 +349,7 @@ function respondTo(
     socket.terminate();
     return [];
   }
+  if (script.hang) return [];
   const output: Array<Record<string, unknown>> = [];
   (script.calls ?? []).forEach((call, index) => {
     const item = {
@@ -335,15 +384,17 @@ function respondTo(
     }
     send({ type: 'response.output_item.done', response_id: responseId, output_index: index, item });
     output.push(item);
-  });
-  if (script.text) {
-    output.push({
-      id: `item_${responseId}_text`,
-      type: 'message',
-      role: 'assistant',
-      status: 'completed',
-      content: [{ type: 'output_text', text: script.text }],
+    session.items.push({
+      type: 'function_call',
+      call_id: item.call_id,
+      name: call.name,
+      arguments: call.arguments,
     });
+  });
+  const reply = replyItem(send, script, responseId, output.length);
+  if (reply) {
+    output.push(reply.item);
+    session.items.push(reply.conversationItem);
   }
   const audioTokens = Math.round(session.samples / 2400);
   session.answeredAt ??= performance.now();
@@ -372,6 +423,58 @@ function respondTo(
   return script.failed
     ? []
     : output.filter((item) => item.type === 'function_call').map((item) => String(item.call_id));
+}
+
+/**
+ * The assistant message of a response with a reply, and its events: text deltas and done for a
+ * text reply, transcript deltas and done for a spoken one (audio without a transcript has none).
+ */
+function replyItem(
+  send: (event: Record<string, unknown>) => void,
+  script: RealtimeTurn,
+  responseId: string,
+  outputIndex: number,
+): { item: Record<string, unknown>; conversationItem: ConversationItem } | undefined {
+  const id = `item_${responseId}_reply`;
+  const common = { response_id: responseId, item_id: id, output_index: outputIndex, content_index: 0 };
+  const message = (part: Record<string, unknown>) => ({
+    id,
+    type: 'message',
+    role: 'assistant',
+    status: 'completed',
+    content: [part],
+  });
+  if (script.text !== undefined) {
+    for (const delta of words(script.text)) send({ type: 'response.output_text.delta', ...common, delta });
+    send({ type: 'response.output_text.done', ...common, text: script.text });
+    return {
+      item: message({ type: 'output_text', text: script.text }),
+      conversationItem: { type: 'message', text: script.text },
+    };
+  }
+  if (script.transcript !== undefined) {
+    send({ type: 'response.output_audio.delta', ...common, delta: 'AAAA' });
+    for (const delta of words(script.transcript))
+      send({ type: 'response.output_audio_transcript.delta', ...common, delta });
+    send({ type: 'response.output_audio_transcript.done', ...common, transcript: script.transcript });
+    return {
+      item: message({ type: 'output_audio', transcript: script.transcript }),
+      conversationItem: { type: 'message', transcript: script.transcript, audio: true },
+    };
+  }
+  if (script.audioOnly) {
+    send({ type: 'response.output_audio.delta', ...common, delta: 'AAAA' });
+    return {
+      item: message({ type: 'output_audio' }),
+      conversationItem: { type: 'message', audio: true },
+    };
+  }
+  return undefined;
+}
+
+/** A text in the deltas a model streams: word by word, spaces kept. */
+function words(text: string): string[] {
+  return text.match(/\S+\s*|\s+/g) ?? [];
 }
 
 /** The parts of a GA session.update body the fake checks. */

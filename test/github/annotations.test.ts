@@ -15,6 +15,7 @@ import {
   passingSuite,
   suiteResult,
 } from '../fixtures/suite-result.js';
+import { conversationSuite, HOSTILE_REPLY } from '../fixtures/suite-result-conversations.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -109,6 +110,77 @@ describe('failureAnnotations', () => {
     const clean = cancelResult();
     clean.runs = clean.runs.filter((run) => run.status === 'passed');
     expect(failureAnnotations({ ...failingSuite(), scenarios: [clean] })).toEqual([]);
+  });
+});
+
+describe('failureAnnotations of conversations', () => {
+  const annotations = () => failureAnnotations(conversationSuite());
+  const at = (file: string, title: string) =>
+    annotations().find(
+      (a) => a.location.file === `scenarios/conversations/${file}` && a.title.includes(title),
+    )!;
+
+  it('lands a turn’s failure at its line: the expected call, the reply check, else the turn’s say', () => {
+    // Turn 2 of book-at-seven: `say` at line 9, its expected call at 11, its reply check at 13.
+    expect(at('book-at-seven.yaml', 'wrong reply').location).toEqual({
+      file: 'scenarios/conversations/book-at-seven.yaml',
+      line: 13,
+      column: 5,
+    });
+    expect(at('book-at-seven.yaml', 'missing').location.line).toBe(11);
+    expect(at('change-party-size.yaml', 'wrong arguments').location.line).toBe(11);
+    // An unexpected call in turn 3 (no call expected) is annotated where the turn says its line.
+    expect(at('change-party-size.yaml', 'unexpected call').location).toEqual({
+      file: 'scenarios/conversations/change-party-size.yaml',
+      line: 15,
+      column: 12,
+    });
+  });
+
+  it('names the turn, groups the runs that failed it the same way, and counts runs per turn', () => {
+    const reply = at('book-at-seven.yaml', 'wrong reply');
+    expect(reply.title).toBe('russo: book at seven: turn 2: wrong reply (pass rate 25%)');
+    expect(reply.failedRuns).toBe(3);
+    expect(reply.message.split('\n')).toEqual([
+      'the reply: failed in 3 of 4 runs of turn 2 at line 9: "At seven tonight"',
+      `- turn 2: the reply does not contain "R-17": ${JSON.stringify(HOSTILE_REPLY)} (2 runs)`,
+      '- turn 2: the agent replied with audio only (1 run)',
+    ]);
+    expect(at('book-at-seven.yaml', 'missing').message.split('\n')[0]).toBe(
+      'book_table: failed in 2 of 4 runs of turn 2 at line 9: "At seven tonight"',
+    );
+    expect(at('change-party-size.yaml', 'unexpected call').message.split('\n')[0]).toBe(
+      'end_call: failed in 1 of 2 runs of turn 3 at line 15: "Thank you"',
+    );
+    // The errored run is not a failure to annotate: it is in the errors.
+    expect(annotations()).toHaveLength(4);
+  });
+
+  it('keeps the same kind of failure in two turns apart, each at its own turn', () => {
+    const suite = conversationSuite();
+    const [failed] = suite.scenarios[1]!.runs;
+    // Turn 1's reply check fails too in this run: one annotation per turn, not one for both.
+    failed!.evalResult!.failures.unshift({
+      kind: 'reply',
+      diffs: [],
+      turn: 0,
+      message: 'turn 1: the reply does not contain any of "what time", "when": "Hello!"',
+      replyText: 'Hello!',
+    });
+    const replies = failureAnnotations(suite).filter((a) => a.title.includes('wrong reply'));
+    expect(replies.map((a) => [a.title, a.location.line, a.failedRuns])).toEqual([
+      ['russo: book at seven: turn 2: wrong reply (pass rate 25%)', 13, 3],
+      ['russo: book at seven: turn 1: wrong reply (pass rate 25%)', 7, 1],
+    ]);
+  });
+
+  it('goes through the same per-step budget, at the turn’s line in the workspace', () => {
+    const output = captureStdout();
+    const counts = emitAnnotations(annotations(), { cwd: '/ws/agent', workspace: '/ws', reservedErrors: 1 });
+    expect(counts).toEqual({ errors: { shown: 4, hidden: 0 }, warnings: { shown: 0, hidden: 0 } });
+    expect(output()).toContain(
+      '::error title=russo%3A book at seven%3A turn 2%3A wrong reply (pass rate 25%25),file=agent/scenarios/conversations/book-at-seven.yaml,line=13,col=5::',
+    );
   });
 });
 

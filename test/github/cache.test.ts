@@ -81,6 +81,19 @@ describe('audioCacheKeys', () => {
     faster.config.synthesizer = { ...faster.config.synthesizer, speed: 1.2 };
     expect(audioCacheKeys(faster, 'p').key).not.toBe(key);
   });
+
+  it("changes when a conversation turn's say changes, not only its first", () => {
+    const conversation = (second: string): Suite => {
+      const withTurns = suite('/ws');
+      const location = { file: 'c.yaml', line: 1, column: 1 };
+      const turns = ['I would like a table', second].map((say) => ({ say, location, forbid: [] }));
+      withTurns.scenarios = [{ ...scenario('talk', ['I would like a table']), turns }];
+      return withTurns;
+    };
+    expect(audioCacheKeys(conversation('Two people please'), 'p').key).not.toBe(
+      audioCacheKeys(conversation('Three people please'), 'p').key,
+    );
+  });
 });
 
 describe('restoreAudioCache', () => {

@@ -21,6 +21,7 @@ import {
   stoppedSuite,
   suiteResult,
 } from '../fixtures/suite-result.js';
+import { conversationSuite, SESSION_DROPPED } from '../fixtures/suite-result-conversations.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -220,6 +221,35 @@ describe('suiteSummary', () => {
     expect(Number(note[1])).toBe(200 - rows);
     expect(Number(note[2])).toBe(200 - (html.match(/<details>/g) ?? []).length);
     expect(html).toContain('Set the <code>report-dir</code> input to write the full report.');
+  });
+});
+
+describe('suiteSummary with conversations', () => {
+  it('shows each failed or errored conversation as its transcript, turn by turn, inert', () => {
+    const html = suiteSummary(conversationSuite());
+    expectInert(html);
+    const booking = html.match(/<details><summary>❌ <b>book at seven.*?<\/details>/)![0];
+    expect(booking).toContain(
+      '<p><b>Conversation</b> (<code>scenarios/conversations/book-at-seven.yaml:3</code>), 3 turns: I&#39;d like a table for two</p>' +
+        '<table><tr><th>Run</th><th>Transcript</th></tr><tr><td>run 1 · kal16</td><td><code>turn 1 ✓ passed</code><br>',
+    );
+    expect(booking).toContain(
+      '<code>turn 2 ✗ failed</code><br><code>  caller said:   &quot;At seven tonight&quot;</code><br>' +
+        '<code>  agent heard:   &quot;at seven tonight&quot;</code><br>' +
+        '<code>  agent called:  check_availability({time: &quot;19:00&quot;}) → no result mocked</code><br>' +
+        '<code>  agent replied: &quot;&lt;script&gt;alert(1)&lt;/script&gt; Sorry, something went wrong.&quot;</code><br>' +
+        '<code>  ✗ missing call book_table({party_size: 2, time: matches /^19:00/})</code><br>',
+    );
+    expect(booking).toContain(
+      '<code>  agent replied: (audio only)</code><br><code>  ✗ the agent replied with audio only</code>',
+    );
+    expect(booking).not.toContain('run 1 · slt');
+    const dropped = html.match(/<details><summary>❌ <b>change the party size.*?<\/details>/)![0];
+    expect(dropped).toContain(
+      `<code>turn 2 ✗ error</code><br><code>  caller said:   &quot;Actually, make it three&quot;</code><br>` +
+        `<code>  ✗ error: ${SESSION_DROPPED}</code><br><code>turn 3 – skipped</code>`,
+    );
+    expect(html).toContain(`<li>turn 2: ${SESSION_DROPPED} (×1)</li>`);
   });
 });
 

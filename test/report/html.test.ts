@@ -8,8 +8,11 @@ import {
   invalidArgumentsSuite,
   missingBaselineSuite,
   passingSuite,
+  scenarioResult,
   stoppedSuite,
+  suiteResult,
 } from '../fixtures/suite-result.js';
+import { conversationSuite, SESSION_DROPPED } from '../fixtures/suite-result-conversations.js';
 
 /** Tags that open minus tags that close, per element name (void elements excluded): all zero when balanced. */
 function unbalancedTags(html: string): Record<string, number> {
@@ -23,7 +26,13 @@ function unbalancedTags(html: string): Record<string, number> {
 
 describe('renderHtml', () => {
   it('is one self-contained page: inline CSS, no script, nothing loaded from elsewhere', () => {
-    for (const result of [failingSuite(), passingSuite(), stoppedSuite(), emptySuite()]) {
+    for (const result of [
+      failingSuite(),
+      passingSuite(),
+      stoppedSuite(),
+      emptySuite(),
+      conversationSuite(),
+    ]) {
       const html = renderHtml(result);
       expect(html.startsWith('<!doctype html>')).toBe(true);
       expect(html).toContain('<style>');
@@ -134,6 +143,90 @@ describe('renderHtml: consistency and the baseline', () => {
     expect(unbalancedTags(html)).toEqual({});
     expect(renderHtml(missingBaselineSuite())).toContain(
       '<p class="muted">No baseline: gated on thresholds alone (no baseline stored for main yet).</p>',
+    );
+  });
+});
+
+describe('renderHtml with conversations', () => {
+  /** The section of one scenario, up to the next. */
+  const section = (html: string, name: string) => {
+    const start = html.indexOf(`${name}</h2>`);
+    const end = html.indexOf('<details class="scenario"', start);
+    return html.slice(start, end < 0 ? undefined : end);
+  };
+
+  it('stays one balanced page without scripts', () => {
+    const html = renderHtml(conversationSuite());
+    expect(unbalancedTags(html)).toEqual({});
+    expect(html).not.toContain('<script');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; Sorry, something went wrong.');
+  });
+
+  it('lists each turn’s expectation and gives every run its turns’ verdicts', () => {
+    const html = section(renderHtml(conversationSuite()), 'book at seven');
+    expect(html).toContain(
+      '<ol class="expected"><li><code>no call; reply contains any of &quot;what time&quot;, &quot;when&quot;</code></li>' +
+        '<li><code>book_table({party_size: 2, time: matches /^19:00/}); never cancel_reservation; reply contains &quot;R-17&quot;</code></li>' +
+        '<li><code>no call</code></li></ol>',
+    );
+    expect(html).toContain(
+      '<thead><tr><th>Conversation</th><th>Voice</th><th class="num">Run</th><th>Status</th><th>Turns</th><th class="num">Latency</th></tr></thead>',
+    );
+    expect(html).toContain(
+      '<tr class="failed"><td>I&#39;d like a table for two</td><td>kal16</td><td class="num">1</td><td><span class="failed">failed</span></td>' +
+        '<td class="marks"><span class="passed">✓</span> <span class="failed">✗</span> <span class="passed">✓</span></td>',
+    );
+  });
+
+  it('shows each conversation as a transcript, open when it did not pass, with the failed checks marked', () => {
+    const html = section(renderHtml(conversationSuite()), 'book at seven');
+    expect(html).toContain(
+      '<details open><summary class="muted">transcript of run 1 · kal16</summary><table class="transcript">\n' +
+        '<thead><tr><th>Turn</th><th>Caller said</th><th>Agent heard</th><th>Calls → mocked results</th><th>Agent replied</th></tr></thead>',
+    );
+    expect(html).toContain(
+      '<tr class="turn failed"><td class="failed">✗ 2</td><td>At seven tonight</td><td>at seven tonight</td>' +
+        '<td><pre>check_availability({time: &quot;19:00&quot;}) → no result mocked</pre></td>' +
+        '<td>&lt;script&gt;alert(1)&lt;/script&gt; Sorry, something went wrong.</td></tr>\n' +
+        '<tr class="checks"><td></td><td colspan="4"><pre class="failed">✗ missing call book_table({party_size: 2, time: matches /^19:00/})\n' +
+        '✗ the reply does not contain &quot;R-17&quot;: &quot;&lt;script&gt;alert(1)&lt;/script&gt; Sorry, something went wrong.&quot;</pre></td></tr>',
+    );
+    expect(html).toContain(
+      '<td><pre>book_table({party_size: 2, time: &quot;19:00&quot;}) → error: &quot;no table free at 19:00&quot;</pre></td><td><span class="muted">(audio only)</span></td>',
+    );
+    expect(html).toContain(
+      '<td class="passed">✓ 1</td><td>I&#39;d like a table for two</td><td>i&#39;d like a table for two</td><td><pre>(no calls)</pre></td>',
+    );
+    expect(html).toContain('<details><summary class="muted">transcript of run 1 · slt</summary>');
+  });
+
+  it('shows the turn that errored and the turns skipped after it', () => {
+    const html = section(renderHtml(conversationSuite()), 'change the party size');
+    expect(html).toContain(
+      '<tr class="turn error"><td class="error">✗ 2</td><td>Actually, make it three</td><td colspan="3" class="muted">no response</td></tr>\n' +
+        `<tr class="checks"><td></td><td colspan="4"><pre class="error">✗ error: ${SESSION_DROPPED}</pre></td></tr>\n` +
+        '<tr class="turn skipped"><td class="muted">– 3</td><td>Thank you</td><td colspan="3" class="muted">skipped</td></tr>',
+    );
+    expect(html).toContain('<span class="error">✗</span> <span class="muted">–</span>');
+  });
+
+  it('says the error of a conversation that ended before any turn held it', () => {
+    const result = conversationSuite();
+    const dropped = result.scenarios[2]!;
+    const [first] = dropped.runs;
+    const neverStarted = {
+      ...first!,
+      error: 'agent: could not open a <session>',
+      turns: first!.turns!.map((turn) => ({
+        index: turn.index,
+        say: turn.say,
+        status: 'skipped' as const,
+        latencyMs: 0,
+      })),
+    };
+    const html = renderHtml(suiteResult([scenarioResult(dropped.scenario, [neverStarted])]));
+    expect(html).toContain(
+      '<summary class="muted">transcript of run 1 · kal16</summary><pre class="error">error: agent: could not open a &lt;session&gt;</pre><table class="transcript">',
     );
   });
 });

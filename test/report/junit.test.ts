@@ -6,8 +6,11 @@ import {
   HOSTILE,
   invalidArgumentsSuite,
   passingSuite,
+  scenarioResult,
   stoppedSuite,
+  suiteResult,
 } from '../fixtures/suite-result.js';
+import { conversationSuite, HOSTILE_REPLY, SESSION_DROPPED } from '../fixtures/suite-result-conversations.js';
 
 // A strict XML 1.0 well-formedness reader for what a JUnit consumer parses: the declaration, elements,
 // attributes and text; it rejects characters XML forbids, bare `&`/`<`, unknown entities, bad nesting.
@@ -97,7 +100,13 @@ describe('the XML reader used by these tests', () => {
 
 describe('renderJunit', () => {
   it('writes well-formed XML whose counts agree at every level', () => {
-    for (const result of [failingSuite(), passingSuite(), stoppedSuite(), emptySuite()]) {
+    for (const result of [
+      failingSuite(),
+      passingSuite(),
+      stoppedSuite(),
+      emptySuite(),
+      conversationSuite(),
+    ]) {
       const root = parseXml(renderJunit(result));
       expect(root.name).toBe('testsuites');
       const suites = children(root, 'testsuite');
@@ -214,5 +223,101 @@ describe('renderJunit', () => {
     const out = children(testCase, 'system-out')[0]!.text;
     expect(out).toContain('heard: heard \\u0007bell \\u001b[31mred\\u001b[0m ]]> \\uffff end');
     expect(out).toContain('error: agent: crashed: <img src=x onerror=alert(1)> | \\u0000 ```');
+  });
+});
+
+describe('renderJunit with conversations', () => {
+  const suites = () => children(parseXml(renderJunit(conversationSuite())), 'testsuite');
+  const testCase = (name: string) =>
+    children(
+      suites().find((suite) => suite.attributes.name === name)!,
+      'testcase',
+    );
+
+  it('makes one testcase per conversation, named by its first turn and length, at its first turn’s line', () => {
+    const root = parseXml(renderJunit(conversationSuite()));
+    expect(root.attributes).toMatchObject({ tests: '3', failures: '2', errors: '0' });
+    const [booking] = testCase('book over three turns');
+    expect(booking!.attributes).toMatchObject({
+      name: "I'd like to book a table (3 turns)",
+      classname: 'book over three turns',
+      file: 'scenarios/conversations/book-over-three-turns.yaml',
+      line: '3',
+    });
+    expect(children(booking!, 'failure')).toHaveLength(0);
+  });
+
+  it('puts every failed run’s turn verdicts in the failure, the failing turn with its reasons', () => {
+    const [failed] = testCase('book at seven');
+    const failure = children(failed!, 'failure')[0]!;
+    expect(failure.attributes.message).toBe('25% passed (1/4), needs 80%');
+    expect(failure.text).toContain(
+      [
+        'run 1 · kal16:',
+        '  ✓ turn 1 "I\'d like a table for two"',
+        '  ✗ turn 2 "At seven tonight"',
+        '    missing call book_table({party_size: 2, time: matches /^19:00/})',
+        `    the reply does not contain "R-17": ${JSON.stringify(HOSTILE_REPLY)}`,
+        '  ✓ turn 3 "Thanks, that is all"',
+      ].join('\n'),
+    );
+    expect(failure.text).toContain('run 2 · slt:\n  ✓ turn 1');
+    expect(failure.text).toContain('    the agent replied with audio only');
+    expect(failure.text).not.toContain('run 1 · slt');
+  });
+
+  it('logs every run’s transcript, the errored one with its skipped turn', () => {
+    const [failed] = testCase('book at seven');
+    const out = children(failed!, 'system-out')[0]!.text;
+    expect(out).toContain(
+      [
+        'run 1 · kal16: failed in 2.6 s',
+        'turn 1 ✓ passed',
+        '  caller said:   "I\'d like a table for two"',
+      ].join('\n'),
+    );
+    expect(out).toContain(`  agent replied: ${JSON.stringify(HOSTILE_REPLY)}`);
+    expect(out).toContain(
+      '  agent called:  book_table({party_size: 2, time: "19:00"}) → error: "no table free at 19:00"',
+    );
+    const [dropped] = testCase('change the party size');
+    expect(children(dropped!, 'system-out')[0]!.text).toContain(
+      [
+        'run 1 · kal16: error in 1.9 s',
+        'turn 1 ✓ passed',
+        '  caller said:   "Book a table for two at seven tonight"',
+        '  agent heard:   "book a table for two at seven tonight"',
+        '  agent called:  book_table({party_size: 2, time: "19:00"}) → {confirmed: true, reference: "R-17"}',
+        '  agent replied: "A table for 2 at 19:00, reference R-17."',
+        'turn 2 ✗ error',
+        '  caller said:   "Actually, make it three"',
+        `  ✗ error: ${SESSION_DROPPED}`,
+        'turn 3 – skipped',
+      ].join('\n'),
+    );
+  });
+
+  it('escapes the <script> of a reply', () => {
+    const xml = renderJunit(conversationSuite());
+    expect(xml).not.toContain('<script>');
+    expect(xml).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('reports a conversation whose only completed runs passed but one errored as <error>, with its turn', () => {
+    const result = conversationSuite();
+    const dropped = result.scenarios[2]!;
+    const onlyDropped = suiteResult([
+      scenarioResult(
+        dropped.scenario,
+        dropped.runs.filter((run) => run.status !== 'failed'),
+      ),
+    ]);
+    const [errored] = children(children(parseXml(renderJunit(onlyDropped)), 'testsuite')[0]!, 'testcase');
+    const error = children(errored!, 'error')[0]!;
+    expect(error.attributes.message).toBe(`1 run errored: turn 2: ${SESSION_DROPPED}`);
+    expect(error.text).toContain(
+      `run 1 · kal16:\n  ✓ turn 1 "Book a table for two at seven tonight"\n  ✗ turn 2`,
+    );
+    expect(error.text).toContain('  – turn 3 "Thank you" (skipped)');
   });
 });

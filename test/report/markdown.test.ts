@@ -15,6 +15,7 @@ import {
   stoppedSuite,
   suiteResult,
 } from '../fixtures/suite-result.js';
+import { conversationSuite, HOSTILE_REPLY, SESSION_DROPPED } from '../fixtures/suite-result-conversations.js';
 
 /** Cells of a GFM table row: split on pipes that are not backslash-escaped. */
 function cells(row: string): string[] {
@@ -288,5 +289,87 @@ describe('renderMarkdown: consistency and the baseline', () => {
     expect(
       markdown.replace('No baseline: gated on thresholds alone (no baseline stored for main yet).\n\n', ''),
     ).toBe(renderMarkdown(failingSuite()));
+  });
+});
+
+describe('renderMarkdown with conversations', () => {
+  /** The section of one failing scenario, up to the next. */
+  const section = (markdown: string, name: string) => {
+    const start = markdown.indexOf(`##### ❌ ${name}`);
+    const end = markdown.indexOf('##### ', start + 1);
+    return markdown.slice(start, end < 0 ? undefined : end);
+  };
+
+  it('lists what each turn expects', () => {
+    const markdown = section(renderMarkdown(conversationSuite()), 'book at seven');
+    expect(markdown).toContain(
+      [
+        '**Expected:**',
+        '',
+        '1. no call; reply contains any of "what time", "when"',
+        '2. book\\_table({party\\_size: 2, time: matches /^19:00/}); never cancel\\_reservation; reply contains "R-17"',
+        '3. no call',
+      ].join('\n'),
+    );
+    // One conversation per scenario: no prompt line repeating the scenario's rate.
+    expect(markdown).not.toContain('**Prompt:**');
+  });
+
+  it('shows a failed conversation as a transcript with the failed checks marked, once per way it failed', () => {
+    const markdown = section(renderMarkdown(conversationSuite()), 'book at seven');
+    expect(markdown).toContain(
+      [
+        'run 1 · kal16, run 2 · kal16 · the same way; transcript of run 1 · kal16',
+        '',
+        '```text',
+        'turn 1 ✓ passed',
+        '  caller said:   "I\'d like a table for two"',
+        '  agent heard:   "i\'d like a table for two"',
+        '  agent called:  (no calls)',
+        '  agent replied: "For what time?"',
+        'turn 2 ✗ failed',
+        '  caller said:   "At seven tonight"',
+        '  agent heard:   "at seven tonight"',
+        '  agent called:  check_availability({time: "19:00"}) → no result mocked',
+        `  agent replied: ${JSON.stringify(HOSTILE_REPLY)}`,
+        '  ✗ missing call book_table({party_size: 2, time: matches /^19:00/})',
+        `  ✗ the reply does not contain "R-17": ${JSON.stringify(HOSTILE_REPLY)}`,
+        'turn 3 ✓ passed',
+      ].join('\n'),
+    );
+    expect(markdown).toContain(['run 2 · slt', '', '```text', 'turn 1 ✓ passed'].join('\n'));
+    expect(markdown).toContain(
+      '  agent called:  book_table({party_size: 2, time: "19:00"}) → error: "no table free at 19:00"',
+    );
+    expect(markdown).toContain('  agent replied: (audio only)\n  ✗ the agent replied with audio only\n');
+    // Passed runs have no transcript.
+    expect(markdown).not.toContain('run 1 · slt');
+  });
+
+  it('shows the turn that errored and the turns skipped after it', () => {
+    const markdown = section(renderMarkdown(conversationSuite()), 'change the party size');
+    expect(markdown).toContain(
+      [
+        'turn 2 ✗ error',
+        '  caller said:   "Actually, make it three"',
+        `  ✗ error: ${SESSION_DROPPED}`,
+        'turn 3 – skipped',
+        '  caller said:   "Thank you"',
+        '```',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps the reply’s markup inside code blocks, and gives the PR comment the turn of the main reason', () => {
+    const markdown = renderMarkdown(conversationSuite());
+    const { lines, balanced } = outsideFences(markdown);
+    expect(balanced).toBe(true);
+    expect(lines.join('\n')).not.toContain('<script');
+    const short = renderMarkdown(conversationSuite(), { short: true });
+    expect(short).toContain(
+      '- ❌ **book at seven**: 25% passed (1/4), needs 80% · turn 2: missing call book\\_table({party\\_size: 2, time: matches /^19:00/}) (2 runs)',
+    );
+    expect(short).toContain(`| 1 | turn 2: ${SESSION_DROPPED} |`);
+    expect(short).not.toContain('<script');
   });
 });

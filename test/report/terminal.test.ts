@@ -14,6 +14,7 @@ import {
   stoppedSuite,
   suiteResult,
 } from '../fixtures/suite-result.js';
+import { conversationSuite, HOSTILE_REPLY, SESSION_DROPPED } from '../fixtures/suite-result-conversations.js';
 
 // eslint-disable-next-line no-control-regex -- the test looks for raw control characters
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -155,6 +156,49 @@ describe('renderTerminal', () => {
     expect(renderTerminal(result, { color: false, width: 50 }).split('\n')[0]).toMatch(
       /^Scenario +Rate +Runs +Pass +Fail +Err +Min$/,
     );
+  });
+});
+
+describe('renderTerminal with conversations', () => {
+  it('lists each failed conversation with every turn’s verdict, and under a failed turn what was heard and why', () => {
+    const text = renderTerminal(conversationSuite(), { color: false, width: 200 });
+    expect(text).toContain(
+      [
+        '  ✗ book at seven · run 1 · kal16',
+        '      ✓ turn 1 "I\'d like a table for two"',
+        '      ✗ turn 2 "At seven tonight"',
+        '        heard: "at seven tonight"',
+        '        missing call book_table({party_size: 2, time: matches /^19:00/})',
+        `        the reply does not contain "R-17": ${JSON.stringify(HOSTILE_REPLY)}`,
+        '      ✓ turn 3 "Thanks, that is all"',
+      ].join('\n'),
+    );
+    expect(text).toContain('        the agent replied with audio only');
+    expect(text).toContain(
+      [
+        '      ✗ turn 3 "Thank you"',
+        '        heard: "thank you"',
+        '        unexpected call end_call({}): no call was expected',
+      ].join('\n'),
+    );
+    // Passed conversations are not listed; the errored one is counted with its turn.
+    expect(text).not.toContain('book over three turns ·');
+    expect(text).toContain(`Errors (1 run)\n  1× turn 2: ${SESSION_DROPPED}`);
+  });
+
+  it('colours a failed turn red and fits every line in the width', () => {
+    const coloured = renderTerminal(conversationSuite(), { color: true, width: 200 });
+    expect(coloured).toContain('\u001b[31m      ✗ turn 2 "At seven tonight"\u001b[0m');
+    const plain = renderTerminal(conversationSuite(), { color: false });
+    expect(coloured.replace(ANSI, '')).toBe(
+      renderTerminal(conversationSuite(), { color: false, width: 200 }),
+    );
+    for (const width of [50, 80]) {
+      const text = renderTerminal(conversationSuite(), { color: true, width });
+      for (const line of text.split('\n'))
+        expect(displayWidth(line.replace(ANSI, ''))).toBeLessThanOrEqual(width);
+    }
+    expect(plain).toContain('      ✓ turn 1 "I\'d like a table for two"');
   });
 });
 

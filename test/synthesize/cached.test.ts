@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeWav } from '../../src/audio/wav.js';
+import { decodeWav, encodeWav } from '../../src/audio/wav.js';
 import type { Audio, Synthesizer } from '../../src/core/types.js';
 import { CachedSynthesizer, cacheKey } from '../../src/synthesize/cached.js';
 import { FliteSynthesizer } from '../../src/synthesize/flite.js';
@@ -132,6 +132,36 @@ describe('CachedSynthesizer', () => {
     expect(await afterGarbage.synthesize(PROMPT)).toEqual(original);
     expect(afterGarbage.counters).toMatchObject({ repaired: 1, requests: 1 });
     expect(flite.calls).toBe(3);
+  });
+
+  it('remakes an entry whose header is intact but whose samples or rate were changed', async () => {
+    const flite = new Counting(new FliteSynthesizer());
+    const original = await new CachedSynthesizer(flite, { dir }).synthesize(PROMPT);
+    const file = join(dir, `${cacheKey(flite.id, PROMPT)}.wav`);
+    const sealed = await readFile(file);
+    // Still a valid WAV file, so only the seal can tell.
+    expect(decodeWav(sealed)).toEqual(original);
+
+    const samples = Buffer.from(sealed);
+    samples.writeInt16LE(samples.readInt16LE(2000) ^ 0x7fff, 2000);
+    await writeFile(file, samples);
+    const afterSamples = new CachedSynthesizer(flite, { dir });
+    expect(await afterSamples.synthesize(PROMPT)).toEqual(original);
+    expect(afterSamples.counters).toMatchObject({ repaired: 1, requests: 1 });
+
+    const rate = Buffer.from(await readFile(file));
+    rate.writeUInt32LE(8000, 24);
+    await writeFile(file, rate);
+    const afterRate = new CachedSynthesizer(flite, { dir });
+    expect(await afterRate.synthesize(PROMPT)).toEqual(original);
+    expect(afterRate.counters).toMatchObject({ repaired: 1, requests: 1 });
+
+    // An entry written without a seal (an older cache) is made again once, then sealed.
+    await writeFile(file, encodeWav(original));
+    const unsealed = new CachedSynthesizer(flite, { dir });
+    expect(await unsealed.synthesize(PROMPT)).toEqual(original);
+    expect(unsealed.counters).toMatchObject({ repaired: 1, requests: 1 });
+    expect(await readFile(file)).toEqual(sealed);
   });
 
   it('leaves no torn file when the process dies in the middle of a write', async () => {

@@ -42,6 +42,9 @@ export const OPENAI_PRICES: PriceTable = {
   'gpt-4o-audio-preview': { text_input: 2.5, audio_input: 40, text_output: 10, audio_output: 80 },
   'gpt-4o-mini-audio-preview': { text_input: 0.15, audio_input: 10, text_output: 0.6, audio_output: 20 },
   'gpt-4o-mini-tts': { audio_output_minute: 0.015 },
+  // Text models, for the judge of reply checks.
+  'gpt-4o-mini': { text_input: 0.15, cached_text_input: 0.075, text_output: 0.6 },
+  'gpt-4.1-mini': { text_input: 0.4, cached_text_input: 0.1, text_output: 1.6 },
   'tts-1': { characters: 15 },
   'tts-1-hd': { characters: 30 },
 };

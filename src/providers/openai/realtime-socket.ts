@@ -62,9 +62,7 @@ export class RealtimeSocket {
     });
     socket.on('close', (code, reason) => {
       const why = reason.toString() || 'no reason given';
-      this.#fail(
-        new RetryableError(`the Realtime socket closed before the response was done (code ${code}: ${why})`),
-      );
+      this.#fail(new RetryableError(`the Realtime socket closed unexpectedly (code ${code}: ${why})`));
     });
     this.realtime.on('error', (error) => {
       if (error.error) return this.#fail(eventError(error.error));
