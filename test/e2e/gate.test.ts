@@ -236,3 +236,70 @@ describe('russo grade (bundled CLI)', () => {
     expect(existsSync(join(cwd, 'started'))).toBe(false);
   });
 });
+
+describe('russo grade on conversations (bundled CLI)', () => {
+  // A module agent that converses by the turn number it is given, and books with the result russo
+  // answers (the conversation example of test/e2e/conversation-cli.test.ts).
+  const TALKER = `export default {
+  turn(audio, options, conversation) {
+    if (conversation.turn === 0) return { toolCalls: [], text: 'For how many people?' };
+    const call = { name: 'book_table', arguments: { party_size: 2, time: '19:00' } };
+    const outcome = options.respond(call);
+    return { toolCalls: [call], toolResults: [{ call, outcome }], text: 'Booked, reference ' + outcome.result.reference };
+  },
+};
+`;
+  const TALK = (reference: string) => `name: book over two turns
+turns:
+  - say: I'd like to book a table
+    expect: []
+    reply: { contains_any: [how many, people] }
+  - say: Two people at seven tonight
+    expect:
+      - name: book_table
+        arguments: { party_size: 2 }
+    reply: { contains: ${reference} }
+tool_results:
+  book_table:
+    - when: { party_size: 2 }
+      result: { reference: R-17 }
+`;
+
+  it('grades each recorded turn again with the changed reply check, starting no agent', async () => {
+    const dir = project({
+      'russo.config.yaml':
+        'agent: { provider: module, module: agent.mjs }\nsynthesizer: { provider: flite, voices: [kal16] }\ndefaults: { runs: 2 }\n',
+      'agent.mjs': TALKER,
+      'scenarios/talk.yaml': TALK('R-17'),
+    });
+    expect((await russo(dir, 'run', '--json', 'talk.json')).code).toBe(0);
+    writeFileSync(
+      join(dir, 'agent.mjs'),
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(new URL('./started', import.meta.url), 'yes');\nexport default { turn: () => ({ toolCalls: [] }) };\n`,
+    );
+    writeFileSync(join(dir, 'scenarios/talk.yaml'), TALK('R-18'));
+    const graded = await russo(dir, 'grade', 'talk.json', '--json', 'graded.json');
+    expect(graded.code).toBe(1);
+    expect(graded.stdout).toContain(
+      'Re-graded 2 runs of talk.json with the current scenario files (no speech, no agent).',
+    );
+    expect(graded.stdout).toContain('the reply does not contain "R-18": "Booked, reference R-17"');
+    const report = JSON.parse(readFileSync(join(dir, 'graded.json'), 'utf8')) as JsonReport;
+    expect(report.scenarios[0]!.runs[0]!.turns!.map((turn) => turn.status)).toEqual(['passed', 'failed']);
+    expect(existsSync(join(dir, 'started'))).toBe(false);
+
+    // A changed say, or changed mocked results: the agent would have heard or been told something else.
+    writeFileSync(join(dir, 'scenarios/talk.yaml'), TALK('R-17').replace('Two people', 'Three people'));
+    const said = await russo(dir, 'grade', 'talk.json');
+    expect(said.code).toBe(2);
+    expect(said.stderr).toContain(
+      'no run of talk.json can be graded again: 2 runs, none replayable (its turns changed, …)',
+    );
+    writeFileSync(
+      join(dir, 'scenarios/talk.yaml'),
+      TALK('R-17').replace('reference: R-17', 'reference: R-99'),
+    );
+    expect((await russo(dir, 'grade', 'talk.json')).stderr).toContain('its mocked tool results changed');
+    expect(existsSync(join(dir, 'started'))).toBe(false);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ToolCall } from '../../src/core/types.js';
+import type { ToolCall, TurnResult } from '../../src/core/types.js';
 import { gradeReport } from '../../src/suite/grade.js';
 import { loadSuite } from '../../src/suite/load.js';
 import type { SuiteRun } from '../../src/suite/types.js';
@@ -32,6 +32,35 @@ function recorded(runIndex: number, calls: ToolCall[] | 'error', extra: Partial<
   };
 }
 
+const CONVERSATION_FILES = {
+  'scenarios/talk.yaml':
+    'name: talk\nturns:\n  - say: I would like a table\n    expect: []\n  - say: For two at seven\n    reply: { contains: R-18 }\n',
+};
+
+/** A recorded conversation of `talk`: no call, then a booking, with the agent's replies. */
+function recordedConversation(replies: [string, string]): SuiteRun {
+  const says = ['I would like a table', 'For two at seven'];
+  const calls = [[], [two]];
+  const turns: TurnResult[] = says.map((say, index) => ({
+    index,
+    say,
+    status: 'passed',
+    response: { toolCalls: calls[index]!, text: replies[index]!, transcript: say.toLowerCase() },
+    latencyMs: 500,
+  }));
+  return {
+    id: 'talk/p0/kal16/default/r0',
+    prompt: says[0]!,
+    promptIndex: 0,
+    runIndex: 0,
+    voice: 'kal16',
+    status: 'passed',
+    response: { toolCalls: [two], text: replies[1] },
+    latencyMs: 1000,
+    turns,
+  };
+}
+
 async function load() {
   const suite = await loadSuite(undefined, { cwd: project(FILES) });
   return { suite, book: suite.scenarios[0]! };
@@ -58,28 +87,94 @@ describe('gradeReport', () => {
     expect(result.replay).toEqual({ source: 'old.json', regraded: 2, notReplayable: [] });
   });
 
-  it('does not grade a conversation run, nor a run of a scenario that is now a conversation', async () => {
+  it('does not grade a run whose prompt changed, nor one of a scenario whose mocked tool results changed', async () => {
     const { suite, book } = await load();
-    const turn = { index: 0, say: 'Book a table for two', status: 'passed' as const, latencyMs: 10 };
-    const runs = [recorded(0, [two], { turns: [turn] }), recorded(1, [two])];
-    const result = gradeReport(suite, suiteResult([scenarioResult(book, runs)]), { source: 'old.json' });
+    const moved = { ...recorded(1, [two]), prompt: 'Book a table for 2' };
+    const result = gradeReport(suite, suiteResult([scenarioResult(book, [recorded(0, [two]), moved])]), {
+      source: 'old.json',
+    });
     expect(result.replay!.notReplayable).toEqual([
-      { id: 'book/p0/kal16/default/r0', scenario: 'book', reason: 'conversation runs are not re-graded yet' },
+      { id: 'book/p0/kal16/default/r1', scenario: 'book', reason: 'its prompt changed' },
     ]);
-    expect(result.scenarios[0]!.runs.map((run) => run.id)).toEqual(['book/p0/kal16/default/r1']);
-
-    const location = book.location;
-    const now = {
-      ...suite,
-      scenarios: [{ ...book, turns: [{ say: 'Book a table for two', location, forbid: [] }] }],
-    };
-    const again = gradeReport(now, suiteResult([scenarioResult(book, [recorded(1, [two])])]), {
+    const mocked = { ...book, toolResults: { book_table: { reference: 'R-1' } } };
+    const again = gradeReport(suite, suiteResult([scenarioResult(mocked, [recorded(0, [two])])]), {
       source: 'old.json',
     });
     expect(again.replay!.notReplayable.map((run) => run.reason)).toEqual([
-      'conversation runs are not re-graded yet',
+      'its mocked tool results changed: the agent was answered differently',
     ]);
     expect(again.scenarios).toEqual([]);
+  });
+
+  it('grades each turn of a recorded conversation with the current turns, and merges the verdict', async () => {
+    const suite = await loadSuite(undefined, { cwd: project(CONVERSATION_FILES) });
+    const [talk] = suite.scenarios;
+    const conversation = recordedConversation(['For how many people?', 'Booked, reference R-17']);
+    const graded = gradeReport(suite, suiteResult([scenarioResult(talk!, [conversation])]), {
+      source: 'old.json',
+    });
+    const [run] = graded.scenarios[0]!.runs;
+    expect(run!.turns!.map((turn) => turn.status)).toEqual(['passed', 'failed']);
+    expect(run!.status).toBe('failed');
+    expect(run!.evalResult!.failures.map((failure) => failure.message)).toEqual([
+      'turn 2: the reply does not contain "R-18": "Booked, reference R-17"',
+    ]);
+    expect(run!.turns![1]!.response).toEqual(conversation.turns![1]!.response);
+    expect(graded.replay).toEqual({ source: 'old.json', regraded: 1, notReplayable: [] });
+  });
+
+  it('does not grade a conversation whose turns changed, or whose reply checks need the judge', async () => {
+    const suite = await loadSuite(undefined, { cwd: project(CONVERSATION_FILES) });
+    const [talk] = suite.scenarios;
+    const conversation = recordedConversation(['For how many people?', 'Booked, reference R-18']);
+    const said = {
+      ...conversation,
+      turns: conversation.turns!.map((turn) => ({ ...turn, say: `${turn.say}!` })),
+    };
+    const shorter = {
+      ...conversation,
+      runIndex: 1,
+      id: 'talk/p0/kal16/default/r1',
+      turns: conversation.turns!.slice(0, 1),
+    };
+    const result = gradeReport(suite, suiteResult([scenarioResult(talk!, [said, shorter])]), {
+      source: 'old.json',
+    });
+    expect(result.replay!.notReplayable.map((run) => run.reason)).toEqual([
+      'its turns changed',
+      'its turns changed',
+    ]);
+
+    const judged = {
+      ...suite,
+      scenarios: [
+        {
+          ...talk!,
+          turns: talk!.turns!.map((turn) => ({
+            ...turn,
+            reply: { judge: 'is polite', location: talk!.location },
+          })),
+        },
+      ],
+    };
+    const again = gradeReport(judged, suiteResult([scenarioResult(talk!, [conversation])]), {
+      source: 'old.json',
+    });
+    expect(again.replay!.notReplayable.map((run) => run.reason)).toEqual([
+      'its reply checks ask the judge model, and grade calls no model',
+    ]);
+    // A conversation recorded for a scenario that is now a single prompt, and the other way round.
+    const { suite: single, book } = await load();
+    const crossed = gradeReport(
+      single,
+      suiteResult([scenarioResult(book, [{ ...conversation, id: 'book/p0/kal16/default/r0' }])]),
+      {
+        source: 'old.json',
+      },
+    );
+    expect(crossed.replay!.notReplayable.map((run) => run.reason)).toEqual([
+      'it was a conversation, and its scenario is no longer one',
+    ]);
   });
 
   it('judges with the current thresholds and the options it is given', async () => {
