@@ -1,5 +1,5 @@
-// `russo compare` on two JSON reports of 10,000 runs each, as a user runs it: the bundled CLI
-// (dist/cli.js, rebuilt by `npm run bundle`) as a process, wall time from spawn to exit, so Node's
+// `russo compare` on two JSON reports of 10,000 runs each, as a user runs it: the package's CLI
+// (lib/cli/index.js, which bench/run.mjs builds first) as a process, wall time from spawn to exit, so Node's
 // start, reading, schema validation, the tests and printing all count. Target: under 1 s.
 // Two shapes: a suite of 50 scenarios × 200 runs (4 prompts × 2 voices × 25), and one scenario of
 // 10,000 runs (the largest single test). Runs are graded by the real evaluator, so the reports carry
@@ -17,7 +17,7 @@ import { fromJsonReport, parseReport, renderJson } from '../lib/report/json.js';
 import { compare } from '../lib/suite/compare.js';
 import { scenarioResult, suiteResult } from '../lib/suite/result.js';
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'lib', 'cli', 'index.js');
 const TARGET_MS = 1000;
 const REPEATS = 5;
 

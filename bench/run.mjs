@@ -1,7 +1,7 @@
 // Runs the benchmarks: `npm run bench` runs them all, `npm run bench -- cache` only those whose
 // file name contains "cache". Each bench is a `bench/<name>.bench.mjs` module that imports the
-// built library from ../lib (built here first), or runs the shipped bundles in ../dist (startup),
-// and prints its figures; they never run in `npm test`.
+// built library from ../lib (built here first), or runs the package's CLI from it as a process
+// (startup, compare), and prints its figures; they never run in `npm test`.
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,6 +1,9 @@
 // The public API of russo: re-exports only, chosen on purpose. test/index.test.ts lists
 // every exported name, so a change to this surface is a deliberate change to that list.
 
+// First of all: an older Node than russo needs fails here, with a line that says what to install.
+import './core/supported-node.js';
+
 // The model: calls, audio, verdicts, and the interfaces a new provider implements.
 export type * from './core/types.js';
 export type {

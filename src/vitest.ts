@@ -5,6 +5,8 @@
  * `await expectConversation({turns, toolResults, runs, minPassRate})` does the same for a
  * conversation, and fails with the transcript of every failing run.
  */
+// First of all: an older Node than russo needs fails here, with a line that says what to install.
+import './core/supported-node.js';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { expect as vitestExpect } from 'vitest';
 import { RussoError } from './core/errors.js';

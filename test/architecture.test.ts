@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importsOf, packageName } from './imports.js';
 
 const SRC = resolve('src');
 
@@ -13,27 +14,6 @@ function sourceFiles(dir = SRC): string[] {
     if (entry.isDirectory()) return sourceFiles(path);
     return entry.name.endsWith('.ts') ? [relative(SRC, path)] : [];
   });
-}
-
-interface Import {
-  specifier: string;
-  /** Loaded when the importing module loads (a static value import), not later or for types only. */
-  eager: boolean;
-}
-
-/** The imports of a source file: static ones (type-only ones marked lazy) and dynamic `import()`s. */
-export function importsOf(code: string): Import[] {
-  const found: Import[] = [];
-  const statics = /^\s*(import|export)\s+(type\s+)?([^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm;
-  for (const match of code.matchAll(statics)) {
-    const typeOnly = match[2] !== undefined || /^\s*export\s+type\b/.test(match[0]);
-    // `export * from` / `export { x } from` load the module; a bare `export {}` has no specifier.
-    found.push({ specifier: match[4] as string, eager: !typeOnly });
-  }
-  for (const match of code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) {
-    found.push({ specifier: match[1] as string, eager: false });
-  }
-  return found;
 }
 
 /** The folder of src/ a file belongs to; top-level files (entry points) are '.'. */
@@ -63,11 +43,6 @@ const SDKS = ['openai', '@google/genai', 'ws'];
 
 const files = sourceFiles();
 const codeOf = new Map(files.map((file) => [file, readFileSync(join(SRC, file), 'utf8')]));
-
-function packageName(specifier: string): string {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] as string);
-}
 
 /** The src/ file a relative specifier names, or undefined for a package. */
 function resolveLocal(from: string, specifier: string): string | undefined {

@@ -1,3 +1,4 @@
+import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { publishedSchemas } from '../src/published-schemas.js';
@@ -11,6 +12,12 @@ describe('schema/*.json', () => {
       expect(published, `schema/${file} is stale: run npm run schemas`).toEqual(
         JSON.parse(JSON.stringify(schema)),
       );
+    });
+
+    // The loader compiles them without this check, to start faster (scenarios/validate.ts).
+    it(`${file} is a valid JSON Schema (draft-07)`, () => {
+      const ajv = new Ajv({ strict: false });
+      expect(ajv.validateSchema(schema as object), ajv.errorsText()).toBe(true);
     });
   }
 });

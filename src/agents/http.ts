@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AgentError } from '../core/errors.js';
-import type { AgentProvider } from '../core/provider.js';
+import type { AdaptiveLimit } from '../core/adaptive-limit.js';
+import type { AgentProvider, ProviderStats } from '../core/provider.js';
 import { withRetry, type RetryDecision, type RetryPolicy } from '../core/retry.js';
 import { classifyError } from '../providers/classify.js';
 import { RETRY_CONFIG_SCHEMA, retryFromConfig } from '../providers/retry-config.js';
@@ -72,6 +73,10 @@ export interface HttpAgentOptions {
   retry?: Partial<RetryPolicy>;
   /** Time one attempt may take, in ms, answer included (default: no limit but the run's timeout). */
   requestTimeoutMs?: number;
+  /** Counters shared by the providers of a suite: requests, retries, throttles. */
+  stats?: ProviderStats;
+  /** The suite's adaptive concurrency, told of throttles and successes. */
+  limiter?: AdaptiveLimit;
   /** Names of the fields of a conversation's requests (default conversation, turn, tool_results). */
   conversationFields?: Partial<ConversationFields>;
   /** Names of the keys of each tool result a conversation sends back (default id, name, arguments, result, error). */
@@ -208,6 +213,8 @@ export class HttpAgent implements Agent {
       attemptTimeoutMs: this.options.requestTimeoutMs,
       policy: this.options.retry,
       classify: classifyAgentError,
+      ...(this.options.stats ? { stats: this.options.stats } : {}),
+      ...(this.options.limiter ? { limiter: this.options.limiter } : {}),
     });
     let document: unknown;
     try {
@@ -279,6 +286,7 @@ export class HttpAgent implements Agent {
       `${this.shownUrl} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}: ${excerpt(text) || '(empty body)'}`,
       response.status,
       response.headers,
+      errorCodeOf(text),
     );
   }
 }
@@ -296,6 +304,8 @@ export class HttpStatusError extends AgentError {
     message: string,
     readonly status: number,
     readonly headers: Headers,
+    /** The error code of an OpenAI-style body (`{error: {code}}`), e.g. `insufficient_quota`. */
+    readonly code?: string,
   ) {
     super(
       message,
@@ -307,14 +317,28 @@ export class HttpStatusError extends AgentError {
 }
 
 /**
- * The retry layer's classification, except that only a refused credential (401/403) stops the
- * suite: another 4xx from an agent under test is that run's error.
+ * The retry layer's classification, except that only a refused credential (401/403) or a spent
+ * quota (429 `insufficient_quota`) stops the suite: another 4xx from an agent under test is that
+ * run's error.
  */
 function classifyAgentError(error: unknown): RetryDecision {
   const decision = classifyError(error);
   const status = (error as { status?: unknown }).status;
-  if (decision.action === 'fatal' && status !== 401 && status !== 403) return { action: 'fail' };
+  if (decision.action === 'fatal' && status !== 401 && status !== 403 && status !== 429) {
+    return { action: 'fail' };
+  }
   return decision;
+}
+
+/** The `code` (or `type`) of an error body shaped like OpenAI's, `{error: {code, type}}`; else undefined. */
+function errorCodeOf(text: string): string | undefined {
+  try {
+    const body = JSON.parse(text) as { error?: { code?: unknown; type?: unknown }; code?: unknown };
+    const code = body?.error?.code ?? body?.error?.type ?? body?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function withCause<T extends Error>(error: T, cause: unknown): T {
@@ -374,6 +398,8 @@ export const httpAgentProvider: AgentProvider = {
       ...(typeof options.max_tool_rounds === 'number' ? { maxToolRounds: options.max_tool_rounds } : {}),
       retry: policy,
       requestTimeoutMs: attemptTimeoutMs,
+      ...(context.stats ? { stats: context.stats } : {}),
+      ...(context.limiter ? { limiter: context.limiter } : {}),
     });
   },
 };

@@ -27,8 +27,8 @@ import {
   sharedConnectionSetup,
   type RealtimeOpener,
   type RealtimeSocket,
-  type RealtimeSocketOptions,
 } from '../providers/openai/realtime-socket.js';
+import type { RealtimeSocketOptions } from '../providers/openai/socket-options.js';
 import { ConversationTurns, NO_MOCKS } from './conversation-turns.js';
 import { RealtimeTurn, routeEvents } from './openai-realtime-turn.js';
 

@@ -3,18 +3,7 @@ import { AgentError } from '../core/errors.js';
 import { excerpt } from '../core/tool-call.js';
 import { causeMessage } from './endpoint.js';
 import { readPath } from './extract-calls.js';
-
-/**
- * When the agent has answered: a message whose type (at `typeKey`, default `type`) is `messageType`,
- * a message that has `field`, `idleMs` without a message (counted from the first one), `count`
- * JSON messages, or the server closing the connection.
- */
-export type DoneRule =
-  | { messageType: string; typeKey?: string }
-  | { field: string }
-  | { idleMs: number }
-  | { count: number }
-  | { close: true };
+import type { DoneRule } from './websocket-done-rule.js';
 
 /** A frame from the agent: parsed JSON, or the text of a frame that was not JSON. */
 export type Received = { json: unknown } | { text: string };
@@ -25,6 +14,21 @@ export type Received = { json: unknown } | { text: string };
  * the server closing) to that turn, or, between turns, to `onLost`. With the `close` rule the
  * server closing ends the turn instead.
  */
+/** The server answered the WebSocket upgrade with an HTTP status instead (a 429 asks russo to slow down). */
+export class UpgradeRefusedError extends AgentError {
+  constructor(
+    shownUrl: string,
+    readonly status: number,
+  ) {
+    super(
+      `${shownUrl} refused the WebSocket upgrade with HTTP ${status}`,
+      status === 401 || status === 403
+        ? 'check the credentials in `headers` (and the environment variables they name)'
+        : 'check `url`: the endpoint must accept WebSocket connections',
+    );
+  }
+}
+
 export class Link {
   #turn: Turn | undefined;
   #failure: unknown;
@@ -45,14 +49,7 @@ export class Link {
       this.fail(new AgentError(`WebSocket error from ${shownUrl}: ${causeMessage(error)}`)),
     );
     socket.on('unexpected-response', (_request, response) => {
-      this.fail(
-        new AgentError(
-          `${shownUrl} refused the WebSocket upgrade with HTTP ${response.statusCode}`,
-          response.statusCode === 401 || response.statusCode === 403
-            ? 'check the credentials in `headers` (and the environment variables they name)'
-            : 'check `url`: the endpoint must accept WebSocket connections',
-        ),
-      );
+      this.fail(new UpgradeRefusedError(shownUrl, response.statusCode ?? 0));
       response.resume();
     });
     socket.on('close', (code, reason) => {

@@ -1,6 +1,7 @@
 import { resampleCache } from '../audio/resample-cache.js';
 import { AgentError } from '../core/errors.js';
-import type { AgentProvider } from '../core/provider.js';
+import type { AdaptiveLimit } from '../core/adaptive-limit.js';
+import type { AgentProvider, ProviderStats } from '../core/provider.js';
 import { sleep } from '../core/retry.js';
 import { answerCall } from '../core/tool-call.js';
 import type {
@@ -41,7 +42,8 @@ import {
   toolResultOptions,
 } from './json-agent-options.js';
 import { toolResultFields, toolResultPayload, type ToolResultFields } from './tool-result-payload.js';
-import { lastMessage, Link, type DoneRule, type Received } from './websocket-link.js';
+import type { DoneRule } from './websocket-done-rule.js';
+import { lastMessage, Link, UpgradeRefusedError, type Received } from './websocket-link.js';
 
 export type { DoneRule };
 
@@ -84,6 +86,10 @@ export interface WebSocketAgentOptions {
   closeTimeoutMs?: number;
   /** Name in reports; default `websocket:` and the URL without its query. */
   id?: string;
+  /** Counters shared by the providers of a suite: each connection is a request, a refused one with 429 a throttle. */
+  stats?: ProviderStats;
+  /** The suite's adaptive concurrency, told of throttled and opened connections. */
+  limiter?: AdaptiveLimit;
 }
 
 /**
@@ -169,13 +175,23 @@ export class WebSocketAgent implements Agent {
   private async connect(signal: AbortSignal | undefined): Promise<Link> {
     const { WebSocket } = await import('ws');
     signal?.throwIfAborted();
+    if (this.options.stats) this.options.stats.requests++;
     const socket = new WebSocket(this.options.url, { headers: this.options.headers });
     return new Link(socket, this.options.done, this.shownUrl);
   }
 
   /** Waits for the connection to open and sends the start message. */
   private async open(link: Link, signal: AbortSignal | undefined): Promise<void> {
-    await link.opened(this.options.openTimeoutMs ?? 10_000, signal);
+    try {
+      await link.opened(this.options.openTimeoutMs ?? 10_000, signal);
+    } catch (error) {
+      if (error instanceof UpgradeRefusedError && error.status === 429) {
+        if (this.options.stats) this.options.stats.throttles++;
+        this.options.limiter?.recordThrottle();
+      }
+      throw error;
+    }
+    this.options.limiter?.recordSuccess();
     if (this.options.startMessage !== undefined) await link.send(frame(this.options.startMessage));
   }
 
@@ -388,6 +404,8 @@ export const websocketAgentProvider: AgentProvider = {
       openTimeoutMs: ms('open_timeout_s'),
       responseTimeoutMs: ms('response_timeout_s'),
       closeTimeoutMs: ms('close_timeout_s'),
+      ...(context.stats ? { stats: context.stats } : {}),
+      ...(context.limiter ? { limiter: context.limiter } : {}),
     });
   },
 };

@@ -22,6 +22,8 @@ export interface InvalidTool {
   message: string;
 }
 
+const compiledSchemas = new WeakMap<readonly ToolDefinition[], ToolSchemas>();
+
 /**
  * The tools' argument schemas. Each tool's schema is compiled once, when the set is built; parts of a
  * schema (`validateAt`) are compiled the first time they are asked for and kept by ajv.
@@ -40,6 +42,17 @@ export class ToolSchemas implements ArgumentsValidator {
   });
   private readonly definitions = new Map<string, ToolDefinition>();
   private readonly keys = new Map<string, string>();
+
+  /**
+   * The schemas of a list of tools, compiled once per list: loading a suite (which checks expected
+   * values against them) and running it (which validates calls) share them instead of compiling
+   * every schema, and the JSON Schema meta-schema, twice at each start.
+   */
+  static of(tools: readonly ToolDefinition[]): ToolSchemas {
+    let schemas = compiledSchemas.get(tools);
+    if (schemas === undefined) compiledSchemas.set(tools, (schemas = new ToolSchemas(tools)));
+    return schemas;
+  }
 
   constructor(tools: readonly ToolDefinition[]) {
     tools.forEach((tool, index) => {

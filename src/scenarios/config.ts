@@ -9,7 +9,7 @@ import { findSecrets } from './secrets.js';
 import { loadTools } from './tools.js';
 import type { ProviderCatalog, ProviderConfig, RussoConfig } from './types.js';
 import { compileSchema } from './validate.js';
-import { parseYamlFile, type LocatedDocument } from './yaml.js';
+import { parseYamlBytes, type LocatedDocument } from './yaml.js';
 
 /** The file names russo looks for in the working directory when no config is named. */
 export const CONFIG_FILE_NAMES = ['russo.config.yaml', 'russo.config.yml'];
@@ -18,8 +18,9 @@ export const DEFAULT_SCENARIO_GLOBS: readonly string[] = ['scenarios/**/*.{yaml,
 
 const DEFAULTS = { runs: 3, maxConcurrency: 8, timeoutS: 60, minPassRate: 0.8 };
 
-// One compiled validator per catalog: compiling the config schema takes milliseconds, loading runs often.
-const validators = new WeakMap<ProviderCatalog, (document: LocatedDocument) => Problem[]>();
+// Compiled validators per catalog, by the providers a config names: compiling takes milliseconds,
+// loading runs often.
+const validators = new WeakMap<ProviderCatalog, Map<string, (document: LocatedDocument) => Problem[]>>();
 
 /** A config as loaded, with its tool definitions and the parsed document (so later checks can point into it). */
 export interface LoadedConfig {
@@ -62,7 +63,7 @@ export function loadConfig(
   // The config cannot raise the limit for itself: it is read under the default one.
   const tooLarge = fileSizeProblem(file, statSync(path).size, DEFAULT_LIMITS.maxFileBytes, true);
   if (tooLarge) return { config: defaultConfig(cwd), tools: [], problems: [tooLarge] };
-  const { documents, problems } = parseYamlFile(file, readFileSync(path, 'utf8'));
+  const { documents, problems } = parseYamlBytes(file, readFileSync(path));
   const document = documents[0];
   if (documents.length > 1) {
     problems.push({
@@ -80,13 +81,12 @@ export function loadConfig(
     });
     return { config: defaultConfig(cwd), tools: [], problems };
   }
-  let validateConfig = validators.get(catalog);
-  if (!validateConfig) {
-    validateConfig = compileSchema(buildConfigSchema(catalog));
-    validators.set(catalog, validateConfig);
-  }
-  problems.push(...movedKeys(document), ...validateConfig(document), ...findSecrets(document, true));
   const raw = document.value as RawConfig;
+  problems.push(
+    ...movedKeys(document),
+    ...configValidator(catalog, raw)(document),
+    ...findSecrets(document, true),
+  );
   const config: RussoConfig = {
     ...defaultConfig(dirname(path)),
     file,
@@ -133,6 +133,27 @@ export function loadConfig(
     : { tools: [], problems: [] };
   problems.push(...loaded.problems);
   return { config, tools: loaded.tools, document, problems };
+}
+
+/** The validator of a config, with the options of only the providers it names (see buildConfigSchema). */
+function configValidator(catalog: ProviderCatalog, raw: RawConfig): (document: LocatedDocument) => Problem[] {
+  const idOf = (section: unknown): string | undefined => {
+    const id =
+      typeof section === 'object' && section !== null
+        ? (section as { provider?: unknown }).provider
+        : undefined;
+    return typeof id === 'string' ? id : undefined;
+  };
+  const configured = { agent: idOf(raw.agent), synthesizer: idOf(raw.synthesizer), judge: idOf(raw.judge) };
+  const key = JSON.stringify(configured);
+  let compiled = validators.get(catalog);
+  if (!compiled) validators.set(catalog, (compiled = new Map()));
+  let validate = compiled.get(key);
+  if (!validate) {
+    validate = compileSchema(buildConfigSchema(catalog, configured));
+    compiled.set(key, validate);
+  }
+  return validate;
 }
 
 /**

@@ -1,4 +1,6 @@
-import { glob, readFile, stat } from 'node:fs/promises';
+// glob through the module, not a named import: Node 20 has none, and a missing named import fails
+// before russo can say which Node it needs (core/supported-node.ts).
+import fs, { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { CancelledError } from '../core/errors.js';
 import {
@@ -25,7 +27,7 @@ import type {
 } from './types.js';
 import { toolProblems, toolsFileProblems, type ToolsContext } from './tool-checks.js';
 import { compileSchema } from './validate.js';
-import { parseYamlFile, type LocatedDocument } from './yaml.js';
+import { parseYamlBytes, type LocatedDocument } from './yaml.js';
 
 /** Where to load from: the working directory, and a config file to use instead of `russo.config.yaml`. */
 export interface LoadOptions {
@@ -96,8 +98,7 @@ export async function loadSuiteFiles(
       problems.push(tooLarge);
       continue;
     }
-    const text = await readFile(path, 'utf8');
-    const parsed = parseYamlFile(file, text);
+    const parsed = parseYamlBytes(file, await readFile(path));
     problems.push(...parsed.problems);
     for (const document of parsed.documents) {
       const scenario = scenarioFromDocument(document, config, toolsContext, problems);
@@ -116,7 +117,7 @@ async function expandPattern(pattern: string, baseDir: string): Promise<string[]
   if (info?.isFile()) return [absolute];
   const globPattern = info?.isDirectory() ? `${pattern.replace(/\/+$/, '')}/**/*.{yaml,yml}` : pattern;
   const matched: string[] = [];
-  for await (const entry of glob(globPattern, { cwd: baseDir })) {
+  for await (const entry of fs.glob(globPattern, { cwd: baseDir })) {
     const file = resolve(baseDir, entry);
     if (/\.ya?ml$/i.test(file) && (await stat(file)).isFile()) matched.push(file);
   }
@@ -126,7 +127,7 @@ async function expandPattern(pattern: string, baseDir: string): Promise<string[]
 /** With a tools file, scenarios are checked against it: tool names, and expected values against schemas. */
 export function toolsContextOf(config: RussoConfig, tools: ToolDefinition[]): ToolsContext | undefined {
   return config.agent?.tools !== undefined && tools.length > 0
-    ? { schemas: new ToolSchemas(tools), source: config.agent.tools }
+    ? { schemas: ToolSchemas.of(tools), source: config.agent.tools }
     : undefined;
 }
 

@@ -101,11 +101,14 @@ const reply = {
   additionalProperties: false,
 } as const;
 
+/** A text to speak: at least one character that is not a space (a blank prompt would speak silence). */
+const spokenText = { type: 'string', minLength: 1, pattern: '\\S' } as const;
+
 const turn = {
   type: 'object',
   description: 'One caller turn: what the caller says, and what the agent must do and say in reply.',
   properties: {
-    say: { type: 'string', minLength: 1, description: 'What the caller says (spoken to the agent).' },
+    say: { ...spokenText, description: 'What the caller says (spoken to the agent).' },
     expect: {
       ...expectedCalls,
       description:
@@ -132,7 +135,7 @@ export const scenarioSchema = {
     prompts: {
       type: 'array',
       minItems: 1,
-      items: { type: 'string', minLength: 1 },
+      items: spokenText,
       description: 'What the person says: each prompt is spoken and played to the agent.',
     },
     expect: expectedCalls,
@@ -163,12 +166,18 @@ export const scenarioSchema = {
   additionalProperties: false,
 } as const;
 
-/** Builds the JSON Schema of `russo.config.yaml` from the registered providers and their options. */
-export function buildConfigSchema({
-  agents,
-  synthesizers,
-  judges,
-}: ProviderCatalog): Record<string, unknown> {
+/**
+ * Builds the JSON Schema of `russo.config.yaml` from the registered providers and their options. With
+ * `configured` (the provider ids a config names), only those providers' options are in it: a config
+ * is valid against it exactly when it is valid against the whole schema, which takes several times
+ * longer to compile.
+ */
+export function buildConfigSchema(
+  { agents, synthesizers, judges }: ProviderCatalog,
+  configured?: { agent: string | undefined; synthesizer: string | undefined; judge: string | undefined },
+): Record<string, unknown> {
+  const optionsOf = (providers: Record<string, unknown>, id: string | undefined): string[] =>
+    Object.keys(providers).filter((known) => configured === undefined || known === id);
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'russo config',
@@ -181,12 +190,17 @@ export function buildConfigSchema({
         items: { type: 'string', minLength: 1 },
         description: 'Globs of scenario files, relative to this file (default: scenarios/**/*.{yaml,yml}).',
       },
-      agent: providerSchema('The voice agent under test.', agents, {
-        tools: {
-          type: 'string',
-          description: 'JSON file of the tool definitions (JSON Schema), relative to this file.',
+      agent: providerSchema(
+        'The voice agent under test.',
+        agents,
+        {
+          tools: {
+            type: 'string',
+            description: 'JSON file of the tool definitions (JSON Schema), relative to this file.',
+          },
         },
-      }),
+        optionsOf(agents, configured?.agent),
+      ),
       synthesizer: providerSchema(
         'The text-to-speech that speaks the prompts (default: flite).',
         synthesizers,
@@ -198,11 +212,13 @@ export function buildConfigSchema({
             description: 'Every prompt is spoken in each voice.',
           },
         },
+        optionsOf(synthesizers, configured?.synthesizer),
       ),
       judge: providerSchema(
         'The LLM judge of `reply: {judge: …}` checks in conversation turns (counted in the cost).',
         judges,
         {},
+        optionsOf(judges, configured?.judge),
       ),
       max_concurrency: {
         type: 'integer',
@@ -275,11 +291,15 @@ export function buildConfigSchema({
   };
 }
 
-/** A `{provider, ...options}` object: the provider id picks which options are allowed. */
+/**
+ * A `{provider, ...options}` object: the provider id picks which options are allowed. Only the options
+ * of the providers in `withOptions` are in the schema.
+ */
 function providerSchema(
   description: string,
   providers: ProviderCatalog['agents'] | ProviderCatalog['synthesizers'] | ProviderCatalog['judges'],
   shared: Record<string, unknown>,
+  withOptions: string[],
 ): Record<string, unknown> {
   const ids = Object.keys(providers);
   return {
@@ -292,16 +312,20 @@ function providerSchema(
       },
     },
     required: ['provider'],
-    allOf: ids.map((id) => {
-      const options = (providers[id] as ProviderCatalog['agents'][string]).optionsSchema;
-      return {
-        if: { properties: { provider: { const: id } }, required: ['provider'] },
-        then: {
-          properties: { provider: { const: id }, ...shared, ...options.properties },
-          ...(options.required ? { required: options.required } : {}),
-          additionalProperties: false,
-        },
-      };
-    }),
+    ...(withOptions.length === 0
+      ? {}
+      : {
+          allOf: withOptions.map((id) => {
+            const options = (providers[id] as ProviderCatalog['agents'][string]).optionsSchema;
+            return {
+              if: { properties: { provider: { const: id } }, required: ['provider'] },
+              then: {
+                properties: { provider: { const: id }, ...shared, ...options.properties },
+                ...(options.required ? { required: options.required } : {}),
+                additionalProperties: false,
+              },
+            };
+          }),
+        }),
   };
 }

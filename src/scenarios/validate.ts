@@ -4,9 +4,24 @@ import { fromJsonPointer } from '../evaluate/index.js';
 import type { Problem } from './errors.js';
 import type { LocatedDocument } from './yaml.js';
 
-/** Compiles a JSON Schema into a validator that reports problems at their file:line:col. */
+let ajv: Ajv | undefined;
+
+/**
+ * Compiles one of russo's own JSON Schemas (scenario, config) into a validator that reports problems
+ * at their file:line:col. They are compiled at every start, so the one ajv that serves them all does
+ * what costs time only once: it does not check them against the JSON Schema meta-schema (compiling
+ * the meta-schema took a fifth of russo's start, and these schemas are fixed in code:
+ * test/published-schemas.test.ts checks them against it), nor optimize the code it generates (which
+ * runs a few times per file).
+ */
 export function compileSchema(schema: Record<string, unknown>): (document: LocatedDocument) => Problem[] {
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+  ajv ??= new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: false,
+    validateSchema: false,
+    code: { optimize: false },
+  });
   const validate = ajv.compile(schema);
   return (document) => problemsOf(validate, document);
 }
@@ -39,6 +54,10 @@ function isNoise(error: ErrorObject, all: ErrorObject[]): boolean {
         error.schemaPath.startsWith(`${other.schemaPath}/`) &&
         error.instancePath.startsWith(other.instancePath),
     );
+  }
+  // An empty string breaks both minLength and a non-blank pattern: say it once.
+  if (error.keyword === 'pattern') {
+    return all.some((other) => other.keyword === 'minLength' && other.instancePath === error.instancePath);
   }
   if (error.keyword === 'const') {
     return all.some((other) => other.keyword === 'enum' && other.instancePath === error.instancePath);
@@ -118,6 +137,18 @@ function describe(error: ErrorObject, document: LocatedDocument): Problem {
         ...document.locate(path),
         message: `${name} is an empty string`,
         hint: 'write a value or remove the key',
+      };
+    case 'pattern':
+      return {
+        ...document.locate(path),
+        message:
+          params.pattern === '\\S'
+            ? `${name} is blank: it holds only spaces`
+            : `${name} does not match the pattern ${String(params.pattern)}`,
+        hint:
+          params.pattern === '\\S'
+            ? 'write what the caller says, or remove the line'
+            : 'change the value to fit the pattern',
       };
     case 'minimum':
     case 'maximum':

@@ -21,11 +21,69 @@ export interface LocatedDocument {
   locate(path: ReadonlyArray<string | number>, key?: boolean): SourceLocation;
 }
 
-/** Parses every document of a YAML file; syntax errors come back as problems with their line and column. */
-export function parseYamlFile(
+/**
+ * Reads a YAML file's bytes as UTF-8 and parses every document. Bytes that are not UTF-8 (a file
+ * saved as Latin-1, say) are a problem at their line instead of being read as U+FFFD.
+ */
+export function parseYamlBytes(
   file: string,
-  text: string,
+  bytes: Uint8Array,
 ): { documents: LocatedDocument[]; problems: Problem[] } {
+  const decoded = decodeUtf8(bytes);
+  if (typeof decoded === 'string') return parseYamlFile(file, decoded);
+  const before = bytes.subarray(0, decoded.invalidAt);
+  const line = before.filter((byte) => byte === 0x0a).length + 1;
+  const column = decoded.invalidAt - (before.lastIndexOf(0x0a) + 1) + 1;
+  return {
+    documents: [],
+    problems: [
+      {
+        file,
+        line,
+        column,
+        message: `the file is not UTF-8: byte 0x${(bytes[decoded.invalidAt] ?? 0).toString(16).padStart(2, '0')} at this position cannot be read`,
+        hint: 'save the file as UTF-8 (an editor\'s "Save with encoding" or `iconv -f latin1 -t utf-8`)',
+      },
+    ],
+  };
+}
+
+/** The text of UTF-8 bytes, or the offset of the first byte that is not valid UTF-8. */
+function decodeUtf8(bytes: Uint8Array): string | { invalidAt: number } {
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  try {
+    return strict.decode(bytes);
+  } catch {
+    // The shortest prefix that fails to decode (in stream mode, a sequence cut at the end is not a
+    // failure) ends with the first invalid byte; failing is monotone in the length, so bisect.
+    let low = 0;
+    let high = bytes.length;
+    while (low + 1 < high) {
+      const middle = (low + high) >> 1;
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, middle), { stream: true });
+        low = middle;
+      } catch {
+        high = middle;
+      }
+    }
+    // The first byte that fails may be one that cannot continue a sequence left open: report the
+    // byte that opened it (a lead byte, 0b11xxxxxx, up to three bytes back), as a user would look.
+    let invalidAt = high - 1;
+    for (let back = 1; back <= 3 && invalidAt - back >= 0; back++) {
+      const byte = bytes[invalidAt - back] as number;
+      if (byte >= 0xc0) {
+        invalidAt -= back;
+        break;
+      }
+      if (byte < 0x80) break;
+    }
+    return { invalidAt };
+  }
+}
+
+/** Parses every document of a YAML file; syntax errors come back as problems with their line and column. */
+function parseYamlFile(file: string, text: string): { documents: LocatedDocument[]; problems: Problem[] } {
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number): SourceLocation => {

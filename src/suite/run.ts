@@ -73,7 +73,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
     if (!agent.converse) checkNoTurns(suite, agent);
     const judge = await createJudge(suite, providerOptions);
     // The tools' schemas are compiled once per suite; every scenario's evaluator validates calls with them.
-    const schemas = suite.tools.length > 0 ? new ToolSchemas(suite.tools) : undefined;
+    const schemas = suite.tools.length > 0 ? ToolSchemas.of(suite.tools) : undefined;
     const graders = suite.scenarios.map((scenario) => graderOf(scenario, schemas, judge));
     function* tasks(): Generator<PoolTask<SuiteRun>> {
       for (const planned of plan.runs()) {
@@ -147,10 +147,11 @@ function synthesisCounts(voices: Voice[]): { requests: number; cacheHits: number
   let cacheHits = 0;
   for (const { synthesizer } of voices) {
     if (synthesizer instanceof CachedSynthesizer) {
-      const { hits, misses, requests: made } = synthesizer.counters;
+      const { hits, shared, requests: made } = synthesizer.counters;
       requests += made;
       // A miss that shared another call's request in flight was served without a request too.
-      cacheHits += hits + misses - made;
+      // Counted as they happen, so a cancel (requests made, callers gone) never makes this negative.
+      cacheHits += hits + shared;
     }
   }
   return { requests, cacheHits };

@@ -27,6 +27,8 @@ export interface CacheStats {
   hits: number;
   /** Calls that found nothing stored: they made a request or shared one that another call made. */
   misses: number;
+  /** Misses answered by a request that another call made (served without a request of their own). */
+  shared: number;
   /** Calls made to the wrapped synthesizer. */
   requests: number;
   /** Disk entries found corrupt or truncated and made again. */
@@ -68,7 +70,14 @@ export class CachedSynthesizer implements Synthesizer {
   readonly id: string;
   readonly voice: string | undefined;
   readonly dir: string | false;
-  private readonly stats: CacheStats = { hits: 0, misses: 0, requests: 0, repaired: 0, writeErrors: 0 };
+  private readonly stats: CacheStats = {
+    hits: 0,
+    misses: 0,
+    shared: 0,
+    requests: 0,
+    repaired: 0,
+    writeErrors: 0,
+  };
   private readonly memory = new Map<string, Audio>();
   private memoryUsed = 0;
   private readonly memoryLimit: number;
@@ -105,6 +114,7 @@ export class CachedSynthesizer implements Synthesizer {
       return copy(remembered);
     }
     let flight = this.flights.get(key);
+    const joined = flight !== undefined;
     if (flight === undefined) {
       flight = this.fly(key, text);
       this.flights.set(key, flight);
@@ -112,7 +122,11 @@ export class CachedSynthesizer implements Synthesizer {
     flight.waiting++;
     try {
       const { audio, stored } = await (signal ? untilAborted(flight.promise, signal) : flight.promise);
-      this.stats[stored ? 'hits' : 'misses']++;
+      if (stored) this.stats.hits++;
+      else {
+        this.stats.misses++;
+        if (joined) this.stats.shared++;
+      }
       return copy(audio);
     } finally {
       flight.waiting--;

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { SynthesisError } from '../core/errors.js';
 import { WorkerPool } from './worker-pool.js';
 
-export { checkNodeVersion, defaultPoolSize } from './worker-pool.js';
+export { defaultPoolSize } from './worker-pool.js';
 
 /**
  * Runs Flite's WASI program in worker threads (worker-pool.ts): `wasi.start()` is synchronous and

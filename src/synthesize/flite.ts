@@ -5,7 +5,7 @@ import { decodeWav } from '../audio/wav.js';
 import { SynthesisError } from '../core/errors.js';
 import type { SynthesizerProvider } from '../core/provider.js';
 import type { Audio, Synthesizer } from '../core/types.js';
-import { checkNodeVersion, FliteWorkerPool } from './flite-worker.js';
+import { FliteWorkerPool } from './flite-worker.js';
 
 /** The voices built into flite.wasm and their native sample rates. */
 export const FLITE_VOICES: Readonly<Record<string, { sampleRate: number; description: string }>> = {
@@ -37,7 +37,6 @@ export class FliteSynthesizer implements Synthesizer {
   readonly speed: number;
 
   constructor(options: FliteOptions = {}) {
-    checkNodeVersion();
     this.voice = options.voice ?? 'kal16';
     this.speed = options.speed ?? 1;
     // Flite falls back to kal without a word when it does not know a voice: catch that here.

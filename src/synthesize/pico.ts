@@ -4,7 +4,7 @@ import { compileWasm, type CompiledModule, packageFile } from '../audio/emscript
 import { SynthesisError } from '../core/errors.js';
 import type { SynthesizerProvider } from '../core/provider.js';
 import type { Audio, Synthesizer } from '../core/types.js';
-import { checkNodeVersion, WorkerPool } from './worker-pool.js';
+import { WorkerPool } from './worker-pool.js';
 
 // ncc sees each literal `new URL(…, import.meta.url)` below, copies the file next to the bundle and
 // turns the expression into a plain path; outside a bundle they point into the repository. Keep this
@@ -237,7 +237,6 @@ export class PicoSynthesizer implements Synthesizer {
   private readonly files: string[];
 
   constructor(options: PicoOptions = {}) {
-    checkNodeVersion();
     this.voice = options.voice ?? 'en-US';
     const voice = Object.hasOwn(PICO_VOICES, this.voice) ? PICO_VOICES[this.voice] : undefined;
     if (voice === undefined) {

@@ -18,23 +18,6 @@ export function defaultPoolSize(): number {
   return Math.max(1, Math.min(2, availableParallelism() - 1));
 }
 
-/**
- * Node 20 aborts when WASI runs in several worker threads at once (checked: SIGABRT/SIGSEGV within a
- * few concurrent syntheses); Node 24 runs them fine.
- */
-export const MIN_NODE_MAJOR = 22;
-
-/** Throws a SynthesisError that says to upgrade when this Node cannot run the offline engines in workers. */
-export function checkNodeVersion(version = process.versions.node): void {
-  const major = Number(version.split('.')[0]);
-  if (major < MIN_NODE_MAJOR) {
-    throw new SynthesisError(
-      `offline speech (Flite, Pico) needs Node ${MIN_NODE_MAJOR} or newer; this is Node ${version}`,
-      `install Node ${MIN_NODE_MAJOR}+ (24 recommended), or configure another synthesizer`,
-    );
-  }
-}
-
 /** What a worker runs: its source, and the data every worker of the pool starts with. */
 export interface WorkerSpec {
   source: string;

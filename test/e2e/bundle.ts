@@ -1,18 +1,21 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
-const BUNDLES = ['dist/index.js', 'dist/cli.js'];
+/** The CLI as users run it: the package's bin (lib/cli/index.js, built from src/ by tsc). */
+export const CLI = resolve(
+  (JSON.parse(readFileSync('package.json', 'utf8')) as { bin: { russo: string } }).bin.russo,
+);
 
-/** The bundled CLI. */
-export const CLI = resolve('dist/cli.js');
+/** The Action as a runner runs it (action.yml's main), bundled by ncc. */
+const ACTION = resolve('dist/index.js');
 
 const exec = promisify(execFile);
 
-/** Runs the bundled CLI as a process in `cwd` (colours off); never throws on a non-zero exit. */
+/** Runs the CLI as a process in `cwd` (colours off); never throws on a non-zero exit. */
 export async function russo(
   cwd: string,
   ...args: string[]
@@ -31,15 +34,35 @@ export async function russo(
 const LOCK = 'dist.lock';
 
 /**
- * The e2e tests run the shipped bundles as processes. Call this in `beforeAll`: it rebuilds them when
- * a source file is newer, so a test never runs stale code. A lock folder keeps test files that run at
- * the same time from bundling at once. (In CI, .ci/run has already checked the committed bundles.)
+ * The e2e tests run what ships as processes: the CLI from lib/ and the Action's bundle in dist/. Call
+ * this in `beforeAll`: it rebuilds either when a source file is newer, so a test never runs stale
+ * code. A lock folder keeps test files that run at the same time from building at once. (In CI,
+ * .ci/run has already checked the committed bundle, and `npm ci` built lib/.)
  */
 export async function ensureBundle(): Promise<void> {
+  await whileLocked(() => {
+    buildLib();
+    if (newest('src') > modified(ACTION))
+      execFileSync('npm', ['run', '--silent', 'bundle'], { stdio: 'inherit' });
+  });
+}
+
+/** Like ensureBundle, for tests that use only lib/ (the package): rebuilds it when a source file is newer. */
+export async function ensureLib(): Promise<void> {
+  await whileLocked(buildLib);
+}
+
+function buildLib(): void {
+  // tsc in place rather than `npm run build`, which empties lib/ first: another test file may be
+  // running the CLI from it.
+  if (newest('src') > modified(CLI))
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+}
+
+async function whileLocked(build: () => void): Promise<void> {
   while (!tryLock()) await new Promise((resolve) => setTimeout(resolve, 200));
   try {
-    const oldest = Math.min(...BUNDLES.map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0)));
-    if (newest('src') > oldest) execFileSync('npm', ['run', '--silent', 'bundle'], { stdio: 'inherit' });
+    build();
   } finally {
     rmdirSync(LOCK);
   }
@@ -54,6 +77,10 @@ function tryLock(): boolean {
     if (Date.now() - statSync(LOCK).mtimeMs > 300_000) rmdirSync(LOCK);
     return false;
   }
+}
+
+function modified(file: string): number {
+  return existsSync(file) ? statSync(file).mtimeMs : 0;
 }
 
 function newest(folder: string): number {

@@ -1,17 +1,15 @@
-// Reports are never lost: the bundled CLI run as a process against report paths that cannot be
+// Reports are never lost: the package's CLI run as a process against report paths that cannot be
 // written (a full device, a folder that is a file, a file size limit) and an audio cache folder that
 // cannot be made. Every run finishes, the other reports are written, and the exit code tells a
 // report failure (3) from a failed gate (1).
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBundle } from './bundle.js';
+import { CLI, ensureBundle } from './bundle.js';
 import { project } from '../fixtures/project.js';
 
-const CLI = resolve('dist/cli.js');
-
-/** Runs the bundled CLI (through bash when `shell` sets limits first); never throws on a non-zero exit. */
+/** Runs the package's CLI (through bash when `shell` sets limits first); never throws on a non-zero exit. */
 function russo(
   cwd: string,
   args: string[],
@@ -56,7 +54,7 @@ function files(answer: { party: number; transcript?: string }, config = ''): Rec
 
 beforeAll(ensureBundle, 180_000);
 
-describe('russo run when a report cannot be written (bundled CLI)', () => {
+describe('russo run when a report cannot be written (the package CLI)', () => {
   it('names the file and the reason, writes the other reports, and exits 3 when the gate passed', async () => {
     const cwd = project(files({ party: 2 }));
     writeFileSync(join(cwd, 'afile'), 'a file, not a folder');
@@ -109,7 +107,7 @@ describe('russo run when a report cannot be written (bundled CLI)', () => {
   });
 });
 
-describe('russo merge when a report cannot be written (bundled CLI)', () => {
+describe('russo merge when a report cannot be written (the package CLI)', () => {
   it('writes the other reports and exits 3', async () => {
     const cwd = project(files({ party: 2 }));
     writeFileSync(join(cwd, 'afile'), '');
@@ -129,7 +127,7 @@ describe('russo merge when a report cannot be written (bundled CLI)', () => {
   });
 });
 
-describe('an audio cache folder that cannot be made (bundled CLI)', () => {
+describe('an audio cache folder that cannot be made (the package CLI)', () => {
   it.each([
     ['under /proc', '/proc/russo-no-such-folder/cache'],
     ['under a regular file', 'afile/cache'],

@@ -26,7 +26,7 @@ const FILES = {
 
 beforeAll(ensureBundle, 180_000);
 
-describe('russo run (bundled CLI)', () => {
+describe('russo run (the package CLI)', () => {
   it('passes with exit 0 and writes all four reports', async () => {
     const cwd = project({
       ...FILES,
@@ -401,7 +401,7 @@ const TYPOS = [
   '',
 ].join('\n');
 
-describe('russo validate and run with a tools file (bundled CLI)', () => {
+describe('russo validate and run with a tools file (the package CLI)', () => {
   it.each(['validate', 'run'])(
     '%s: every typo is a load error at its line with a did-you-mean, exit 2',
     async (command) => {

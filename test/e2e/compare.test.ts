@@ -1,4 +1,4 @@
-// `russo compare` run as the bundled CLI on reports that `russo run --json` wrote for a small
+// `russo compare` run as the package's CLI on reports that `russo run --json` wrote for a small
 // project, and on edited copies of them (a run flipped, a field removed, a version bumped).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,7 +62,7 @@ beforeAll(async () => {
   expect((await russo(cwd, 'run', '--json', 'changed.json')).code).toBe(0);
 }, 180_000);
 
-describe('russo compare (bundled CLI)', () => {
+describe('russo compare (the package CLI)', () => {
   it('fails with exit 1 on a significant regression and lists it first', async () => {
     const { code, stdout } = await russo(cwd, 'compare', 'base.json', 'worse.json');
     expect(code).toBe(1);

@@ -1,14 +1,13 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { project } from '../fixtures/project.js';
 import { REALTIME_FAKE_KEY, startRealtimeFake, type RealtimeFake } from '../fakes/openai-realtime.js';
-import { ensureBundle } from './bundle.js';
+import { CLI, ensureBundle } from './bundle.js';
 
 const run = promisify(execFile);
-const CLI = resolve('dist/cli.js');
 
 // The fake model cannot understand speech; like the module agent of cli.test.ts it answers by the
 // length of what it heard (24 kHz samples): long clips are bookings, short ones ask for the hours.
@@ -33,7 +32,7 @@ const TOOLS = JSON.stringify([
   { name: 'get_opening_hours', parameters: { type: 'object', properties: {} } },
 ]);
 
-describe('russo run with the openai-realtime agent (bundled CLI)', () => {
+describe('russo run with the openai-realtime agent (the package CLI)', () => {
   it('plays each run to its own Realtime session, passes, exits, and never shows the key', async () => {
     const cwd = project({
       'russo.config.yaml': [

@@ -1,18 +1,18 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBundle } from './bundle.js';
+import { CLI, ensureBundle } from './bundle.js';
 
 const execute = promisify(execFile);
 const out = mkdtempSync(join(tmpdir(), 'russo-quick-start-'));
 
-/** `npx russo run …` in this repository, as the README's quick start runs it: the bundled CLI as a process. */
+/** `npx russo run …` in this repository, as the README's quick start runs it: the package's CLI as a process. */
 async function russo(...args: string[]): Promise<{ code: number; stdout: string }> {
   try {
-    const { stdout } = await execute(process.execPath, [resolve('dist/cli.js'), 'run', ...args], {
+    const { stdout } = await execute(process.execPath, [CLI, 'run', ...args], {
       env: { ...process.env, NO_COLOR: '1' },
     });
     return { code: 0, stdout };

@@ -1,10 +1,10 @@
 // No secret reaches a report, the terminal, the job summary, the outputs or the PR comment: agents
 // that echo the keys of their environment (raw, base64, URL-encoded, JSON-escaped, cut short by an
-// excerpt) run through the bundled CLI and the bundled Action, and every file they leave is searched
+// excerpt) run through the package's CLI and the bundled Action, and every file they leave is searched
 // for each secret and each of its encodings.
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/github/comment.js';
@@ -13,7 +13,7 @@ import { runAction } from '../fakes/github-runner.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { sendJson, startHttpServer } from '../fakes/http-server.js';
 import { project } from '../fixtures/project.js';
-import { ensureBundle } from './bundle.js';
+import { CLI, ensureBundle } from './bundle.js';
 
 const KEY = 'sk-proj-e2eLeakTest0123456789abcdefghijKLMNOP';
 // Characters that URL-encoding and base64 change, so each encoding differs from the raw value.
@@ -113,7 +113,7 @@ const REPORTS = ['report.json', 'junit.xml', 'report.html', 'report.md'];
 // `[redacted]`, also as markdown (and then JSON) escapes it.
 const REDACTED = /\\*\[redacted\\*\]/;
 
-/** Runs the bundled CLI with the secrets in its environment; never throws on a non-zero exit. */
+/** Runs the package's CLI with the secrets in its environment; never throws on a non-zero exit. */
 async function russo(cwd: string, ...args: string[]) {
   const env = {
     ...process.env,
@@ -123,14 +123,10 @@ async function russo(cwd: string, ...args: string[]) {
     AGENT_SESSION: SESSION,
   };
   try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      [resolve('dist/cli.js'), ...args],
-      {
-        cwd,
-        env,
-      },
-    );
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
+      cwd,
+      env,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     return error as { code: number; stdout: string; stderr: string };
@@ -146,7 +142,7 @@ const reportFlags = REPORTS.flatMap((file) => [
 
 beforeAll(ensureBundle, 180_000);
 
-describe('the bundled CLI keeps secrets out of the terminal and every report', () => {
+describe('the package CLI keeps secrets out of the terminal and every report', () => {
   it('for a command agent that echoes them in its answer and on stderr', async () => {
     const cwd = project({ 'russo.config.yaml': LEAKY_CONFIG, 'leak.mjs': LEAKY_AGENT, ...SCENARIOS });
     const { code, stdout, stderr } = await russo(cwd, 'run', ...reportFlags);
@@ -234,7 +230,7 @@ const BROKEN_AGENT = `const key = process.env.OPENAI_API_KEY ?? process.env['INP
 throw new Error('cannot start with OPENAI_API_KEY=' + key);
 `;
 
-describe('the bundled CLI keeps secrets out of the errors it prints', () => {
+describe('the package CLI keeps secrets out of the errors it prints', () => {
   it('when a provider cannot be built and its error quotes a key', async () => {
     const cwd = project({
       'russo.config.yaml': BROKEN_CONFIG,

@@ -16,6 +16,16 @@ const restaurant = new ToolSchemas(RESTAURANT);
 
 const call = (name: string, args: Record<string, unknown>): ToolCall => ({ name, arguments: args });
 
+describe('ToolSchemas.of', () => {
+  it('compiles a list of tools once: loading a suite and running it share the schemas', () => {
+    const tools = structuredClone(RESTAURANT);
+    const schemas = ToolSchemas.of(tools);
+    expect(ToolSchemas.of(tools)).toBe(schemas);
+    expect(schemas.names).toEqual(RESTAURANT.map((tool) => tool.name));
+    expect(ToolSchemas.of(structuredClone(RESTAURANT))).not.toBe(schemas);
+  });
+});
+
 describe('ToolSchemas.validate', () => {
   it('accepts a call that fits its schema', () => {
     expect(restaurant.validate('book_table', { party_size: 2, time: '19:00' })).toEqual([]);

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../src/core/errors.js';
 import { ScenarioError, formatProblem, type Problem } from '../../src/scenarios/errors.js';
@@ -189,6 +191,46 @@ describe('loadSuite: every bad input names file:line:col and a fix', () => {
     const [problem] = await problemsOf({ 'scenarios/e.yaml': 'name: x\nprompts: []\nexpect: []\n' });
     expect(problem).toMatchObject({ line: 2, column: 10, message: '"prompts" is empty' });
     expect(problem?.hint).toContain('at least one prompt');
+  });
+
+  it('a blank prompt or say, and an empty one said once', async () => {
+    const [blank, empty] = await problemsOf({
+      'scenarios/b.yaml': "name: x\nprompts: ['   ', '']\nexpect: []\n",
+    });
+    expect(blank).toMatchObject({
+      line: 2,
+      column: 11,
+      message: '"prompts.0" is blank: it holds only spaces',
+    });
+    expect(empty).toMatchObject({ line: 2, column: 18, message: '"prompts.1" is an empty string' });
+    const [say] = await problemsOf({ 'scenarios/t.yaml': "name: t\nturns:\n  - say: ' '\n" });
+    expect(say).toMatchObject({
+      line: 3,
+      column: 10,
+      message: '"turns.0.say" is blank: it holds only spaces',
+    });
+  });
+
+  it('a file that is not UTF-8, at the line of the first byte it cannot read', async () => {
+    const cwd = project({ 'russo.config.yaml': CONFIG });
+    mkdirSync(join(cwd, 'scenarios'));
+    // "Café" in Latin-1: 0xE9 alone is not UTF-8.
+    writeFileSync(
+      join(cwd, 'scenarios', 'l.yaml'),
+      Buffer.from('name: x\nprompts: [Caf\xe9 au lait]\nexpect: []\n', 'latin1'),
+    );
+    const problems = await loadSuite(undefined, { cwd }).then(
+      () => [],
+      (error: ScenarioError) => error.problems,
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({
+        file: 'scenarios/l.yaml',
+        line: 2,
+        column: 14,
+        message: 'the file is not UTF-8: byte 0xe9 at this position cannot be read',
+      }),
+    ]);
   });
 
   it('runs ≤ 0', async () => {

@@ -61,7 +61,14 @@ describe('CachedSynthesizer', () => {
     const second = await cache.synthesize(PROMPT);
     expect(flite.calls).toBe(1);
     expect(second).toEqual(first);
-    expect(cache.counters).toEqual({ hits: 1, misses: 1, requests: 1, repaired: 0, writeErrors: 0 });
+    expect(cache.counters).toEqual({
+      hits: 1,
+      misses: 1,
+      shared: 0,
+      requests: 1,
+      repaired: 0,
+      writeErrors: 0,
+    });
 
     // The stored file is a real WAV of the same audio, named by the key.
     const file = join(dir, `${cacheKey('flite:kal16', PROMPT)}.wav`);
@@ -110,7 +117,7 @@ describe('CachedSynthesizer', () => {
       Array.from({ length: 40 }, (_, i) => cache.synthesize(texts[i % 2] as string)),
     );
     expect(flite.calls).toBe(2);
-    expect(cache.counters).toMatchObject({ hits: 0, misses: 40, requests: 2 });
+    expect(cache.counters).toMatchObject({ hits: 0, misses: 40, shared: 38, requests: 2 });
     expect(results[0]).toEqual(results[38]);
     expect(results[1]).toEqual(results[39]);
     expect(results[0]?.pcm.length).not.toBe(results[1]?.pcm.length);
@@ -302,6 +309,9 @@ describe('CachedSynthesizer', () => {
     held.release();
     expect((await fresh).pcm).toEqual(Int16Array.from([1, 2, 3]));
     expect(held.calls).toBe(3);
+    // Three requests, two answered calls, one of them on another call's request: what the suite
+    // reports as served from the cache (hits + shared) stays 1, never 2 − 3 = −1 after the cancel.
+    expect(cache.counters).toMatchObject({ hits: 0, misses: 2, shared: 1, requests: 3 });
   });
 
   it('rejects at once when the signal is already aborted', async () => {

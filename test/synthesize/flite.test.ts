@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeWav, encodeWav } from '../../src/audio/wav.js';
 import { SynthesisError } from '../../src/core/errors.js';
 import { FLITE_VOICES, FliteSynthesizer, fliteSynthesizerProvider } from '../../src/synthesize/flite.js';
-import { checkNodeVersion, FliteWorkerPool } from '../../src/synthesize/flite-worker.js';
+import { FliteWorkerPool } from '../../src/synthesize/flite-worker.js';
 
 const SENTENCE = 'Book a table for two at seven tonight.';
 
@@ -151,14 +151,6 @@ describe('FliteWorkerPool', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
-});
-
-describe('checkNodeVersion', () => {
-  it('refuses Node 20, where WASI in worker threads crashes the process, and accepts 22 and later', () => {
-    expect(() => checkNodeVersion('20.20.2')).toThrow(/needs Node 22 or newer; this is Node 20.20.2/);
-    expect(() => checkNodeVersion('22.0.0')).not.toThrow();
-    expect(() => checkNodeVersion('24.21.0')).not.toThrow();
   });
 });
 

@@ -1,15 +1,16 @@
 import type { IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import { createSecureContext, type ConnectionOptions } from 'node:tls';
+import { createRequire } from 'node:module';
 import type OpenAI from 'openai';
 import type { OpenAIRealtimeWS } from 'openai/realtime/ws';
-import type { ClientOptions } from 'ws';
 import { AgentError, FatalProviderError, RussoError } from '../../core/errors.js';
 import { RetryableError } from '../../core/retry.js';
 import { parseRetryAfter } from '../classify.js';
+import type { RealtimeSocketOptions } from './socket-options.js';
 
-/** Options of the `ws` socket, and the TLS context that `ws` hands to the TLS connection with the others. */
-export type RealtimeSocketOptions = ClientOptions & Pick<ConnectionOptions, 'secureContext'>;
+// node:https and node:tls are loaded when the first Realtime agent is made, not when russo starts: a
+// suite without one would spend ~30 ms of CPU at every start on them. Synchronously, because the
+// agent's constructor sets up the shared connection (and fails there on bad TLS options).
+const require = createRequire(import.meta.url);
 
 /** Error codes of `error` events that every other run would hit too. */
 const FATAL_EVENT_CODES: Readonly<Record<string, string>> = {
@@ -113,10 +114,12 @@ export class RealtimeSocket {
  */
 export function sharedConnectionSetup(options: RealtimeSocketOptions): RealtimeSocketOptions {
   if (options.agent || options.createConnection) return options;
+  const { createSecureContext } = require('node:tls') as typeof import('node:tls');
+  const { Agent } = require('node:https') as typeof import('node:https');
   return {
     ...options,
     secureContext: options.secureContext ?? createSecureContext(options),
-    agent: new HttpsAgent(),
+    agent: new Agent(),
   };
 }
 
