@@ -1,8 +1,24 @@
-/** The report the CLI prints when a suite ends: the scenario table, the failures, the errors, the verdict. */
+/**
+ * The report the CLI prints when a suite ends: the scenario table (with a baseline, its change
+ * column), consistency and flaky prompts, the failures, the errors, the verdict.
+ */
 import type { AgentResponse, TurnResult } from '../core/types.js';
-import type { Slice } from '../suite/breakdown.js';
-import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
+import type { ScenarioConsistency } from '../suite/consistency.js';
+import type { Slice, VariantSlice } from '../suite/breakdown.js';
+import type { SuiteResult, SuiteRun } from '../suite/types.js';
+import {
+  baselineLine,
+  changeCell,
+  comparedBaseline,
+  isSignificant,
+  removedLine,
+  suiteChangeLine,
+  tableRows,
+  type TableRow,
+} from './baseline.js';
+import { flakyCells, flakyCellText, flakyCellsText, runsNeededText } from './consistency.js';
 import { showControls } from './escape.js';
+import { replayLines } from './replay.js';
 import { runLabel, runProblemLines, turnHead, turnProblemLines } from './failures.js';
 import { variantMatrix } from './matrix.js';
 import { formatInterval, formatRate, NONE, plural } from './numbers.js';
@@ -26,8 +42,12 @@ export function renderTerminal(result: SuiteResult, options: TerminalOptions): s
   const paint = (style: Style, text: string) =>
     options.color ? `\u001b[${STYLES[style]}m${text}\u001b[0m` : text;
   const sections = [
-    scenarioTable(result, width, paint),
+    replayLines(result)
+      .map((line, index) => truncate(clean(index === 0 ? line : `  ${line}`), width))
+      .join('\n'),
+    baselineSection(result, width, paint),
     variantTable(result, width, paint),
+    consistencySection(result, width, options.maxFailures ?? 10, paint),
     failureList(result, width, options.maxFailures ?? 10, paint),
     errorList(result, width, paint),
     verdict(result, width, paint),
@@ -37,164 +57,227 @@ export function renderTerminal(result: SuiteResult, options: TerminalOptions): s
 
 type Paint = (style: Style, text: string) => string;
 
-/** A column of the scenario table; `short` is its header when the terminal is narrow. */
-interface Column {
+/** A column of a table; `short` is its header when the terminal is narrow. The first column is cut to fit. */
+interface Column<Row> {
   header: string;
   short: string;
   /** Left out first when even short headers do not fit. */
   optional?: boolean;
-  cell(result: ScenarioResult): string;
-  style?(result: ScenarioResult): Style | undefined;
+  cell(row: Row): string;
+  style?(row: Row): Style | undefined;
 }
 
-const COLUMNS: Column[] = [
-  { header: 'Scenario', short: 'Scenario', cell: (result) => clean(result.scenario.name) },
-  { header: 'Pass rate', short: 'Rate', cell: (result) => formatRate(result.summary.passRate) },
+const SCENARIO_COLUMNS: Column<TableRow>[] = [
+  { header: 'Scenario', short: 'Scenario', cell: ({ result }) => clean(result.scenario.name) },
+  { header: 'Pass rate', short: 'Rate', cell: ({ result }) => formatRate(result.summary.passRate) },
   {
     header: '95% CI',
     short: 'CI',
     optional: true,
-    cell: (result) => formatInterval(result.interval),
+    cell: ({ result }) => formatInterval(result.interval),
     style: () => 'dim',
   },
-  { header: 'Runs', short: 'Runs', cell: (result) => String(result.summary.total) },
-  { header: 'Passed', short: 'Pass', cell: (result) => String(result.summary.passed) },
+  { header: 'Runs', short: 'Runs', cell: ({ result }) => String(result.summary.total) },
+  { header: 'Passed', short: 'Pass', cell: ({ result }) => String(result.summary.passed) },
   {
     header: 'Failed',
     short: 'Fail',
-    cell: (result) => String(result.summary.failed),
-    style: (result) => (result.summary.failed > 0 ? 'red' : undefined),
+    cell: ({ result }) => String(result.summary.failed),
+    style: ({ result }) => (result.summary.failed > 0 ? 'red' : undefined),
   },
   {
     header: 'Errored',
     short: 'Err',
-    cell: (result) => String(result.summary.errored),
-    style: (result) => (result.summary.errored > 0 ? 'yellow' : undefined),
+    cell: ({ result }) => String(result.summary.errored),
+    style: ({ result }) => (result.summary.errored > 0 ? 'yellow' : undefined),
   },
   {
     header: 'Min',
     short: 'Min',
-    cell: (result) => formatRate(result.scenario.minPassRate),
+    cell: ({ result }) => formatRate(result.scenario.minPassRate),
     style: () => 'dim',
   },
   {
     header: '',
     short: '',
-    cell: (result) => (result.passed ? '✓' : '✗'),
-    style: (result) => (result.passed ? 'green' : 'red'),
+    cell: ({ result }) => (result.passed ? '✓' : '✗'),
+    style: ({ result }) => (result.passed ? 'green' : 'red'),
   },
 ];
+
+/** With a baseline, after the pass rate: the change against it, significant ones in colour. */
+const CHANGE_COLUMN: Column<TableRow> = {
+  header: 'Change',
+  short: 'Change',
+  cell: ({ comparison }) => changeCell(comparison),
+  style: ({ comparison }) =>
+    isSignificant(comparison)
+      ? comparison!.change!.direction === 'regression'
+        ? 'red'
+        : 'green'
+      : comparison?.change === null
+        ? 'dim'
+        : undefined,
+};
 
 const MIN_NAME_WIDTH = 8;
 
 function scenarioTable(result: SuiteResult, width: number, paint: Paint): string {
   if (result.scenarios.length === 0) return '';
-  // Full headers if they fit, else short headers, else short headers without the interval.
+  const columns = comparedBaseline(result)
+    ? [...SCENARIO_COLUMNS.slice(0, 2), CHANGE_COLUMN, ...SCENARIO_COLUMNS.slice(2)]
+    : SCENARIO_COLUMNS;
+  return table(columns, tableRows(result), width, paint);
+}
+
+/** A row of the variant matrix: a scenario's cells (each judged) or the suite's. */
+interface MatrixLine {
+  name: string;
+  cells: Array<Slice | VariantSlice | null>;
+}
+
+/**
+ * The robustness matrix, when the suite has variants: a row per scenario that names them, a column
+ * per variant, each cell the pass rate (with its interval when the names still fit whole) and its
+ * verdict against the variant's threshold; then the suite's row and its pass rate per voice. Too
+ * many variants for the width: a line per variant under each scenario.
+ */
+function variantTable(result: SuiteResult, width: number, paint: Paint): string {
+  const matrix = variantMatrix(result);
+  if (matrix === null) return '';
+  const rows: MatrixLine[] = [
+    ...matrix.rows.map((row) => ({ name: row.scenario, cells: row.cells })),
+    { name: 'all scenarios', cells: matrix.all },
+  ];
+  const text = (slice: Slice | VariantSlice | null, withInterval: boolean) => {
+    if (slice === null) return NONE;
+    const interval = withInterval ? ` ${formatInterval(slice.interval)}` : '';
+    return `${formatRate(slice.summary.passRate)}${interval}${'passed' in slice ? ` ${slice.passed ? '✓' : '✗'}` : ''}`;
+  };
+  const style = (slice: Slice | VariantSlice | null): Style | undefined =>
+    slice === null ? 'dim' : 'passed' in slice && !slice.passed ? 'red' : undefined;
+  const columnsWith = (withInterval: boolean): Column<MatrixLine>[] => [
+    { header: 'Scenario × variant', short: 'Scenario × variant', cell: (row) => clean(row.name) },
+    ...matrix.variants.map((name, index) => ({
+      header: clean(name),
+      short: clean(name),
+      cell: (row: MatrixLine) => text(row.cells[index] ?? null, withInterval),
+      style: (row: MatrixLine) => style(row.cells[index] ?? null),
+    })),
+  ];
+  const widthOf = (columns: Column<MatrixLine>[]) =>
+    columns.map((column) =>
+      Math.max(displayWidth(column.header), ...rows.map((row) => displayWidth(column.cell(row)))),
+    );
+  const fixedOf = (widths: number[]) =>
+    widths.slice(1).reduce((sum, columnWidth) => sum + columnWidth + 2, 0);
+  // Intervals only when the names still fit whole: a name says more than an interval.
+  const withIntervals = widthOf(columnsWith(true));
+  const lines =
+    fixedOf(withIntervals) + (withIntervals[0] as number) <= width
+      ? table(columnsWith(true), rows, width, paint)
+      : fixedOf(widthOf(columnsWith(false))) + MIN_NAME_WIDTH <= width
+        ? table(columnsWith(false), rows, width, paint)
+        : rows
+            .flatMap((row) => [
+              paint('bold', truncate(clean(row.name), width)),
+              ...row.cells.map((slice, index) => {
+                const line = truncate(`  ${clean(matrix.variants[index]!)}: ${text(slice, false)}`, width);
+                const painted = style(slice);
+                return painted ? paint(painted, line) : line;
+              }),
+            ])
+            .join('\n');
+  const voices = matrix.voices.map(
+    (voice) => `${clean(voice.name)} ${formatRate(voice.summary.passRate)} ${formatInterval(voice.interval)}`,
+  );
+  return [lines, ...(voices.length > 1 ? [truncate(`by voice: ${voices.join(' · ')}`, width)] : [])].join(
+    '\n',
+  );
+}
+
+/** Lines of a table within `width`: numbers are never cut, the first column is. */
+function table<Row>(columns: Column<Row>[], rows: Row[], width: number, paint: Paint): string {
+  // Full headers if they fit, else short headers, else short headers without the optional columns.
   const layouts = [
-    COLUMNS.map((column) => ({ column, header: column.header })),
-    COLUMNS.map((column) => ({ column, header: column.short })),
-    COLUMNS.filter((column) => !column.optional).map((column) => ({ column, header: column.short })),
+    columns.map((column) => ({ column, header: column.header })),
+    columns.map((column) => ({ column, header: column.short })),
+    columns.filter((column) => !column.optional).map((column) => ({ column, header: column.short })),
   ].map((layout) => {
     const widths = layout.map(({ column, header }) =>
-      Math.max(
-        displayWidth(header),
-        ...result.scenarios.map((scenario) => displayWidth(column.cell(scenario))),
-      ),
+      Math.max(displayWidth(header), ...rows.map((row) => displayWidth(column.cell(row)))),
     );
     return { layout, widths, fixed: widths.slice(1).reduce((sum, columnWidth) => sum + columnWidth + 2, 0) };
   });
   const { layout, widths, fixed } =
     layouts.find((candidate) => candidate.fixed + MIN_NAME_WIDTH <= width) ??
     (layouts.at(-1) as (typeof layouts)[0]);
-  const rows = [
-    layout.map(({ header }) => ({ text: header })),
-    ...result.scenarios.map((scenario) =>
-      layout.map(({ column }) => ({ text: column.cell(scenario), style: column.style?.(scenario) })),
-    ),
-  ];
-  return tableLines(rows, widths, fixed, width, paint).join('\n');
-}
-
-/**
- * The robustness matrix, when the suite has variants: a row per scenario that names them, a column
- * per variant, each cell the pass rate (with its interval when the terminal is wide enough) and its
- * verdict against the variant's threshold; then the suite's row and its pass rate per voice.
- */
-function variantTable(result: SuiteResult, width: number, paint: Paint): string {
-  const matrix = variantMatrix(result);
-  if (matrix === null) return '';
-  type Cell = { text: string; style?: Style | undefined };
-  const rate = (slice: Slice | null, withInterval: boolean, mark: boolean): Cell => {
-    if (slice === null) return { text: NONE, style: 'dim' };
-    const interval = withInterval ? ` ${formatInterval(slice.interval)}` : '';
-    const verdict = mark && 'passed' in slice ? ` ${slice.passed ? '✓' : '✗'}` : '';
-    const failed = mark && 'passed' in slice && !slice.passed;
-    return {
-      text: `${formatRate(slice.summary.passRate)}${interval}${verdict}`,
-      ...(failed ? { style: 'red' } : {}),
-    };
-  };
-  const layouts = [true, false].map((withInterval) => {
-    const rows: Cell[][] = [
-      [{ text: 'Scenario × variant' }, ...matrix.variants.map((name) => ({ text: clean(name) }))],
-      ...matrix.rows.map((row) => [
-        { text: clean(row.scenario) },
-        ...row.cells.map((cell) => rate(cell, withInterval, true)),
-      ]),
-      [
-        { text: 'all scenarios', style: 'bold' as const },
-        ...matrix.all.map((slice) => rate(slice, withInterval, false)),
-      ],
-    ];
-    const widths = rows[0]!.map((_, column) =>
-      Math.max(...rows.map((row) => displayWidth(row[column]!.text))),
-    );
-    return { rows, widths, fixed: widths.slice(1).reduce((sum, columnWidth) => sum + columnWidth + 2, 0) };
-  });
-  // Intervals only when the names still fit whole: a name says more than an interval.
-  const [withIntervals, withoutIntervals] = layouts as [(typeof layouts)[0], (typeof layouts)[0]];
-  const fitting = [
-    ...(withIntervals.fixed + (withIntervals.widths[0] as number) <= width ? [withIntervals] : []),
-    ...(withoutIntervals.fixed + MIN_NAME_WIDTH <= width ? [withoutIntervals] : []),
-  ][0];
-  // Too many variants for a table: a line per variant under each row's name.
-  const lines = fitting
-    ? tableLines(fitting.rows, fitting.widths, fitting.fixed, width, paint)
-    : withoutIntervals.rows.slice(1).flatMap(([name, ...row]) => [
-        paint(name!.style ?? 'bold', truncate(name!.text, width)),
-        ...row.map((cell, index) => {
-          const text = truncate(`  ${clean(matrix.variants[index]!)}: ${cell.text}`, width);
-          return cell.style ? paint(cell.style, text) : text;
-        }),
-      ]);
-  const voices = matrix.voices.map(
-    (voice) => `${clean(voice.name)} ${formatRate(voice.summary.passRate)} ${formatInterval(voice.interval)}`,
-  );
-  return [...lines, ...(voices.length > 1 ? [truncate(`by voice: ${voices.join(' · ')}`, width)] : [])].join(
-    '\n',
-  );
-}
-
-/** A table's lines: the first column (names) takes what the others leave and is cut to fit, the first row is bold. */
-function tableLines(
-  rows: ReadonlyArray<ReadonlyArray<{ text: string; style?: Style | undefined }>>,
-  widths: number[],
-  fixed: number,
-  width: number,
-  paint: Paint,
-): string[] {
   // The name takes what the numbers leave: they are never cut, the name is.
   widths[0] = Math.max(MIN_NAME_WIDTH, Math.min(widths[0] as number, width - fixed));
-  return rows.map((row, index) => {
-    const text = row
+  const line = (cells: Array<{ text: string; style?: Style | undefined }>) =>
+    cells
       .map(({ text, style }, column) => {
         const padded = pad(truncate(text, widths[column] as number), widths[column] as number, column > 0);
         return style ? paint(style, padded) : padded;
       })
       .join('  ')
       .trimEnd();
-    return index === 0 ? paint('bold', text) : text;
-  });
+  return [
+    paint('bold', line(layout.map(({ header }) => ({ text: header })))),
+    ...rows.map((row) =>
+      line(layout.map(({ column }) => ({ text: column.cell(row), style: column.style?.(row) }))),
+    ),
+  ].join('\n');
+}
+
+/**
+ * The scenario table; with a baseline, the line that says what it was compared with first, the suite's
+ * change and the removed scenarios after; without one that was asked for, the line that says so.
+ */
+function baselineSection(result: SuiteResult, width: number, paint: Paint): string {
+  const line = baselineLine(result.baseline);
+  const after = [suiteChangeLine(result), removedLine(result)].filter((text) => text !== undefined);
+  return [
+    ...(line ? [paint('dim', truncate(clean(line), width)), ''] : []),
+    scenarioTable(result, width, paint),
+    ...after.map((text) => truncate(clean(text), width)),
+  ]
+    .join('\n')
+    .trim();
+}
+
+const CONSISTENCY_COLUMNS: Column<ScenarioConsistency>[] = [
+  { header: 'Consistency', short: 'Scenario', cell: (measured) => clean(measured.name) },
+  { header: 'k', short: 'k', cell: (measured) => String(measured.k), style: () => 'dim' },
+  { header: 'pass^k', short: 'pass^k', cell: (measured) => formatRate(measured.passHatK) },
+  { header: 'Flaky cells', short: 'Flaky', cell: flakyCellsText },
+  {
+    header: 'Runs for a 10-pt drop',
+    short: '10-pt drop',
+    optional: true,
+    cell: runsNeededText,
+    style: () => 'dim',
+  },
+];
+
+/** pass^k, flaky cells and the runs hint per scenario, then the flaky prompts with their counts. */
+function consistencySection(result: SuiteResult, width: number, max: number, paint: Paint): string {
+  if (result.scenarios.length === 0) return '';
+  const lines = [table(CONSISTENCY_COLUMNS, result.consistency.scenarios, width, paint)];
+  const flaky = flakyCells(result);
+  if (flaky.length > 0) {
+    lines.push(
+      '',
+      paint('bold', truncate('Flaky prompts (passed and failed in one voice)', width)),
+      ...flaky
+        .slice(0, max)
+        .map(({ scenario, cell }) => truncate(`  ${clean(scenario)} › ${clean(flakyCellText(cell))}`, width)),
+    );
+    if (flaky.length > max) {
+      lines.push(paint('dim', truncate(`  … and ${flaky.length - max} more (see the JSON report)`, width)));
+    }
+  }
+  return lines.join('\n');
 }
 
 function failureList(result: SuiteResult, width: number, max: number, paint: Paint): string {

@@ -106,6 +106,33 @@ describe('russo run (the package CLI)', () => {
     expect(stderr).toContain('fix: ');
   });
 
+  it('exits 2 for bad variants, each at its file:line with a fix, before anything runs', async () => {
+    const cwd = project({
+      ...FILES,
+      'russo.config.yaml': `${FILES['russo.config.yaml']}variants:\n  - name: cafe\n    noise: { type: babbel, snr_db: 70 }\n  - name: cafe\n    speed: 3\n    packet_loss: { rate: 0.6 }\n`,
+    });
+    const { code, stderr, stdout } = await russo(cwd, 'run');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('russo.config.yaml:11:20: unknown value "babbel" for "variants.0.noise.type"');
+    expect(stderr).toContain('fix: did you mean "babble"?');
+    expect(stderr).toContain('russo.config.yaml:11:36: "variants.0.noise.snr_db" is 70, but must be ≤ 60');
+    expect(stderr).toContain('russo.config.yaml:13:12: "variants.1.speed" is 3, but must be ≤ 2');
+    expect(stderr).toContain(
+      'russo.config.yaml:14:26: "variants.1.packet_loss.rate" is 0.6, but must be ≤ 0.5',
+    );
+    // A name used twice is checked once the list is otherwise valid.
+    const twice = project({
+      ...FILES,
+      'russo.config.yaml': `${FILES['russo.config.yaml']}variants:\n  - name: cafe\n  - name: cafe\n`,
+    });
+    const named = await russo(twice, 'validate');
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain(
+      'russo.config.yaml:11:11: variant name "cafe" is used twice (items 1 and 2)',
+    );
+  });
+
   it('exits 2 for a bad flag, naming it', async () => {
     const { code, stderr } = await russo(project(FILES), 'run', '--runs', 'many');
     expect(code).toBe(2);
