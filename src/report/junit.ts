@@ -1,12 +1,14 @@
 /**
  * The JUnit XML report, for CI test views. One `<testsuite>` per scenario and one `<testcase>` per
  * prompt, over all its voices (more runs per verdict than one testcase per voice; each run's voice is
- * in the output). A testcase holds at most one of `<failure>` or `<error>`, which every consumer accepts:
+ * in the output); a scenario with variants has one per prompt and variant, `<prompt> [<variant>]`,
+ * judged against the variant's threshold. A testcase holds at most one of `<failure>` or `<error>`, which every consumer accepts:
  * - `<failure>` when the prompt's verdict (suite/verdicts.ts) is failed: its completed runs fall under
  *   the scenario's min_pass_rate; with the diffs of its failed runs;
  * - `<error>` when the verdict is errored: a run errored and the pass rate held (or none completed);
  * - `<system-out>` holds every run: voice, status, latency, what the agent heard and called.
  */
+import { summarizeRuns } from '../core/stats.js';
 import { promptVerdict } from '../suite/verdicts.js';
 import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 import { escapeXml } from './escape.js';
@@ -50,7 +52,7 @@ interface RenderedSuite {
 
 function testSuite(result: ScenarioResult): RenderedSuite {
   const { scenario } = result;
-  const cases = runsByPrompt(result).map((group) => testCase(result, group));
+  const cases = caseGroups(result).map((group) => testCase(result, group));
   const failures = cases.filter((testCase) => testCase.outcome === 'failure').length;
   const errors = cases.filter((testCase) => testCase.outcome === 'error').length;
   const timeMs = cases.reduce((sum, testCase) => sum + testCase.timeMs, 0);
@@ -74,20 +76,43 @@ function testSuite(result: ScenarioResult): RenderedSuite {
   };
 }
 
+/** The runs of one testcase and the threshold they are judged against. */
+interface CaseRuns extends PromptRuns {
+  /** The variant of a scenario that names variants. */
+  variant?: string;
+  minPassRate: number;
+}
+
+/** A testcase per prompt; with variants, per prompt and variant, in the plan's order. */
+function caseGroups(result: ScenarioResult): CaseRuns[] {
+  const byPrompt = runsByPrompt(result);
+  if (result.scenario.variants === undefined) {
+    return byPrompt.map((group) => ({ ...group, minPassRate: result.scenario.minPassRate }));
+  }
+  return byPrompt.flatMap((group) =>
+    result.breakdown.variants.flatMap(({ name, minPassRate }) => {
+      const runs = group.runs.filter((run) => run.variant === name);
+      return runs.length === 0
+        ? []
+        : [{ ...group, runs, summary: summarizeRuns(runs), variant: name, minPassRate }];
+    }),
+  );
+}
+
 function testCase(
   result: ScenarioResult,
-  group: PromptRuns,
+  group: CaseRuns,
 ): { xml: string; outcome: 'passed' | 'failure' | 'error'; timeMs: number } {
   const { scenario } = result;
   // Whole milliseconds, so the suite's time is exactly the sum of its testcases' times.
   const timeMs = group.runs.reduce((sum, run) => sum + Math.round(run.latencyMs), 0);
-  const outcome = OUTCOME[promptVerdict(group.summary, scenario.minPassRate)];
+  const outcome = OUTCOME[promptVerdict(group.summary, group.minPassRate)];
   const turns = scenario.turns;
   const attributes = [
     // A conversation is named by its first turn and its length, and is found at its first turn.
     attribute(
       'name',
-      turns === undefined ? group.prompt : `${group.prompt} (${plural(turns.length, 'turn')})`,
+      `${turns === undefined ? group.prompt : `${group.prompt} (${plural(turns.length, 'turn')})`}${group.variant === undefined ? '' : ` [${group.variant}]`}`,
     ),
     attribute('classname', scenario.name),
     `time="${seconds(timeMs)}"`,
@@ -100,7 +125,7 @@ function testCase(
       ),
     ),
   ].join(' ');
-  const rate = scenarioRateText(group.summary, scenario.minPassRate);
+  const rate = scenarioRateText(group.summary, group.minPassRate);
   const body: string[] = [];
   if (outcome === 'failure') {
     const failed = group.runs.filter((run) => run.status === 'failed');

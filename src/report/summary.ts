@@ -61,8 +61,11 @@ export function providerText(result: SuiteResult): string | null {
   const parts: string[] = [];
   const { synthesis, concurrency } = providers;
   if (synthesis.requests + synthesis.cacheHits > 0) {
-    const perturbed = providers.perturbed ? `, ${providers.perturbed.made} perturbed for variants` : '';
-    parts.push(`speech: ${synthesis.requests} synthesized, ${synthesis.cacheHits} from cache${perturbed}`);
+    parts.push(`speech: ${synthesis.requests} synthesized, ${synthesis.cacheHits} from cache`);
+  }
+  if (providers.perturbed) {
+    const { made, cacheHits } = providers.perturbed;
+    parts.push(`variants: ${made} perturbed, ${cacheHits} from cache`);
   }
   if (providers.requests > 0) {
     const lowered =

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { suiteSummary } from '../../src/github/summary.js';
 import { renderHtml } from '../../src/report/html.js';
+import { renderJunit } from '../../src/report/junit.js';
 import { fromJsonReport, parseReport, renderJson, type JsonReport } from '../../src/report/json.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { mergeReports } from '../../src/report/merge.js';
@@ -105,6 +106,25 @@ describe('the variant matrix', () => {
     expect(renderMarkdown(variantSuite(), { short: true })).toContain(
       '- ❌ **book through noise**: babble-5: 0% passed (0/8), needs 50%; phone: 75% passed (6/8), needs 80%',
     );
+  });
+
+  it('in JUnit: a testcase per prompt and variant, judged at the variant’s threshold', () => {
+    const xml = renderJunit(variantSuite());
+    const names = [...xml.matchAll(/<testcase name="([^"]*)" classname="book through noise"/g)].map(
+      (m) => m[1],
+    );
+    expect(names.slice(0, 5)).toEqual([
+      'Book a table for two at seven [clean]',
+      'Book a table for two at seven [babble-20]',
+      'Book a table for two at seven [babble-10]',
+      'Book a table for two at seven [babble-5]',
+      'Book a table for two at seven [phone]',
+    ]);
+    // babble-10 passes at its 50% with 2 of 4; babble-5 fails at 0 of 4.
+    expect(xml).toMatch(/name="Book a table for two at seven \[babble-10\]"[^>]*>\n {6}<system-out>/);
+    expect(xml).toContain('<failure message="0% passed (0/4), needs 50%" type="pass_rate">');
+    // A scenario without variants keeps one testcase per prompt, named as before.
+    expect(xml).toContain('<testcase name="Book a table for two at seven" classname="book plainly"');
   });
 
   it('in the job summary: the matrix after the scenario table', () => {

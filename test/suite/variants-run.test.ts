@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FunctionAgent } from '../../src/agents/function.js';
 import type { Audio, ToolCall } from '../../src/core/types.js';
+import { renderTerminal } from '../../src/report/terminal.js';
 import { loadSuite } from '../../src/suite/load.js';
 import { runSuite } from '../../src/suite/run.js';
 import { CachedSynthesizer } from '../../src/synthesize/cached.js';
@@ -94,7 +95,10 @@ describe('runSuite with variants', () => {
 
     // Speech: 2 texts × 2 voices synthesized; perturbed: 2 texts × 2 voices × 2 variants that change something.
     expect(result.providers?.synthesis.requests).toBe(4);
-    expect(result.providers?.perturbed?.made).toBe(8);
+    expect(result.providers?.perturbed).toEqual({ made: 8, cacheHits: 8 });
+    expect(renderTerminal(result, { color: false })).toContain(
+      'speech: 4 synthesized, 12 from cache · variants: 8 perturbed, 8 from cache',
+    );
 
     // The fast variant fails (its bookings are too short), the others pass: the gate fails on that variant alone.
     expect(
