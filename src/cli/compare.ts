@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { fileErrorReason, writeFileAtomic } from '../core/files.js';
 import { renderComparisonText } from '../report/comparison.js';
 import { ReportError } from '../report/errors.js';
@@ -13,11 +12,11 @@ import {
   type Comparison,
   type FailOnRegression,
 } from '../suite/compare.js';
-import { UsageError } from './args.js';
+import { colorFlag, parseFlags, UsageError } from './args.js';
 import { useColor } from './color.js';
 import { EXIT, verdictExit, type CliIO } from './io.js';
 import { printReportWrites } from './output.js';
-import { USAGE } from './usage.js';
+import { COMMAND_USAGE } from './usage.js';
 
 const POLICIES: readonly FailOnRegression[] = ['significant', 'any', 'off'];
 
@@ -29,7 +28,7 @@ const POLICIES: readonly FailOnRegression[] = ['significant', 'any', 'off'];
 export async function compareCommand(argv: string[], io: CliIO): Promise<number> {
   const flags = parseCompareFlags(argv);
   if (flags === 'help') {
-    io.stdout.write(`${USAGE}\n`);
+    io.stdout.write(`${COMMAND_USAGE.compare}\n`);
     return EXIT.ok;
   }
   try {
@@ -58,27 +57,18 @@ interface CompareFlags {
 }
 
 function parseCompareFlags(argv: string[]): CompareFlags | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        alpha: { type: 'string' },
-        'fail-on-regression': { type: 'string' },
-        json: { type: 'string' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(
-      (error as Error).message.replace(/\. To specify a positional.*$/s, ''),
-      'see russo --help',
-    );
-  }
+  const parsed = parseFlags(
+    argv,
+    {
+      alpha: { type: 'string' },
+      'fail-on-regression': { type: 'string' },
+      json: { type: 'string' },
+      color: { type: 'boolean' },
+      'no-color': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'compare',
+  );
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   if (positionals.length !== 2) {
@@ -106,7 +96,7 @@ function parseCompareFlags(argv: string[]): CompareFlags | 'help' {
     alpha,
     failOn,
     ...(values.json === undefined ? {} : { json: values.json }),
-    ...(values.color ? { color: true } : values['no-color'] ? { color: false } : {}),
+    ...colorFlag(values),
   };
 }
 
