@@ -13,7 +13,7 @@ export function printResult(result: SuiteResult, io: CliIO, color: boolean): voi
  * The columns to fit the output in: `COLUMNS` when set, else the terminal's width. Output that goes
  * to a log or a pipe has no width: a CI log wraps, and a cut line would lose the voice or the reason.
  */
-export function outputWidth(io: CliIO): number | undefined {
+function outputWidth(io: CliIO): number | undefined {
   if (io.stdout.isTTY !== true) return undefined;
   const columns = Number(io.env.COLUMNS);
   return Number.isInteger(columns) && columns > 0 ? columns : io.stdout.columns;

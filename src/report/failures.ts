@@ -73,7 +73,7 @@ export function runProblemLines(run: SuiteRun, options: { diffs: boolean } = { d
     : failures.flatMap((failure) => failureLines(failure, options));
 }
 
-/** Why a run did not pass, one reason a line without details: its failures' messages, or its error; empty for a passed run. */
+/** Why a run did not pass, without the details: each failure's message, or its error; empty for a passed run. */
 export function runReasons(run: SuiteRun): string[] {
   if (run.status === 'error') return [`error: ${run.error ?? 'unknown error'}`];
   return (run.evalResult?.failures ?? []).map((failure) => failure.message);
