@@ -66,7 +66,7 @@ describe('the quick start: real speech to the real offline agent', () => {
     expect(turns.every((turn) => turn.status === 'passed' && (turn.transcript ?? '') !== '')).toBe(true);
     // The robustness example: its matrix, each variant at its own threshold, every clean run passed.
     expect(stdout).toMatch(/^Scenario × variant +clean +babble 20 dB +babble 10 dB +babble 5 dB +phone$/m);
-    expect(stdout).toMatch(/^book through noise and a phone line +100% ✓ /m);
+    expect(stdout).toMatch(/^book through noise and a phone line +100% \[70–100%\] ✓ /m);
     const noisy = report.scenarios.find((scenario) => scenario.file === 'scenarios/book-through-noise.yaml');
     expect(new Set(noisy?.runs.map((run) => run.variant))).toEqual(
       new Set(['clean', 'babble 20 dB', 'babble 10 dB', 'babble 5 dB', 'phone']),

@@ -25,7 +25,7 @@ const cells = (line: string | undefined) => (line ?? '').trim().split(/\s{2,}/);
 
 describe('the variant matrix', () => {
   it('in the terminal: a row per scenario with variants, a verdict per cell, the suite row and the voices', () => {
-    const lines = renderTerminal(variantSuite(), { color: false }).split('\n');
+    const lines = renderTerminal(variantSuite(), { color: false, width: 100 }).split('\n');
     const head = lines.findIndex((line) => line.startsWith('Scenario × variant'));
     expect(cells(lines[head])).toEqual([
       'Scenario × variant',
@@ -87,7 +87,7 @@ describe('the variant matrix', () => {
       const lines = renderTerminal(variantSuite(), { color: false, width }).split('\n');
       expect(lines.every((line) => [...line].length <= width)).toBe(true);
     }
-    const coloured = renderTerminal(variantSuite(), { color: true });
+    const coloured = renderTerminal(variantSuite(), { color: true, width: 100 });
     expect(coloured).toContain('\u001b[31m    0% ✗\u001b[0m');
   });
 
