@@ -24,7 +24,8 @@ export interface PerturbedSpeechOptions {
  * back instead of making them again.
  */
 export class PerturbedSpeech {
-  private readonly caches = new Map<Synthesizer, Map<Variant, CachedSynthesizer>>();
+  private readonly caches = new Map<Synthesizer, Map<string, CachedSynthesizer>>();
+  private readonly keys = new WeakMap<Variant, string>();
 
   constructor(private readonly options: PerturbedSpeechOptions) {}
 
@@ -44,20 +45,23 @@ export class PerturbedSpeech {
 
   /** What `voice` sounds like under `variant`: its speech, perturbed. It gives the audio only, never the variant. */
   under(voice: Synthesizer, variant: Variant): Synthesizer {
-    let byVariant = this.caches.get(voice);
-    if (byVariant === undefined) this.caches.set(voice, (byVariant = new Map()));
-    // Keyed by the variant itself: every run asks, and the conditions' key is made once per variant.
-    let cache = byVariant.get(variant);
+    let byConditions = this.caches.get(voice);
+    if (byConditions === undefined) this.caches.set(voice, (byConditions = new Map()));
+    // Keyed by the conditions, not the name: variants that sound the same (in two scenarios' lists)
+    // share their audio. The key is made once per variant, not at every run.
+    let conditions = this.keys.get(variant);
+    if (conditions === undefined) this.keys.set(variant, (conditions = variantCacheKey(variant, 0)));
+    let cache = byConditions.get(conditions);
     if (cache === undefined) {
-      cache = this.cacheOf(voice, variant);
-      byVariant.set(variant, cache);
+      cache = this.cacheOf(voice, variant, conditions);
+      byConditions.set(conditions, cache);
     }
     return cache;
   }
 
-  private cacheOf(voice: Synthesizer, variant: Variant): CachedSynthesizer {
+  private cacheOf(voice: Synthesizer, variant: Variant, conditions: string): CachedSynthesizer {
     // The seed is not part of the id: it comes from the text, which the cache key holds.
-    const id = `${voice.id} under ${variantCacheKey(variant, 0)}`;
+    const id = `${voice.id} under ${conditions}`;
     const { dir, memoryBytes, onWarning } = this.options;
     const perturbing: Synthesizer = {
       id,

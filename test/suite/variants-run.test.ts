@@ -185,6 +185,31 @@ describe('runSuite with variants', () => {
     expect(readdirSync(cacheDir).filter((file) => file.endsWith('.wav'))).toHaveLength(6);
   });
 
+  it('perturbs a text once per voice and conditions: two names for the same noise share their audio', async () => {
+    const scenario = (name: string, variant: string) =>
+      `name: ${name}\nprompts: [Book a table for two at seven]\nruns: 2\nexpect: []\nvariants:\n  - name: ${variant}\n    noise: { type: white, snr_db: 10 }\n`;
+    const suite = await loadSuite(undefined, {
+      cwd: project({
+        'russo.config.yaml': AGENT,
+        'scenarios/a.yaml': scenario('book', 'cafe'),
+        'scenarios/b.yaml': scenario('book again', 'noisy'),
+      }),
+    });
+    const heard: string[] = [];
+    const agent = new FunctionAgent((audio) => {
+      heard.push(digest(audio));
+      return [];
+    });
+    const result = await runSuite(suite, {
+      agent,
+      voices: voices().slice(0, 1),
+      overrides: { maxConcurrency: 1 },
+    });
+    expect(result.providers?.perturbed).toEqual({ made: 1, cacheHits: 3 });
+    expect(new Set(heard).size).toBe(1);
+    expect(result.scenarios.map((scenario) => scenario.runs[0]!.variant)).toEqual(['cafe', 'noisy']);
+  });
+
   it('leaves a suite without variants as it was: one default variant, nothing perturbed', async () => {
     const suite = await loadSuite(undefined, {
       cwd: project({ 'russo.config.yaml': AGENT, 'scenarios/hours.yaml': HOURS }),
