@@ -1,90 +1,76 @@
-// A first robustness curve of the offline sample agent (examples/sample-agent: pocketsphinx with a
+// The robustness curve of the offline sample agent (examples/sample-agent: pocketsphinx with a
 // grammar, driven as a command agent in serve mode): the pass rate of the repository's single-turn
 // scenarios (scenarios/*.yaml) under white and babble noise from 30 to 0 dB SNR, and over a
-// telephone line, against clean speech. Each condition is a full runSuite over every prompt × the
-// config's Flite voices (kal16, slt, rms), one run each: the sample agent and the perturbations are
-// deterministic, so more runs would repeat the same answers. The speech is synthesized once and
-// shared; each condition applies its variant with applyVariant, as the suite will. About 4 minutes
-// on 2 cores (12 conditions × 51 runs).
+// telephone line, against clean speech. One runSuite with every condition as a variant of every
+// scenario, as a `variants:` list in the config gives them: prompts × the config's Flite voices
+// (kal16, slt, rms) × 12 variants, one run each (the sample agent and the perturbations are
+// deterministic, so more runs would repeat the same answers). Speech is synthesized once per prompt
+// and voice and perturbed once per variant, with no cache on disk. About 5 minutes on 2 cores.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CachedSynthesizer, CommandAgent, FliteSynthesizer, loadSuite, runSuite } from '../lib/index.js';
-import { applyVariant, CLEAN_VARIANT } from '../lib/audio/variant.js';
-import { babbleBed } from '../lib/synthesize/babble.js';
+import { CommandAgent, loadSuite, runSuite } from '../lib/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const VOICES = ['kal16', 'slt', 'rms'];
 const SNRS = [30, 20, 10, 5, 0];
-const CONDITIONS = [
-  CLEAN_VARIANT,
-  ...SNRS.map((snr) => ({ name: `white ${snr} dB`, noise: { type: 'white', snr_db: snr } })),
-  ...SNRS.map((snr) => ({ name: `babble ${snr} dB`, noise: { type: 'babble', snr_db: snr } })),
-  { name: 'telephone', channel: 'telephone' },
+const VARIANTS = [
+  { variant: { name: 'clean' } },
+  ...['white', 'babble'].flatMap((type) =>
+    SNRS.map((snr) => ({ variant: { name: `${type} ${snr} dB`, noise: { type, snr_db: snr } } })),
+  ),
+  { variant: { name: 'telephone', channel: 'telephone' } },
 ];
 
 const loaded = await loadSuite(['scenarios/*.yaml'], { cwd: root });
-const suite = { ...loaded, scenarios: loaded.scenarios.filter((scenario) => scenario.turns === undefined) };
-const prompts = suite.scenarios.reduce((count, scenario) => count + scenario.prompts.length, 0);
+// Single-turn scenarios without variants of their own (not the robustness example), each under every
+// condition, judged at 0: the curve is measured, not gated.
+const scenarios = loaded.scenarios
+  .filter((scenario) => scenario.turns === undefined && scenario.variants === undefined)
+  .map((scenario) => ({ ...scenario, variants: VARIANTS.map((entry) => ({ ...entry, minPassRate: 0 })) }));
+const suite = { ...loaded, scenarios };
+const voices = loaded.config.synthesizer.voices;
+const prompts = scenarios.reduce((count, scenario) => count + scenario.prompts.length, 0);
 const tools = JSON.parse(readFileSync(join(root, 'tools/restaurant.json'), 'utf8'));
-// runSuite closes the agent it is given when it ends: a fresh pool of two processes per condition.
-const sampleAgent = () =>
-  new CommandAgent({
-    command: ['node', 'examples/sample-agent/agent.js'],
-    cwd: root,
-    mode: 'serve',
-    processes: 2,
-    tools,
-  });
-const babble = await babbleBed();
-const speech = VOICES.map((voice) => new CachedSynthesizer(new FliteSynthesizer({ voice }), { dir: false }));
+const agent = new CommandAgent({
+  command: ['node', 'examples/sample-agent/agent.js'],
+  cwd: root,
+  mode: 'serve',
+  processes: 2,
+  tools,
+});
 
-/** A seed per text, so that each prompt hears its own stretch of noise. */
-const seedOf = (text) =>
-  [...text].reduce((hash, char) => Math.imul(hash ^ char.charCodeAt(0), 16777619), 2166136261) >>> 0;
+const started = performance.now();
+const result = await runSuite(suite, {
+  agent,
+  cacheDir: false,
+  overrides: { runs: 1, maxConcurrency: 2 },
+  onWarning: () => {},
+});
+const seconds = (performance.now() - started) / 1000;
 
-/** The config's voices, each heard under `variant`. */
-function voicesUnder(variant) {
-  return speech.map((synthesizer) => ({
-    voice: synthesizer.voice,
-    synthesizer: {
-      id: `${synthesizer.id}|${variant.name}`,
-      voice: synthesizer.voice,
-      synthesize: async (text, signal) =>
-        applyVariant(await synthesizer.synthesize(text, signal), variant, seedOf(text), { babble }),
-    },
-  }));
-}
-
-const rows = [];
-for (const variant of CONDITIONS) {
-  const started = performance.now();
-  const result = await runSuite(suite, {
-    voices: voicesUnder(variant),
-    agent: sampleAgent(),
-    cacheDir: false,
-    overrides: { runs: 1, concurrency: 2 },
-    onWarning: () => {},
-  });
-  const { total, passed, errored, passRate, interval } = result.summary;
-  const byVoice = Object.fromEntries(VOICES.map((voice) => [voice, { passed: 0, total: 0 }]));
-  for (const scenario of result.scenarios) {
-    for (const run of scenario.runs) {
-      byVoice[run.voice].total++;
-      if (run.status === 'passed') byVoice[run.voice].passed++;
-    }
-  }
-  rows.push({
-    condition: variant.name,
-    'pass rate': `${(100 * passRate).toFixed(0)}%`,
-    '95% CI': interval ? `${(100 * interval.low).toFixed(0)}–${(100 * interval.high).toFixed(0)}%` : '–',
-    passed: `${passed}/${total}`,
-    errored,
-    ...Object.fromEntries(VOICES.map((voice) => [voice, `${byVoice[voice].passed}/${byVoice[voice].total}`])),
-    's wall': ((performance.now() - started) / 1000).toFixed(1),
-  });
-}
+const percent = (rate) => (rate === null ? '–' : `${(100 * rate).toFixed(0)}%`);
+const rows = result.breakdown.variants.map(({ name, summary, interval }) => {
+  const runs = result.scenarios.flatMap((scenario) => scenario.runs.filter((run) => run.variant === name));
+  const byVoice = Object.fromEntries(
+    voices.map((voice) => {
+      const voiced = runs.filter((run) => run.voice === voice);
+      return [voice, `${voiced.filter((run) => run.status === 'passed').length}/${voiced.length}`];
+    }),
+  );
+  return {
+    condition: name,
+    'pass rate': percent(summary.passRate),
+    '95% CI': interval ? `${percent(interval.low)}–${percent(interval.high)}` : '–',
+    passed: `${summary.passed}/${summary.total}`,
+    errored: summary.errored,
+    ...byVoice,
+  };
+});
 console.log(
-  `sample agent, ${suite.scenarios.length} single-turn scenarios, ${prompts} prompts × ${VOICES.length} Flite voices, 1 run each per condition:`,
+  `sample agent, ${scenarios.length} single-turn scenarios, ${prompts} prompts × ${voices.length} Flite voices × ${VARIANTS.length} variants, 1 run each, ${seconds.toFixed(0)} s:`,
 );
 console.table(rows);
+const perturbed = result.providers?.perturbed;
+console.log(
+  `speech: ${result.providers?.synthesis.requests} synthesized; variants: ${perturbed?.made} perturbed, ${perturbed?.cacheHits} from cache`,
+);
