@@ -728,7 +728,11 @@ describe("the bundled Action on this repository's own suite (offline: Flite and 
     const result = await run(repo, { with: { runs: '1', comment: 'false', 'report-dir': reports } });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.outputs).toMatchObject({ result: 'passed', errored: '0', failed: '0' });
+    expect(result.outputs).toMatchObject({ result: 'passed', errored: '0' });
+    // Only the noisy and phone variants of the robustness example fail (3 prompts × 3 voices × 4), under their thresholds.
+    expect(Number(result.outputs.failed)).toBeGreaterThan(0);
+    expect(Number(result.outputs.failed)).toBeLessThanOrEqual(3 * 3 * 4);
+    expect(result.summary).toContain('Pass rate by variant');
     expect(Number(result.outputs.total)).toBeGreaterThanOrEqual(8 * 3);
     expect(result.summary.startsWith('<h2>✅ russo: passed</h2>')).toBe(true);
     expect(result.summary).toContain('<code>scenarios/book-table-for-two.yaml:');
