@@ -40,10 +40,15 @@ async function ensureDirectory(path: string, error: unknown): Promise<void> {
 /**
  * Writes a file whole or not at all: into a temporary file beside it, then renamed over it, so a
  * reader (or a crash, a full disk, a size limit) never leaves half a file; the temporary file is
- * removed when anything fails. Folders are made as needed. A path that is not a regular file (a
- * device such as /dev/stdout, a FIFO) is written in place: renaming over it would replace it.
+ * removed when anything fails. Folders are made as needed. Text given in chunks (a generator) is
+ * written as it is made, so a large report never has to be one string. A path that is not a
+ * regular file (a device such as /dev/stdout, a FIFO) is written in place: renaming over it would
+ * replace it.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array | Iterable<string>,
+): Promise<void> {
   const target = await realpath(path).catch(() => path);
   const existing = await stat(target).catch(() => undefined);
   if (existing !== undefined && !existing.isFile()) {
