@@ -12,6 +12,7 @@ import { CrashGuard } from './crashes.js';
 import { planSuite } from './plan.js';
 import { createAgent, createJudge, createVoices, type Voice } from './providers.js';
 import { scenarioResult, suiteResult } from './result.js';
+import { SharedValues } from './shared-values.js';
 import type { SuiteResult, SuiteRun } from './types.js';
 
 /** Options of `runSuite`; overrides win over the config (they come from CLI flags and Action inputs). */
@@ -69,11 +70,13 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
     // The tools' schemas are compiled once per suite; every scenario's evaluator validates calls with them.
     const schemas = suite.tools.length > 0 ? ToolSchemas.of(suite.tools) : undefined;
     const graders = suite.scenarios.map((scenario) => graderOf(scenario, schemas, judge));
+    // Runs that answered alike share their response and verdict: a large suite's results stay small.
+    const shared = new SharedValues();
     function* tasks(): Generator<PoolTask<SuiteRun>> {
       for (const planned of plan.runs()) {
         const { scenario, promptIndex } = planned;
         const grader = graders[planned.scenarioIndex] as Grader;
-        const shared = {
+        const playing = {
           synthesizer: (voices[planned.voiceIndex] as Voice).synthesizer,
           agent,
           runIndex: planned.runIndex,
@@ -84,9 +87,9 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
         yield async (poolSignal, upcomingRuns) => {
           const result = await guard.run(poolSignal, (signal) =>
             grader.turns
-              ? runConversation({ ...shared, turns: grader.turns, signal, upcomingRuns })
+              ? runConversation({ ...playing, turns: grader.turns, signal, upcomingRuns })
               : run({
-                  ...shared,
+                  ...playing,
                   prompt: scenario.prompts[promptIndex]?.text ?? '',
                   evaluator: grader.evaluator,
                   expect: grader.expect,
@@ -94,7 +97,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
                   upcomingRuns,
                 }),
           );
-          return { ...result, id: planned.id, promptIndex, voice: planned.voice };
+          return { ...shared.shareRun(result), id: planned.id, promptIndex, voice: planned.voice };
         };
       }
     }
