@@ -175,8 +175,9 @@ export function renderJson(result: SuiteResult): string {
   return [...jsonReportChunks(result)].join('');
 }
 
-// Runs serialized per chunk: a few hundred kilobytes, few writes, and little held at once.
-const RUNS_PER_CHUNK = 256;
+// Runs serialized per chunk: about 50 kB of text, small enough to die young (a string over
+// 128 kB goes straight to the large-object space and waits there for a full collection).
+const RUNS_PER_CHUNK = 32;
 
 /**
  * The JSON report as text in chunks, the same bytes as `renderJson`: each run is serialized only

@@ -6,6 +6,7 @@
  *   the scenario's min_pass_rate; with the diffs of its failed runs;
  * - `<error>` when the verdict is errored: a run errored and the pass rate held (or none completed);
  * - `<system-out>` holds every run: voice, status, latency, what the agent heard and called.
+ * A suite over `LISTED_RUNS` runs lists only the runs that did not pass, up to a cap (report/limits.ts).
  */
 import { promptVerdict } from '../suite/verdicts.js';
 import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
@@ -18,6 +19,7 @@ import {
   transcriptLines,
   type PromptRuns,
 } from './failures.js';
+import { leftOutRunsText, listRuns } from './limits.js';
 import { formatDuration, plural } from './numbers.js';
 import { scenarioRateText } from './summary.js';
 
@@ -26,7 +28,7 @@ const OUTCOME = { passed: 'passed', failed: 'failure', errored: 'error' } as con
 
 /** Renders the JUnit XML report of a suite. */
 export function renderJunit(result: SuiteResult): string {
-  const suites = result.scenarios.map(testSuite);
+  const suites = result.scenarios.map((scenario) => testSuite(scenario, result));
   const tests = suites.reduce((sum, suite) => sum + suite.tests, 0);
   const failures = suites.reduce((sum, suite) => sum + suite.failures, 0);
   const errors = suites.reduce((sum, suite) => sum + suite.errors, 0);
@@ -48,9 +50,9 @@ interface RenderedSuite {
   timeMs: number;
 }
 
-function testSuite(result: ScenarioResult): RenderedSuite {
+function testSuite(result: ScenarioResult, suite: SuiteResult): RenderedSuite {
   const { scenario } = result;
-  const cases = runsByPrompt(result).map((group) => testCase(result, group));
+  const cases = runsByPrompt(result).map((group) => testCase(result, group, suite));
   const failures = cases.filter((testCase) => testCase.outcome === 'failure').length;
   const errors = cases.filter((testCase) => testCase.outcome === 'error').length;
   const timeMs = cases.reduce((sum, testCase) => sum + testCase.timeMs, 0);
@@ -77,6 +79,7 @@ function testSuite(result: ScenarioResult): RenderedSuite {
 function testCase(
   result: ScenarioResult,
   group: PromptRuns,
+  suite: SuiteResult,
 ): { xml: string; outcome: 'passed' | 'failure' | 'error'; timeMs: number } {
   const { scenario } = result;
   // Whole milliseconds, so the suite's time is exactly the sum of its testcases' times.
@@ -105,23 +108,31 @@ function testCase(
   if (outcome === 'failure') {
     const failed = group.runs.filter((run) => run.status === 'failed');
     body.push(
-      `      <failure ${attribute('message', rate)} type="pass_rate">${escapeXml(problems(failed))}</failure>`,
+      `      <failure ${attribute('message', rate)} type="pass_rate">${escapeXml(problems(suite, failed))}</failure>`,
     );
   } else if (outcome === 'error') {
     const errored = group.runs.filter((run) => run.status === 'error');
     const message = `${plural(errored.length, 'run')} errored: ${errored[0]?.error ?? 'unknown error'}`;
     body.push(
-      `      <error ${attribute('message', message)} type="run_error">${escapeXml(problems(errored))}</error>`,
+      `      <error ${attribute('message', message)} type="run_error">${escapeXml(problems(suite, errored))}</error>`,
     );
   }
-  body.push(`      <system-out>${escapeXml(group.runs.map(runLog).join('\n\n'))}</system-out>`);
+  const logged = listRuns(suite, group.runs);
+  const log = [...logged.runs.map(runLog), leftOutRunsText(logged)].filter((text) => text !== '');
+  body.push(`      <system-out>${escapeXml(log.join('\n\n'))}</system-out>`);
   return { xml: [`    <testcase ${attributes}>`, ...body, '    </testcase>'].join('\n'), outcome, timeMs };
 }
 
-/** The reasons of each run, one block per run. */
-function problems(runs: SuiteRun[]): string {
-  return runs
-    .map((run) => [`${runLabel(run)}:`, ...runProblemLines(run).map((line) => `  ${line}`)].join('\n'))
+/** The reasons of each run listed, one block per run. */
+function problems(suite: SuiteResult, runs: SuiteRun[]): string {
+  const listing = listRuns(suite, runs);
+  return [
+    ...listing.runs.map((run) =>
+      [`${runLabel(run)}:`, ...runProblemLines(run).map((line) => `  ${line}`)].join('\n'),
+    ),
+    leftOutRunsText(listing),
+  ]
+    .filter((text) => text !== '')
     .join('\n\n');
 }
 

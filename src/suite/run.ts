@@ -97,7 +97,9 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
                   upcomingRuns,
                 }),
           );
-          return { ...shared.shareRun(result), id: planned.id, promptIndex, voice: planned.voice };
+          const suiteRun: SuiteRun = { ...result, id: planned.id, promptIndex, voice: planned.voice };
+          shared.shareParts(suiteRun);
+          return suiteRun;
         };
       }
     }

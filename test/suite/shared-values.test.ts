@@ -26,6 +26,11 @@ describe('SharedValues', () => {
       [{ value: 0 }, { value: -0 }],
       [{}, { value: undefined }],
       [{ at: '2026-11-30T00:00:00.000Z' }, { at: new Date('2026-11-30T00:00:00.000Z') }],
+      [
+        { a: 1, b: 2 },
+        { b: 2, a: 1 },
+      ],
+      [[1, 2], { 0: 1, 1: 2 }],
     ]) {
       expect(shared.share(kept)).toBe(kept);
       expect(shared.share(came)).toBe(came);
@@ -41,7 +46,7 @@ describe('SharedValues', () => {
     expect(shared.share(big)).toBe(big);
   });
 
-  it('shares a run’s response and verdict, and each turn’s, and nothing else', () => {
+  it('swaps a run’s response and verdict, and each turn’s, for equal ones, and nothing else', () => {
     const shared = new SharedValues();
     const run = (runIndex: number): RunResult => ({
       prompt: 'p',
@@ -52,8 +57,10 @@ describe('SharedValues', () => {
       evalResult: { passed: true, matchRate: 1, calls: [], extra: [], forbidden: [], failures: [] },
       turns: [{ index: 0, say: 'p', status: 'passed', latencyMs: runIndex, response: { toolCalls: [] } }],
     });
-    const first = shared.shareRun(run(0));
-    const second = shared.shareRun(run(1));
+    const first = run(0);
+    const second = run(1);
+    shared.shareParts(first);
+    shared.shareParts(second);
     expect(second).toEqual(run(1));
     expect(second.response).toBe(first.response);
     expect(second.evalResult).toBe(first.evalResult);
