@@ -6,6 +6,9 @@
  *   the scenario's min_pass_rate; with the diffs of its failed runs;
  * - `<error>` when the verdict is errored: a run errored and the pass rate held (or none completed);
  * - `<system-out>` holds every run: voice, status, latency, what the agent heard and called.
+ * Times: `<testsuites>` takes the suite's wall time. A testsuite or testcase takes the time its runs
+ * took, added up, but never more than the wall time: runs overlap, so the parts may add up to more
+ * than the whole (the runs carry no start time to measure a scenario's own span).
  * A suite over `LISTED_RUNS` runs lists only the runs that did not pass, up to a cap (report/limits.ts).
  */
 import { promptVerdict } from '../suite/verdicts.js';
@@ -32,10 +35,9 @@ export function renderJunit(result: SuiteResult): string {
   const tests = suites.reduce((sum, suite) => sum + suite.tests, 0);
   const failures = suites.reduce((sum, suite) => sum + suite.failures, 0);
   const errors = suites.reduce((sum, suite) => sum + suite.errors, 0);
-  const time = suites.reduce((sum, suite) => sum + suite.timeMs, 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="russo" tests="${tests}" failures="${failures}" errors="${errors}" time="${seconds(time)}">`,
+    `<testsuites name="russo" tests="${tests}" failures="${failures}" errors="${errors}" time="${seconds(result.durationMs)}">`,
     ...suites.map((suite) => suite.xml),
     '</testsuites>',
     '',
@@ -47,15 +49,19 @@ interface RenderedSuite {
   tests: number;
   failures: number;
   errors: number;
-  timeMs: number;
 }
 
+/** `suite`: its wall time, which no testsuite or testcase time exceeds, and its size (report/limits.ts). */
 function testSuite(result: ScenarioResult, suite: SuiteResult): RenderedSuite {
   const { scenario } = result;
+  const wallMs = suite.durationMs;
   const cases = runsByPrompt(result).map((group) => testCase(result, group, suite));
   const failures = cases.filter((testCase) => testCase.outcome === 'failure').length;
   const errors = cases.filter((testCase) => testCase.outcome === 'error').length;
-  const timeMs = cases.reduce((sum, testCase) => sum + testCase.timeMs, 0);
+  const timeMs = Math.min(
+    wallMs,
+    cases.reduce((sum, testCase) => sum + testCase.runsMs, 0),
+  );
   const attributes = [
     attribute('name', scenario.name),
     `tests="${cases.length}"`,
@@ -72,7 +78,6 @@ function testSuite(result: ScenarioResult, suite: SuiteResult): RenderedSuite {
     tests: cases.length,
     failures,
     errors,
-    timeMs,
   };
 }
 
@@ -80,10 +85,10 @@ function testCase(
   result: ScenarioResult,
   group: PromptRuns,
   suite: SuiteResult,
-): { xml: string; outcome: 'passed' | 'failure' | 'error'; timeMs: number } {
+): { xml: string; outcome: 'passed' | 'failure' | 'error'; runsMs: number } {
+  const wallMs = suite.durationMs;
   const { scenario } = result;
-  // Whole milliseconds, so the suite's time is exactly the sum of its testcases' times.
-  const timeMs = group.runs.reduce((sum, run) => sum + Math.round(run.latencyMs), 0);
+  const runsMs = group.runs.reduce((sum, run) => sum + run.latencyMs, 0);
   const outcome = OUTCOME[promptVerdict(group.summary, scenario.minPassRate)];
   const turns = scenario.turns;
   const attributes = [
@@ -93,7 +98,7 @@ function testCase(
       turns === undefined ? group.prompt : `${group.prompt} (${plural(turns.length, 'turn')})`,
     ),
     attribute('classname', scenario.name),
-    `time="${seconds(timeMs)}"`,
+    `time="${seconds(Math.min(wallMs, runsMs))}"`,
     attribute('file', scenario.location.file),
     attribute(
       'line',
@@ -120,7 +125,7 @@ function testCase(
   const logged = listRuns(suite, group.runs);
   const log = [...logged.runs.map(runLog), leftOutRunsText(logged)].filter((text) => text !== '');
   body.push(`      <system-out>${escapeXml(log.join('\n\n'))}</system-out>`);
-  return { xml: [`    <testcase ${attributes}>`, ...body, '    </testcase>'].join('\n'), outcome, timeMs };
+  return { xml: [`    <testcase ${attributes}>`, ...body, '    </testcase>'].join('\n'), outcome, runsMs };
 }
 
 /** The reasons of each run listed, one block per run. */
