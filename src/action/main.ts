@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { resolve } from 'node:path';
 import { RussoError } from '../core/errors.js';
 import { createRedactor, secretsOfEnv } from '../core/redact.js';
+import { baselineStep } from '../github/baseline.js';
 import { restoreAudioCache } from '../github/cache.js';
 import { publishError, publishResult, publishSkipped, type PublishTarget } from '../github/publish.js';
 import { reportFolder, writeReportFiles } from '../report/files.js';
@@ -38,6 +39,13 @@ export async function run(): Promise<void> {
       return await publishSkipped(`${error.message} (on-missing-secrets: skip)`);
     }
 
+    const baseline = await baselineStep({
+      mode: inputs.baseline,
+      failOn: inputs.failOnRegression,
+      workspace,
+      workingDirectory: inputs.workingDirectory,
+      scenarios: suite.scenarios.map((scenario) => scenario.name),
+    });
     const audioCache = await restoreAudioCache(suite, { enabled: inputs.cache, prefix: inputs.cacheKey });
     const result = await runSuite(suite, {
       env,
@@ -50,13 +58,15 @@ export async function run(): Promise<void> {
         ...(inputs.maxConcurrency === undefined ? {} : { maxConcurrency: inputs.maxConcurrency }),
         ...(inputs.minPassRate === undefined ? {} : { minPassRate: inputs.minPassRate }),
       },
+      judging: { alpha: inputs.alpha, ...(baseline.baseline ? { baseline: baseline.baseline } : {}) },
     });
     const cacheNote = await audioCache.save();
+    const baselineNote = await baseline.store(result);
     const reports =
       inputs.reportDir === ''
         ? []
         : await writeReportFiles(result, reportFolder(inputs.reportDir), workspace);
-    await publishResult(result, target, { cacheNote, reports });
+    await publishResult(result, target, { cacheNote, reports, ...(baselineNote ? { baselineNote } : {}) });
   } catch (error) {
     await publishError(error, errorText(error), target);
   }

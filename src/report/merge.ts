@@ -19,10 +19,11 @@ export function mergeReports(reports: readonly JsonReport[]): JsonReport {
   for (const report of reports) {
     if (
       report.gate.minPassRate !== first.gate.minPassRate ||
-      report.gate.maxErrors !== first.gate.maxErrors
+      report.gate.maxErrors !== first.gate.maxErrors ||
+      (report.gate.maxFlakyRate ?? null) !== (first.gate.maxFlakyRate ?? null)
     ) {
       throw new ReportError(
-        'the reports were judged with different gate thresholds (min_pass_rate or max_errors)',
+        'the reports were judged with different gate thresholds (min_pass_rate, max_errors or max_flaky_rate)',
         'merge only the shards of one run, made with the same russo.config.yaml',
       );
     }
@@ -31,10 +32,15 @@ export function mergeReports(reports: readonly JsonReport[]): JsonReport {
   const voices = [...new Set(results.flatMap((result) => result.voices))];
   const scenarios = mergeScenarios(results, voices);
   const stoppedBy = results.find((result) => result.stoppedBy !== undefined)?.stoppedBy;
+  // Consistency is measured again as the first shard was; a baseline comparison is not carried over
+  // (each shard saw only its part): compare the merged report with `russo compare`.
+  const measured = results[0]!.consistency;
   const merged = suiteResult({
     scenarios,
     minPassRate: first.gate.minPassRate,
     maxErrors: first.gate.maxErrors,
+    maxFlakyRate: first.gate.maxFlakyRate ?? null,
+    judging: { alpha: measured.alpha, ...(measured.k === null ? {} : { passK: measured.k }) },
     cancelled: results.some((result) => result.cancelled),
     ...(stoppedBy === undefined ? {} : { stoppedBy }),
     agent: [...new Set(results.map((result) => result.agent))].join(', '),

@@ -17,6 +17,9 @@ describe('readInputs', () => {
     withInputs({});
     expect(readInputs()).toEqual({
       scenarios: [],
+      baseline: 'auto',
+      failOnRegression: 'significant',
+      alpha: 0.05,
       openaiApiKey: '',
       geminiApiKey: '',
       githubToken: 'ghs_workflowtoken',
@@ -42,6 +45,9 @@ describe('readInputs', () => {
       cache: 'FALSE',
       'on-missing-secrets': 'skip',
       'report-dir': '',
+      baseline: 'baselines/main.json',
+      'fail-on-regression': 'any',
+      alpha: '0.01',
     });
     expect(readInputs()).toMatchObject({
       scenarios: ['scenarios/booking/*.yaml', 'scenarios/{a,b}.yaml'],
@@ -54,6 +60,9 @@ describe('readInputs', () => {
       cache: false,
       onMissingSecrets: 'skip',
       reportDir: '',
+      baseline: 'baselines/main.json',
+      failOnRegression: 'any',
+      alpha: 0.01,
     });
   });
 
@@ -64,6 +73,16 @@ describe('readInputs', () => {
     ['min-pass-rate', '80', 'input min-pass-rate is "80"', 'use a number from 0 to 1 (0.8 means 80%)'],
     ['comment', 'yes', 'input comment is "yes"', 'use true or false'],
     ['on-missing-secrets', 'ignore', 'input on-missing-secrets is "ignore"', 'use skip or fail'],
+    ['baseline', '', 'input baseline is empty', 'use auto, off, or the path of a JSON report'],
+    [
+      'fail-on-regression',
+      'sometimes',
+      'input fail-on-regression is "sometimes"',
+      'use significant (a significant drop fails), any (any drop fails) or off',
+    ],
+    ['alpha', '0.7', 'input alpha is "0.7"', 'use a number over 0 and at most 0.5, such as 0.05 or 0.01'],
+    ['alpha', '0', 'input alpha is "0"', 'use a number over 0 and at most 0.5'],
+    ['alpha', '', 'input alpha is empty', 'use a number such as 0.05 or 0.01'],
     [
       'cache-key',
       'a,b',
