@@ -41,6 +41,7 @@ import {
   turnCheckLines,
 } from './failures.js';
 import { sweepCharts } from './chart.js';
+import { leftOutRunsText, listErrors, listRuns, type RunListing } from './limits.js';
 import { variantMatrix } from './matrix.js';
 import { formatDuration, formatInterval, formatRate, NONE, plural } from './numbers.js';
 import { providerText, scenarioVerdictText, summaryText, verdictText } from './summary.js';
@@ -79,7 +80,7 @@ export function renderHtml(result: SuiteResult): string {
 <h1 class="${verdictClass}">${result.gate.passed ? '✓' : '✗'} russo: ${escapeHtml(verdictText(result))}</h1>
 <p>${escapeHtml(summaryText(result))}</p>
 ${providerLine(result)}<p class="muted">agent ${escapeHtml(result.agent)} · voices ${escapeHtml(result.voices.join(', '))} · started ${escapeHtml(result.startedAt)} · latency p50 ${formatDuration(result.summary.latency.p50)}, p95 ${formatDuration(result.summary.latency.p95)}</p>
-${replayParagraph(result)}${gateList(result)}${scenarioTable(result)}${variantSection(result)}${consistencyTable(result)}${errorTable(result)}${result.scenarios.map(scenarioSection).join('\n')}
+${replayParagraph(result)}${gateList(result)}${scenarioTable(result)}${variantSection(result)}${consistencyTable(result)}${errorTable(result)}${result.scenarios.map((scenario, index) => scenarioSection(scenario, index, listRuns(result, scenario.runs))).join('\n')}
 </body>
 </html>
 `;
@@ -192,31 +193,32 @@ ${sweepCharts(result.breakdown.sweeps, result.breakdown.clean)}`;
 
 function errorTable(result: SuiteResult): string {
   if (result.errors.length === 0) return '';
-  const rows = result.errors.map(
+  const { errors, leftOut } = listErrors(result.errors);
+  const rows = errors.map(
     (group) => `<tr><td class="num">${group.count}</td><td>${escapeHtml(group.message)}</td></tr>`,
   );
   return `<h2>Errors (${plural(result.summary.errored, 'run')})</h2>
 <table class="errors"><thead><tr><th class="num">Runs</th><th>Error</th></tr></thead><tbody>
 ${rows.join('\n')}
 </tbody></table>
-`;
+${leftOutLine(leftOut)}`;
 }
 
-function scenarioSection(result: ScenarioResult, index: number): string {
+function scenarioSection(result: ScenarioResult, index: number, listing: RunListing): string {
   const { scenario, passed } = result;
   return `<details class="scenario" id="scenario-${index + 1}"${passed ? '' : ' open'}>
 <summary><h2 class="${passed ? 'passed' : 'failed'}">${passed ? '✓' : '✗'} ${escapeHtml(scenario.name)}</h2> <span class="muted">${escapeHtml(scenarioVerdictText(result))} · 95% CI ${formatInterval(result.interval)} · ${escapeHtml(`${scenario.location.file}:${scenario.location.line}`)}</span></summary>
-${scenario.turns === undefined ? promptRuns(result) : conversationRuns(result, scenario.turns)}
-</details>`;
+${scenario.turns === undefined ? promptRuns(result, listing) : conversationRuns(result, scenario.turns, listing)}
+${leftOutLine(leftOutRunsText(listing))}</details>`;
 }
 
-/** A scenario of prompts: its expectation, then one row per run. */
-function promptRuns(result: ScenarioResult): string {
+/** A scenario of prompts: its expectation, then one row per run listed. */
+function promptRuns(result: ScenarioResult, listing: RunListing): string {
   return `<p>Expected: <code>${escapeHtml(expectationText(result.scenario))}</code></p>
 <table class="runs">
 <thead><tr><th>Prompt</th><th>Voice</th>${variantHeader(result)}<th class="num">Run</th><th>Status</th><th>Heard</th><th>Calls</th><th class="num">Latency</th></tr></thead>
 <tbody>
-${result.runs.map((run) => runRow(run, result.scenario.variants !== undefined)).join('\n')}
+${listing.runs.map((run) => runRow(run, result.scenario.variants !== undefined)).join('\n')}
 </tbody>
 </table>`;
 }
@@ -252,12 +254,16 @@ function runRow(run: SuiteRun, varied: boolean): string {
  * A conversation scenario: each turn's expectation, then one row per run with its turns' verdicts,
  * and under it the run's transcript (open when the run did not pass).
  */
-function conversationRuns(result: ScenarioResult, turns: readonly ScenarioTurn[]): string {
+function conversationRuns(
+  result: ScenarioResult,
+  turns: readonly ScenarioTurn[],
+  listing: RunListing,
+): string {
   const expected = turns
     .map((turn) => `<li><code>${escapeHtml(turnExpectationText(turn, result.scenario.match))}</code></li>`)
     .join('');
   const varied = result.scenario.variants !== undefined;
-  const rows = result.runs.map((run) => {
+  const rows = listing.runs.map((run) => {
     const marks = (run.turns ?? []).map(
       (turn) => `<span class="${turnClass(turn)}">${TURN_MARKS[turn.status]}</span>`,
     );
@@ -304,6 +310,11 @@ ${rows.join('\n')}
 /** The colour of a turn's verdict: its status's, muted for a turn not played. */
 function turnClass(turn: TurnResult): string {
   return turn.status === 'skipped' ? 'muted' : turn.status;
+}
+
+/** What a large suite's report left out, as a muted paragraph; nothing when nothing was. */
+function leftOutLine(text: string): string {
+  return text ? `<p class="muted left-out">${escapeHtml(text)}</p>\n` : '';
 }
 
 /** The provider counters as a muted paragraph, or nothing. */

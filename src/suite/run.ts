@@ -14,6 +14,7 @@ import { CrashGuard } from './crashes.js';
 import { planSuite } from './plan.js';
 import { createAgent, createJudge, createVoices, type Voice } from './providers.js';
 import { checkJudgeOptions, scenarioResult, suiteResult, type JudgeOptions } from './result.js';
+import { SharedValues } from './shared-values.js';
 import type { SuiteResult, SuiteRun } from './types.js';
 
 /** Options of `runSuite`; overrides win over the config (they come from CLI flags and Action inputs). */
@@ -82,13 +83,15 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
     // The tools' schemas are compiled once per suite; every scenario's evaluator validates calls with them.
     const schemas = suite.tools.length > 0 ? ToolSchemas.of(suite.tools) : undefined;
     const graders = suite.scenarios.map((scenario) => graderOf(scenario, schemas, judge));
+    // Runs that answered alike share their response and verdict: a large suite's results stay small.
+    const shared = new SharedValues();
     function* tasks(): Generator<PoolTask<SuiteRun>> {
       for (const planned of plan.runs()) {
         const { scenario, promptIndex } = planned;
         const grader = graders[planned.scenarioIndex] as Grader;
         const { variant } = plan.scenarios[planned.scenarioIndex]!.variants[planned.variantIndex]!;
         const voice = (voices[planned.voiceIndex] as Voice).synthesizer;
-        const shared = {
+        const playing = {
           // The agent hears the audio only: never the prompt, nor which variant it is.
           synthesizer: isClean(variant) ? voice : perturbed.under(voice, variant),
           agent,
@@ -100,9 +103,9 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
         yield async (poolSignal, upcomingRuns) => {
           const result = await guard.run(poolSignal, (signal) =>
             grader.turns
-              ? runConversation({ ...shared, turns: grader.turns, signal, upcomingRuns })
+              ? runConversation({ ...playing, turns: grader.turns, signal, upcomingRuns })
               : run({
-                  ...shared,
+                  ...playing,
                   prompt: scenario.prompts[promptIndex]?.text ?? '',
                   evaluator: grader.evaluator,
                   expect: grader.expect,
@@ -110,7 +113,15 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
                   upcomingRuns,
                 }),
           );
-          return { ...result, id: planned.id, promptIndex, voice: planned.voice, variant: planned.variant };
+          const suiteRun: SuiteRun = {
+            ...result,
+            id: planned.id,
+            promptIndex,
+            voice: planned.voice,
+            variant: planned.variant,
+          };
+          shared.shareParts(suiteRun);
+          return suiteRun;
         };
       }
     }

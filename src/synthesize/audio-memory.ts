@@ -36,8 +36,3 @@ export class AudioMemory {
     }
   }
 }
-
-/** Callers get their own samples: one agent that edits its audio must not change another's. */
-export function copyAudio(audio: Audio): Audio {
-  return { pcm: audio.pcm.slice(), sampleRate: audio.sampleRate };
-}

@@ -5,7 +5,7 @@ import { decodeWav, encodeWav } from '../audio/wav.js';
 import { fileErrorReason, writeFileAtomic } from '../core/files.js';
 import { untilAborted } from '../core/pipeline.js';
 import type { Audio, Synthesizer } from '../core/types.js';
-import { AudioMemory, copyAudio } from './audio-memory.js';
+import { AudioMemory } from './audio-memory.js';
 
 /** Options of the audio cache. */
 export interface CacheOptions {
@@ -65,7 +65,8 @@ export function cacheKey(synthesizerId: string, text: string): string {
  * Wraps a synthesizer with a memory and disk cache of its audio (WAV files named by `cacheKey`).
  * Concurrent calls for the same text share one request; files are written atomically, and a
  * corrupt or truncated file is made again. A folder that cannot be made or written (a path under a
- * file or under /proc, a full disk) costs one warning: the cache goes on in memory.
+ * file or under /proc, a full disk) costs one warning: the cache goes on in memory. Every caller of
+ * a text gets the same samples, not a copy: audio is read, never written (see `Audio`).
  */
 export class CachedSynthesizer implements Synthesizer {
   readonly id: string;
@@ -107,7 +108,7 @@ export class CachedSynthesizer implements Synthesizer {
     const remembered = this.memory.get(key);
     if (remembered !== undefined) {
       this.stats.hits++;
-      return copyAudio(remembered);
+      return remembered;
     }
     let flight = this.flights.get(key);
     const joined = flight !== undefined;
@@ -123,7 +124,7 @@ export class CachedSynthesizer implements Synthesizer {
         this.stats.misses++;
         if (joined) this.stats.shared++;
       }
-      return copyAudio(audio);
+      return audio;
     } finally {
       flight.waiting--;
       if (flight.waiting === 0 && !flight.settled) {
