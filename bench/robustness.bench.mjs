@@ -5,7 +5,7 @@
 // scenario, as a `variants:` list in the config gives them: prompts × the config's Flite voices
 // (kal16, slt, rms) × 12 variants, one run each (the sample agent and the perturbations are
 // deterministic, so more runs would repeat the same answers). Speech is synthesized once per prompt
-// and voice and perturbed once per variant, with no cache on disk. About 5 minutes on 2 cores.
+// and voice and perturbed once per variant, with no cache on disk. About 1.5 minutes on 2 cores.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
