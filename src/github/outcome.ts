@@ -5,7 +5,8 @@ export type ActionResult = 'passed' | 'failed' | 'error' | 'skipped';
 
 /**
  * `failed` means a regression was measured (a pass rate under its threshold); `error` means the
- * suite could not be judged cleanly (it stopped, was cancelled, ran nothing, or runs errored),
+ * suite could not be judged cleanly (it stopped, was cancelled, ran nothing, runs errored, or
+ * merged shards miss runs),
  * so infrastructure needs a look before the agent does. A suite that stopped early is `error` even
  * if a pass rate also fell short: too few runs finished to trust it.
  */
@@ -13,6 +14,8 @@ export function actionResult(result: SuiteResult): ActionResult {
   if (result.gate.passed) return 'passed';
   const kinds = new Set(result.gate.failures.map((failure) => failure.kind));
   if (kinds.has('stopped') || kinds.has('cancelled') || kinds.has('no_runs')) return 'error';
+  // Merged shards that lost runs: the pass rates cover part of the suite only.
+  if (kinds.has('missing_runs')) return 'error';
   if (kinds.has('scenario_pass_rate') || kinds.has('suite_pass_rate')) return 'failed';
   return 'error';
 }

@@ -25,6 +25,7 @@ import type {
   SuiteRun,
 } from '../suite/types.js';
 import { DEFAULT_VARIANT, runId } from '../suite/plan.js';
+import type { MissingRuns, ShardRecord } from '../suite/shard.js';
 import { ReportError } from './errors.js';
 import { reportSchema } from './schema.js';
 
@@ -149,6 +150,10 @@ export interface JsonReport {
   stoppedBy: string | null;
   /** Provider counters (requests, retries, throttles, cost, speech, concurrency); null when unknown. */
   providers: ProviderSummary | null;
+  /** The shard this report is and the outline of the whole plan; null when not sharded. Absent in older reports. */
+  shard?: ShardRecord | null;
+  /** Of merged shards: the planned runs no report held; null when none is missing. Absent in older reports. */
+  missingRuns?: MissingRuns | null;
   scenarios: JsonScenario[];
 }
 
@@ -166,6 +171,8 @@ export function toJsonReport(result: SuiteResult): JsonReport {
     cancelled: result.cancelled,
     stoppedBy: result.stoppedBy ?? null,
     providers: result.providers ?? null,
+    shard: result.shard ?? null,
+    missingRuns: result.missingRuns ?? null,
     scenarios: result.scenarios.map(toJsonScenario),
   };
 }
@@ -310,6 +317,8 @@ export function fromJsonReport(report: JsonReport): SuiteResult {
     cancelled: report.cancelled,
     ...(report.stoppedBy === null ? {} : { stoppedBy: report.stoppedBy }),
     ...(report.providers ? { providers: report.providers } : {}),
+    ...(report.shard ? { shard: report.shard } : {}),
+    ...(report.missingRuns ? { missingRuns: report.missingRuns } : {}),
   };
 }
 

@@ -7,10 +7,13 @@ import { scenarioResult, suiteResult } from '../suite/result.js';
 import type { ProviderSummary, ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 import { ReportError } from './errors.js';
 import { fromJsonReport, toJsonReport, type JsonReport } from './json.js';
+import { checkShards } from './shards.js';
 
 /**
  * Merges shard reports into one. Throws a ReportError when they do not belong to one run: different
- * gate thresholds, one scenario with two thresholds, or the same run in two reports (a shard given twice).
+ * gate thresholds, one scenario with two thresholds, or the same run in two reports (a shard given
+ * twice); `--shard` reports must also be of one plan (shards.ts). The planned runs that no shard
+ * reported fail the merged gate.
  */
 export function mergeReports(reports: readonly JsonReport[]): JsonReport {
   const first = reports[0];
@@ -27,7 +30,11 @@ export function mergeReports(reports: readonly JsonReport[]): JsonReport {
       );
     }
   }
-  const results = reports.map(fromJsonReport);
+  const missingRuns = checkShards(reports);
+  // Shards in shard order, so the scenarios come in the plan's order whatever order the files came in.
+  const results = [...reports]
+    .sort((a, b) => (a.shard?.index ?? 0) - (b.shard?.index ?? 0))
+    .map(fromJsonReport);
   const voices = [...new Set(results.flatMap((result) => result.voices))];
   const scenarios = mergeScenarios(results, voices);
   const stoppedBy = results.find((result) => result.stoppedBy !== undefined)?.stoppedBy;
@@ -41,6 +48,7 @@ export function mergeReports(reports: readonly JsonReport[]): JsonReport {
     voices,
     ...timeSpan(results),
     ...addProviders(results),
+    ...(missingRuns === undefined ? {} : { missingRuns }),
   });
   return toJsonReport(merged);
 }

@@ -2,6 +2,7 @@ import { latencyPercentiles, summarizeRuns, wilsonInterval } from '../core/stats
 import type { Scenario } from '../scenarios/types.js';
 import { expectationHash } from './expectation.js';
 import { judge, reaches } from './gate.js';
+import type { MissingRuns, ShardRecord } from './shard.js';
 import type { ProviderSummary, ScenarioResult, SuiteResult, SuiteRun } from './types.js';
 
 /** Summaries of one scenario's runs; `passed` is its own threshold only (errors are judged suite-wide). */
@@ -30,6 +31,10 @@ export interface SuiteFacts {
   startedAt: string;
   durationMs: number;
   providers?: ProviderSummary;
+  /** The shard these results are, when the suite was sharded. */
+  shard?: ShardRecord;
+  /** Of merged shards: the planned runs no report held. */
+  missingRuns?: MissingRuns;
 }
 
 /** Sums the scenarios and judges the gate: the one place a SuiteResult is assembled (runs and merges). */
@@ -43,6 +48,8 @@ export function suiteResult(facts: SuiteFacts): SuiteResult {
     maxErrors: facts.maxErrors,
     cancelled: facts.cancelled,
     ...(facts.stoppedBy === undefined ? {} : { stoppedBy: facts.stoppedBy }),
+    sharded: facts.shard !== undefined,
+    ...(facts.missingRuns === undefined ? {} : { missingRuns: facts.missingRuns }),
   });
   return {
     scenarios: facts.scenarios,
@@ -60,5 +67,7 @@ export function suiteResult(facts: SuiteFacts): SuiteResult {
     cancelled: facts.cancelled,
     ...(facts.stoppedBy === undefined ? {} : { stoppedBy: facts.stoppedBy }),
     ...(facts.providers === undefined ? {} : { providers: facts.providers }),
+    ...(facts.shard === undefined ? {} : { shard: facts.shard }),
+    ...(facts.missingRuns === undefined ? {} : { missingRuns: facts.missingRuns }),
   };
 }

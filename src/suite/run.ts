@@ -10,6 +10,7 @@ import { ScenarioError } from '../scenarios/errors.js';
 import type { Scenario, Suite } from '../scenarios/types.js';
 import { CrashGuard } from './crashes.js';
 import { planSuite } from './plan.js';
+import { shardPlan, type Shard } from './shard.js';
 import { createAgent, createJudge, createVoices, type Voice } from './providers.js';
 import { scenarioResult, suiteResult } from './result.js';
 import type { SuiteResult, SuiteRun } from './types.js';
@@ -29,6 +30,8 @@ export interface RunSuiteOptions {
   agent?: Agent;
   /** Use these voices instead of the configured synthesizer. */
   voices?: Voice[];
+  /** Run only this shard of the plan (`--shard i/n`); the result records it for `russo merge`. */
+  shard?: Shard;
   /** Told what degrades without stopping the suite (an audio cache folder that cannot be written); default: stderr. */
   onWarning?: (message: string) => void;
 }
@@ -45,11 +48,13 @@ export interface RunSuiteOptions {
 export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Promise<SuiteResult> {
   const startedAt = new Date();
   const { runs, maxConcurrency } = options.overrides ?? {};
-  const plan = planSuite(suite, {
+  const fullPlan = planSuite(suite, {
     ...(runs === undefined ? {} : { runs }),
     ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
     ...(options.voices ? { voices: options.voices.map((voice) => voice.voice) } : {}),
   });
+  const sharded = options.shard ? shardPlan(fullPlan, options.shard) : undefined;
+  const plan = sharded ?? fullPlan;
   const concurrency = plan.maxConcurrency;
   const cacheDir = options.cacheDir ?? (suite.config.cache.enabled ? suite.config.cache.dir : false);
   const stats = createProviderStats();
@@ -126,6 +131,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
         synthesis: synthesisCounts(voices),
         concurrency: { max: concurrency, lowest: limiter.lowest },
       },
+      ...(sharded ? { shard: sharded.shard } : {}),
     });
   } finally {
     await agent.close?.();

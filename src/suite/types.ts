@@ -1,6 +1,7 @@
 import type { Interval } from '../core/stats.js';
 import type { RunResult, RunSummary } from '../core/types.js';
 import type { Scenario } from '../scenarios/types.js';
+import type { MissingRuns, ShardRecord } from './shard.js';
 
 /** One run of a suite: a run result plus which prompt and voice it was. */
 export interface SuiteRun extends RunResult {
@@ -35,7 +36,14 @@ export interface ScenarioResult {
 
 /** Why the gate failed, as data: renderers print `message`, annotations use `scenario`. */
 export interface GateFailure {
-  kind: 'scenario_pass_rate' | 'suite_pass_rate' | 'errors' | 'stopped' | 'cancelled' | 'no_runs';
+  kind:
+    | 'scenario_pass_rate'
+    | 'suite_pass_rate'
+    | 'errors'
+    | 'stopped'
+    | 'cancelled'
+    | 'no_runs'
+    | 'missing_runs';
   message: string;
   /** Name of the scenario, for `scenario_pass_rate`. */
   scenario?: string;
@@ -86,4 +94,8 @@ export interface SuiteResult {
   stoppedBy?: string;
   /** Provider counters; absent in reports made before they existed. */
   providers?: ProviderSummary;
+  /** The shard this result is (`--shard i/n`) and the outline of the whole plan; absent when not sharded. */
+  shard?: ShardRecord;
+  /** Of merged shards: the planned runs that no shard reported; absent when none is missing. */
+  missingRuns?: MissingRuns;
 }
