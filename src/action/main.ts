@@ -9,10 +9,15 @@ import { ScenarioError } from '../scenarios/errors.js';
 import { loadSuite } from '../suite/load.js';
 import { missingSecrets } from '../suite/providers.js';
 import { runSuite } from '../suite/run.js';
+import type { SuiteResult } from '../suite/types.js';
 import { InputError, maskSecretInputs, providerEnv, readInputs, secretInputs } from './inputs.js';
+import { mergedResult } from './merge.js';
 import { progressLogger } from './progress.js';
 
-/** The Action: read the inputs, load and run the suite, write the reports, publish on GitHub. */
+/**
+ * The Action: read the inputs, load and run the suite (or one shard of it), write the reports,
+ * publish on GitHub. A merge job (input `merge`) runs nothing: it publishes the shards' merged result.
+ */
 export async function run(): Promise<void> {
   let target: PublishTarget | undefined;
   try {
@@ -23,10 +28,17 @@ export async function run(): Promise<void> {
     target = {
       workspace,
       cwd,
-      annotations: inputs.annotations,
-      comment: inputs.comment,
+      // A shard's verdict covers its share only: the annotations and the PR comment are the merge job's.
+      annotations: inputs.annotations && !inputs.shard,
+      comment: inputs.comment && !inputs.shard,
       githubToken: inputs.githubToken,
     };
+    if (inputs.merge.length > 0) {
+      const result = await mergedResult(inputs.merge, workspace);
+      const reports = await writeReports(result, inputs.reportDir, workspace);
+      const cacheNote = 'not used: this job merged the shards’ reports and ran nothing';
+      return await publishResult(result, target, { cacheNote, reports });
+    }
     const globs = inputs.scenarios.length > 0 ? inputs.scenarios : undefined;
     const suite = await loadSuite(globs, { cwd, ...(inputs.config ? { config: inputs.config } : {}) });
     const env = providerEnv(inputs, process.env);
@@ -38,13 +50,18 @@ export async function run(): Promise<void> {
       return await publishSkipped(`${error.message} (on-missing-secrets: skip)`);
     }
 
-    const audioCache = await restoreAudioCache(suite, { enabled: inputs.cache, prefix: inputs.cacheKey });
+    // Each shard speaks its own prompts, so each keeps its own audio cache.
+    const cachePrefix = inputs.shard
+      ? `${inputs.cacheKey}-shard-${inputs.shard.index}-of-${inputs.shard.count}`
+      : inputs.cacheKey;
+    const audioCache = await restoreAudioCache(suite, { enabled: inputs.cache, prefix: cachePrefix });
     const result = await runSuite(suite, {
       env,
       secrets: secretInputs(),
       signal: abortOnCancel(),
       onProgress: progressLogger(),
       onWarning: (message) => core.warning(message),
+      ...(inputs.shard ? { shard: inputs.shard } : {}),
       overrides: {
         ...(inputs.runs === undefined ? {} : { runs: inputs.runs }),
         ...(inputs.maxConcurrency === undefined ? {} : { maxConcurrency: inputs.maxConcurrency }),
@@ -52,14 +69,16 @@ export async function run(): Promise<void> {
       },
     });
     const cacheNote = await audioCache.save();
-    const reports =
-      inputs.reportDir === ''
-        ? []
-        : await writeReportFiles(result, reportFolder(inputs.reportDir), workspace);
+    const reports = await writeReports(result, inputs.reportDir, workspace);
     await publishResult(result, target, { cacheNote, reports });
   } catch (error) {
     await publishError(error, errorText(error), target);
   }
+}
+
+/** The four reports in `reportDir` (none when it is empty). */
+async function writeReports(result: SuiteResult, reportDir: string, workspace: string) {
+  return reportDir === '' ? [] : await writeReportFiles(result, reportFolder(reportDir), workspace);
 }
 
 function missingSecretsError(missing: string[]): InputError {

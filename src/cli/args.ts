@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { RussoError } from '../core/errors.js';
+import { parseShard, ShardError, type Shard } from '../suite/shard.js';
 
 /** A wrong command line: printed with the usage, exit code 2. */
 export class UsageError extends RussoError {}
@@ -11,6 +12,8 @@ export interface RunFlags {
   runs?: number;
   maxConcurrency?: number;
   minPassRate?: number;
+  /** `--shard i/n`: run only this share of the plan. */
+  shard?: Shard;
   json?: string;
   junit?: string;
   html?: string;
@@ -27,6 +30,7 @@ const OPTIONS = {
   // The old name, still accepted.
   concurrency: { type: 'string' },
   'min-pass-rate': { type: 'string' },
+  shard: { type: 'string' },
   json: { type: 'string' },
   junit: { type: 'string' },
   html: { type: 'string' },
@@ -66,6 +70,7 @@ export function parseRunFlags(argv: string[]): RunFlags & { help: boolean } {
       (n) => n >= 0 && n <= 1,
       'a share between 0 and 1, e.g. 0.8',
     ),
+    ...(values.shard !== undefined ? { shard: shardFlag(values.shard) } : {}),
     ...(values.json !== undefined ? { json: values.json } : {}),
     ...(values.junit !== undefined ? { junit: values.junit } : {}),
     ...(values.html !== undefined ? { html: values.html } : {}),
@@ -86,6 +91,16 @@ function maxConcurrencyFlag(current: string | undefined, old: string | undefined
     );
   }
   return current ?? old;
+}
+
+/** `--shard i/n`; a wrong value is a usage error. */
+function shardFlag(raw: string): Shard {
+  try {
+    return parseShard(raw);
+  } catch (error) {
+    if (!(error instanceof ShardError)) throw error;
+    throw new UsageError(`--shard ${error.message}`, error.hint);
+  }
 }
 
 const KEYS = {

@@ -1,5 +1,6 @@
 import { errorMessage, RussoError } from '../core/errors.js';
 import { createRedactor, secretsOfEnv } from '../core/redact.js';
+import { ReportError } from '../report/errors.js';
 import { ScenarioError, formatProblem } from '../scenarios/errors.js';
 import { VERSION } from '../core/version.js';
 import { UsageError } from './args.js';
@@ -57,7 +58,8 @@ function reportError(error: unknown, io: CliIO): number {
     print(`${error.problems.map(formatProblem).join('\n')}\n`);
     return EXIT.badInput;
   }
-  if (error instanceof UsageError) {
+  // A report that cannot be read or merged (shards that do not belong together) is bad input too.
+  if (error instanceof UsageError || error instanceof ReportError) {
     print(`russo: ${error.message}${error.hint ? `\n  fix: ${error.hint}` : ''}\n`);
     return EXIT.badInput;
   }

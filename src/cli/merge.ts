@@ -17,6 +17,12 @@ export async function mergeCommand(argv: string[], io: CliIO): Promise<number> {
       'russo merge shard-1.json shard-2.json --json merged.json',
     );
   }
+  if (flags.shard) {
+    throw new UsageError(
+      'russo merge takes no --shard: it merges the reports of every shard',
+      'russo merge shard-*/russo.json --json merged.json',
+    );
+  }
   const reports = await Promise.all(
     flags.globs.map(async (file) => {
       const text = await readFile(resolve(io.cwd, file), 'utf8').catch(() => {

@@ -1,5 +1,6 @@
 import { loadSuite } from '../suite/load.js';
 import { planSuite } from '../suite/plan.js';
+import { shardPlan } from '../suite/shard.js';
 import { runSuite } from '../suite/run.js';
 import { plural } from '../report/numbers.js';
 import { parseRunFlags } from './args.js';
@@ -28,8 +29,12 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   });
   if (!flags.quiet) {
     const scenarios = suite.scenarios.length;
+    // A shard says its share first: `shard 2/4: 30 of 120 runs`.
+    const share = flags.shard
+      ? `shard ${flags.shard.index}/${flags.shard.count}: ${shardPlan(plan, flags.shard).totalRuns} of `
+      : '';
     io.stderr.write(
-      `russo: ${plural(scenarios, 'scenario')}, ${plural(plan.totalRuns, 'run')} ` +
+      `russo: ${plural(scenarios, 'scenario')}, ${share}${plural(plan.totalRuns, 'run')} ` +
         `(${plural(plan.voices.length, 'voice')}) at concurrency ${plan.maxConcurrency}\n`,
     );
   }
@@ -44,6 +49,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       maxConcurrency: plan.maxConcurrency,
       ...(flags.minPassRate !== undefined ? { minPassRate: flags.minPassRate } : {}),
     },
+    ...(flags.shard ? { shard: flags.shard } : {}),
     ...(flags.cache ? {} : { cacheDir: false as const }),
     ...(flags.quiet ? {} : { onProgress: progress.update }),
     ...(io.signal ? { signal: io.signal } : {}),

@@ -15,6 +15,7 @@ Options of run:
   -n, --runs N             runs per prompt and voice, for every scenario
   -j, --max-concurrency N  runs in flight at once, across the suite (also --concurrency)
       --min-pass-rate X    pass rate (0..1) the whole suite must reach
+      --shard I/N          run shard I of N (CI matrix); russo merge joins the shards' JSON reports
       --json FILE          write the JSON report (merge, baselines)
       --junit FILE         write a JUnit XML report
       --html FILE          write a self-contained HTML report

@@ -17,25 +17,32 @@ export interface Shard {
 /** A `--shard` value or `shard` input that is not `i/n` with 1 ≤ i ≤ n. */
 export class ShardError extends RussoError {}
 
-/** Reads `i/n` (e.g. `2/4`); anything else is a ShardError that says what is wrong. */
+const SHARD_HINT = 'write i/n with 1 ≤ i ≤ n, e.g. 1/4 for the first of four shards';
+
+/** Reads `i/n` (e.g. `2/4`); anything else is a ShardError that quotes it and says what is wrong. */
 export function parseShard(text: string): Shard {
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  const hint = 'write i/n with 1 ≤ i ≤ n, e.g. 1/4 for the first of four shards';
-  if (!match) throw new ShardError(`"${text}" is not a shard`, hint);
+  if (!match) throw new ShardError(`"${text}" is not i/n`, SHARD_HINT);
   const shard = { index: Number(match[1]), count: Number(match[2]) };
-  checkShard(shard, hint);
+  const problem = shardProblem(shard);
+  if (problem !== undefined) throw new ShardError(`"${text}": ${problem}`, SHARD_HINT);
   return shard;
 }
 
 /** Throws a ShardError unless 1 ≤ index ≤ count, both whole numbers. */
-export function checkShard(shard: Shard, hint = 'give shard {index, count} with 1 ≤ index ≤ count'): void {
-  const { index, count } = shard;
-  if (!Number.isSafeInteger(count) || count < 1) {
-    throw new ShardError(`shard ${index}/${count}: the number of shards must be at least 1`, hint);
+export function checkShard(shard: Shard): void {
+  const problem = shardProblem(shard);
+  if (problem !== undefined) {
+    throw new ShardError(`shard ${shard.index}/${shard.count}: ${problem}`, SHARD_HINT);
   }
+}
+
+function shardProblem({ index, count }: Shard): string | undefined {
+  if (!Number.isSafeInteger(count) || count < 1) return 'the number of shards must be at least 1';
   if (!Number.isSafeInteger(index) || index < 1 || index > count) {
-    throw new ShardError(`shard ${index}/${count}: the shard must be from 1 to ${count}`, hint);
+    return `the shard must be from 1 to ${count}`;
   }
+  return undefined;
 }
 
 /**

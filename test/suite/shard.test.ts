@@ -46,14 +46,14 @@ describe('parseShard', () => {
   });
 
   it.each([
-    ['0/3', 'the shard must be from 1 to 3'],
-    ['4/3', 'the shard must be from 1 to 3'],
-    ['1/0', 'the number of shards must be at least 1'],
-    ['abc', '"abc" is not a shard'],
-    ['1/2/3', 'is not a shard'],
-    ['-1/3', 'is not a shard'],
-    ['1.5/3', 'is not a shard'],
-    ['', 'is not a shard'],
+    ['0/3', '"0/3": the shard must be from 1 to 3'],
+    ['4/3', '"4/3": the shard must be from 1 to 3'],
+    ['1/0', '"1/0": the number of shards must be at least 1'],
+    ['abc', '"abc" is not i/n'],
+    ['1/2/3', 'is not i/n'],
+    ['-1/3', 'is not i/n'],
+    ['1.5/3', 'is not i/n'],
+    ['', '"" is not i/n'],
   ])('refuses %j, saying why and how to write one', (text, message) => {
     const error = (() => {
       try {

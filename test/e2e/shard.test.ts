@@ -1,0 +1,179 @@
+// A 3-shard matrix simulated on one machine: three `russo run --shard i/3` of the package's CLI, then
+// the bundled Action (dist/index.js) in merge mode against the fake GitHub server, as a merge job
+// runs it after actions/download-artifact. The verdict must be the unsharded run's; a shard that
+// sent no report must fail the merge with the ids of its runs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMENT_MARKER } from '../../src/github/comment.js';
+import type { JsonReport } from '../../src/report/json.js';
+import { pullRequestEvent } from '../fakes/github-events.js';
+import { runAction } from '../fakes/github-runner.js';
+import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
+import { project } from '../fixtures/project.js';
+import { ensureBundle, russo } from './bundle.js';
+
+const TOKEN = 'ghs_shardworkflowtoken';
+const OWNER = 'acme';
+const REPO = 'voice';
+
+// A module agent that hears only audio: long clips are bookings, short ones ask for the hours.
+const AGENT = `export default function agent(audio) {
+  const seconds = audio.pcm.length / audio.sampleRate;
+  return [{ name: seconds > 1.8 ? 'book_table' : 'get_opening_hours', arguments: {} }];
+}
+`;
+
+// Uneven scenarios; "hours" fails on its long prompt, so the gate fails the same way whole and merged.
+const FILES = {
+  'russo.config.yaml':
+    'agent:\n  provider: module\n  module: agent.mjs\nsynthesizer:\n  provider: flite\n  voices: [kal16, slt]\ncache: { enabled: false }\n',
+  'agent.mjs': AGENT,
+  'scenarios/book.yaml':
+    'name: book a table\nprompts: [Book a table for two at seven tonight, A table for two at seven please]\nruns: 3\nexpect:\n  - name: book_table\n',
+  'scenarios/hours.yaml':
+    'name: opening hours\nprompts: [When are you open, Tell me when the restaurant opens on a Sunday morning]\nruns: 2\nmin_pass_rate: 0.8\nexpect:\n  - name: get_opening_hours\n',
+  'scenarios/menu.yaml': 'name: menu\nprompts: [Menu]\nruns: 1\nexpect:\n  - name: get_opening_hours\n',
+};
+
+let github: FakeGitHub;
+let cwd: string;
+let whole: JsonReport;
+const shardCodes: number[] = [];
+
+const read = (file: string) => JSON.parse(readFileSync(join(cwd, file), 'utf8')) as JsonReport;
+
+beforeAll(async () => {
+  await ensureBundle();
+  github = await startFakeGitHub({ token: TOKEN, owner: OWNER, repo: REPO });
+  cwd = project(FILES);
+  const unsharded = await russo(cwd, 'run', '--json', 'whole.json');
+  expect(unsharded.code).toBe(1);
+  whole = read('whole.json');
+  for (const index of [1, 2, 3]) {
+    const { code, stderr } = await russo(
+      cwd,
+      'run',
+      '--shard',
+      `${index}/3`,
+      '--json',
+      `shards/${index}/report.json`,
+    );
+    expect(stderr).toMatch(new RegExp(`3 scenarios, shard ${index}/3: \\d+ of 22 runs \\(2 voices\\)`));
+    shardCodes.push(code);
+  }
+}, 300_000);
+
+afterAll(() => github?.close());
+
+/** The merge job: the Action with `merge`, on a pull request, in the workspace that holds the shards. */
+function mergeJob(number: number, merge = 'shards/*/report.json') {
+  return runAction({
+    workspace: cwd,
+    with: { merge, 'report-dir': `merged-${number}` },
+    token: TOKEN,
+    repository: `${OWNER}/${REPO}`,
+    apiUrl: github.url,
+    event: { name: 'pull_request', payload: pullRequestEvent({ owner: OWNER, repo: REPO, number }) },
+  });
+}
+
+const counts = (report: JsonReport) => ({
+  summary: { ...report.summary, latency: null },
+  gate: report.gate,
+  scenarios: report.scenarios.map((s) => [s.name, s.counts, s.passRate, s.interval, s.passed]),
+  runs: report.scenarios.flatMap((s) => s.runs.map((run) => `${run.id} ${run.status}`)),
+});
+
+describe('a suite in 3 shards', () => {
+  it('splits the runs between the shards, each once', () => {
+    const shards = [1, 2, 3].map((index) => read(`shards/${index}/report.json`));
+    expect(shards.map((shard) => shard.shard && [shard.shard.index, shard.shard.count])).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
+    const ids = shards.flatMap((shard) => counts(shard).runs);
+    expect(ids.sort()).toEqual([...counts(whole).runs].sort());
+    expect(shards.every((shard) => shard.summary.total > 0)).toBe(true);
+    // Each shard gates its own share: the one with the failing prompt fails.
+    expect(shardCodes).toContain(1);
+  });
+
+  it('merged by the Action, gives the verdict, outputs and comment of the unsharded run', async () => {
+    const job = await mergeJob(11);
+    expect(job.stdout).toContain(
+      'Merging 3 reports: shards/1/report.json, shards/2/report.json, shards/3/report.json',
+    );
+    expect(job.code).toBe(1);
+    const { summary } = whole;
+    expect(job.outputs).toEqual({
+      result: 'failed',
+      'pass-rate': String(summary.passRate),
+      passed: String(summary.passed),
+      failed: String(summary.failed),
+      errored: String(summary.errored),
+      total: String(summary.total),
+      'report-json': join(cwd, 'merged-11', 'report.json'),
+      junit: join(cwd, 'merged-11', 'junit.xml'),
+    });
+    expect(counts(read('merged-11/report.json'))).toEqual(counts(whole));
+    // Published as a run publishes: the summary's verdict and table, an annotation, the sticky comment.
+    expect(job.summary.startsWith('<h2>❌ russo: failed</h2>')).toBe(true);
+    expect(job.summary).toContain('opening hours<br><code>scenarios/hours.yaml:1</code>');
+    expect(job.stdout).toMatch(/^::error title=russo%3A opening hours.*file=scenarios\/hours.yaml/m);
+    const comments = (github.comments.get(11) ?? []).filter((c) => c.body.startsWith(COMMENT_MARKER));
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain('opening hours');
+  });
+
+  it('fails the merge with error, naming the runs of a shard that sent no report', async () => {
+    const lost = read('shards/2/report.json').scenarios.flatMap((s) => s.runs.map((run) => run.id));
+    const job = await mergeJob(12, 'shards/1/report.json\nshards/3/report.json');
+    expect(job.code).toBe(1);
+    expect(job.outputs.result).toBe('error');
+    const merged = read('merged-12/report.json');
+    expect(merged.missingRuns).toMatchObject({ count: lost.length, shards: [2], shardCount: 3 });
+    const message = `${lost.length} of 22 planned runs are in no report (no report of shard 2/3): ${lost.slice(0, 3).join(', ')}`;
+    expect(merged.gate.failures.find((f) => f.kind === 'missing_runs')?.message).toContain(message);
+    expect(job.summary).toContain(message);
+    expect(job.stdout).toMatch(/^::error.*planned runs are in no report/m);
+  });
+
+  it('refuses, with exit 2, a shard given twice and a --shard that is not i/n', async () => {
+    const twice = await russo(
+      cwd,
+      'merge',
+      'shards/1/report.json',
+      'shards/2/report.json',
+      'shards/1/report.json',
+    );
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('shard 1/3 is given twice: reports 1 and 3');
+    for (const [value, message] of [
+      ['0/3', '--shard "0/3": the shard must be from 1 to 3'],
+      ['4/3', '--shard "4/3": the shard must be from 1 to 3'],
+      ['1/0', '--shard "1/0": the number of shards must be at least 1'],
+      ['abc', '--shard "abc" is not i/n'],
+    ]) {
+      const { code, stderr } = await russo(cwd, 'run', '--shard', value!);
+      expect(code, value).toBe(2);
+      expect(stderr).toContain(`russo: ${message}\n  fix: write i/n with 1 ≤ i ≤ n, e.g. 1/4`);
+    }
+  });
+
+  it('merges with the CLI to the same verdict, and fails there too when a shard is missing', async () => {
+    const all = await russo(
+      cwd,
+      'merge',
+      ...[3, 1, 2].map((i) => `shards/${i}/report.json`),
+      '--json',
+      'cli.json',
+    );
+    expect(all.code).toBe(1);
+    expect(counts(read('cli.json'))).toEqual(counts(whole));
+    const partial = await russo(cwd, 'merge', 'shards/1/report.json', 'shards/3/report.json');
+    expect(partial.code).toBe(1);
+    expect(partial.stdout).toContain('planned runs are in no report (no report of shard 2/3)');
+  });
+});
