@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compileWasm, type CompiledModule, packageFile } from '../audio/emscripten.js';
 import { SynthesisError } from '../core/errors.js';
@@ -190,19 +191,34 @@ function picoModule(): Promise<CompiledModule> {
   return compiled;
 }
 
-/** The language files of a voice as paths: next to the bundle, in the repository, or in the installed package. */
-function languageFiles(voice: PicoVoice): string[] {
-  const files = [voice.textAnalysis, voice.signalGeneration].map((file) =>
+/** Where Debian's and Ubuntu's package `libttspico-data` installs the language files. */
+export const SYSTEM_LANGUAGE_DIR = '/usr/share/pico/lang';
+
+/**
+ * The language files of a voice as paths. With `languageDir` only that folder is read. Otherwise the
+ * files next to the Action's bundle or in a clone of the repository (vendor/svox-pico/lang/), then the
+ * system's: the npm package leaves them out (6 MB of speech data in a package that is 1 MB without
+ * them), so a project that installs russo and speaks with Pico installs `libttspico-data`.
+ */
+function languageFiles(voice: PicoVoice, languageDir: string | undefined): string[] {
+  const shipped = [voice.textAnalysis, voice.signalGeneration].map((file) =>
     typeof file === 'string' ? file : fileURLToPath(file),
   );
-  const missing = files.find((file) => !existsSync(file));
-  if (missing !== undefined) {
-    throw new SynthesisError(
-      `Pico's language file ${missing} is missing`,
-      'reinstall russo (the files ship in its vendor/ folder), or rebuild the bundle so that they sit next to it',
-    );
+  const names = shipped.map((file) => basename(file));
+  const folders = languageDir !== undefined ? [languageDir] : [undefined, SYSTEM_LANGUAGE_DIR];
+  for (const folder of folders) {
+    const files = folder === undefined ? shipped : names.map((name) => join(folder, name));
+    if (files.every((file) => existsSync(file))) return files;
   }
-  return files;
+  const wanted = names.join(' and ');
+  throw new SynthesisError(
+    languageDir !== undefined
+      ? `Pico's language files ${wanted} are not in ${languageDir} (synthesizer.language_dir)`
+      : `Pico's language files ${wanted} are not installed`,
+    languageDir !== undefined
+      ? 'point language_dir at a folder that holds them, e.g. /usr/share/pico/lang'
+      : `install them with \`sudo apt-get install libttspico-data\` (Debian non-free, Ubuntu multiverse; into ${SYSTEM_LANGUAGE_DIR}), or set synthesizer.language_dir to a folder that holds them (russo's repository has them in vendor/svox-pico/lang/; the Action ships them)`,
+  );
 }
 
 // One pool per process: every voice shares the compiled module and the worker threads.
@@ -225,6 +241,8 @@ function pool(): WorkerPool<{ text: string; files: string[] }, Int16Array> {
 export interface PicoOptions {
   /** One of PICO_VOICES, a language tag (default en-US). */
   voice?: string;
+  /** The folder of the language files; default: the ones shipped with the Action or the repository, else the system's. */
+  languageDir?: string;
 }
 
 /**
@@ -245,7 +263,7 @@ export class PicoSynthesizer implements Synthesizer {
         `use one of ${Object.keys(PICO_VOICES).join(', ')}`,
       );
     }
-    this.files = languageFiles(voice);
+    this.files = languageFiles(voice, options.languageDir);
     this.id = `pico:${this.voice}`;
   }
 
@@ -280,11 +298,18 @@ export const picoSynthesizerProvider: SynthesizerProvider = {
           .map(([name, voice]) => `${name} (${voice.description})`)
           .join(', ')}.`,
       },
+      language_dir: {
+        type: 'string',
+        minLength: 1,
+        description: `The folder of Pico's language files (relative to the config file). Default: the ones the Action ships, else ${SYSTEM_LANGUAGE_DIR} (Debian/Ubuntu package libttspico-data).`,
+      },
     },
     additionalProperties: false,
   },
   defaultVoices: ['en-US'],
-  create(_options, voice) {
-    return new PicoSynthesizer({ voice });
+  create(options, voice, { baseDir }) {
+    const languageDir =
+      typeof options.language_dir === 'string' ? resolve(baseDir, options.language_dir) : undefined;
+    return new PicoSynthesizer({ voice, ...(languageDir !== undefined ? { languageDir } : {}) });
   },
 };

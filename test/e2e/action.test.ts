@@ -271,6 +271,62 @@ describe('the bundled Action on a pull request', () => {
   });
 });
 
+describe('limits and typos stop the bundled Action before anything runs', () => {
+  // The agent would throw if it were ever called with something that is not speech; here it must not
+  // be called at all: every case below is an error of the files, annotated where it is.
+  it('runs: 1e9 is an error at its line, with the limit and the fix', async () => {
+    const hours = 'name: opening hours\nprompts: [When are you open]\nruns: 1e9\nexpect: []\n';
+    const root = workspace({ 'scenarios/hours.yaml': hours }, { error: 'the agent must not be called' });
+    const result = await run(root, { with: { comment: 'false' } });
+    expect(result.code).toBe(1);
+    expect(result.outputs).toEqual({ result: 'error' });
+    const annotation = result.stdout
+      .split('\n')
+      .find(
+        (line) =>
+          line.startsWith('::error title=russo%3A invalid') &&
+          line.includes('file=scenarios/hours.yaml,line=3,'),
+      );
+    expect(annotation).toContain('the limit is 100,000 (limits.max_runs)');
+    expect(result.summary).toContain('<code>scenarios/hours.yaml:3:');
+    expect(result.stdout).not.toContain('the agent must not be called');
+    expect(existsSync(join(root, 'russo-report', 'report.json'))).toBe(false);
+  });
+
+  it('a tool name typo is an error at its line with a did-you-mean, when a tools file is configured', async () => {
+    const config = CONFIG.replace('  module: agent.mjs\n', '  module: agent.mjs\n  tools: tools.json\n');
+    const tools = [
+      {
+        name: 'book_table',
+        description: 'Books a table',
+        parameters: {
+          type: 'object',
+          properties: { party_size: { type: 'integer' }, time: { type: 'string' } },
+          required: ['party_size'],
+        },
+      },
+    ];
+    const typo = BOOK_SCENARIO.replace('  - name: book_table', '  - name: book_tabel');
+    const root = workspace(
+      { 'russo.config.yaml': config, 'tools.json': JSON.stringify(tools), 'scenarios/book.yaml': typo },
+      { error: 'the agent must not be called' },
+    );
+    const result = await run(root, { with: { comment: 'false' } });
+    expect(result.code).toBe(1);
+    expect(result.outputs).toEqual({ result: 'error' });
+    const annotation = result.stdout
+      .split('\n')
+      .find(
+        (line) =>
+          line.startsWith('::error title=russo%3A invalid') &&
+          line.includes('file=scenarios/book.yaml,line=5,'),
+      );
+    expect(annotation).toContain('unknown tool "book_tabel"');
+    expect(annotation).toContain('did you mean "book_table"');
+    expect(result.stdout).not.toContain('the agent must not be called');
+  });
+});
+
 describe("the sticky comment: only russo's own is edited", () => {
   const PLANTED = `${COMMENT_MARKER}\n### ✅ russo: gate passed\n\nEvery scenario passed.`;
 

@@ -1,7 +1,7 @@
 // The package as a user gets it: `npm pack`, then `npm install ./russo-<version>.tgz` in a fresh
 // project (its dependencies come from the npm registry, or npm's cache when it has them). In that
 // project the CLI runs a small offline suite (`npx russo run`: Flite and a command agent), a script
-// imports the library (and finds the speech engines and voices it ships with), and TypeScript with skipLibCheck off compiles against russo's declarations
+// imports the library (Flite, Pico with its language files from a folder, Sonic), and TypeScript with skipLibCheck off compiles against russo's declarations
 // with no devDependency of russo installed (no @types/ws: TS7016 before).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_LANGUAGE_DIR } from '../../src/synthesize/pico.js';
 import { ensureLib } from './bundle.js';
 
 const execute = promisify(execFile);
@@ -86,12 +87,15 @@ describe('russo installed from its tarball', () => {
   });
 
   it("a script imports the library and runs prompts through russo's pipeline: Flite, Pico, Sonic", async () => {
+    // The package leaves Pico's language files out: the script points at the repository's, as a
+    // user points at theirs, and the default lookup names the system package that installs them.
     writeFileSync(
       join(folder, 'script.mjs'),
       `import { applyVariant, FliteSynthesizer, FunctionAgent, PicoSynthesizer, run, ToolCallEvaluator } from 'russo';
+const languageDir = ${JSON.stringify(resolve('vendor/svox-pico/lang'))};
 const agent = new FunctionAgent((audio) => [{ name: 'heard', arguments: { rate: audio.sampleRate } }]);
 const results = [];
-for (const synthesizer of [new FliteSynthesizer({ voice: 'slt' }), new PicoSynthesizer({ voice: 'en-GB' })]) {
+for (const synthesizer of [new FliteSynthesizer({ voice: 'slt' }), new PicoSynthesizer({ voice: 'en-GB', languageDir })]) {
   const result = await run({
     prompt: 'Book a table for two',
     synthesizer,
@@ -101,16 +105,28 @@ for (const synthesizer of [new FliteSynthesizer({ voice: 'slt' }), new PicoSynth
   });
   results.push({ status: result.status, calls: result.response?.toolCalls });
 }
-const audio = await new PicoSynthesizer().synthesize('Book a table for two');
+const audio = await new PicoSynthesizer({ languageDir }).synthesize('Book a table for two');
 const faster = await applyVariant(audio, { name: 'fast', speed: 1.5 }, 1);
 results.push({ faster: faster.pcm.length < audio.pcm.length * 0.8 });
+try {
+  new PicoSynthesizer();
+  results.push({ systemFiles: true });
+} catch (error) {
+  results.push({ missing: error.message, hint: error.hint });
+}
 console.log(JSON.stringify(results));
 `,
     );
     const { code, stdout, stderr } = await inProject(process.execPath, ['script.mjs']);
     expect(stderr).toBe('');
     const heard = { status: 'passed', calls: [{ name: 'heard', arguments: { rate: 16000 } }] };
-    expect(JSON.parse(stdout)).toEqual([heard, heard, { faster: true }]);
+    const lookup = existsSync(join(SYSTEM_LANGUAGE_DIR, 'en-US_ta.bin'))
+      ? { systemFiles: true }
+      : {
+          missing: "Pico's language files en-US_ta.bin and en-US_lh0_sg.bin are not installed",
+          hint: expect.stringContaining('sudo apt-get install libttspico-data') as unknown,
+        };
+    expect(JSON.parse(stdout)).toEqual([heard, heard, { faster: true }, lookup]);
     expect(code).toBe(0);
   });
 

@@ -1,3 +1,6 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { durationSeconds } from '../../src/audio/measure.js';
 import { decodeWav, encodeWav } from '../../src/audio/wav.js';
@@ -81,5 +84,27 @@ describe('picoSynthesizerProvider', () => {
     const context = { baseDir: '.', env: {}, tools: [], concurrency: 1 };
     expect(picoSynthesizerProvider.create({}, 'de-DE', context).id).toBe('pico:de-DE');
     expect(() => picoSynthesizerProvider.create({}, 'xx', context)).toThrow(/unknown Pico voice/);
+  });
+
+  it('reads the language files from language_dir, relative to the config, when it is set', async () => {
+    const baseDir = mkdtempSync(join(tmpdir(), 'russo-pico-'));
+    try {
+      mkdirSync(join(baseDir, 'voices'));
+      for (const name of ['en-GB_ta.bin', 'en-GB_kh0_sg.bin']) {
+        copyFileSync(join('vendor/svox-pico/lang', name), join(baseDir, 'voices', name));
+      }
+      const context = { baseDir, env: {}, tools: [], concurrency: 1 };
+      const moved = picoSynthesizerProvider.create({ language_dir: 'voices' }, 'en-GB', context);
+      const shipped = new PicoSynthesizer({ voice: 'en-GB' });
+      expect(bytes(await moved.synthesize('Good evening.'))).toEqual(
+        bytes(await shipped.synthesize('Good evening.')),
+      );
+      // Only that folder is read: a voice whose files are not in it is an error that names them.
+      expect(() => picoSynthesizerProvider.create({ language_dir: 'voices' }, 'de-DE', context)).toThrow(
+        /de-DE_ta\.bin and de-DE_gl0_sg\.bin are not in .*voices \(synthesizer\.language_dir\)/,
+      );
+    } finally {
+      rmSync(baseDir, { recursive: true, force: true });
+    }
   });
 });
