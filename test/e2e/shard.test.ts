@@ -140,6 +140,27 @@ describe('a suite in 3 shards', () => {
     expect(job.stdout).toMatch(/^::error.*planned runs are in no report/m);
   });
 
+  it('as an Action shard job, runs its share and leaves the annotations and the comment to the merge', async () => {
+    // The shard with the failing prompt: a whole run would annotate it and comment.
+    const index = shardCodes.indexOf(1) + 1;
+    const job = await runAction({
+      workspace: cwd,
+      with: { shard: `${index}/3`, 'report-dir': 'action-shard' },
+      token: TOKEN,
+      repository: `${OWNER}/${REPO}`,
+      apiUrl: github.url,
+      event: { name: 'pull_request', payload: pullRequestEvent({ owner: OWNER, repo: REPO, number: 13 }) },
+    });
+    const cli = read(`shards/${index}/report.json`);
+    const report = read('action-shard/report.json');
+    expect(report.shard).toEqual(cli.shard);
+    expect(counts(report)).toEqual(counts(cli));
+    expect(job.code).toBe(1);
+    expect(job.outputs).toMatchObject({ result: 'failed', total: String(cli.summary.total) });
+    expect(job.stdout).not.toMatch(/^::error title=russo%3A opening hours/m);
+    expect(github.comments.get(13) ?? []).toEqual([]);
+  });
+
   it('refuses, with exit 2, a shard given twice and a --shard that is not i/n', async () => {
     const twice = await russo(
       cwd,
