@@ -13,6 +13,7 @@ import {
   type FakeGeminiServer,
   type LiveConnection,
 } from '../fakes/gemini-server.js';
+import { waitFor } from '../wait-for.js';
 
 const tools: ToolDefinition[] = [
   {
@@ -462,11 +463,3 @@ describe('gemini-live conversations: one session, context kept by the service', 
     ).rejects.toBeInstanceOf(FatalProviderError);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

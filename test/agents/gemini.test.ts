@@ -15,6 +15,7 @@ import {
   type FakeGeminiServer,
   type GenerateRequest,
 } from '../fakes/gemini-server.js';
+import { waitFor } from '../wait-for.js';
 
 const tools: ToolDefinition[] = [
   {
@@ -553,11 +554,3 @@ describe('gemini conversations: the contents history travels with each request',
     ]);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -15,6 +15,7 @@ import {
   type FakeRequest,
   type OpenAIHttpFake,
 } from '../fakes/openai-http.js';
+import { waitFor } from '../wait-for.js';
 
 // Conversations of the audio chat agent against the fake chat completions API, with the real SDK
 // as client and the real Flite audio of each caller turn.
@@ -193,11 +194,3 @@ describe('openai-chat conversations: the message history travels with each reque
     );
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

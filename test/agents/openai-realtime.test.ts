@@ -21,6 +21,7 @@ import {
   type RealtimeFake,
   type RealtimeFakeOptions,
 } from '../fakes/openai-realtime.js';
+import { waitFor } from '../wait-for.js';
 
 let fake: RealtimeFake | undefined;
 const agents: OpenAIRealtimeAgent[] = [];
@@ -306,10 +307,16 @@ describe('OpenAIRealtimeAgent against a GA Realtime server', () => {
   });
 
   it('closes the socket and throws the reason when the run is cancelled mid-response', async () => {
-    const { fake, agent } = await setUp({ latencyMs: 5000, respond: () => ({}) });
     const controller = new AbortController();
     const reason = new Error('cancelled by the test');
-    setTimeout(() => controller.abort(reason), 100);
+    // Cancelled when the fake starts its (slow) response: mid-response whatever the machine's load.
+    const { fake, agent } = await setUp({
+      latencyMs: 5000,
+      respond: () => {
+        controller.abort(reason);
+        return {};
+      },
+    });
     await expect(agent.run(second16k, { signal: controller.signal })).rejects.toBe(reason);
     await waitFor(() => fake.sessions[0]?.closed === true);
   });
@@ -612,11 +619,3 @@ describe('OpenAIRealtimeAgent conversations: one session, context kept by the se
     await expect(refused.converse()).rejects.toBeInstanceOf(FatalProviderError);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

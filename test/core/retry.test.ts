@@ -117,7 +117,7 @@ describe('withRetry', () => {
     const error = (await withRetry(attempt, { what: 'chat', policy: { maxTotalWaitMs: 1000 } }).catch(
       (e: unknown) => e,
     )) as RetriesExhaustedError;
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(performance.now() - started).toBeLessThan(10_000); // not the 30 s the server asked for
     expect(error).toBeInstanceOf(RetriesExhaustedError);
     expect(error.hint).toMatch(/lower the concurrency/);
   });
@@ -131,7 +131,7 @@ describe('withRetry', () => {
     await expect(withRetry(attempt, { what: 'chat', signal: controller.signal })).rejects.toBeInstanceOf(
       CancelledError,
     );
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(5_000); // not the 10 s the server asked for
     expect(attempt.calls).toBe(1);
   });
 

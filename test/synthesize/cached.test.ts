@@ -7,6 +7,7 @@ import { decodeWav, encodeWav } from '../../src/audio/wav.js';
 import type { Audio, Synthesizer } from '../../src/core/types.js';
 import { CachedSynthesizer, cacheKey } from '../../src/synthesize/cached.js';
 import { FliteSynthesizer } from '../../src/synthesize/flite.js';
+import { waitFor } from '../wait-for.js';
 
 const PROMPT = 'Book a table for two at seven tonight.';
 
@@ -288,7 +289,7 @@ describe('CachedSynthesizer', () => {
     const quitter = new AbortController();
     const quitting = cache.synthesize('x', quitter.signal);
     const staying = cache.synthesize('x');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(() => held.calls === 1);
     quitter.abort(new Error('run timed out'));
     await expect(quitting).rejects.toThrow('run timed out');
     expect(held.seen[0]?.aborted).toBe(false);
@@ -298,14 +299,14 @@ describe('CachedSynthesizer', () => {
     const a = new AbortController();
     const b = new AbortController();
     const both = [cache.synthesize('y', a.signal), cache.synthesize('y', b.signal)];
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(() => held.calls === 2);
     a.abort(new Error('a'));
     b.abort(new Error('b'));
     await expect(Promise.all(both)).rejects.toThrow();
     expect(held.seen[1]?.aborted).toBe(true);
     // A new call starts afresh instead of joining the abandoned request.
     const fresh = cache.synthesize('y');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(() => held.calls === 3);
     held.release();
     expect((await fresh).pcm).toEqual(Int16Array.from([1, 2, 3]));
     expect(held.calls).toBe(3);
