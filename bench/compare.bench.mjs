@@ -1,113 +1,31 @@
 // `russo compare` on two JSON reports of 10,000 runs each, as a user runs it: the package's CLI
 // (lib/cli/index.js, which bench/run.mjs builds first) as a process, wall time from spawn to exit, so Node's
 // start, reading, schema validation, the tests and printing all count. Target: under 1 s.
-// Two shapes: a suite of 50 scenarios × 200 runs (4 prompts × 2 voices × 25), and one scenario of
-// 10,000 runs (the largest single test). Runs are graded by the real evaluator, so the reports carry
-// what real ones carry (calls, evalResult with failures, transcripts). Wall time depends on how busy
-// the machine is, so the same steps also run in this process with their CPU time: reading and
-// validating both reports, building the results, comparing, printing.
+// Two shapes (bench/reports.mjs): a suite of 50 scenarios × 200 runs (4 prompts × 2 voices × 25), and
+// one scenario of 10,000 runs (the largest single test). Wall time depends on how busy the machine
+// is, so the same steps also run in this process with their CPU time: reading and validating both
+// reports, building the results, comparing, printing.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ToolCallEvaluator } from '../lib/evaluate/index.js';
 import { renderComparisonText } from '../lib/report/comparison.js';
-import { fromJsonReport, parseReport, renderJson } from '../lib/report/json.js';
+import { fromJsonReport, parseReport } from '../lib/report/json.js';
 import { compare } from '../lib/suite/compare.js';
-import { scenarioResult, suiteResult } from '../lib/suite/result.js';
+import { report, SHAPES } from './reports.mjs';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'lib', 'cli', 'index.js');
 const TARGET_MS = 1000;
 const REPEATS = 5;
 
-const expected = [{ name: 'book_table', arguments: { party_size: 2, time: { regex: '^19:00' } } }];
-const good = [{ name: 'book_table', arguments: { party_size: 2, time: '19:00' } }];
-const wrong = [{ name: 'book_table', arguments: { party_size: 3, time: '19:00' } }];
-const evaluator = new ToolCallEvaluator({ order: 'any', extraCalls: 'fail', arguments: 'subset' });
-const graded = { good: evaluator.evaluate(expected, good), wrong: evaluator.evaluate(expected, wrong) };
-
-function scenario(name, prompts, runs) {
-  const file = `scenarios/${name}.yaml`;
-  return {
-    name,
-    location: { file, line: 1, column: 1 },
-    prompts: Array.from({ length: prompts }, (_, i) => ({
-      text: `Book a table for two at seven, take ${i}`,
-      location: { file, line: 3 + i, column: 5 },
-    })),
-    expect: expected.map((call) => ({ ...call, location: { file, line: 9, column: 5 } })),
-    forbid: ['cancel_reservation'],
-    match: { order: 'any', extraCalls: 'fail', arguments: 'subset', validateArguments: true },
-    runs,
-    minPassRate: 0.8,
-    timeoutMs: 60_000,
-    tags: [],
-  };
-}
-
-/** A scenario's runs, each failing with chance `failRate` (a fixed pseudo-random sequence). */
-function result(name, prompts, voices, runs, failRate, seed) {
-  const sc = scenario(name, prompts, runs);
-  let state = seed;
-  const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const suiteRuns = [];
-  for (let promptIndex = 0; promptIndex < prompts; promptIndex++) {
-    for (const voice of voices) {
-      for (let runIndex = 0; runIndex < runs; runIndex++) {
-        const fails = random() < failRate;
-        suiteRuns.push({
-          prompt: sc.prompts[promptIndex].text,
-          promptIndex,
-          runIndex,
-          voice,
-          status: fails ? 'failed' : 'passed',
-          evalResult: fails ? graded.wrong : graded.good,
-          response: {
-            toolCalls: fails ? wrong : good,
-            transcript: sc.prompts[promptIndex].text.toLowerCase(),
-            latencyMs: 700,
-          },
-          latencyMs: 900 + (runIndex % 7) * 13,
-        });
-      }
-    }
-  }
-  return scenarioResult(sc, suiteRuns);
-}
-
-function report(scenarios) {
-  return renderJson(
-    suiteResult({
-      scenarios,
-      minPassRate: null,
-      maxErrors: 0,
-      cancelled: false,
-      agent: 'bench',
-      voices: ['kal16', 'slt'],
-      startedAt: '2026-11-30T00:00:00.000Z',
-      durationMs: 1,
-    }),
-  );
-}
-
-const shapes = {
-  '50 scenarios × 200 runs': (failRate, seed) =>
-    Array.from({ length: 50 }, (_, i) =>
-      result(`scenario ${i}`, 4, ['kal16', 'slt'], 25, failRate, seed + i),
-    ),
-  '1 scenario × 10,000 runs': (failRate, seed) => [
-    result('book a table', 4, ['kal16', 'slt'], 1250, failRate, seed),
-  ],
-};
-
 const dir = mkdtempSync(join(tmpdir(), 'russo-compare-bench-'));
 const rows = [];
-for (const [shape, make] of Object.entries(shapes)) {
+for (const shape of Object.keys(SHAPES)) {
   const base = join(dir, 'base.json');
   const current = join(dir, 'new.json');
-  writeFileSync(base, report(make(0.05, 1)));
-  writeFileSync(current, report(make(0.08, 2)));
+  writeFileSync(base, report(shape, 0.05, 1));
+  writeFileSync(current, report(shape, 0.08, 2));
   const times = [];
   let exit = 0;
   for (let i = 0; i < REPEATS; i++) {

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { RussoError } from '../core/errors.js';
 import { parseShard, ShardError, type Shard } from '../suite/shard.js';
+import type { FailOnRegression } from '../suite/compare.js';
 
 /** The Action's inputs, parsed and checked (action.yml describes each). */
 export interface ActionInputs {
@@ -10,6 +11,10 @@ export interface ActionInputs {
   runs?: number;
   maxConcurrency?: number;
   minPassRate?: number;
+  /** `auto`, `off`, or the path of a baseline report (relative to the workspace). */
+  baseline: string;
+  failOnRegression: FailOnRegression;
+  alpha: number;
   openaiApiKey: string;
   geminiApiKey: string;
   githubToken: string;
@@ -67,12 +72,28 @@ export function readInputs(): ActionInputs {
       'a shard job runs its share (shard), one merge job after them runs nothing and merges their reports (merge)',
     );
   }
+  const baseline = core.getInput('baseline');
+  if (baseline === '') {
+    throw new InputError('input baseline is empty', 'use auto, off, or the path of a JSON report');
+  }
+  const failOnRegression = core.getInput('fail-on-regression');
+  if (failOnRegression !== 'significant' && failOnRegression !== 'any' && failOnRegression !== 'off') {
+    throw new InputError(
+      `input fail-on-regression is "${failOnRegression}"`,
+      'use significant (a significant drop fails), any (any drop fails) or off',
+    );
+  }
+  const alpha = optionalNumber('alpha', { min: 0, max: 0.5, exclusiveMin: true });
+  if (alpha === undefined) throw new InputError('input alpha is empty', 'use a number such as 0.05 or 0.01');
   return {
     scenarios: core.getMultilineInput('scenarios'),
     ...(config === '' ? {} : { config }),
     ...(runs === undefined ? {} : { runs }),
     ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
     ...(minPassRate === undefined ? {} : { minPassRate }),
+    baseline,
+    failOnRegression,
+    alpha,
     openaiApiKey: core.getInput('openai-api-key'),
     geminiApiKey: core.getInput('gemini-api-key'),
     githubToken: core.getInput('github-token'),
@@ -128,24 +149,28 @@ function booleanInput(name: string): boolean {
 
 function optionalNumber(
   name: string,
-  rule: { integer?: boolean; min: number; max?: number },
+  rule: { integer?: boolean; min: number; max?: number; exclusiveMin?: boolean },
 ): number | undefined {
   const raw = core.getInput(name);
   if (raw === '') return undefined;
   const value = Number(raw);
   const ok =
+    raw.trim() !== '' &&
     Number.isFinite(value) &&
     (!rule.integer || Number.isInteger(value)) &&
-    value >= rule.min &&
+    (rule.exclusiveMin ? value > rule.min : value >= rule.min) &&
     value <= (rule.max ?? Infinity);
   if (!ok) {
     const range =
       rule.max === undefined
         ? `${rule.integer ? 'a whole number ' : ''}≥ ${rule.min}`
-        : `a number from ${rule.min} to ${rule.max}`;
+        : rule.exclusiveMin
+          ? `a number over ${rule.min} and at most ${rule.max}`
+          : `a number from ${rule.min} to ${rule.max}`;
+    const hint = name === 'alpha' ? 'such as 0.05 or 0.01' : "or leave it empty for the config's value";
     throw new InputError(
       `input ${name} is "${raw}"`,
-      `use ${range}${name === 'min-pass-rate' ? ' (0.8 means 80%)' : ''}, or leave it empty for the config's value`,
+      `use ${range}${name === 'min-pass-rate' ? ' (0.8 means 80%)' : ''}, ${hint}`,
     );
   }
   return value;

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { resolve } from 'node:path';
 import { RussoError } from '../core/errors.js';
 import { createRedactor, secretsOfEnv } from '../core/redact.js';
+import { baselineStep } from '../github/baseline.js';
 import { restoreAudioCache } from '../github/cache.js';
 import { publishError, publishResult, publishSkipped, type PublishTarget } from '../github/publish.js';
 import { reportFolder, writeReportFiles } from '../report/files.js';
@@ -11,7 +12,7 @@ import { missingSecrets } from '../suite/providers.js';
 import { runSuite } from '../suite/run.js';
 import type { SuiteResult } from '../suite/types.js';
 import { InputError, maskSecretInputs, providerEnv, readInputs, secretInputs } from './inputs.js';
-import { mergedResult } from './merge.js';
+import { mergeJob } from './merge.js';
 import { progressLogger } from './progress.js';
 
 /**
@@ -34,10 +35,14 @@ export async function run(): Promise<void> {
       githubToken: inputs.githubToken,
     };
     if (inputs.merge.length > 0) {
-      const result = await mergedResult(inputs.merge, workspace);
+      const { result, baselineNote } = await mergeJob(inputs, workspace);
       const reports = await writeReports(result, inputs.reportDir, workspace);
       const cacheNote = 'not used: this job merged the shards’ reports and ran nothing';
-      return await publishResult(result, target, { cacheNote, reports });
+      return await publishResult(result, target, {
+        cacheNote,
+        reports,
+        ...(baselineNote ? { baselineNote } : {}),
+      });
     }
     const globs = inputs.scenarios.length > 0 ? inputs.scenarios : undefined;
     const suite = await loadSuite(globs, { cwd, ...(inputs.config ? { config: inputs.config } : {}) });
@@ -50,6 +55,14 @@ export async function run(): Promise<void> {
       return await publishSkipped(`${error.message} (on-missing-secrets: skip)`);
     }
 
+    // A shard sees part of the suite: it neither compares with the baseline nor stores one (the merge job does).
+    const baseline = await baselineStep({
+      mode: inputs.shard ? 'off' : inputs.baseline,
+      failOn: inputs.failOnRegression,
+      workspace,
+      workingDirectory: inputs.workingDirectory,
+      scenarios: suite.scenarios.map((scenario) => scenario.name),
+    });
     // Each shard speaks its own prompts, so each keeps its own audio cache.
     const cachePrefix = inputs.shard
       ? `${inputs.cacheKey}-shard-${inputs.shard.index}-of-${inputs.shard.count}`
@@ -67,10 +80,12 @@ export async function run(): Promise<void> {
         ...(inputs.maxConcurrency === undefined ? {} : { maxConcurrency: inputs.maxConcurrency }),
         ...(inputs.minPassRate === undefined ? {} : { minPassRate: inputs.minPassRate }),
       },
+      judging: { alpha: inputs.alpha, ...(baseline.baseline ? { baseline: baseline.baseline } : {}) },
     });
     const cacheNote = await audioCache.save();
+    const baselineNote = await baseline.store(result);
     const reports = await writeReports(result, inputs.reportDir, workspace);
-    await publishResult(result, target, { cacheNote, reports });
+    await publishResult(result, target, { cacheNote, reports, ...(baselineNote ? { baselineNote } : {}) });
   } catch (error) {
     await publishError(error, errorText(error), target);
   }

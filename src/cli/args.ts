@@ -1,11 +1,22 @@
 import { parseArgs } from 'node:util';
 import { RussoError } from '../core/errors.js';
+import { checkAlpha, ComparisonError, type FailOnRegression } from '../suite/compare.js';
 import { parseShard, ShardError, type Shard } from '../suite/shard.js';
 
 /** A wrong command line: printed with the usage, exit code 2. */
 export class UsageError extends RussoError {}
 
-/** Flags of `russo run` and `russo merge`. */
+/** What a suite is judged with besides its thresholds (`--baseline`, `--alpha`, `--fail-on-regression`, `--pass-k`). */
+export interface JudgeFlags {
+  /** Path of the baseline's JSON report. */
+  baseline?: string;
+  alpha?: number;
+  /** Absent: `significant`. */
+  failOn?: FailOnRegression;
+  passK?: number;
+}
+
+/** Flags of `russo run`, `russo grade` and `russo merge`. */
 export interface RunFlags {
   globs: string[];
   config?: string;
@@ -21,6 +32,7 @@ export interface RunFlags {
   cache: boolean;
   color?: boolean;
   quiet: boolean;
+  judging: JudgeFlags;
 }
 
 const OPTIONS = {
@@ -39,6 +51,10 @@ const OPTIONS = {
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
+  baseline: { type: 'string' },
+  alpha: { type: 'string' },
+  'fail-on-regression': { type: 'string' },
+  'pass-k': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -78,8 +94,49 @@ export function parseRunFlags(argv: string[]): RunFlags & { help: boolean } {
     cache: !values['no-cache'],
     ...(values.color ? { color: true } : values['no-color'] ? { color: false } : {}),
     quiet: values.quiet ?? false,
+    judging: {
+      ...(values.baseline === undefined ? {} : { baseline: values.baseline }),
+      ...(values.alpha === undefined ? {} : { alpha: parseAlpha(values.alpha) }),
+      ...(values['fail-on-regression'] === undefined
+        ? {}
+        : { failOn: parseFailOn(values['fail-on-regression']) }),
+      ...optionalNumber(
+        'pass-k',
+        values['pass-k'],
+        (n) => Number.isInteger(n) && n >= 1,
+        'a whole number ≥ 1',
+      ),
+    },
     help: values.help ?? false,
   };
+}
+
+const POLICIES: readonly FailOnRegression[] = ['significant', 'any', 'off'];
+
+/** `--alpha`: a number in (0, 0.5]; anything else is a usage error. */
+export function parseAlpha(raw: string): number {
+  const alpha = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(alpha)) {
+    throw new UsageError(`--alpha ${JSON.stringify(raw)} is not a number`, 'write e.g. --alpha 0.05');
+  }
+  try {
+    return checkAlpha(alpha);
+  } catch (error) {
+    if (error instanceof ComparisonError) throw new UsageError(`--${error.message}`, error.hint);
+    throw error;
+  }
+}
+
+/** `--fail-on-regression`: significant, any or off. */
+export function parseFailOn(raw: string): FailOnRegression {
+  const policy = POLICIES.find((one) => one === raw);
+  if (policy === undefined) {
+    throw new UsageError(
+      `--fail-on-regression ${JSON.stringify(raw)} is not one of ${POLICIES.join(', ')}`,
+      'write e.g. --fail-on-regression significant',
+    );
+  }
+  return policy;
 }
 
 /** `--max-concurrency` (`-j`), or its old name `--concurrency`; both at once is a usage error. */
@@ -108,6 +165,7 @@ const KEYS = {
   'max-concurrency': 'maxConcurrency',
   concurrency: 'maxConcurrency',
   'min-pass-rate': 'minPassRate',
+  'pass-k': 'passK',
 } as const;
 
 function optionalNumber(
@@ -115,13 +173,13 @@ function optionalNumber(
   raw: string | undefined,
   valid: (n: number) => boolean,
   expected: string,
-): Partial<Pick<RunFlags, 'runs' | 'maxConcurrency' | 'minPassRate'>> {
+): Partial<Pick<RunFlags, 'runs' | 'maxConcurrency' | 'minPassRate'> & Pick<JudgeFlags, 'passK'>> {
   if (raw === undefined) return {};
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value) || !valid(value)) {
     throw new UsageError(
       `--${flag} ${JSON.stringify(raw)} is not ${expected}`,
-      `write e.g. --${flag} ${flag === 'min-pass-rate' ? '0.8' : '5'}`,
+      `write e.g. --${flag} ${flag === 'min-pass-rate' ? '0.8' : flag === 'pass-k' ? '3' : '5'}`,
     );
   }
   return { [KEYS[flag]]: value };

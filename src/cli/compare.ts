@@ -1,25 +1,21 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileErrorReason, writeFileAtomic } from '../core/files.js';
 import { renderComparisonText } from '../report/comparison.js';
-import { ReportError } from '../report/errors.js';
-import { fromJsonReport, parseReport } from '../report/json.js';
+import { fromJsonReport } from '../report/json.js';
 import {
   compare,
-  ComparisonError,
   DEFAULT_ALPHA,
   regressions,
   type Comparison,
   type FailOnRegression,
 } from '../suite/compare.js';
-import { UsageError } from './args.js';
+import { parseAlpha, parseFailOn, UsageError } from './args.js';
 import { useColor } from './color.js';
 import { EXIT, verdictExit, type CliIO } from './io.js';
 import { printReportWrites } from './output.js';
+import { readJsonReport } from './read-report.js';
 import { USAGE } from './usage.js';
-
-const POLICIES: readonly FailOnRegression[] = ['significant', 'any', 'off'];
 
 /**
  * `russo compare old.json new.json`: runs nothing; prints what changed against the baseline and
@@ -32,21 +28,16 @@ export async function compareCommand(argv: string[], io: CliIO): Promise<number>
     io.stdout.write(`${USAGE}\n`);
     return EXIT.ok;
   }
-  try {
-    const [baseline, current] = await Promise.all(flags.reports.map((file) => readReport(file, io.cwd)));
-    const comparison = compare(baseline!, current!, { alpha: flags.alpha });
-    io.stdout.write(
-      renderComparisonText(comparison, { color: useColor(flags.color, io), failOn: flags.failOn }),
-    );
-    const written = flags.json === undefined || (await writeComparison(comparison, flags.json, io));
-    return verdictExit(regressions(comparison, flags.failOn).length === 0, written);
-  } catch (error) {
-    // A report that cannot be read or compared is bad input, like a wrong flag: exit 2.
-    if (error instanceof ReportError || error instanceof ComparisonError) {
-      throw new UsageError(error.message, error.hint);
-    }
-    throw error;
-  }
+  const [baseline, current] = await Promise.all(
+    flags.reports.map(async (file) => fromJsonReport(await readJsonReport(file, io.cwd))),
+  );
+  // A report that cannot be read or compared is bad input (exit 2: see main.ts).
+  const comparison = compare(baseline!, current!, { alpha: flags.alpha });
+  io.stdout.write(
+    renderComparisonText(comparison, { color: useColor(flags.color, io), failOn: flags.failOn }),
+  );
+  const written = flags.json === undefined || (await writeComparison(comparison, flags.json, io));
+  return verdictExit(regressions(comparison, flags.failOn).length === 0, written);
 }
 
 interface CompareFlags {
@@ -87,24 +78,10 @@ function parseCompareFlags(argv: string[]): CompareFlags | 'help' {
       'russo compare baseline.json report.json',
     );
   }
-  const alpha = values.alpha === undefined ? DEFAULT_ALPHA : Number(values.alpha);
-  if (values.alpha?.trim() === '' || !Number.isFinite(alpha)) {
-    throw new UsageError(
-      `--alpha ${JSON.stringify(values.alpha)} is not a number`,
-      'write e.g. --alpha 0.05',
-    );
-  }
-  const failOn = (values['fail-on-regression'] ?? 'significant') as FailOnRegression;
-  if (!POLICIES.includes(failOn)) {
-    throw new UsageError(
-      `--fail-on-regression ${JSON.stringify(failOn)} is not one of ${POLICIES.join(', ')}`,
-      'write e.g. --fail-on-regression significant',
-    );
-  }
   return {
     reports: [positionals[0]!, positionals[1]!],
-    alpha,
-    failOn,
+    alpha: values.alpha === undefined ? DEFAULT_ALPHA : parseAlpha(values.alpha),
+    failOn: parseFailOn(values['fail-on-regression'] ?? 'significant'),
     ...(values.json === undefined ? {} : { json: values.json }),
     ...(values.color ? { color: true } : values['no-color'] ? { color: false } : {}),
   };
@@ -119,14 +96,4 @@ async function writeComparison(comparison: Comparison, file: string, io: CliIO):
   } catch (error) {
     return printReportWrites([{ format: 'json', file, path, error: fileErrorReason(error) }], io);
   }
-}
-
-async function readReport(file: string, cwd: string) {
-  const text = await readFile(resolve(cwd, file), 'utf8').catch(() => {
-    throw new UsageError(
-      `cannot read report ${file}`,
-      'pass the paths of JSON reports written by russo run --json',
-    );
-  });
-  return fromJsonReport(parseReport(text, file));
 }

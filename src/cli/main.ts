@@ -2,11 +2,13 @@ import { errorMessage, RussoError } from '../core/errors.js';
 import { createRedactor, secretsOfEnv } from '../core/redact.js';
 import { ReportError } from '../report/errors.js';
 import { ScenarioError, formatProblem } from '../scenarios/errors.js';
+import { ComparisonError } from '../suite/compare.js';
 import { VERSION } from '../core/version.js';
 import { UsageError } from './args.js';
 import { EXIT, type CliIO } from './io.js';
 import { USAGE } from './usage.js';
 import { compareCommand } from './compare.js';
+import { gradeCommand } from './grade.js';
 import { mergeCommand } from './merge.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
@@ -24,6 +26,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return await mergeCommand(rest, io);
       case 'compare':
         return await compareCommand(rest, io);
+      case 'grade':
+        return await gradeCommand(rest, io);
       case '--version':
       case '-v':
         io.stdout.write(`${VERSION}\n`);
@@ -37,7 +41,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       default:
         throw new UsageError(
           `unknown command "${command}"`,
-          'the commands are run, validate, merge and compare: see russo --help',
+          'the commands are run, validate, merge, compare and grade: see russo --help',
         );
     }
   } catch (error) {
@@ -58,8 +62,8 @@ function reportError(error: unknown, io: CliIO): number {
     print(`${error.problems.map(formatProblem).join('\n')}\n`);
     return EXIT.badInput;
   }
-  // A report that cannot be read or merged (shards that do not belong together) is bad input too.
-  if (error instanceof UsageError || error instanceof ReportError) {
+  // A report that cannot be read, or a comparison that cannot be made, is bad input like a wrong flag.
+  if (error instanceof UsageError || error instanceof ReportError || error instanceof ComparisonError) {
     print(`russo: ${error.message}${error.hint ? `\n  fix: ${error.hint}` : ''}\n`);
     return EXIT.badInput;
   }

@@ -1,12 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { fromJsonReport, parseReport } from '../report/json.js';
+import { fromJsonReport } from '../report/json.js';
 import { mergeReports } from '../report/merge.js';
 import { UsageError, parseRunFlags } from './args.js';
 import { useColor } from './color.js';
 import { verdictExit, type CliIO } from './io.js';
 import { writeReportFiles } from '../report/files.js';
 import { printReportWrites, printResult } from './output.js';
+import { readJsonReport } from './read-report.js';
 
 /** `russo merge a.json b.json …`: one report from the shards of a run, judged again; exit by the gate and the reports. */
 export async function mergeCommand(argv: string[], io: CliIO): Promise<number> {
@@ -23,17 +22,13 @@ export async function mergeCommand(argv: string[], io: CliIO): Promise<number> {
       'russo merge shard-*/russo.json --json merged.json',
     );
   }
-  const reports = await Promise.all(
-    flags.globs.map(async (file) => {
-      const text = await readFile(resolve(io.cwd, file), 'utf8').catch(() => {
-        throw new UsageError(
-          `cannot read report ${file}`,
-          'pass the paths of JSON reports written by russo run --json',
-        );
-      });
-      return parseReport(text, file);
-    }),
-  );
+  if (Object.keys(flags.judging).length > 0) {
+    throw new UsageError(
+      'russo merge takes no --baseline, --alpha, --fail-on-regression or --pass-k: it keeps what the shards were judged with',
+      'compare the merged report with a baseline: russo compare baseline.json merged.json',
+    );
+  }
+  const reports = await Promise.all(flags.globs.map((file) => readJsonReport(file, io.cwd)));
   const result = fromJsonReport(mergeReports(reports));
   printResult(result, io, useColor(flags.color, io));
   const reportsWritten = printReportWrites(await writeReportFiles(result, flags, io.cwd), io);

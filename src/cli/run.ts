@@ -1,23 +1,28 @@
 import { loadSuite } from '../suite/load.js';
 import { planSuite } from '../suite/plan.js';
 import { shardPlan } from '../suite/shard.js';
+import type { JudgeOptions } from '../suite/result.js';
 import { runSuite } from '../suite/run.js';
+import { fromJsonReport } from '../report/json.js';
 import { plural } from '../report/numbers.js';
-import { parseRunFlags } from './args.js';
+import { parseRunFlags, type JudgeFlags } from './args.js';
 import { useColor } from './color.js';
 import { EXIT, verdictExit, type CliIO } from './io.js';
 import { USAGE } from './usage.js';
 import { createProgress, duration } from './progress.js';
 import { writeReportFiles } from '../report/files.js';
 import { printReportWrites, printResult } from './output.js';
+import { readJsonReport } from './read-report.js';
 
-/** `russo run`: load, run, print the table, write the reports, exit by the gate. */
+/** `russo run`: load, run, compare with the baseline if given, print the table, write the reports, exit by the gate. */
 export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const flags = parseRunFlags(argv);
   if (flags.help) {
     io.stdout.write(`${USAGE}\n`);
     return EXIT.ok;
   }
+  // The baseline is read first: a bad one is refused before anything is loaded or spent.
+  const judging = await judgeOptions(flags.judging, io.cwd);
   const suite = await loadSuite(flags.globs, {
     cwd: io.cwd,
     ...(flags.config ? { config: flags.config } : {}),
@@ -53,10 +58,28 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     ...(flags.cache ? {} : { cacheDir: false as const }),
     ...(flags.quiet ? {} : { onProgress: progress.update }),
     ...(io.signal ? { signal: io.signal } : {}),
+    judging,
   });
   progress.done();
   printResult(result, io, useColor(flags.color, io));
   const reportsWritten = printReportWrites(await writeReportFiles(result, flags, io.cwd), io);
   if (!flags.quiet) io.stderr.write(`russo: finished in ${duration(result.durationMs)}\n`);
   return verdictExit(result.gate.passed, reportsWritten);
+}
+
+/** The judge options of the flags, with the baseline report read and checked (another version or corrupt: exit 2). */
+export async function judgeOptions(flags: JudgeFlags, cwd: string): Promise<JudgeOptions> {
+  return {
+    ...(flags.alpha === undefined ? {} : { alpha: flags.alpha }),
+    ...(flags.passK === undefined ? {} : { passK: flags.passK }),
+    ...(flags.baseline === undefined
+      ? {}
+      : {
+          baseline: {
+            result: fromJsonReport(await readJsonReport(flags.baseline, cwd)),
+            source: flags.baseline,
+            failOn: flags.failOn ?? 'significant',
+          },
+        }),
+  };
 }

@@ -266,7 +266,7 @@ function mergeResponses(turns: readonly TurnResult[]): AgentResponse | undefined
  * match rate is the mean of the turns'; calls, extra and forbidden calls in turn order (`actualIndex`
  * into the merged calls); every failure with its turn and a `turn N: ` prefix, in turn order.
  */
-function mergeVerdicts(turns: readonly TurnResult[]): EvalResult {
+export function mergeVerdicts(turns: readonly TurnResult[]): EvalResult {
   const verdicts = turns.map((turn) => turn.evalResult as EvalResult);
   const calls: CallMatch[] = [];
   let offset = 0;

@@ -17,7 +17,7 @@ export const ANNOTATIONS_SHOWN_PER_LEVEL = 10;
 
 /** One annotation as data: where, how bad, and what to say. */
 export interface Annotation {
-  /** error: the scenario is under its threshold; warning: it failed in some runs but still passed. */
+  /** error: the scenario is under its threshold or regressed against the baseline; warning: it failed in some runs but still passed. */
   level: 'error' | 'warning';
   title: string;
   message: string;
@@ -40,7 +40,15 @@ export interface AnnotationCounts {
  * errors before warnings, then most failed runs, then lowest pass rate, then file order.
  */
 export function failureAnnotations(result: SuiteResult): Annotation[] {
-  const annotations = result.scenarios.flatMap(scenarioAnnotations);
+  // A scenario that fails the gate by its drop against the baseline is as failing as one under its threshold.
+  const regressed = new Set(
+    result.gate.failures
+      .filter((failure) => failure.kind === 'regression')
+      .map((failure) => failure.scenario),
+  );
+  const annotations = result.scenarios.flatMap((scenario) =>
+    scenarioAnnotations(scenario, !scenario.passed || regressed.has(scenario.scenario.name)),
+  );
   return annotations.sort(
     (a, b) =>
       Number(a.level === 'warning') - Number(b.level === 'warning') ||
@@ -63,7 +71,7 @@ interface FailureGroup {
   ways: Map<string, Way>;
 }
 
-function scenarioAnnotations(result: ScenarioResult): Annotation[] {
+function scenarioAnnotations(result: ScenarioResult, failing: boolean): Annotation[] {
   const { scenario } = result;
   const groups = new Map<string, FailureGroup>();
   for (const run of result.runs) {
@@ -104,7 +112,7 @@ function scenarioAnnotations(result: ScenarioResult): Annotation[] {
       ...(ways.length > MAX_WAYS ? [`… and ${ways.length - MAX_WAYS} other ways (see the report)`] : []),
     ];
     return {
-      level: result.passed ? 'warning' : 'error',
+      level: failing ? 'error' : 'warning',
       title: `russo: ${scenario.name}: ${place.turn}${failureKindText(first.kind)} (pass rate ${formatRate(result.summary.passRate)})`,
       message: lines.join('\n'),
       location: place.location,

@@ -31,9 +31,11 @@ export interface PublishTarget {
   githubToken: string;
 }
 
-/** What a finished suite adds: the audio cache's line and the reports written (none without report-dir). */
+/** What a finished suite adds: the audio cache's and the stored baseline's lines, the reports written (none without report-dir). */
 export interface SuiteExtras {
   cacheNote: string;
+  /** What happened to the baseline this run stores; absent when it stores none. */
+  baselineNote?: string;
   reports: readonly ReportWrite[];
 }
 
@@ -58,6 +60,7 @@ export async function publishResult(
   await writeJobSummary(
     suiteSummary(result, {
       cacheNote: extras.cacheNote,
+      ...(extras.baselineNote ? { baselineNote: extras.baselineNote } : {}),
       ...(html ? { reportPath: workspacePath(html.path, target) } : {}),
       ...(missing.length > 0 ? { missingReports: missing } : {}),
       ...(annotations ? { annotations } : {}),

@@ -7,6 +7,17 @@
 import * as core from '@actions/core';
 import type { Problem } from '../scenarios/errors.js';
 import type { ScenarioTurn } from '../scenarios/types.js';
+import {
+  baselineLine,
+  changeCell,
+  comparedBaseline,
+  isSignificant,
+  removedLine,
+  suiteChangeLine,
+  tableRows,
+  type TableRow,
+} from '../report/baseline.js';
+import { flakyCells, flakyCellText, flakySummaryText } from '../report/consistency.js';
 import { escapeHtml } from '../report/escape.js';
 import {
   callsText,
@@ -16,7 +27,7 @@ import {
   transcriptLines,
   type PromptRuns,
 } from '../report/failures.js';
-import { formatInterval, formatRate, plural } from '../report/numbers.js';
+import { formatInterval, formatRate, NONE, plural } from '../report/numbers.js';
 import { providerText, scenarioRateText, summaryText } from '../report/summary.js';
 import type { ScenarioResult, SuiteResult } from '../suite/types.js';
 import type { AnnotationCounts } from './annotations.js';
@@ -49,6 +60,8 @@ export interface SummaryContext {
   annotations?: AnnotationCounts;
   /** One line on what the audio cache did. */
   cacheNote?: string;
+  /** One line on the baseline this run stored for its branch, if it stored one. */
+  baselineNote?: string;
   /** Reports that could not be written: the path (relative to the workspace) and why. */
   missingReports?: ReadonlyArray<{ file: string; error: string }>;
   /** Byte limit of the whole summary (tests lower it). */
@@ -78,10 +91,26 @@ export function suiteSummary(result: SuiteResult, context: SummaryContext = {}):
     }
     const note = annotationNote(context.annotations);
     if (note) s.addRaw(`<p>${note}</p>`, true);
+    const baseline = baselineLine(result.baseline);
+    if (baseline) s.addRaw(`<p>${text(baseline)}</p>`, true);
   });
   let used = bytes(head);
-  const rows = scenarioRows(result.scenarios, limit - used);
-  const table = section((s) => s.addTable([TABLE_HEADER, ...rows]));
+  const rows = scenarioRows(result, limit - used);
+  const compared = comparedBaseline(result) !== undefined;
+  const after = [suiteChangeLine(result), removedLine(result)].filter((line) => line !== undefined);
+  const table = section((s) => {
+    s.addTable([compared ? COMPARED_HEADER : TABLE_HEADER, ...rows]);
+    for (const line of after) s.addRaw(`<p>${text(line)}</p>`, true);
+    const flaky = flakySummaryText(result);
+    if (flaky) {
+      s.addRaw(`<p><b>${text(flaky)}</b> (prompt in one voice: passed of completed runs):</p>`, true);
+      s.addList(
+        listed(
+          flakyCells(result).map(({ scenario, cell }) => `${text(scenario)} › ${text(flakyCellText(cell))}`),
+        ),
+      );
+    }
+  });
   used += bytes(table);
 
   const details: string[] = [];
@@ -146,21 +175,20 @@ export async function writeJobSummary(html: string): Promise<void> {
 }
 
 // No empty cell anywhere: the toolkit's builder writes an empty cell as an unclosed tag.
-const TABLE_HEADER = [
-  'Result',
-  'Scenario',
-  'Pass rate',
-  'Runs',
-  'Passed',
-  'Failed',
-  'Errored',
-  'Min required',
-].map((data) => ({ data, header: true }));
+const HEADERS = ['Result', 'Scenario', 'Pass rate', 'Runs', 'Passed', 'Failed', 'Errored', 'Min required'];
+const TABLE_HEADER = HEADERS.map((data) => ({ data, header: true }));
+// With a baseline: the change against it, after the pass rate.
+const COMPARED_HEADER = [...HEADERS.slice(0, 3), 'Change', ...HEADERS.slice(3)].map((data) => ({
+  data,
+  header: true,
+}));
 
-function scenarioRows(scenarios: readonly ScenarioResult[], budget: number): string[][] {
+/** The rows that fit in `budget` bytes; with a baseline, significant changes first and a Change cell. */
+function scenarioRows(suite: SuiteResult, budget: number): string[][] {
+  const compared = comparedBaseline(suite) !== undefined;
   const rows: string[][] = [];
   let used = 0;
-  for (const result of scenarios) {
+  for (const { result, comparison } of tableRows(suite)) {
     const { summary, scenario } = result;
     const row = [
       result.passed ? (summary.errored > 0 ? '⚠️' : '✅') : '❌',
@@ -168,6 +196,7 @@ function scenarioRows(scenarios: readonly ScenarioResult[], budget: number): str
       summary.passRate === null
         ? formatRate(null)
         : `${formatRate(summary.passRate)} ${formatInterval(result.interval)}`,
+      ...(compared ? [changeText(comparison)] : []),
       String(summary.total),
       String(summary.passed),
       String(summary.failed),
@@ -179,6 +208,12 @@ function scenarioRows(scenarios: readonly ScenarioResult[], budget: number): str
     rows.push(row);
   }
   return rows;
+}
+
+/** The change cell: significant changes in bold; never empty (the builder cannot write an empty cell). */
+function changeText(comparison: TableRow['comparison']): string {
+  const cell = text(changeCell(comparison)) || NONE;
+  return isSignificant(comparison) ? `<b>${cell}</b>` : cell;
 }
 
 function detailsLabel(result: ScenarioResult): string {
@@ -254,6 +289,7 @@ function footer(s: typeof core.summary, context: SummaryContext): void {
   const lines = [
     ...(context.reportPath ? [reportPointer(context)] : []),
     ...(context.cacheNote ? [`Audio cache: ${text(context.cacheNote)}`] : []),
+    ...(context.baselineNote ? [`Baseline: ${text(context.baselineNote)}`] : []),
   ];
   if (lines.length > 0) s.addRaw(`<p>${lines.join('<br>')}</p>`, true);
 }

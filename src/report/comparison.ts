@@ -85,7 +85,7 @@ function scenarioCells(row: ScenarioComparison): string[] {
 }
 
 /** What a scenario that was not compared is marked with. */
-const NOTES: Record<ScenarioComparison['status'], string> = {
+export const NOTES: Record<ScenarioComparison['status'], string> = {
   compared: '',
   new: 'new',
   removed: 'removed',

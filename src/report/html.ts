@@ -6,7 +6,25 @@
 import type { TurnResult } from '../core/types.js';
 import type { ScenarioTurn } from '../scenarios/types.js';
 import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
+import {
+  baselineLine,
+  changeCell,
+  comparedBaseline,
+  isSignificant,
+  removedLine,
+  suiteChangeLine,
+  tableRows,
+} from './baseline.js';
+import {
+  flakyCells,
+  flakyCellsText,
+  flakyCellText,
+  passHatKText,
+  runsNeededText,
+  runsNeededTitle,
+} from './consistency.js';
 import { escapeHtml } from './escape.js';
+import { replayLines } from './replay.js';
 import {
   AUDIO_ONLY,
   callsText,
@@ -54,10 +72,19 @@ export function renderHtml(result: SuiteResult): string {
 <h1 class="${verdictClass}">${result.gate.passed ? '✓' : '✗'} russo: ${escapeHtml(verdictText(result))}</h1>
 <p>${escapeHtml(summaryText(result))}</p>
 ${providerLine(result)}<p class="muted">agent ${escapeHtml(result.agent)} · voices ${escapeHtml(result.voices.join(', '))} · started ${escapeHtml(result.startedAt)} · latency p50 ${formatDuration(result.summary.latency.p50)}, p95 ${formatDuration(result.summary.latency.p95)}</p>
-${gateList(result)}${scenarioTable(result)}${errorTable(result)}${result.scenarios.map(scenarioSection).join('\n')}
+${replayParagraph(result)}${gateList(result)}${scenarioTable(result)}${consistencyTable(result)}${errorTable(result)}${result.scenarios.map(scenarioSection).join('\n')}
 </body>
 </html>
 `;
+}
+
+/** For a replay: what was graded again, then one item per reason a run could not be. */
+function replayParagraph(result: SuiteResult): string {
+  const [head, ...reasons] = replayLines(result);
+  if (head === undefined) return '';
+  const list =
+    reasons.length > 0 ? `<ul>${reasons.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>\n` : '';
+  return `<p>${escapeHtml(head)}</p>\n${list}`;
 }
 
 function gateList(result: SuiteResult): string {
@@ -65,19 +92,54 @@ function gateList(result: SuiteResult): string {
   return `<ul class="gate">${result.gate.failures.map((failure) => `<li>${escapeHtml(failure.message)}</li>`).join('')}</ul>\n`;
 }
 
+/**
+ * The scenario table; with a baseline, the line that says what it was compared with, a Change column
+ * with significant changes first, the suite's change and the removed scenarios.
+ */
 function scenarioTable(result: SuiteResult): string {
-  if (result.scenarios.length === 0) return '';
-  const rows = result.scenarios.map(({ scenario, summary, interval, passed }, index) => {
-    const width = summary.passRate === null ? 0 : Math.round(summary.passRate * 100);
-    return `<tr><td class="${passed ? 'passed' : 'failed'}">${passed ? '✓' : '✗'}</td><td><a href="#scenario-${index + 1}">${escapeHtml(scenario.name)}</a></td><td class="num"><span class="bar"><span style="width:${width}%"></span></span>${formatRate(summary.passRate)}</td><td class="num">${formatInterval(interval)}</td><td class="num">${summary.total}</td><td class="num">${summary.passed}</td><td class="num">${summary.failed}</td><td class="num">${summary.errored}</td><td class="num">${formatRate(scenario.minPassRate)}</td></tr>`;
-  });
-  return `<table class="scenarios">
-<thead><tr><th></th><th>Scenario</th><th class="num">Pass rate</th><th class="num">95% CI</th><th class="num">Runs</th><th class="num">Passed</th><th class="num">Failed</th><th class="num">Errored</th><th class="num">Min required</th></tr></thead>
+  const line = baselineLine(result.baseline);
+  const intro = line ? `<p class="muted">${escapeHtml(line)}</p>\n` : '';
+  if (result.scenarios.length === 0) return intro;
+  const compared = comparedBaseline(result) !== undefined;
+  const rows = tableRows(result).map(
+    ({ result: { scenario, summary, interval, passed }, index, comparison }) => {
+      const width = summary.passRate === null ? 0 : Math.round(summary.passRate * 100);
+      const significance = isSignificant(comparison)
+        ? ` class="${comparison!.change!.direction === 'regression' ? 'failed' : 'passed'}"`
+        : '';
+      const change = compared ? `<td${significance}>${escapeHtml(changeCell(comparison))}</td>` : '';
+      return `<tr><td class="${passed ? 'passed' : 'failed'}">${passed ? '✓' : '✗'}</td><td><a href="#scenario-${index + 1}">${escapeHtml(scenario.name)}</a></td><td class="num"><span class="bar"><span style="width:${width}%"></span></span>${formatRate(summary.passRate)}</td>${change}<td class="num">${formatInterval(interval)}</td><td class="num">${summary.total}</td><td class="num">${summary.passed}</td><td class="num">${summary.failed}</td><td class="num">${summary.errored}</td><td class="num">${formatRate(scenario.minPassRate)}</td></tr>`;
+    },
+  );
+  const after = [suiteChangeLine(result), removedLine(result)]
+    .filter((text) => text !== undefined)
+    .map((text) => `<p>${escapeHtml(text)}</p>\n`)
+    .join('');
+  return `${intro}<table class="scenarios">
+<thead><tr><th></th><th>Scenario</th><th class="num">Pass rate</th>${compared ? '<th>Change</th>' : ''}<th class="num">95% CI</th><th class="num">Runs</th><th class="num">Passed</th><th class="num">Failed</th><th class="num">Errored</th><th class="num">Min required</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
 </table>
-`;
+${after}`;
+}
+
+/** pass^k, the flaky cells and the runs hint of every scenario, then every flaky prompt with its counts. */
+function consistencyTable(result: SuiteResult): string {
+  if (result.scenarios.length === 0) return '';
+  const rows = result.consistency.scenarios.map(
+    (measured) =>
+      `<tr><td>${escapeHtml(measured.name)}</td><td class="num">${passHatKText(measured)}</td><td class="num">${flakyCellsText(measured)}</td><td class="num">${runsNeededText(measured)}</td></tr>`,
+  );
+  const flaky = flakyCells(result).map(
+    ({ scenario, cell }) => `<li><b>${escapeHtml(scenario)}</b> › ${escapeHtml(flakyCellText(cell))}</li>`,
+  );
+  return `<h2>Consistency</h2>
+<p class="muted">pass^k: the chance that k runs in a row all pass. A flaky cell is a prompt in one voice whose runs both passed and failed.</p>
+<table class="consistency"><thead><tr><th>Scenario</th><th class="num">pass^k</th><th class="num">Flaky cells</th><th class="num">${escapeHtml(runsNeededTitle(result))}</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>
+${flaky.length > 0 ? `<p>Flaky prompts (${flaky.length}):</p>\n<ul class="flaky">${flaky.join('')}</ul>\n` : ''}`;
 }
 
 function errorTable(result: SuiteResult): string {

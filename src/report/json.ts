@@ -15,11 +15,19 @@ import type {
 } from '../core/types.js';
 import type { ReplyExpectation } from '../evaluate/index.js';
 import type { Scenario, ScenarioTurn, SourceLocation } from '../scenarios/types.js';
+import {
+  consistency,
+  type CellCounts,
+  type RunsHint,
+  type ScenarioConsistency,
+} from '../suite/consistency.js';
 import { expectationHash } from '../suite/expectation.js';
 import type {
+  BaselineOutcome,
   ErrorGroup,
   LatencySummary,
   ProviderSummary,
+  Replay,
   ScenarioResult,
   SuiteResult,
   SuiteRun,
@@ -131,7 +139,32 @@ export interface JsonScenario {
   turns?: JsonScenarioTurn[] | null;
   /** The scenario's mocked tool outcomes (`tool_results`) as written; null when none. Absent in older reports. */
   toolResults?: Record<string, unknown> | null;
+  /** pass^k, flaky cells and the runs hint; absent in reports made before they existed. */
+  consistency?: JsonScenarioConsistency;
   runs: JsonRun[];
+}
+
+/** A scenario's consistency (suite/consistency.ts) in the JSON report. */
+export interface JsonScenarioConsistency {
+  k: number;
+  /** The chance that k runs in a row all pass; null when fewer than k runs completed. */
+  passHatK: number | null;
+  /** Prompt × voice cells with a completed run. */
+  cells: number;
+  /** Cells whose runs both passed and failed, with their counts. */
+  flaky: CellCounts[];
+  /** Runs needed to see a 10-point drop at the report's alpha; null when no run completed or the rate is under 10%. */
+  runsNeeded: RunsHint | null;
+}
+
+/** The suite's consistency in the JSON report: what it was measured with and the flaky share. */
+export interface JsonConsistency {
+  alpha: number;
+  /** The k asked for; null when each scenario used its default. */
+  k: number | null;
+  cells: number;
+  flakyCells: number;
+  flakyRate: number | null;
 }
 
 /** The whole JSON report (version 1). */
@@ -139,8 +172,17 @@ export interface JsonReport {
   version: 1;
   /** The suite's counts and rates, and the verdict as `gate`. */
   summary: SuiteResult['summary'] & { gate: 'passed' | 'failed' };
-  /** The verdict, its reasons, and the thresholds it was judged with (a merge judges again with them). */
-  gate: SuiteResult['gate'];
+  /**
+   * The verdict, its reasons, and the thresholds it was judged with (a merge judges again with them).
+   * `maxFlakyRate` is absent in reports made before it existed.
+   */
+  gate: Omit<SuiteResult['gate'], 'maxFlakyRate'> & { maxFlakyRate?: number | null };
+  /** How pass^k and the runs hint were measured, and the flaky share; absent in reports made before they existed. */
+  consistency?: JsonConsistency;
+  /** The baseline comparison (suite/compare.ts) and the policy it gated with; null when no baseline was asked for. */
+  baseline?: BaselineOutcome | null;
+  /** For a report of `russo grade`: the report graded again and the runs it could not grade; null otherwise. */
+  replay?: Replay | null;
   errors: ErrorGroup[];
   agent: string;
   voices: string[];
@@ -163,6 +205,15 @@ export function toJsonReport(result: SuiteResult): JsonReport {
     version: REPORT_VERSION,
     summary: { ...result.summary, gate: result.gate.passed ? 'passed' : 'failed' },
     gate: result.gate,
+    consistency: {
+      alpha: result.consistency.alpha,
+      k: result.consistency.k,
+      cells: result.consistency.cells,
+      flakyCells: result.consistency.flakyCells,
+      flakyRate: result.consistency.flakyRate,
+    },
+    baseline: result.baseline ?? null,
+    replay: result.replay ?? null,
     errors: result.errors,
     agent: result.agent,
     voices: result.voices,
@@ -173,7 +224,9 @@ export function toJsonReport(result: SuiteResult): JsonReport {
     providers: result.providers ?? null,
     shard: result.shard ?? null,
     missingRuns: result.missingRuns ?? null,
-    scenarios: result.scenarios.map(toJsonScenario),
+    scenarios: result.scenarios.map((scenario, index) =>
+      toJsonScenario(scenario, result.consistency.scenarios[index]!),
+    ),
   };
 }
 
@@ -182,7 +235,7 @@ export function renderJson(result: SuiteResult): string {
   return `${JSON.stringify(toJsonReport(result), null, 2)}\n`;
 }
 
-function toJsonScenario(result: ScenarioResult): JsonScenario {
+function toJsonScenario(result: ScenarioResult, measured: ScenarioConsistency): JsonScenario {
   const { scenario, summary } = result;
   return {
     name: scenario.name,
@@ -211,6 +264,13 @@ function toJsonScenario(result: ScenarioResult): JsonScenario {
     expectationHash: result.expectationHash,
     turns: scenario.turns?.map(toJsonScenarioTurn) ?? null,
     toolResults: scenario.toolResults ?? null,
+    consistency: {
+      k: measured.k,
+      passHatK: measured.passHatK,
+      cells: measured.cells,
+      flaky: measured.flaky,
+      runsNeeded: measured.runsNeeded,
+    },
     runs: result.runs.map(toJsonRun),
   };
 }
@@ -305,10 +365,22 @@ export function parseReport(text: string, source = 'report'): JsonReport {
 /** The suite result a JSON report was written from, so every renderer can render a (merged) report. */
 export function fromJsonReport(report: JsonReport): SuiteResult {
   const { gate: _verdict, ...summary } = report.summary;
+  const scenarios = report.scenarios.map(fromJsonScenario);
+  // Measured again from the runs, with what the report was measured with: the same numbers, also for older reports.
+  const measured = consistency(
+    { scenarios },
+    {
+      ...(report.consistency ? { alpha: report.consistency.alpha } : {}),
+      ...(typeof report.consistency?.k === 'number' ? { k: report.consistency.k } : {}),
+    },
+  );
   return {
-    scenarios: report.scenarios.map(fromJsonScenario),
+    scenarios,
     summary,
-    gate: report.gate,
+    gate: { ...report.gate, maxFlakyRate: report.gate.maxFlakyRate ?? null },
+    consistency: measured,
+    ...(report.baseline ? { baseline: report.baseline } : {}),
+    ...(report.replay ? { replay: report.replay } : {}),
     errors: report.errors,
     agent: report.agent,
     voices: report.voices,

@@ -4,7 +4,25 @@
  */
 import type { Scenario } from '../scenarios/types.js';
 import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
+import {
+  baselineLine,
+  changeCell,
+  comparedBaseline,
+  isSignificant,
+  removedLine,
+  suiteChangeLine,
+  tableRows,
+} from './baseline.js';
+import {
+  flakyCells,
+  flakyCellsText,
+  flakyCellText,
+  passHatKText,
+  runsNeededText,
+  runsNeededTitle,
+} from './consistency.js';
 import { escapeMarkdown, markdownFence } from './escape.js';
+import { replayLines } from './replay.js';
 import {
   expectationText,
   runLabel,
@@ -18,7 +36,7 @@ import { providerText, scenarioRateText, summaryText, verdictText } from './summ
 
 /** Options of the markdown report. */
 export interface MarkdownOptions {
-  /** The short form for a PR comment: verdict, table and one line per failing scenario. */
+  /** The short form for a PR comment: verdict, table, flaky prompts and one line per failing scenario. */
   short?: boolean;
   /**
    * Longest output in UTF-8 bytes (which also bounds characters): whole lines and blocks are dropped
@@ -34,6 +52,8 @@ export function renderMarkdown(result: SuiteResult, options: MarkdownOptions = {
   const blocks = [
     ...header(result),
     ...scenarioTable(result),
+    ...(options.short ? [] : consistencyTable(result)),
+    ...flakyList(result, options.short ? MAX_FLAKY_SHORT : Infinity),
     ...errorTable(result),
     ...(options.short ? shortFailures(result) : failureDetails(result)),
   ];
@@ -52,22 +72,53 @@ function header(result: SuiteResult): Blocks {
     `**${escapeMarkdown(summaryText(result))}** · agent ${escapeMarkdown(result.agent)} · voices ${escapeMarkdown(result.voices.join(', '))}`,
     '',
     ...(providers ? [escapeMarkdown(providers), ''] : []),
+    ...replay(result),
     ...result.gate.failures.map((failure) => `- ${escapeMarkdown(failure.message)}`),
     ...(result.gate.failures.length > 0 ? [''] : []),
   ];
 }
 
-function scenarioTable(result: SuiteResult): Blocks {
-  if (result.scenarios.length === 0) return [];
+// A PR comment lists this many flaky prompts; the full report lists them all.
+const MAX_FLAKY_SHORT = 10;
+
+/**
+ * The scenario table. With a baseline: the line that says what it was compared with, a Change
+ * column (significant changes in bold) with significant changes first, then the suite's change and
+ * the removed scenarios. With a baseline asked for and none found: the line that says so.
+ */
+/** For a replay: what was graded again, then one item per reason a run could not be. */
+function replay(result: SuiteResult): Blocks {
+  const [head, ...reasons] = replayLines(result);
+  if (head === undefined) return [];
   return [
-    '| | Scenario | Pass rate | 95% CI | Runs | Passed | Failed | Errored | Min required |\n' +
-      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...result.scenarios.map(({ scenario, summary, interval, passed }) =>
-      [
+    escapeMarkdown(head),
+    '',
+    ...reasons.map((line) => `- ${escapeMarkdown(line)}`),
+    ...(reasons.length > 0 ? [''] : []),
+  ];
+}
+
+function scenarioTable(result: SuiteResult): Blocks {
+  const line = baselineLine(result.baseline);
+  const intro = line ? [escapeMarkdown(line), ''] : [];
+  if (result.scenarios.length === 0) return intro;
+  const compared = comparedBaseline(result) !== undefined;
+  const after = [suiteChangeLine(result), removedLine(result)].filter((text) => text !== undefined);
+  return [
+    ...intro,
+    compared
+      ? '| | Scenario | Pass rate | Change | 95% CI | Runs | Passed | Failed | Errored | Min required |\n' +
+        '| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |'
+      : '| | Scenario | Pass rate | 95% CI | Runs | Passed | Failed | Errored | Min required |\n' +
+        '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...tableRows(result).map(({ result: { scenario, summary, interval, passed }, comparison }) => {
+      const change = escapeMarkdown(changeCell(comparison));
+      return [
         '',
         passed ? '✅' : '❌',
         escapeMarkdown(scenario.name),
         formatRate(summary.passRate),
+        ...(compared ? [isSignificant(comparison) ? `**${change}**` : change] : []),
         formatInterval(interval),
         summary.total,
         summary.passed,
@@ -77,8 +128,44 @@ function scenarioTable(result: SuiteResult): Blocks {
         '',
       ]
         .join(' | ')
-        .trim(),
+        .trim();
+    }),
+    '',
+    ...after.flatMap((text) => [escapeMarkdown(text), '']),
+  ];
+}
+
+/** pass^k, the flaky cells and the runs hint of every scenario. */
+function consistencyTable(result: SuiteResult): Blocks {
+  if (result.scenarios.length === 0) return [];
+  return [
+    '#### Consistency',
+    '',
+    'pass^k: the chance that k runs in a row all pass. A flaky cell is a prompt in one voice whose runs both passed and failed.',
+    '',
+    `| Scenario | pass^k | Flaky cells | ${escapeMarkdown(runsNeededTitle(result))} |\n| --- | ---: | ---: | ---: |`,
+    ...result.consistency.scenarios.map(
+      (measured) =>
+        `| ${escapeMarkdown(measured.name)} | ${passHatKText(measured)} | ${flakyCellsText(measured)} | ${runsNeededText(measured)} |`,
     ),
+    '',
+  ];
+}
+
+/** The flaky prompts and voices with their counts, at most `max` of them. */
+function flakyList(result: SuiteResult, max: number): Blocks {
+  const flaky = flakyCells(result);
+  if (flaky.length === 0) return [];
+  const shown = flaky.slice(0, max);
+  return [
+    `#### Flaky prompts (${flaky.length})`,
+    '',
+    ...shown.map(
+      ({ scenario, cell }) => `- **${escapeMarkdown(scenario)}** › ${escapeMarkdown(flakyCellText(cell))}`,
+    ),
+    ...(flaky.length > shown.length
+      ? [`- … and ${flaky.length - shown.length} more in the full report`]
+      : []),
     '',
   ];
 }

@@ -3,7 +3,7 @@
  * into the report of one run. Counts are summed, rates, intervals and latencies recomputed from the
  * runs, and the gate judged again with the thresholds the reports stored.
  */
-import { scenarioResult, suiteResult } from '../suite/result.js';
+import { scenarioResult, suiteResult, type Baseline } from '../suite/result.js';
 import type { ProviderSummary, ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 import { ReportError } from './errors.js';
 import { fromJsonReport, toJsonReport, type JsonReport } from './json.js';
@@ -13,19 +13,23 @@ import { checkShards } from './shards.js';
  * Merges shard reports into one. Throws a ReportError when they do not belong to one run: different
  * gate thresholds, one scenario with two thresholds, or the same run in two reports (a shard given
  * twice); `--shard` reports must also be of one plan (shards.ts). The planned runs that no shard
- * reported fail the merged gate.
+ * reported fail the merged gate. With a `baseline`, the merged suite is judged against it as a run is.
  */
-export function mergeReports(reports: readonly JsonReport[]): JsonReport {
+export function mergeReports(
+  reports: readonly JsonReport[],
+  options: { baseline?: Baseline } = {},
+): JsonReport {
   const first = reports[0];
   if (first === undefined)
     throw new ReportError('no report to merge', 'pass the JSON reports of every shard');
   for (const report of reports) {
     if (
       report.gate.minPassRate !== first.gate.minPassRate ||
-      report.gate.maxErrors !== first.gate.maxErrors
+      report.gate.maxErrors !== first.gate.maxErrors ||
+      (report.gate.maxFlakyRate ?? null) !== (first.gate.maxFlakyRate ?? null)
     ) {
       throw new ReportError(
-        'the reports were judged with different gate thresholds (min_pass_rate or max_errors)',
+        'the reports were judged with different gate thresholds (min_pass_rate, max_errors or max_flaky_rate)',
         'merge only the shards of one run, made with the same russo.config.yaml',
       );
     }
@@ -38,10 +42,19 @@ export function mergeReports(reports: readonly JsonReport[]): JsonReport {
   const voices = [...new Set(results.flatMap((result) => result.voices))];
   const scenarios = mergeScenarios(results, voices);
   const stoppedBy = results.find((result) => result.stoppedBy !== undefined)?.stoppedBy;
+  // Consistency is measured again as the first shard was; a shard's baseline comparison is not
+  // carried over (it saw only its part): the merge compares with `options.baseline`, or not at all.
+  const measured = results[0]!.consistency;
   const merged = suiteResult({
     scenarios,
     minPassRate: first.gate.minPassRate,
     maxErrors: first.gate.maxErrors,
+    maxFlakyRate: first.gate.maxFlakyRate ?? null,
+    judging: {
+      alpha: measured.alpha,
+      ...(measured.k === null ? {} : { passK: measured.k }),
+      ...(options.baseline ? { baseline: options.baseline } : {}),
+    },
     cancelled: results.some((result) => result.cancelled),
     ...(stoppedBy === undefined ? {} : { stoppedBy }),
     agent: [...new Set(results.map((result) => result.agent))].join(', '),

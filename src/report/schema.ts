@@ -306,6 +306,7 @@ const definitions = {
         type: ['object', 'null'],
         description: "The scenario's mocked tool outcomes (tool_results) as written; null when none.",
       },
+      consistency: { $ref: '#/definitions/scenarioConsistency' },
       runs: { type: 'array', items: { $ref: '#/definitions/run' } },
     },
     required: [
@@ -330,6 +331,122 @@ const definitions = {
       'runs',
     ],
   },
+  cellCounts: {
+    description: 'The runs of one prompt in one voice.',
+    type: 'object',
+    properties: {
+      promptIndex: count,
+      prompt: { type: 'string' },
+      voice: { type: 'string' },
+      passed: count,
+      failed: count,
+      errored: count,
+    },
+    required: ['promptIndex', 'prompt', 'voice', 'passed', 'failed', 'errored'],
+  },
+  scenarioConsistency: {
+    description:
+      'pass^k (the chance that k runs in a row all pass, C(c,k)/C(n,k) over the completed runs), the flaky prompt × voice cells, and the runs a 10-point drop needs. Absent in reports made before it existed.',
+    type: 'object',
+    properties: {
+      k: { type: 'integer', minimum: 1 },
+      passHatK: nullableRate,
+      cells: count,
+      flaky: { type: 'array', items: { $ref: '#/definitions/cellCounts' } },
+      runsNeeded: {
+        anyOf: [
+          {
+            type: 'object',
+            properties: { total: count, perPromptAndVoice: count },
+            required: ['total', 'perPromptAndVoice'],
+          },
+          { type: 'null' },
+        ],
+      },
+    },
+    required: ['k', 'passHatK', 'cells', 'flaky', 'runsNeeded'],
+  },
+  sideCounts: {
+    anyOf: [
+      {
+        type: 'object',
+        properties: { passed: count, failed: count, errored: count, passRate: nullableRate },
+        required: ['passed', 'failed', 'errored', 'passRate'],
+      },
+      { type: 'null' },
+    ],
+  },
+  change: {
+    type: 'object',
+    properties: {
+      base: { $ref: '#/definitions/sideCounts' },
+      current: { $ref: '#/definitions/sideCounts' },
+      delta: { type: ['number', 'null'], minimum: -1, maximum: 1 },
+      interval: {
+        anyOf: [
+          {
+            type: 'object',
+            properties: {
+              low: { type: 'number', minimum: -1, maximum: 1 },
+              high: { type: 'number', minimum: -1, maximum: 1 },
+            },
+            required: ['low', 'high'],
+          },
+          { type: 'null' },
+        ],
+      },
+      pValue: nullableRate,
+      significant: { type: 'boolean' },
+      direction: { enum: ['regression', 'improvement', 'same'] },
+    },
+    required: ['base', 'current', 'delta', 'interval', 'pValue', 'significant', 'direction'],
+  },
+  baseline: {
+    description:
+      'The baseline the run was judged against: the comparison (Barnard exact test per scenario) and the policy it gated with, or why there was none. Null when no baseline was asked for.',
+    anyOf: [
+      {
+        type: 'object',
+        properties: {
+          status: { const: 'compared' },
+          source: { type: 'string' },
+          failOn: { enum: ['significant', 'any', 'off'] },
+          comparison: {
+            type: 'object',
+            properties: {
+              alpha: { type: 'number', exclusiveMinimum: 0, maximum: 0.5 },
+              test: { const: 'barnard' },
+              scenarios: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    name: { type: 'string' },
+                    status: { enum: ['compared', 'new', 'removed', 'changed', 'no_completed_runs'] },
+                    file: { type: 'string' },
+                    line: count,
+                    base: { $ref: '#/definitions/sideCounts' },
+                    current: { $ref: '#/definitions/sideCounts' },
+                    change: { anyOf: [{ $ref: '#/definitions/change' }, { type: 'null' }] },
+                  },
+                  required: ['name', 'status', 'file', 'line', 'base', 'current', 'change'],
+                },
+              },
+              suite: { $ref: '#/definitions/change' },
+            },
+            required: ['alpha', 'test', 'scenarios', 'suite'],
+          },
+        },
+        required: ['status', 'source', 'failOn', 'comparison'],
+      },
+      {
+        type: 'object',
+        properties: { status: { const: 'missing' }, reason: { type: 'string' } },
+        required: ['status', 'reason'],
+      },
+      { type: 'null' },
+    ],
+  },
   gateFailure: {
     type: 'object',
     properties: {
@@ -337,6 +454,8 @@ const definitions = {
         enum: [
           'scenario_pass_rate',
           'suite_pass_rate',
+          'regression',
+          'flaky_rate',
           'errors',
           'stopped',
           'cancelled',
@@ -394,8 +513,54 @@ export const reportSchema = {
         failures: { type: 'array', items: { $ref: '#/definitions/gateFailure' } },
         minPassRate: nullableRate,
         maxErrors: count,
+        maxFlakyRate: {
+          ...nullableRate,
+          description:
+            'Share of flaky prompt × voice cells allowed (config gate.max_flaky_rate); null: no limit. Absent in reports made before it existed.',
+        },
       },
       required: ['passed', 'failures', 'minPassRate', 'maxErrors'],
+    },
+    consistency: {
+      type: 'object',
+      description:
+        'What pass^k and the runs hint were measured with (alpha, k: null when each scenario used its runs per prompt and voice, at most 8) and the share of flaky prompt × voice cells. Absent in reports made before it existed.',
+      properties: {
+        alpha: { type: 'number', exclusiveMinimum: 0, maximum: 0.5 },
+        k: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }] },
+        cells: count,
+        flakyCells: count,
+        flakyRate: nullableRate,
+      },
+      required: ['alpha', 'k', 'cells', 'flakyCells', 'flakyRate'],
+    },
+    baseline: { $ref: '#/definitions/baseline' },
+    replay: {
+      description:
+        'For a report of russo grade: the report whose recorded answers were graded again, how many runs were, and each run that could not be (its id, scenario and why). Null otherwise.',
+      anyOf: [
+        {
+          type: 'object',
+          properties: {
+            source: { type: 'string' },
+            regraded: count,
+            notReplayable: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  id: { type: 'string' },
+                  scenario: { type: 'string' },
+                  reason: { type: 'string' },
+                },
+                required: ['id', 'scenario', 'reason'],
+              },
+            },
+          },
+          required: ['source', 'regraded', 'notReplayable'],
+        },
+        { type: 'null' },
+      ],
     },
     errors: {
       type: 'array',

@@ -1,7 +1,23 @@
-/** The report the CLI prints when a suite ends: the scenario table, the failures, the errors, the verdict. */
+/**
+ * The report the CLI prints when a suite ends: the scenario table (with a baseline, its change
+ * column), consistency and flaky prompts, the failures, the errors, the verdict.
+ */
 import type { AgentResponse, TurnResult } from '../core/types.js';
-import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
+import type { ScenarioConsistency } from '../suite/consistency.js';
+import type { SuiteResult, SuiteRun } from '../suite/types.js';
+import {
+  baselineLine,
+  changeCell,
+  comparedBaseline,
+  isSignificant,
+  removedLine,
+  suiteChangeLine,
+  tableRows,
+  type TableRow,
+} from './baseline.js';
+import { flakyCells, flakyCellText, flakyCellsText, runsNeededText } from './consistency.js';
 import { showControls } from './escape.js';
+import { replayLines } from './replay.js';
 import { runLabel, runProblemLines, turnHead, turnProblemLines } from './failures.js';
 import { formatInterval, formatRate, plural } from './numbers.js';
 import { providerText, summaryText, verdictText } from './summary.js';
@@ -24,7 +40,11 @@ export function renderTerminal(result: SuiteResult, options: TerminalOptions): s
   const paint = (style: Style, text: string) =>
     options.color ? `\u001b[${STYLES[style]}m${text}\u001b[0m` : text;
   const sections = [
-    scenarioTable(result, width, paint),
+    replayLines(result)
+      .map((line, index) => truncate(clean(index === 0 ? line : `  ${line}`), width))
+      .join('\n'),
+    baselineSection(result, width, paint),
+    consistencySection(result, width, options.maxFailures ?? 10, paint),
     failureList(result, width, options.maxFailures ?? 10, paint),
     errorList(result, width, paint),
     verdict(result, width, paint),
@@ -34,69 +54,89 @@ export function renderTerminal(result: SuiteResult, options: TerminalOptions): s
 
 type Paint = (style: Style, text: string) => string;
 
-/** A column of the scenario table; `short` is its header when the terminal is narrow. */
-interface Column {
+/** A column of a table; `short` is its header when the terminal is narrow. The first column is cut to fit. */
+interface Column<Row> {
   header: string;
   short: string;
   /** Left out first when even short headers do not fit. */
   optional?: boolean;
-  cell(result: ScenarioResult): string;
-  style?(result: ScenarioResult): Style | undefined;
+  cell(row: Row): string;
+  style?(row: Row): Style | undefined;
 }
 
-const COLUMNS: Column[] = [
-  { header: 'Scenario', short: 'Scenario', cell: (result) => clean(result.scenario.name) },
-  { header: 'Pass rate', short: 'Rate', cell: (result) => formatRate(result.summary.passRate) },
+const SCENARIO_COLUMNS: Column<TableRow>[] = [
+  { header: 'Scenario', short: 'Scenario', cell: ({ result }) => clean(result.scenario.name) },
+  { header: 'Pass rate', short: 'Rate', cell: ({ result }) => formatRate(result.summary.passRate) },
   {
     header: '95% CI',
     short: 'CI',
     optional: true,
-    cell: (result) => formatInterval(result.interval),
+    cell: ({ result }) => formatInterval(result.interval),
     style: () => 'dim',
   },
-  { header: 'Runs', short: 'Runs', cell: (result) => String(result.summary.total) },
-  { header: 'Passed', short: 'Pass', cell: (result) => String(result.summary.passed) },
+  { header: 'Runs', short: 'Runs', cell: ({ result }) => String(result.summary.total) },
+  { header: 'Passed', short: 'Pass', cell: ({ result }) => String(result.summary.passed) },
   {
     header: 'Failed',
     short: 'Fail',
-    cell: (result) => String(result.summary.failed),
-    style: (result) => (result.summary.failed > 0 ? 'red' : undefined),
+    cell: ({ result }) => String(result.summary.failed),
+    style: ({ result }) => (result.summary.failed > 0 ? 'red' : undefined),
   },
   {
     header: 'Errored',
     short: 'Err',
-    cell: (result) => String(result.summary.errored),
-    style: (result) => (result.summary.errored > 0 ? 'yellow' : undefined),
+    cell: ({ result }) => String(result.summary.errored),
+    style: ({ result }) => (result.summary.errored > 0 ? 'yellow' : undefined),
   },
   {
     header: 'Min',
     short: 'Min',
-    cell: (result) => formatRate(result.scenario.minPassRate),
+    cell: ({ result }) => formatRate(result.scenario.minPassRate),
     style: () => 'dim',
   },
   {
     header: '',
     short: '',
-    cell: (result) => (result.passed ? '✓' : '✗'),
-    style: (result) => (result.passed ? 'green' : 'red'),
+    cell: ({ result }) => (result.passed ? '✓' : '✗'),
+    style: ({ result }) => (result.passed ? 'green' : 'red'),
   },
 ];
+
+/** With a baseline, after the pass rate: the change against it, significant ones in colour. */
+const CHANGE_COLUMN: Column<TableRow> = {
+  header: 'Change',
+  short: 'Change',
+  cell: ({ comparison }) => changeCell(comparison),
+  style: ({ comparison }) =>
+    isSignificant(comparison)
+      ? comparison!.change!.direction === 'regression'
+        ? 'red'
+        : 'green'
+      : comparison?.change === null
+        ? 'dim'
+        : undefined,
+};
 
 const MIN_NAME_WIDTH = 8;
 
 function scenarioTable(result: SuiteResult, width: number, paint: Paint): string {
   if (result.scenarios.length === 0) return '';
-  // Full headers if they fit, else short headers, else short headers without the interval.
+  const columns = comparedBaseline(result)
+    ? [...SCENARIO_COLUMNS.slice(0, 2), CHANGE_COLUMN, ...SCENARIO_COLUMNS.slice(2)]
+    : SCENARIO_COLUMNS;
+  return table(columns, tableRows(result), width, paint);
+}
+
+/** Lines of a table within `width`: numbers are never cut, the first column is. */
+function table<Row>(columns: Column<Row>[], rows: Row[], width: number, paint: Paint): string {
+  // Full headers if they fit, else short headers, else short headers without the optional columns.
   const layouts = [
-    COLUMNS.map((column) => ({ column, header: column.header })),
-    COLUMNS.map((column) => ({ column, header: column.short })),
-    COLUMNS.filter((column) => !column.optional).map((column) => ({ column, header: column.short })),
+    columns.map((column) => ({ column, header: column.header })),
+    columns.map((column) => ({ column, header: column.short })),
+    columns.filter((column) => !column.optional).map((column) => ({ column, header: column.short })),
   ].map((layout) => {
     const widths = layout.map(({ column, header }) =>
-      Math.max(
-        displayWidth(header),
-        ...result.scenarios.map((scenario) => displayWidth(column.cell(scenario))),
-      ),
+      Math.max(displayWidth(header), ...rows.map((row) => displayWidth(column.cell(row)))),
     );
     return { layout, widths, fixed: widths.slice(1).reduce((sum, columnWidth) => sum + columnWidth + 2, 0) };
   });
@@ -115,10 +155,60 @@ function scenarioTable(result: SuiteResult, width: number, paint: Paint): string
       .trimEnd();
   return [
     paint('bold', line(layout.map(({ header }) => ({ text: header })))),
-    ...result.scenarios.map((scenario) =>
-      line(layout.map(({ column }) => ({ text: column.cell(scenario), style: column.style?.(scenario) }))),
+    ...rows.map((row) =>
+      line(layout.map(({ column }) => ({ text: column.cell(row), style: column.style?.(row) }))),
     ),
   ].join('\n');
+}
+
+/**
+ * The scenario table; with a baseline, the line that says what it was compared with first, the suite's
+ * change and the removed scenarios after; without one that was asked for, the line that says so.
+ */
+function baselineSection(result: SuiteResult, width: number, paint: Paint): string {
+  const line = baselineLine(result.baseline);
+  const after = [suiteChangeLine(result), removedLine(result)].filter((text) => text !== undefined);
+  return [
+    ...(line ? [paint('dim', truncate(clean(line), width)), ''] : []),
+    scenarioTable(result, width, paint),
+    ...after.map((text) => truncate(clean(text), width)),
+  ]
+    .join('\n')
+    .trim();
+}
+
+const CONSISTENCY_COLUMNS: Column<ScenarioConsistency>[] = [
+  { header: 'Consistency', short: 'Scenario', cell: (measured) => clean(measured.name) },
+  { header: 'k', short: 'k', cell: (measured) => String(measured.k), style: () => 'dim' },
+  { header: 'pass^k', short: 'pass^k', cell: (measured) => formatRate(measured.passHatK) },
+  { header: 'Flaky cells', short: 'Flaky', cell: flakyCellsText },
+  {
+    header: 'Runs for a 10-pt drop',
+    short: '10-pt drop',
+    optional: true,
+    cell: runsNeededText,
+    style: () => 'dim',
+  },
+];
+
+/** pass^k, flaky cells and the runs hint per scenario, then the flaky prompts with their counts. */
+function consistencySection(result: SuiteResult, width: number, max: number, paint: Paint): string {
+  if (result.scenarios.length === 0) return '';
+  const lines = [table(CONSISTENCY_COLUMNS, result.consistency.scenarios, width, paint)];
+  const flaky = flakyCells(result);
+  if (flaky.length > 0) {
+    lines.push(
+      '',
+      paint('bold', truncate('Flaky prompts (passed and failed in one voice)', width)),
+      ...flaky
+        .slice(0, max)
+        .map(({ scenario, cell }) => truncate(`  ${clean(scenario)} › ${clean(flakyCellText(cell))}`, width)),
+    );
+    if (flaky.length > max) {
+      lines.push(paint('dim', truncate(`  … and ${flaky.length - max} more (see the JSON report)`, width)));
+    }
+  }
+  return lines.join('\n');
 }
 
 function failureList(result: SuiteResult, width: number, max: number, paint: Paint): string {

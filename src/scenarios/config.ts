@@ -107,7 +107,11 @@ export function loadConfig(
       match: matchOptions(raw.defaults?.match, DEFAULT_MATCH_OPTIONS),
       minPassRate: raw.defaults?.min_pass_rate ?? DEFAULTS.minPassRate,
     },
-    gate: { minPassRate: raw.gate?.min_pass_rate ?? null, maxErrors: raw.gate?.max_errors ?? 0 },
+    gate: {
+      minPassRate: raw.gate?.min_pass_rate ?? null,
+      maxErrors: raw.gate?.max_errors ?? 0,
+      maxFlakyRate: raw.gate?.max_flaky_rate ?? null,
+    },
     cache: {
       enabled: raw.cache?.enabled ?? true,
       dir: resolve(dirname(path), raw.cache?.dir ?? '.russo/cache'),
@@ -193,7 +197,7 @@ function defaultConfigOf(baseDir: string, catalog: ProviderCatalog): RussoConfig
       match: DEFAULT_MATCH_OPTIONS,
       minPassRate: DEFAULTS.minPassRate,
     },
-    gate: { minPassRate: null, maxErrors: 0 },
+    gate: { minPassRate: null, maxErrors: 0, maxFlakyRate: null },
     cache: { enabled: true, dir: resolve(baseDir, '.russo/cache') },
     limits: DEFAULT_LIMITS,
     locations: {},
@@ -231,7 +235,7 @@ interface RawConfig {
     match?: RawMatch;
     min_pass_rate?: number;
   };
-  gate?: { min_pass_rate?: number; max_errors?: number };
+  gate?: { min_pass_rate?: number; max_errors?: number; max_flaky_rate?: number };
   cache?: { enabled?: boolean; dir?: string };
   limits?: { max_runs?: number; max_prompt_chars?: number; max_file_bytes?: number };
 }

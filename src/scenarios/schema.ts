@@ -243,6 +243,13 @@ export function buildConfigSchema(
         properties: {
           min_pass_rate: { ...minPassRate, description: 'Pass rate the whole suite must reach (0..1).' },
           max_errors: { type: 'integer', minimum: 0, description: 'Errored runs tolerated (default 0).' },
+          max_flaky_rate: {
+            type: 'number',
+            minimum: 0,
+            maximum: 1,
+            description:
+              'Share (0..1) of prompt × voice cells allowed to be flaky: runs of one prompt in one voice that both passed and failed (default: no limit).',
+          },
         },
         additionalProperties: false,
       },

@@ -103,6 +103,8 @@ export interface RussoConfig {
     minPassRate: number | null;
     /** Errored runs tolerated before the gate fails (default 0: errors fail the gate). */
     maxErrors: number;
+    /** Share of prompt × voice cells allowed to be flaky (both passed and failed); null: no limit. */
+    maxFlakyRate: number | null;
   };
   /** The audio cache: synthesized prompts are stored in `dir` and reused across runs. */
   cache: { enabled: boolean; dir: string };

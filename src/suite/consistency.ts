@@ -1,7 +1,7 @@
 /**
  * How consistent an agent is, beyond its pass rate: pass^k (the chance that k runs in a row all
  * pass), the prompt × voice cells whose runs both passed and failed (flaky), and how many runs a
- * baseline comparison needs to see a 10-point drop. Data for every renderer and for a future
+ * baseline comparison needs to see a 10-point drop. Data for every renderer and for the
  * `max_flaky_rate` gate.
  */
 import { passHatK, runsToDetectDrop } from '../core/significance.js';
@@ -56,6 +56,8 @@ export interface ScenarioConsistency {
 /** Consistency of a suite. */
 export interface Consistency {
   alpha: number;
+  /** The k asked for; null when each scenario uses its default (its runs per prompt and voice, at most 8). */
+  k: number | null;
   scenarios: ScenarioConsistency[];
   /** Cells with a completed run, over all scenarios. */
   cells: number;
@@ -65,15 +67,31 @@ export interface Consistency {
 }
 
 /** Measures pass^k, flaky cells and the runs hint of every scenario of `result`. */
-export function consistency(result: SuiteResult, options: ConsistencyOptions = {}): Consistency {
+export function consistency(
+  result: Pick<SuiteResult, 'scenarios'>,
+  options: ConsistencyOptions = {},
+): Consistency {
   const alpha = checkAlpha(options.alpha ?? DEFAULT_ALPHA);
-  if (options.k !== undefined && !(Number.isInteger(options.k) && options.k >= 1)) {
-    throw new ComparisonError(`k ${options.k} is not a whole number ≥ 1`, 'pass^k needs k ≥ 1, e.g. 3');
-  }
+  if (options.k !== undefined) checkK(options.k);
   const scenarios = result.scenarios.map((scenario) => scenarioConsistency(scenario, alpha, options.k));
   const cells = scenarios.reduce((total, one) => total + one.cells, 0);
   const flakyCells = scenarios.reduce((total, one) => total + one.flaky.length, 0);
-  return { alpha, scenarios, cells, flakyCells, flakyRate: cells === 0 ? null : flakyCells / cells };
+  return {
+    alpha,
+    k: options.k ?? null,
+    scenarios,
+    cells,
+    flakyCells,
+    flakyRate: cells === 0 ? null : flakyCells / cells,
+  };
+}
+
+/** k itself, when it is a k of pass^k: a whole number ≥ 1. */
+export function checkK(k: number): number {
+  if (!(Number.isInteger(k) && k >= 1)) {
+    throw new ComparisonError(`k ${k} is not a whole number ≥ 1`, 'pass^k needs k ≥ 1, e.g. 3');
+  }
+  return k;
 }
 
 function scenarioConsistency(result: ScenarioResult, alpha: number, k?: number): ScenarioConsistency {

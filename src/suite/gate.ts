@@ -1,4 +1,5 @@
 import type { RunSummary } from '../core/types.js';
+import type { FailOnRegression, ScenarioComparison } from './compare.js';
 import type { MissingRuns } from './shard.js';
 import type { ErrorGroup, GateFailure, ScenarioResult } from './types.js';
 
@@ -14,6 +15,10 @@ export interface GateInput {
   sharded?: boolean;
   /** Of merged shards: the planned runs that no report held. */
   missingRuns?: MissingRuns;
+  /** The scenarios that dropped against the baseline under `failOn` (compare.ts `regressions`). */
+  regressions?: { rows: ScenarioComparison[]; failOn: FailOnRegression; alpha: number };
+  /** Flaky prompt × voice cells and the share allowed (null: no limit). */
+  flaky?: { cells: number; flakyCells: number; maxRate: number | null };
 }
 
 // Pass rates are ratios of small integers: allow for the rounding of 0.1-style thresholds.
@@ -54,6 +59,9 @@ export function judge(input: GateInput): {
       message: `${scenario.name}: pass rate ${percent(summary.passRate)} (${summary.passed}/${summary.passed + summary.failed}) is under ${percent(scenario.minPassRate)}`,
     });
   }
+  for (const row of input.regressions?.rows ?? []) {
+    failures.push({ kind: 'regression', scenario: row.name, message: regressionMessage(row, input) });
+  }
   if (
     input.minPassRate !== null &&
     input.summary.passRate !== null &&
@@ -62,6 +70,18 @@ export function judge(input: GateInput): {
     failures.push({
       kind: 'suite_pass_rate',
       message: `suite pass rate ${percent(input.summary.passRate)} is under ${percent(input.minPassRate)}`,
+    });
+  }
+  const flaky = input.flaky;
+  if (
+    flaky &&
+    flaky.maxRate !== null &&
+    flaky.cells > 0 &&
+    !within(flaky.flakyCells / flaky.cells, flaky.maxRate)
+  ) {
+    failures.push({
+      kind: 'flaky_rate',
+      message: `${flaky.flakyCells} of ${flaky.cells} prompt × voice cells are flaky (${percent(flaky.flakyCells / flaky.cells)}): more than ${percent(flaky.maxRate)}`,
     });
   }
   if (input.summary.errored > input.maxErrors) {
@@ -89,6 +109,22 @@ function missingMessage(missing: MissingRuns): string {
       : ` (no report of shard${shards.length === 1 ? '' : 's'} ${shards.map((index) => `${index}/${shardCount}`).join(', ')})`;
   const more = count > ids.length ? `, and ${count - ids.length} more` : '';
   return `${count} of ${planned} planned runs are in no report${noReport}: ${ids.join(', ')}${more}`;
+}
+
+/** True when a share stays at or under its limit (with the same allowance for rounding as `reaches`). */
+function within(share: number, limit: number): boolean {
+  return share <= limit + EPSILON;
+}
+
+/** `book a table: pass rate fell from 100% (8/8) to 37.5% (3/8), a significant drop at alpha 0.05`. */
+function regressionMessage(row: ScenarioComparison, input: GateInput): string {
+  const { base, current, significant } = row.change!;
+  const side = (counts: typeof base) =>
+    `${percent(counts.passRate!)} (${counts.passed}/${counts.passed + counts.failed})`;
+  const how = significant
+    ? `a significant drop at alpha ${input.regressions!.alpha}`
+    : `a drop within noise, failed by fail-on-regression ${input.regressions!.failOn}`;
+  return `${row.name}: pass rate fell from ${side(base)} to ${side(current)} against the baseline, ${how}`;
 }
 
 /** Errors by message, most frequent first. */

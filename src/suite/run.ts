@@ -12,7 +12,7 @@ import { CrashGuard } from './crashes.js';
 import { planSuite } from './plan.js';
 import { shardPlan, type Shard } from './shard.js';
 import { createAgent, createJudge, createVoices, type Voice } from './providers.js';
-import { scenarioResult, suiteResult } from './result.js';
+import { checkJudgeOptions, scenarioResult, suiteResult, type JudgeOptions } from './result.js';
 import type { SuiteResult, SuiteRun } from './types.js';
 
 /** Options of `runSuite`; overrides win over the config (they come from CLI flags and Action inputs). */
@@ -34,6 +34,8 @@ export interface RunSuiteOptions {
   shard?: Shard;
   /** Told what degrades without stopping the suite (an audio cache folder that cannot be written); default: stderr. */
   onWarning?: (message: string) => void;
+  /** The significance level, k of pass^k and the baseline the suite is judged with; checked before anything runs. */
+  judging?: JudgeOptions;
 }
 
 /**
@@ -48,6 +50,10 @@ export interface RunSuiteOptions {
 export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Promise<SuiteResult> {
   const startedAt = new Date();
   const { runs, maxConcurrency } = options.overrides ?? {};
+  checkJudgeOptions(
+    options.judging ?? {},
+    suite.scenarios.map((scenario) => scenario.name),
+  );
   const fullPlan = planSuite(suite, {
     ...(runs === undefined ? {} : { runs }),
     ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
@@ -120,6 +126,8 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
       scenarios,
       minPassRate: options.overrides?.minPassRate ?? suite.config.gate.minPassRate,
       maxErrors: suite.config.gate.maxErrors,
+      maxFlakyRate: suite.config.gate.maxFlakyRate,
+      ...(options.judging ? { judging: options.judging } : {}),
       cancelled: outcome.cancelled,
       ...(outcome.stoppedBy ? { stoppedBy: outcome.stoppedBy } : {}),
       agent: redact(agent.id),
@@ -169,7 +177,7 @@ function checkNoTurns(suite: Suite, agent: Agent): void {
 }
 
 /** How a scenario's runs are graded, and how their tool calls are answered. */
-interface Grader {
+export interface Grader {
   evaluator: ToolCallEvaluator;
   /** The scenario's expected calls without their source locations, shared by its runs. */
   expect: ExpectedCall[];
@@ -184,7 +192,7 @@ interface Grader {
  * scenario: an evaluator compiles each expected call once (keyed by the call object), so every run
  * must hand it the same objects.
  */
-function graderOf(
+export function graderOf(
   scenario: Scenario,
   schemas: ToolSchemas | undefined,
   judge: ReplyJudge | undefined,

@@ -1,6 +1,8 @@
 import type { Interval } from '../core/stats.js';
 import type { RunResult, RunSummary } from '../core/types.js';
 import type { Scenario } from '../scenarios/types.js';
+import type { Comparison, FailOnRegression } from './compare.js';
+import type { Consistency } from './consistency.js';
 import type { MissingRuns, ShardRecord } from './shard.js';
 
 /** One run of a suite: a run result plus which prompt and voice it was. */
@@ -34,19 +36,54 @@ export interface ScenarioResult {
   expectationHash: string;
 }
 
-/** Why the gate failed, as data: renderers print `message`, annotations use `scenario`. */
+/**
+ * Why the gate failed, as data: renderers print `message`, annotations use `scenario`.
+ * `regression`: a scenario dropped against the baseline (significantly, or per `fail-on-regression`);
+ * `flaky_rate`: more prompt × voice cells both passed and failed than `gate.max_flaky_rate` allows.
+ */
 export interface GateFailure {
   kind:
     | 'scenario_pass_rate'
     | 'suite_pass_rate'
+    | 'regression'
+    | 'flaky_rate'
     | 'errors'
     | 'stopped'
     | 'cancelled'
     | 'no_runs'
     | 'missing_runs';
   message: string;
-  /** Name of the scenario, for `scenario_pass_rate`. */
+  /** Name of the scenario, for `scenario_pass_rate` and `regression`. */
   scenario?: string;
+}
+
+/**
+ * The baseline a suite was judged against: `compared` (the comparison and the policy that gated on
+ * it), or `missing` (one was asked for and none could be used: the gate held to thresholds alone).
+ */
+export type BaselineOutcome =
+  | {
+      status: 'compared';
+      /** Where the baseline came from: a file, or the Actions cache key it was restored from. */
+      source: string;
+      failOn: FailOnRegression;
+      comparison: Comparison;
+    }
+  | { status: 'missing'; reason: string };
+
+/** A recorded run that `russo grade` could not grade again, and why. */
+export interface NotReplayable {
+  /** The run's id in the report. */
+  id: string;
+  scenario: string;
+  reason: string;
+}
+
+/** What a replay graded again: the report it read, the runs graded, the runs it could not grade. */
+export interface Replay {
+  source: string;
+  regraded: number;
+  notReplayable: NotReplayable[];
 }
 
 /** A distinct error message and how many runs ended with it. */
@@ -80,7 +117,15 @@ export interface SuiteResult {
     /** The suite threshold that applied, if any. */
     minPassRate: number | null;
     maxErrors: number;
+    /** Share of prompt × voice cells allowed to be flaky (config `gate.max_flaky_rate`); null: no limit. */
+    maxFlakyRate: number | null;
   };
+  /** pass^k, flaky cells and the runs hint of every scenario (suite/consistency.ts). */
+  consistency: Consistency;
+  /** The comparison with a baseline; absent when none was asked for. */
+  baseline?: BaselineOutcome;
+  /** For a replay (`russo grade`): which report was graded again, and the runs that could not be. */
+  replay?: Replay;
   /** Errors grouped by message, most frequent first. */
   errors: ErrorGroup[];
   /** Agent id and the voices used. */

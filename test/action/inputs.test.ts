@@ -17,6 +17,9 @@ describe('readInputs', () => {
     withInputs({});
     expect(readInputs()).toEqual({
       scenarios: [],
+      baseline: 'auto',
+      failOnRegression: 'significant',
+      alpha: 0.05,
       openaiApiKey: '',
       geminiApiKey: '',
       githubToken: 'ghs_workflowtoken',
@@ -44,6 +47,9 @@ describe('readInputs', () => {
       'on-missing-secrets': 'skip',
       'report-dir': '',
       shard: '2/4',
+      baseline: 'baselines/main.json',
+      'fail-on-regression': 'any',
+      alpha: '0.01',
     });
     expect(readInputs()).toMatchObject({
       shard: { index: 2, count: 4 },
@@ -57,6 +63,9 @@ describe('readInputs', () => {
       cache: false,
       onMissingSecrets: 'skip',
       reportDir: '',
+      baseline: 'baselines/main.json',
+      failOnRegression: 'any',
+      alpha: 0.01,
     });
   });
 
@@ -71,6 +80,16 @@ describe('readInputs', () => {
     ['shard', '4/3', 'input shard "4/3": the shard must be from 1 to 3', 'e.g. 1/4'],
     ['shard', '1/0', 'input shard "1/0": the number of shards must be at least 1', 'e.g. 1/4'],
     ['shard', 'abc', 'input shard "abc" is not i/n', 'write i/n with 1 ≤ i ≤ n'],
+    ['baseline', '', 'input baseline is empty', 'use auto, off, or the path of a JSON report'],
+    [
+      'fail-on-regression',
+      'sometimes',
+      'input fail-on-regression is "sometimes"',
+      'use significant (a significant drop fails), any (any drop fails) or off',
+    ],
+    ['alpha', '0.7', 'input alpha is "0.7"', 'use a number over 0 and at most 0.5, such as 0.05 or 0.01'],
+    ['alpha', '0', 'input alpha is "0"', 'use a number over 0 and at most 0.5'],
+    ['alpha', '', 'input alpha is empty', 'use a number such as 0.05 or 0.01'],
     [
       'cache-key',
       'a,b',

@@ -36,6 +36,9 @@ describe('action.yml', () => {
       'runs',
       'max-concurrency',
       'min-pass-rate',
+      'baseline',
+      'fail-on-regression',
+      'alpha',
       'openai-api-key',
       'gemini-api-key',
       'github-token',
@@ -75,9 +78,14 @@ describe('action.yml', () => {
 describe('example workflows', () => {
   const files = readdirSync(EXAMPLES).filter((file) => file.endsWith('.yml'));
 
-  it('cover a pull request gate, a nightly schedule and a manual dispatch', () => {
+  it('cover a pull request gate (with pushes that store its baseline), a nightly schedule and a manual dispatch', () => {
     const triggers = files.map((file) => Object.keys(workflow(file).parsed.on).join(','));
-    expect(triggers.sort()).toEqual(['pull_request', 'pull_request', 'schedule', 'workflow_dispatch']);
+    expect(triggers.sort()).toEqual([
+      'pull_request,push',
+      'pull_request,push',
+      'schedule',
+      'workflow_dispatch',
+    ]);
   });
 
   it.each(files)('%s passes only inputs the action has and reads only outputs it sets', (file) => {

@@ -565,6 +565,161 @@ describe('the audio cache across workflow runs', () => {
   });
 });
 
+describe('baselines across workflow runs (the Actions cache)', () => {
+  // An agent that hears only audio (long clips are bookings) and books for three in its first
+  // `wrong` bookings, as wrong.json says: the test sets each run's pass rate exactly.
+  const COUNTING_AGENT = `import { readFileSync } from 'node:fs';
+let bookings = 0;
+export default function agent(audio) {
+  if (audio.pcm.length / audio.sampleRate <= 1.8) return [{ name: 'get_opening_hours', arguments: {} }];
+  const { wrong } = JSON.parse(readFileSync(new URL('./wrong.json', import.meta.url), 'utf8'));
+  bookings++;
+  return [{ name: 'book_table', arguments: { party_size: bookings <= wrong ? 3 : 2, time: '19:00' } }];
+}
+`;
+  const BOOK = BOOK_SCENARIO.replace('min_pass_rate: 0.5', 'min_pass_rate: 0.3');
+  const HOURS = 'name: opening hours\nprompts: [When are you open]\nexpect:\n  - name: get_opening_hours\n';
+  const MAIN_SHA = '1111111111111111111111111111111111111111';
+  const NEXT_SHA = '2222222222222222222222222222222222222222';
+  const PR_NUMBER = 11;
+
+  function suiteWorkspace(wrong: number, files: Record<string, string> = {}): string {
+    const root = workspace(
+      {
+        'russo.config.yaml': CONFIG.replace('runs: 2', 'runs: 8'),
+        'agent.mjs': COUNTING_AGENT,
+        'scenarios/book.yaml': BOOK,
+        'scenarios/hours.yaml': HOURS,
+        ...files,
+      },
+      {},
+    );
+    writeFileSync(join(root, 'wrong.json'), JSON.stringify({ wrong }));
+    return root;
+  }
+
+  function pullRequest(base = 'main') {
+    const payload = pullRequestEvent({ owner: OWNER, repo: REPO, number: PR_NUMBER });
+    payload.pull_request.base.ref = base;
+    return { name: 'pull_request', payload };
+  }
+
+  it('stores a baseline on push, restores it on a pull request, and fails on a significant drop only', async () => {
+    const cache = await startFakeCacheService('runtime-token');
+    const onRunner = (sha: string) => ({
+      ACTIONS_CACHE_URL: cache.url,
+      ACTIONS_RUNTIME_TOKEN: 'runtime-token',
+      GITHUB_SHA: sha,
+    });
+    try {
+      // A push to main stores the report as main's baseline: 16 of 16 passed.
+      const push = { name: 'push', payload: pushEvent({ owner: OWNER, repo: REPO }) };
+      const stored = await run(suiteWorkspace(0), { event: push, env: onRunner(MAIN_SHA) });
+      expect(stored.code).toBe(0);
+      const key = `russo-baseline@main@.@${MAIN_SHA}`;
+      expect(cache.entries.map((entry) => entry.key)).toContain(key);
+      expect(stored.summary).toContain(`Baseline: stored as the baseline of main under ${key}`);
+      expect(stored.summary).not.toContain('Against');
+
+      // A pull request whose agent fails 1 booking of 8: a drop within noise passes.
+      const noisy = await run(suiteWorkspace(1), { event: pullRequest(), env: onRunner(NEXT_SHA) });
+      expect(noisy.code).toBe(0);
+      expect(noisy.outputs.result).toBe('passed');
+      expect(noisy.stdout).toContain(`Baseline: restored ${key}`);
+      expect(noisy.summary).toContain(
+        '<p>Against the baseline of main at 1111111: Barnard&#39;s exact test at alpha 0.05; a significant drop fails the gate.</p>',
+      );
+      expect(noisy.summary).toContain(
+        '<td>✅</td><td>book a table<br><code>scenarios/book.yaml:1</code></td><td>87.5% [53–98%]</td><td>▼ −12.5 pts from 100%</td>',
+      );
+      expect(russoComments(PR_NUMBER)[0]).toContain('| ✅ | book a table | 87.5% | ▼ −12.5 pts from 100% |');
+      // Pull requests store nothing.
+      expect(cache.entries.filter((entry) => entry.key.startsWith('russo-baseline'))).toHaveLength(1);
+
+      // 5 of 8 bookings wrong: 37.5% still meets min_pass_rate 0.3, but the drop is significant.
+      const worse = await run(suiteWorkspace(5), { event: pullRequest(), env: onRunner(NEXT_SHA) });
+      expect(worse.code).toBe(1);
+      expect(worse.outputs).toMatchObject({ result: 'failed', passed: '11', failed: '5' });
+      expect(worse.stdout).toMatch(
+        /^::error::russo failed:%0A- book a table: pass rate fell from 100%25 \(8\/8\) to 37.5%25 \(3\/8\) against the baseline, a significant drop at alpha 0.05$/m,
+      );
+      // The regressed scenario's failing expectation is an error at its line, not a warning.
+      expect(worse.stdout).toMatch(
+        /^::error title=russo%3A book a table%3A wrong arguments \(pass rate 37.5%25\),file=scenarios\/book.yaml,line=5,/m,
+      );
+      const rows = worse.summary.match(/<tr><td>(?:✅|❌|⚠️)<\/td><td>[^<]*/g)!;
+      expect(rows.map((row) => row.replace(/.*<td>/, ''))).toEqual(['book a table', 'opening hours']);
+      expect(worse.summary).toContain('<td><b>▼ −62.5 pts from 100%, significant</b></td>');
+      const comment = russoComments(PR_NUMBER)[0]!;
+      expect(comment).toContain('| ✅ | book a table | 37.5% | **▼ −62.5 pts from 100%, significant** |');
+      expect(comment).toContain(
+        '- book a table: pass rate fell from 100% (8/8) to 37.5% (3/8) against the baseline',
+      );
+
+      // With fail-on-regression off, the same drop passes.
+      const off = await run(suiteWorkspace(5), {
+        event: pullRequest(),
+        env: onRunner(NEXT_SHA),
+        with: { 'fail-on-regression': 'off', comment: 'false' },
+      });
+      expect(off.code).toBe(0);
+
+      // A pull request into a branch with no baseline: a notice, and thresholds alone.
+      const release = await run(suiteWorkspace(5), {
+        event: pullRequest('release'),
+        env: onRunner(NEXT_SHA),
+        with: { comment: 'false' },
+      });
+      expect(release.code).toBe(0);
+      expect(release.stdout).toMatch(
+        /^::notice::No baseline: no baseline of release is stored yet \(one is stored on each push to release\)\. The suite is gated on thresholds alone\.$/m,
+      );
+      expect(release.summary).toContain(
+        '<p>No baseline: gated on thresholds alone (no baseline of release is stored yet (one is stored on each push to release)).</p>',
+      );
+
+      // A baseline of another suite (every scenario renamed) is stored on main: it is refused with a warning.
+      const renamed = suiteWorkspace(0, {
+        'scenarios/book.yaml': BOOK.replace('name: book a table', 'name: reserve'),
+        'scenarios/hours.yaml': HOURS.replace('name: opening hours', 'name: hours'),
+      });
+      expect((await run(renamed, { event: push, env: onRunner(NEXT_SHA) })).code).toBe(0);
+      const other = await run(suiteWorkspace(5), {
+        event: pullRequest(),
+        env: onRunner(NEXT_SHA),
+        with: { comment: 'false' },
+      });
+      expect(other.code).toBe(0);
+      expect(other.stdout).toMatch(
+        /^::warning::No baseline: the baseline of main at 2222222 cannot be used: the baseline has no scenario in common/m,
+      );
+    } finally {
+      await cache.close();
+    }
+  }, 300_000);
+
+  it('reads a baseline from a path, and turns baselines off', async () => {
+    const root = suiteWorkspace(0);
+    const first = await run(root, { with: { comment: 'false', 'report-dir': 'base' } });
+    expect(first.code).toBe(0);
+    writeFileSync(join(root, 'wrong.json'), JSON.stringify({ wrong: 5 }));
+    const compared = await run(root, { with: { comment: 'false', baseline: 'base/report.json' } });
+    expect(compared.code).toBe(1);
+    expect(compared.summary).toContain('<p>Against base/report.json: Barnard');
+    const off = await run(root, { with: { comment: 'false', baseline: 'off' } });
+    expect(off.code).toBe(0);
+    expect(off.summary).not.toContain('baseline');
+    const missing = await run(root, { with: { comment: 'false', baseline: 'nowhere.json' } });
+    expect(missing.code).toBe(0);
+    expect(missing.stdout).toMatch(/^::notice::No baseline: nowhere\.json does not exist\./m);
+    writeFileSync(join(root, 'corrupt.json'), '{"version": 1,');
+    const corrupt = await run(root, { with: { comment: 'false', baseline: 'corrupt.json' } });
+    expect(corrupt.code).toBe(1);
+    expect(corrupt.outputs).toEqual({ result: 'error' });
+    expect(corrupt.stdout).toMatch(/^::error::corrupt\.json is not JSON/m);
+  }, 180_000);
+});
+
 describe("the bundled Action on this repository's own suite (offline: Flite and the sample agent)", () => {
   const repo = process.cwd();
 

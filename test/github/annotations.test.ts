@@ -7,11 +7,13 @@ import {
   type Annotation,
 } from '../../src/github/annotations.js';
 import {
+  baselineSuite,
   bookTableResult,
   cancelResult,
   failingSuite,
   invalidArgumentsSuite,
   passingSuite,
+  suiteResult,
 } from '../fixtures/suite-result.js';
 import { conversationSuite, HOSTILE_REPLY } from '../fixtures/suite-result-conversations.js';
 
@@ -90,6 +92,18 @@ describe('failureAnnotations', () => {
     expect(booking!.message).toContain('Can I get a reservation for 2 people at 7pm?');
     expect(booking!.message).toContain('party_size expected 2, got 3');
     expect(bookTableResult().passed).toBe(true);
+  });
+
+  it('makes a failure in a scenario that regressed against the baseline an error, even over its threshold', () => {
+    // 8/8 → 7/8 is within noise: it fails the gate only under fail-on-regression any.
+    const judged = (failOn: 'any' | 'significant') =>
+      suiteResult(
+        [bookTableResult()],
+        {},
+        { judging: { baseline: { result: baselineSuite(), source: 'b', failOn } } },
+      );
+    expect(failureAnnotations(judged('any'))[0]).toMatchObject({ level: 'error', location: { line: 6 } });
+    expect(failureAnnotations(judged('significant'))[0]).toMatchObject({ level: 'warning' });
   });
 
   it('has nothing to say about a suite whose runs all passed', () => {

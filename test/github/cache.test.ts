@@ -55,7 +55,7 @@ function suite(
         match: { order: 'any', extraCalls: 'allow', arguments: 'subset', validateArguments: true },
         minPassRate: 1,
       },
-      gate: { minPassRate: null, maxErrors: 0 },
+      gate: { minPassRate: null, maxErrors: 0, maxFlakyRate: null },
       cache: { enabled: options.cache ?? true, dir: join(workspace, '.russo', 'cache') },
       limits: DEFAULT_LIMITS,
       locations: {},

@@ -12,9 +12,11 @@ import {
 import type { ScenarioResult } from '../../src/suite/types.js';
 import {
   cancelResult,
+  comparedSuite,
   failingSuite,
   HOSTILE,
   invalidArgumentsSuite,
+  missingBaselineSuite,
   passingSuite,
   stoppedSuite,
   suiteResult,
@@ -295,5 +297,58 @@ describe('writeJobSummary', () => {
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => lines.push(String(chunk)) > 0);
     await writeJobSummary('<h2>x</h2>');
     expect(lines.join('')).toContain('No job summary written: GITHUB_STEP_SUMMARY is not set');
+  });
+});
+
+describe('suiteSummary: the baseline and flaky prompts', () => {
+  it('lists the flaky prompts with their pass counts, and keeps the table as it is', () => {
+    const html = suiteSummary(failingSuite());
+    expect(html).toContain(
+      '<p><b>Flaky: 5 of 8 prompt × voice cells both passed and failed (62.5%)</b> (prompt in one voice: passed of completed runs):</p>',
+    );
+    expect(html).toContain(
+      '<li>cancel reservation › &quot;Cancel my reservation for tonight&quot; · kal16: 1 of 3 passed</li>',
+    );
+    expect(tableRows(html)[0]).toEqual([
+      'Result',
+      'Scenario',
+      'Pass rate',
+      'Runs',
+      'Passed',
+      'Failed',
+      'Errored',
+      'Min required',
+    ]);
+    expect(html).not.toMatch(/baseline/i);
+    expectInert(html);
+  });
+
+  it('with a baseline: a Change column, significant changes first and in bold, the removed scenarios', () => {
+    const html = suiteSummary(comparedSuite(), { baselineNote: 'restored russo-baseline@main@.@abc' });
+    expect(html).toContain(
+      '<p>Against baseline.json: Barnard&#39;s exact test at alpha 0.05; a significant drop fails the gate.</p>',
+    );
+    const rows = tableRows(html);
+    expect(rows[0]!.slice(2, 5)).toEqual(['Pass rate', 'Change', 'Runs']);
+    expect(rows.slice(1).map((row) => [row[1]!.split('<br>')[0], row[3]])).toEqual([
+      ['cancel reservation', '<b>▼ −66.7 pts from 100%, significant</b>'],
+      ['book a table', '▼ −12.5 pts from 100%'],
+      ['say goodbye', '0 pts from 50%'],
+      ['flaky lookup', 'no completed run'],
+      ['hostile &lt;i&gt;name&lt;/i&gt; | `x`', 'new'],
+    ]);
+    for (const row of rows) expect(row).toHaveLength(9);
+    expect(html).toContain('<p>Removed since the baseline: retired scenario (100%, 2/2).</p>');
+    expect(html).toContain('Baseline: restored russo-baseline@main@.@abc');
+    expect(html).toContain(
+      '<li>cancel reservation: pass rate fell from 100% (6/6) to 33.3% (2/6) against the baseline, a significant drop at alpha 0.05</li>',
+    );
+    expectInert(html);
+  });
+
+  it('says when there was no baseline to compare with', () => {
+    expect(suiteSummary(missingBaselineSuite())).toContain(
+      '<p>No baseline: gated on thresholds alone (no baseline stored for main yet).</p>',
+    );
   });
 });

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
 import {
+  comparedSuite,
   emptySuite,
   failingSuite,
   HOSTILE,
   invalidArgumentsSuite,
+  missingBaselineSuite,
   passingSuite,
   scenarioResult,
   stoppedSuite,
@@ -101,6 +103,47 @@ describe('renderHtml', () => {
     expect(html).toContain('heard \\u0007bell \\u001b[31mred\\u001b[0m ]]&gt; \\uffff end');
     // eslint-disable-next-line no-control-regex -- the test looks for raw control characters
     expect(html).not.toMatch(/[\u0000\u0007\u001b\uffff]/);
+  });
+});
+
+describe('renderHtml: consistency and the baseline', () => {
+  it('has a consistency table and the flaky prompts, escaped', () => {
+    const html = renderHtml(failingSuite());
+    expect(html).toContain(
+      '<tr><td>book a table</td><td class="num">75% (k = 2)</td><td class="num">1 of 4</td><td class="num">226 (runs: 57)</td></tr>',
+    );
+    expect(html).toContain('<th class="num">Runs to see a 10-point drop (alpha 0.05)</th>');
+    expect(html).toContain('<p>Flaky prompts (5):</p>');
+    expect(html).toContain(
+      '<li><b>hostile &lt;i&gt;name&lt;/i&gt; | `x`</b> › &quot;Say &quot;hi&quot; &amp; &lt;b&gt;bold&lt;/b&gt;',
+    );
+    expect(html).not.toContain('<th>Change</th>');
+    expect(html).not.toMatch(/baseline/i);
+  });
+
+  it('with a baseline: the Change column with significant changes first, each row still linked to its section', () => {
+    const html = renderHtml(comparedSuite());
+    expect(html).toContain(
+      '<p class="muted">Against baseline.json: Barnard&#39;s exact test at alpha 0.05; a significant drop fails the gate.</p>',
+    );
+    expect(html).toContain('<th class="num">Pass rate</th><th>Change</th><th class="num">95% CI</th>');
+    const rows = [
+      ...html.matchAll(/<tr><td class="(?:passed|failed)">.<\/td><td><a href="#scenario-(\d)">([^<]*)/g),
+    ];
+    expect(rows.map((row) => [row[1], row[2]])).toEqual([
+      ['2', 'cancel reservation'],
+      ['1', 'book a table'],
+      ['3', 'say goodbye'],
+      ['4', 'flaky lookup'],
+      ['5', 'hostile &lt;i&gt;name&lt;/i&gt; | `x`'],
+    ]);
+    expect(html).toContain('33.3%</td><td class="failed">▼ −66.7 pts from 100%, significant</td>');
+    expect(html).toContain('87.5%</td><td>▼ −12.5 pts from 100%</td>');
+    expect(html).toContain('<p>Removed since the baseline: retired scenario (100%, 2/2).</p>');
+    expect(unbalancedTags(html)).toEqual({});
+    expect(renderHtml(missingBaselineSuite())).toContain(
+      '<p class="muted">No baseline: gated on thresholds alone (no baseline stored for main yet).</p>',
+    );
   });
 });
 

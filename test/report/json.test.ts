@@ -14,6 +14,7 @@ import {
   allErroredResult,
   bookTableResult,
   cancelResult,
+  comparedSuite,
   emptySuite,
   failingSuite,
   goodbyeResult,
@@ -32,6 +33,7 @@ const fixtures: Record<string, () => SuiteResult> = {
   stoppedSuite,
   emptySuite,
   invalidArgumentsSuite,
+  comparedSuite,
 };
 
 describe('renderJson', () => {
@@ -129,6 +131,91 @@ describe('renderJson', () => {
   });
 });
 
+describe('consistency and the baseline in the JSON report', () => {
+  it("holds pass^k, the flaky cells and the runs hint of each scenario, and the suite's flaky share", () => {
+    const report = JSON.parse(renderJson(failingSuite())) as JsonReport;
+    expect(report.consistency).toEqual({ alpha: 0.05, k: null, cells: 8, flakyCells: 5, flakyRate: 5 / 8 });
+    expect(report.scenarios[0]!.consistency).toEqual({
+      k: 2,
+      passHatK: 0.75,
+      cells: 4,
+      flaky: [
+        {
+          promptIndex: 1,
+          prompt: 'Can I get a reservation for 2 people at 7pm?',
+          voice: 'slt',
+          passed: 1,
+          failed: 1,
+          errored: 0,
+        },
+      ],
+      runsNeeded: { total: 226, perPromptAndVoice: 57 },
+    });
+    expect(report.scenarios[3]!.consistency).toEqual({
+      k: 3,
+      passHatK: null,
+      cells: 0,
+      flaky: [],
+      runsNeeded: null,
+    });
+    expect(report.baseline).toBeNull();
+    expect(report.gate.maxFlakyRate).toBeNull();
+  });
+
+  it('holds the comparison with the baseline and the regression it failed on', () => {
+    const report = parseReport(renderJson(comparedSuite()));
+    expect(report.baseline).toMatchObject({
+      status: 'compared',
+      source: 'baseline.json',
+      failOn: 'significant',
+    });
+    const compared = report.baseline?.status === 'compared' ? report.baseline.comparison : undefined;
+    expect(compared?.scenarios.map((row) => [row.name, row.status, row.change?.significant ?? null])).toEqual(
+      [
+        ['cancel reservation', 'compared', true],
+        ['book a table', 'compared', false],
+        ['say goodbye', 'compared', false],
+        ['flaky lookup', 'no_completed_runs', null],
+        [HOSTILE.scenarioName, 'new', null],
+        ['retired scenario', 'removed', null],
+      ],
+    );
+    expect(report.gate.failures.filter((failure) => failure.kind === 'regression')).toEqual([
+      expect.objectContaining({ scenario: 'cancel reservation' }),
+    ]);
+    expect(fromJsonReport(report).baseline).toEqual(comparedSuite().baseline);
+  });
+
+  it('measures a report written before these fields existed as a new one', () => {
+    const report = JSON.parse(renderJson(failingSuite())) as JsonReport;
+    delete report.consistency;
+    delete report.baseline;
+    delete report.gate.maxFlakyRate;
+    for (const scenario of report.scenarios) delete scenario.consistency;
+    const back = fromJsonReport(parseReport(JSON.stringify(report)));
+    expect(back.consistency).toEqual(failingSuite().consistency);
+    expect(back.gate.maxFlakyRate).toBeNull();
+    expect(back.baseline).toBeUndefined();
+  });
+
+  it('merges with the k and alpha the shards were measured with, and leaves the baseline out', () => {
+    const shard = (scenarios: SuiteResult['scenarios']) =>
+      parseReport(
+        renderJson(suiteResult(scenarios, { maxFlakyRate: 0.5 }, { judging: { alpha: 0.1, passK: 1 } })),
+      );
+    const merged = mergeReports([shard([bookTableResult()]), shard([cancelResult()])]);
+    expect(merged.consistency).toMatchObject({ alpha: 0.1, k: 1 });
+    expect(merged.scenarios.map((scenario) => scenario.consistency?.k)).toEqual([1, 1]);
+    expect(merged.gate.maxFlakyRate).toBe(0.5);
+    expect(merged.baseline).toBeNull();
+    const compared = parseReport(renderJson(comparedSuite()));
+    expect(mergeReports([compared]).baseline).toBeNull();
+    expect(() =>
+      mergeReports([shard([bookTableResult()]), parseReport(renderJson(suiteResult([cancelResult()])))]),
+    ).toThrow(/different gate thresholds \(min_pass_rate, max_errors or max_flaky_rate\)/);
+  });
+});
+
 describe('run ids', () => {
   it('derives the id of each run when reading a report written before ids existed', () => {
     const report = JSON.parse(renderJson(failingSuite())) as JsonReport;
@@ -166,7 +253,7 @@ describe('parseReport', () => {
   });
 
   it('accepts fields it does not know: adding one is not a new version', () => {
-    expect(parseReport(JSON.stringify({ ...valid(), baseline: { passRate: 0.5 } })).version).toBe(1);
+    expect(parseReport(JSON.stringify({ ...valid(), trend: { passRate: 0.5 } })).version).toBe(1);
   });
 });
 
@@ -222,7 +309,13 @@ describe('mergeReports', () => {
     expect(scenario.runs.map((run) => [run.promptIndex, run.voice, run.runIndex])).toEqual(
       book.runs.map((run) => [run.promptIndex, run.voice, run.runIndex]),
     );
-    expect(merged.gate).toEqual({ passed: true, failures: [], minPassRate: null, maxErrors: 0 });
+    expect(merged.gate).toEqual({
+      passed: true,
+      failures: [],
+      minPassRate: null,
+      maxErrors: 0,
+      maxFlakyRate: null,
+    });
   });
 
   it('judges the merged run with the stored suite threshold', () => {

@@ -4,10 +4,12 @@ import type { SuiteResult } from '../../src/suite/types.js';
 import {
   bookTableResult,
   cancelResult,
+  comparedSuite,
   emptySuite,
   failingSuite,
   HOSTILE,
   invalidArgumentsSuite,
+  missingBaselineSuite,
   passingSuite,
   scenarioResult,
   stoppedSuite,
@@ -218,6 +220,75 @@ describe('renderMarkdown maxLength', () => {
   it('leaves a report that fits untouched', () => {
     const result = suiteResult([bookTableResult()]);
     expect(renderMarkdown(result, { maxLength: 65_536 })).toBe(renderMarkdown(result));
+  });
+});
+
+describe('renderMarkdown: consistency and the baseline', () => {
+  it('has a consistency table with pass^k, flaky cells and the runs hint, and lists every flaky prompt', () => {
+    const lines = renderMarkdown(failingSuite()).split('\n');
+    const header = lines.findIndex((line) => line.startsWith('| Scenario | pass^k |'));
+    expect(cells(lines[header]!)).toEqual([
+      'Scenario',
+      'pass^k',
+      'Flaky cells',
+      'Runs to see a 10-point drop (alpha 0.05)',
+    ]);
+    expect(cells(lines[header + 2]!)).toEqual(['book a table', '75% (k = 2)', '1 of 4', '226 (runs: 57)']);
+    expect(lines).toContain('#### Flaky prompts (5)');
+    expect(lines).toContain(
+      '- **cancel reservation** › "Cancel my reservation for tonight" · kal16: 1 of 3 passed',
+    );
+    // The PR comment keeps the flaky prompts and leaves the consistency table to the full report.
+    const short = renderMarkdown(failingSuite(), { short: true });
+    expect(short).toContain('#### Flaky prompts (5)');
+    expect(short).not.toContain('#### Consistency');
+  });
+
+  it('lists at most 10 flaky prompts in the PR comment', () => {
+    const many = suiteResult(
+      Array.from({ length: 12 }, (_, index) => {
+        const result = cancelResult();
+        return scenarioResult({ ...result.scenario, name: `cancel ${index + 1}` }, result.runs);
+      }),
+    );
+    const short = renderMarkdown(many, { short: true });
+    expect(short).toContain('#### Flaky prompts (24)');
+    expect(short.split('\n').filter((line) => line.startsWith('- **cancel'))).toHaveLength(10);
+    expect(short).toContain('- … and 14 more in the full report');
+  });
+
+  it('with a baseline: the Change column, significant changes first and in bold, the suite line and removed scenarios', () => {
+    for (const short of [false, true]) {
+      const lines = renderMarkdown(comparedSuite(), { short }).split('\n');
+      expect(lines).toContain(
+        "Against baseline.json: Barnard's exact test at alpha 0.05; a significant drop fails the gate.",
+      );
+      const header = lines.findIndex((line) => line.startsWith('| | Scenario |'));
+      expect(cells(lines[header]!).slice(0, 5)).toEqual(['', 'Scenario', 'Pass rate', 'Change', '95% CI']);
+      const rows = lines.slice(header + 2, header + 7).map(cells);
+      expect(rows.map((row) => [row[1], row[3]])).toEqual([
+        ['cancel reservation', '**▼ −66.7 pts from 100%, significant**'],
+        ['book a table', '▼ −12.5 pts from 100%'],
+        ['say goodbye', '0 pts from 50%'],
+        ['flaky lookup', 'no completed run'],
+        ['hostile &lt;i&gt;name&lt;/i&gt; \\| \\`x\\`', 'new'],
+      ]);
+      for (const row of rows) expect(row).toHaveLength(10);
+      expect(lines).toContain('Removed since the baseline: retired scenario (100%, 2/2).');
+      expect(lines).toContain(
+        '- cancel reservation: pass rate fell from 100% (6/6) to 33.3% (2/6) against the baseline, a significant drop at alpha 0.05',
+      );
+    }
+  });
+
+  it('says when no baseline was found, and leaves the table as it is', () => {
+    const markdown = renderMarkdown(missingBaselineSuite());
+    expect(markdown).toContain(
+      '\nNo baseline: gated on thresholds alone (no baseline stored for main yet).\n',
+    );
+    expect(
+      markdown.replace('No baseline: gated on thresholds alone (no baseline stored for main yet).\n\n', ''),
+    ).toBe(renderMarkdown(failingSuite()));
   });
 });
 

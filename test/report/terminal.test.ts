@@ -3,9 +3,12 @@ import { displayWidth, renderTerminal, truncate } from '../../src/report/termina
 import {
   bookTableResult,
   cancelResult,
+  comparedSuite,
   emptySuite,
   failingSuite,
+  HOSTILE,
   invalidArgumentsSuite,
+  missingBaselineSuite,
   passingSuite,
   scenarioResult,
   stoppedSuite,
@@ -213,5 +216,67 @@ describe('truncate and displayWidth', () => {
     expect(truncate('予約する', 5)).toBe('予約…');
     expect(displayWidth(truncate('予約する', 5))).toBeLessThanOrEqual(5);
     expect(truncate('😀😀😀', 4)).toBe('😀…');
+  });
+});
+
+describe('renderTerminal: consistency and the baseline', () => {
+  it('prints pass^k, flaky cells and the runs a 10-point drop needs, then each flaky prompt', () => {
+    const lines = renderTerminal(failingSuite(), { color: false, width: 200 }).split('\n');
+    const header = lines.findIndex((line) => line.startsWith('Consistency'));
+    expect(lines[header]!.split(/\s{2,}/)).toEqual([
+      'Consistency',
+      'k',
+      'pass^k',
+      'Flaky cells',
+      'Runs for a 10-pt drop',
+    ]);
+    expect(lines[header + 1]!.split(/\s{2,}/)).toEqual([
+      'book a table',
+      '2',
+      '75%',
+      '1 of 4',
+      '226 (runs: 57)',
+    ]);
+    expect(lines[header + 4]!.split(/\s{2,}/)).toEqual(['flaky lookup', '3', '—', '—', '—']);
+    expect(lines).toContain('Flaky prompts (passed and failed in one voice)');
+    expect(lines).toContain(
+      '  cancel reservation › "Cancel my reservation for tonight" · slt: 1 of 3 passed',
+    );
+    // The consistency comes after the scenario table and before the failures.
+    expect(header).toBeGreaterThan(lines.indexOf(lines.find((line) => line.startsWith('hostile'))!));
+    expect(header).toBeLessThan(lines.indexOf('Failures'));
+    expect(lines.join('\n')).not.toMatch(/baseline/i);
+  });
+
+  it('with a baseline: a Change column, significant changes first, the suite line, removed scenarios', () => {
+    const lines = renderTerminal(comparedSuite(), { color: false, width: 200 }).split('\n');
+    expect(lines[0]).toBe(
+      "Against baseline.json: Barnard's exact test at alpha 0.05; a significant drop fails the gate.",
+    );
+    expect(lines[2]!.split(/\s{2,}/).slice(0, 4)).toEqual(['Scenario', 'Pass rate', 'Change', '95% CI']);
+    expect(lines.slice(3, 8).map((line) => line.split(/\s{2,}/).slice(0, 3))).toEqual([
+      ['cancel reservation', '33.3%', '▼ −66.7 pts from 100%, significant'],
+      ['book a table', '87.5%', '▼ −12.5 pts from 100%'],
+      ['say goodbye', '50%', '0 pts from 50%'],
+      ['flaky lookup', '—', 'no completed run'],
+      [HOSTILE.scenarioName.replace(/\s+/g, ' '), '50%', 'new'],
+    ]);
+    expect(lines[8]).toBe(
+      'Suite over 3 compared scenarios: ▼ −31.3 pts from 93.8% (p = 0.045, significant).',
+    );
+    expect(lines[9]).toBe('Removed since the baseline: retired scenario (100%, 2/2).');
+    expect(lines).toContain(
+      '  • cancel reservation: pass rate fell from 100% (6/6) to 33.3% (2/6) against the baseline, a significant drop at alpha 0.05',
+    );
+    const coloured = renderTerminal(comparedSuite(), { color: true, width: 200 });
+    // eslint-disable-next-line no-control-regex -- the colour codes are what is checked
+    expect(coloured).toMatch(/\u001b\[31m *▼ −66\.7 pts from 100%, significant\u001b\[0m/);
+  });
+
+  it('says when a baseline was asked for and none was found, and keeps the table as it is', () => {
+    const text = renderTerminal(missingBaselineSuite(), { color: false, width: 200 });
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('No baseline: gated on thresholds alone (no baseline stored for main yet).');
+    expect(lines.slice(2).join('\n')).toBe(renderTerminal(failingSuite(), { color: false, width: 200 }));
   });
 });
