@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/github/comment.js';
 import type { JsonReport } from '../../src/report/json.js';
-import { pullRequestEvent } from '../fakes/github-events.js';
+import { startFakeCacheService } from '../fakes/github-cache-server.js';
+import { pullRequestEvent, pushEvent } from '../fakes/github-events.js';
 import { runAction } from '../fakes/github-runner.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { project } from '../fixtures/project.js';
@@ -159,6 +160,45 @@ describe('a suite in 3 shards', () => {
     expect(job.outputs).toMatchObject({ result: 'failed', total: String(cli.summary.total) });
     expect(job.stdout).not.toMatch(/^::error title=russo%3A opening hours/m);
     expect(github.comments.get(13) ?? []).toEqual([]);
+  });
+
+  it('keeps the baseline in the merge job: a shard stores none, the merge of a push stores the whole suite, a pull request is judged against it', async () => {
+    const cache = await startFakeCacheService('runtime-token');
+    const env = { ACTIONS_CACHE_URL: cache.url, ACTIONS_RUNTIME_TOKEN: 'runtime-token' };
+    const push = { name: 'push', payload: pushEvent({ owner: OWNER, repo: REPO }) };
+    const job = (withInputs: Record<string, string>, event: { name: string; payload: unknown }) =>
+      runAction({
+        workspace: cwd,
+        with: { comment: 'false', 'report-dir': 'baseline-job', ...withInputs },
+        token: TOKEN,
+        repository: `${OWNER}/${REPO}`,
+        apiUrl: github.url,
+        event,
+        env,
+      });
+    const baselines = () => cache.entries.filter((entry) => entry.key.startsWith('russo-baseline@'));
+    try {
+      await job({ shard: '1/3' }, push);
+      expect(baselines()).toEqual([]);
+      const stored = await job({ merge: 'shards/*/report.json' }, push);
+      expect(baselines().map((entry) => entry.key)).toEqual([
+        'russo-baseline@main@.@c7d2b7f4a1e9b0f2d5c6e3a8b9f0a1b2c3d4e5f6',
+      ]);
+      expect(stored.summary).toContain('Baseline: stored as the baseline of main');
+
+      const pullRequest = {
+        name: 'pull_request',
+        payload: pullRequestEvent({ owner: OWNER, repo: REPO, number: 14 }),
+      };
+      const judged = await job({ merge: 'shards/*/report.json' }, pullRequest);
+      expect(judged.summary).toContain('Against the baseline of main');
+      const report = read('baseline-job/report.json');
+      expect(report.baseline).toMatchObject({ status: 'compared' });
+      // The same runs as the baseline: no change, the thresholds decide as before.
+      expect(report.gate).toEqual(whole.gate);
+    } finally {
+      await cache.close();
+    }
   });
 
   it('refuses, with exit 2, a shard given twice and a --shard that is not i/n', async () => {
