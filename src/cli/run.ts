@@ -5,7 +5,7 @@ import type { JudgeOptions } from '../suite/result.js';
 import { runSuite } from '../suite/run.js';
 import { fromJsonReport } from '../report/json.js';
 import { plural } from '../report/numbers.js';
-import { parseRunFlags, type JudgeFlags } from './args.js';
+import { parseRunFlags, UsageError, type JudgeFlags } from './args.js';
 import { useColor } from './color.js';
 import { EXIT, verdictExit, type CliIO } from './io.js';
 import { USAGE } from './usage.js';
@@ -20,6 +20,12 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   if (flags.help) {
     io.stdout.write(`${USAGE}\n`);
     return EXIT.ok;
+  }
+  if (flags.shard && flags.judging.baseline !== undefined) {
+    throw new UsageError(
+      '--baseline with --shard: a shard holds part of the suite, so its drops are not the suite’s',
+      'run the shards without it and compare the merged report: russo compare baseline.json merged.json',
+    );
   }
   // The baseline is read first: a bad one is refused before anything is loaded or spent.
   const judging = await judgeOptions(flags.judging, io.cwd);

@@ -211,6 +211,9 @@ describe('a suite in 3 shards', () => {
     );
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain('shard 1/3 is given twice: reports 1 and 3');
+    const baseline = await russo(cwd, 'run', '--shard', '1/3', '--baseline', 'whole.json');
+    expect(baseline.code).toBe(2);
+    expect(baseline.stderr).toContain('russo: --baseline with --shard: a shard holds part of the suite');
     for (const [value, message] of [
       ['0/3', '--shard "0/3": the shard must be from 1 to 3'],
       ['4/3', '--shard "4/3": the shard must be from 1 to 3'],
