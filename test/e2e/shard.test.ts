@@ -180,6 +180,9 @@ describe('a suite in 3 shards', () => {
     try {
       await job({ shard: '1/3' }, push);
       expect(baselines()).toEqual([]);
+      const partial = await job({ merge: 'shards/1/report.json\nshards/3/report.json' }, push);
+      expect(partial.summary).toMatch(/Baseline: not stored: \d+ planned runs are in no shard report/);
+      expect(baselines()).toEqual([]);
       const stored = await job({ merge: 'shards/*/report.json' }, push);
       expect(baselines().map((entry) => entry.key)).toEqual([
         'russo-baseline@main@.@c7d2b7f4a1e9b0f2d5c6e3a8b9f0a1b2c3d4e5f6',
