@@ -1,7 +1,10 @@
-import { parseArgs } from 'node:util';
+import { extname } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { RussoError } from '../core/errors.js';
 import { checkAlpha, ComparisonError, type FailOnRegression } from '../suite/compare.js';
 import { parseShard, ShardError, type Shard } from '../suite/shard.js';
+import { nearest } from '../core/suggest.js';
+import type { ReportFiles, ReportFormat } from '../report/files.js';
 
 /** A wrong command line: printed with the usage, exit code 2. */
 export class UsageError extends RussoError {}
@@ -38,6 +41,8 @@ export interface RunFlags {
 const OPTIONS = {
   config: { type: 'string', short: 'c' },
   runs: { type: 'string', short: 'n' },
+  // promptfoo's name for it.
+  repeat: { type: 'string' },
   'max-concurrency': { type: 'string', short: 'j' },
   // The old name, still accepted.
   concurrency: { type: 'string' },
@@ -47,6 +52,7 @@ const OPTIONS = {
   junit: { type: 'string' },
   html: { type: 'string' },
   markdown: { type: 'string' },
+  output: { type: 'string', short: 'o', multiple: true },
   'no-cache': { type: 'boolean' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
@@ -59,24 +65,21 @@ const OPTIONS = {
 } as const;
 
 /** Parses the flags after the command name; a wrong value is a UsageError that names the flag and the fix. */
-export function parseRunFlags(argv: string[]): RunFlags & { help: boolean } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError(
-      (error as Error).message.replace(/\. To specify a positional.*$/s, ''),
-      'see russo --help',
-    );
-  }
+export function parseRunFlags(argv: string[], command = 'run'): RunFlags & { help: boolean } {
+  const parsed = parseFlags(argv, OPTIONS, command);
   const { values, positionals } = parsed;
   return {
     globs: positionals,
     ...(values.config !== undefined ? { config: values.config } : {}),
-    ...optionalNumber('runs', values.runs, (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1'),
+    ...optionalNumber(
+      values.repeat === undefined ? 'runs' : 'repeat',
+      aliasedFlag('runs', 'n', values.runs, 'repeat', values.repeat),
+      (n) => Number.isInteger(n) && n >= 1,
+      'a whole number ≥ 1',
+    ),
     ...optionalNumber(
       values.concurrency === undefined ? 'max-concurrency' : 'concurrency',
-      maxConcurrencyFlag(values['max-concurrency'], values.concurrency),
+      aliasedFlag('max-concurrency', 'j', values['max-concurrency'], 'concurrency', values.concurrency),
       (n) => Number.isInteger(n) && n >= 1,
       'a whole number ≥ 1',
     ),
@@ -87,12 +90,9 @@ export function parseRunFlags(argv: string[]): RunFlags & { help: boolean } {
       'a share between 0 and 1, e.g. 0.8',
     ),
     ...(values.shard !== undefined ? { shard: shardFlag(values.shard) } : {}),
-    ...(values.json !== undefined ? { json: values.json } : {}),
-    ...(values.junit !== undefined ? { junit: values.junit } : {}),
-    ...(values.html !== undefined ? { html: values.html } : {}),
-    ...(values.markdown !== undefined ? { markdown: values.markdown } : {}),
+    ...reportFlags(values),
     cache: !values['no-cache'],
-    ...(values.color ? { color: true } : values['no-color'] ? { color: false } : {}),
+    ...colorFlag(values),
     quiet: values.quiet ?? false,
     judging: {
       ...(values.baseline === undefined ? {} : { baseline: values.baseline }),
@@ -139,15 +139,121 @@ export function parseFailOn(raw: string): FailOnRegression {
   return policy;
 }
 
-/** `--max-concurrency` (`-j`), or its old name `--concurrency`; both at once is a usage error. */
-function maxConcurrencyFlag(current: string | undefined, old: string | undefined): string | undefined {
-  if (current !== undefined && old !== undefined) {
+/**
+ * Parses a command's flags with node's parseArgs; a wrong flag is a UsageError, and an unknown one
+ * names the known flag nearest to it.
+ */
+export function parseFlags<Options extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: Options,
+  command: string,
+) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const help = `see russo ${command} --help`;
+    const unknown = unknownFlag(argv, options, error);
+    if (unknown !== undefined) {
+      const guess = unknown.startsWith('--') ? nearest(unknown.slice(2), Object.keys(options)) : undefined;
+      throw new UsageError(`unknown flag ${unknown}${guess ? ` (did you mean --${guess}?)` : ''}`, help);
+    }
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/s, ''), help);
+  }
+}
+
+/** The flag that parseArgs refused as unknown, as the user wrote it (`--colour`), if that was the error. */
+function unknownFlag(
+  argv: string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+  error: unknown,
+): string | undefined {
+  if ((error as { code?: string }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return undefined;
+  const { tokens } = parseArgs({ args: argv, options, allowPositionals: true, strict: false, tokens: true });
+  const token = tokens.find((candidate) => candidate.kind === 'option' && !(candidate.name in options));
+  return token?.kind === 'option' ? token.rawName : undefined;
+}
+
+/** A flag given by its name or by its alias (`--runs` or `--repeat`); both at once is a usage error. */
+function aliasedFlag(
+  name: string,
+  short: string,
+  value: string | undefined,
+  alias: string,
+  aliasValue: string | undefined,
+): string | undefined {
+  if (value !== undefined && aliasValue !== undefined) {
     throw new UsageError(
-      '--max-concurrency and --concurrency are the same flag, given twice',
-      'keep one: --max-concurrency N (or -j N)',
+      `--${name} and --${alias} are the same flag, given twice`,
+      `keep one: --${name} N (or -${short} N)`,
     );
   }
-  return current ?? old;
+  return value ?? aliasValue;
+}
+
+/** `--color` or `--no-color`; neither leaves colour to the terminal and the environment. */
+export function colorFlag(values: { color?: boolean; 'no-color'?: boolean }): { color?: boolean } {
+  if (values.color && values['no-color']) {
+    throw new UsageError(
+      '--color and --no-color contradict each other',
+      'give one of them, or neither to colour only on a terminal',
+    );
+  }
+  return values.color ? { color: true } : values['no-color'] ? { color: false } : {};
+}
+
+/** The format of each report file extension that `-o FILE` understands. */
+const EXTENSIONS: Record<string, ReportFormat> = {
+  '.json': 'json',
+  '.xml': 'junit',
+  '.html': 'html',
+  '.md': 'markdown',
+};
+
+const FORMAT_NAMES: Record<ReportFormat, string> = {
+  json: 'JSON',
+  junit: 'JUnit XML',
+  html: 'HTML',
+  markdown: 'Markdown',
+};
+
+/**
+ * The reports to write: `--json FILE`, `--junit FILE`, `--html FILE`, `--markdown FILE`, and each
+ * `-o FILE` in the format its extension names. Each format is written once, so a format given twice
+ * is a usage error.
+ */
+function reportFlags(values: Partial<Record<ReportFormat, string>> & { output?: string[] }): ReportFiles {
+  const files: ReportFiles = {};
+  const flags: Partial<Record<ReportFormat, string>> = {};
+  const add = (format: ReportFormat, file: string, flag: string) => {
+    if (flags[format] !== undefined) {
+      throw new UsageError(
+        `${flags[format]} and ${flag} ${file} both ask for the ${FORMAT_NAMES[format]} report`,
+        'russo writes one report of each format: keep one',
+      );
+    }
+    files[format] = file;
+    flags[format] = `${flag} ${file}`;
+  };
+  for (const format of Object.keys(FORMAT_NAMES) as ReportFormat[]) {
+    const file = values[format];
+    if (file !== undefined) add(format, file, `--${format}`);
+  }
+  for (const file of values.output ?? []) add(outputFormat(file), file, '-o');
+  return files;
+}
+
+/** The report format that `-o FILE` names by its extension. */
+function outputFormat(file: string): ReportFormat {
+  const extension = extname(file).toLowerCase();
+  const format = EXTENSIONS[extension];
+  if (format === undefined) {
+    const known = Object.entries(EXTENSIONS).map(([ending, name]) => `${ending} (${FORMAT_NAMES[name]})`);
+    throw new UsageError(
+      `-o ${file}: ${extension === '' ? 'a file name without an extension' : `"${extension}"`} names no report format`,
+      `end the file name with ${known.slice(0, -1).join(', ')} or ${known.at(-1)}`,
+    );
+  }
+  return format;
 }
 
 /** `--shard i/n`; a wrong value is a usage error. */
@@ -162,6 +268,7 @@ function shardFlag(raw: string): Shard {
 
 const KEYS = {
   runs: 'runs',
+  repeat: 'runs',
   'max-concurrency': 'maxConcurrency',
   concurrency: 'maxConcurrency',
   'min-pass-rate': 'minPassRate',

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { fileErrorReason, writeFileAtomic } from '../core/files.js';
 import { renderComparisonText } from '../report/comparison.js';
 import { fromJsonReport } from '../report/json.js';
@@ -10,12 +9,12 @@ import {
   type Comparison,
   type FailOnRegression,
 } from '../suite/compare.js';
-import { parseAlpha, parseFailOn, UsageError } from './args.js';
+import { colorFlag, parseAlpha, parseFailOn, parseFlags, UsageError } from './args.js';
 import { useColor } from './color.js';
 import { EXIT, verdictExit, type CliIO } from './io.js';
 import { printReportWrites } from './output.js';
 import { readJsonReport } from './read-report.js';
-import { USAGE } from './usage.js';
+import { COMMAND_USAGE } from './usage.js';
 
 /**
  * `russo compare old.json new.json`: runs nothing; prints what changed against the baseline and
@@ -25,7 +24,7 @@ import { USAGE } from './usage.js';
 export async function compareCommand(argv: string[], io: CliIO): Promise<number> {
   const flags = parseCompareFlags(argv);
   if (flags === 'help') {
-    io.stdout.write(`${USAGE}\n`);
+    io.stdout.write(`${COMMAND_USAGE.compare}\n`);
     return EXIT.ok;
   }
   const [baseline, current] = await Promise.all(
@@ -49,27 +48,18 @@ interface CompareFlags {
 }
 
 function parseCompareFlags(argv: string[]): CompareFlags | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        alpha: { type: 'string' },
-        'fail-on-regression': { type: 'string' },
-        json: { type: 'string' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(
-      (error as Error).message.replace(/\. To specify a positional.*$/s, ''),
-      'see russo --help',
-    );
-  }
+  const parsed = parseFlags(
+    argv,
+    {
+      alpha: { type: 'string' },
+      'fail-on-regression': { type: 'string' },
+      json: { type: 'string' },
+      color: { type: 'boolean' },
+      'no-color': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'compare',
+  );
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   if (positionals.length !== 2) {
@@ -83,7 +73,7 @@ function parseCompareFlags(argv: string[]): CompareFlags | 'help' {
     alpha: values.alpha === undefined ? DEFAULT_ALPHA : parseAlpha(values.alpha),
     failOn: parseFailOn(values['fail-on-regression'] ?? 'significant'),
     ...(values.json === undefined ? {} : { json: values.json }),
-    ...(values.color ? { color: true } : values['no-color'] ? { color: false } : {}),
+    ...colorFlag(values),
   };
 }
 

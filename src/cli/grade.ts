@@ -9,7 +9,7 @@ import { EXIT, verdictExit, type CliIO } from './io.js';
 import { printReportWrites, printResult } from './output.js';
 import { readJsonReport } from './read-report.js';
 import { judgeOptions } from './run.js';
-import { USAGE } from './usage.js';
+import { COMMAND_USAGE } from './usage.js';
 
 /**
  * `russo grade report.json [scenarios…]`: grades the agent answers recorded in a report again with
@@ -17,9 +17,9 @@ import { USAGE } from './usage.js';
  * like `russo run`.
  */
 export async function gradeCommand(argv: string[], io: CliIO): Promise<number> {
-  const flags = parseRunFlags(argv);
+  const flags = parseRunFlags(argv, 'grade');
   if (flags.help) {
-    io.stdout.write(`${USAGE}\n`);
+    io.stdout.write(`${COMMAND_USAGE.grade}\n`);
     return EXIT.ok;
   }
   const [report, ...globs] = flags.globs;
@@ -29,9 +29,9 @@ export async function gradeCommand(argv: string[], io: CliIO): Promise<number> {
       'russo grade russo-report/report.json [scenario files…]',
     );
   }
-  if (flags.runs !== undefined || flags.maxConcurrency !== undefined) {
+  if (flags.runs !== undefined || flags.maxConcurrency !== undefined || flags.shard) {
     throw new UsageError(
-      'russo grade runs nothing: --runs and --max-concurrency do not apply',
+      'russo grade runs nothing: --runs, --max-concurrency and --shard do not apply',
       'grade the runs a report holds, or make new ones with russo run',
     );
   }
@@ -50,7 +50,7 @@ export async function gradeCommand(argv: string[], io: CliIO): Promise<number> {
   const replay = result.replay!;
   if (replay.regraded === 0 && result.summary.total === 0 && replay.notReplayable.length > 0) {
     throw new UsageError(
-      `no run of ${report} can be graded again: ${plural(replay.notReplayable.length, 'run')}, none replayable (${replay.notReplayable[0]!.reason}, …)`,
+      `no run of ${report} can be graded again: ${plural(replay.notReplayable.length, 'run')}, none replayable (${replay.notReplayable[0]!.reason}${replay.notReplayable.length > 1 ? ', …' : ''})`,
       'grade a report made from these scenario files, or name the scenario files it was made from',
     );
   }

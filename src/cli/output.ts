@@ -5,9 +5,18 @@ import type { CliIO } from './io.js';
 
 /** Prints the final table, failures and verdict to stdout. */
 export function printResult(result: SuiteResult, io: CliIO, color: boolean): void {
-  io.stdout.write(
-    `${renderTerminal(result, { color, ...(io.stdout.columns ? { width: io.stdout.columns } : {}) })}\n`,
-  );
+  const width = outputWidth(io);
+  io.stdout.write(`${renderTerminal(result, { color, ...(width === undefined ? {} : { width }) })}\n`);
+}
+
+/**
+ * The columns to fit the output in: `COLUMNS` when set, else the terminal's width. Output that goes
+ * to a log or a pipe has no width: a CI log wraps, and a cut line would lose the voice or the reason.
+ */
+function outputWidth(io: CliIO): number | undefined {
+  if (io.stdout.isTTY !== true) return undefined;
+  const columns = Number(io.env.COLUMNS);
+  return Number.isInteger(columns) && columns > 0 ? columns : io.stdout.columns;
 }
 
 /** Says on stderr which reports were written and, one line each, which could not be and why; true when all were. */

@@ -8,7 +8,7 @@ import { plural } from '../report/numbers.js';
 import { parseRunFlags, UsageError, type JudgeFlags } from './args.js';
 import { useColor } from './color.js';
 import { EXIT, verdictExit, type CliIO } from './io.js';
-import { USAGE } from './usage.js';
+import { COMMAND_USAGE } from './usage.js';
 import { createProgress, duration } from './progress.js';
 import { writeReportFiles } from '../report/files.js';
 import { printReportWrites, printResult } from './output.js';
@@ -18,7 +18,7 @@ import { readJsonReport } from './read-report.js';
 export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const flags = parseRunFlags(argv);
   if (flags.help) {
-    io.stdout.write(`${USAGE}\n`);
+    io.stdout.write(`${COMMAND_USAGE.run}\n`);
     return EXIT.ok;
   }
   if (flags.shard && flags.judging.baseline !== undefined) {

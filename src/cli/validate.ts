@@ -2,10 +2,15 @@ import { loadSuite } from '../suite/load.js';
 import { planSuite } from '../suite/plan.js';
 import { parseRunFlags } from './args.js';
 import { EXIT, type CliIO } from './io.js';
+import { COMMAND_USAGE } from './usage.js';
 
 /** `russo validate`: load and check every scenario and the config; run nothing. */
 export async function validateCommand(argv: string[], io: CliIO): Promise<number> {
-  const flags = parseRunFlags(argv);
+  const flags = parseRunFlags(argv, 'validate');
+  if (flags.help) {
+    io.stdout.write(`${COMMAND_USAGE.validate}\n`);
+    return EXIT.ok;
+  }
   const suite = await loadSuite(flags.globs, {
     cwd: io.cwd,
     ...(flags.config ? { config: flags.config } : {}),

@@ -73,6 +73,12 @@ export function runProblemLines(run: SuiteRun, options: { diffs: boolean } = { d
     : failures.flatMap((failure) => failureLines(failure, options));
 }
 
+/** Why a run did not pass, without the details: each failure's message, or its error; empty for a passed run. */
+export function runReasons(run: SuiteRun): string[] {
+  if (run.status === 'error') return [`error: ${run.error ?? 'unknown error'}`];
+  return (run.evalResult?.failures ?? []).map((failure) => failure.message);
+}
+
 /**
  * What a scenario expects on one line: its calls (or `no call`), their order rule, and the names it
  * forbids; for a conversation, each turn's expectation (`turn 1: no call; reply …`).

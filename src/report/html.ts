@@ -33,6 +33,7 @@ import {
   NO_CALLS,
   runErrorLines,
   runProblemLines,
+  runReasons,
   TURN_MARKS,
   turnExpectationText,
   turnCheckLines,
@@ -53,6 +54,8 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 details.scenario { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; margin: .75rem 0; }
 details.scenario > summary { cursor: pointer; }
 pre { white-space: pre-wrap; word-break: break-word; margin: .25rem 0; font-size: 12px; }
+table.runs tr.failed > td, table.runs tr.error > td { border-bottom: none; }
+tr.reason > td { padding-top: 0; } tr.reason summary { cursor: pointer; }
 ul.gate { margin: .5rem 0; }
 `;
 
@@ -173,13 +176,22 @@ ${result.runs.map(runRow).join('\n')}
 </table>`;
 }
 
+/**
+ * A run's row; under a run that did not pass, a row as wide as the table with why, in one line, that
+ * opens on the expected and actual calls with their diffs (or the whole error).
+ */
 function runRow(run: SuiteRun): string {
+  const row = `<tr class="${run.status}"><td>${escapeHtml(run.prompt)}</td><td>${escapeHtml(run.voice)}</td><td class="num">${run.runIndex + 1}</td><td><span class="${run.status}">${run.status}</span></td><td>${escapeHtml(run.response?.transcript ?? '')}</td><td><pre>${escapeHtml(callsText(run))}</pre></td><td class="num">${formatDuration(run.latencyMs)}</td></tr>`;
   const problems = runProblemLines(run);
-  const status =
-    problems.length === 0
-      ? `<span class="passed">passed</span>`
-      : `<details><summary class="${run.status === 'error' ? 'error' : 'failed'}">${run.status}</summary><pre>${escapeHtml(problems.join('\n'))}</pre></details>`;
-  return `<tr class="${run.status}"><td>${escapeHtml(run.prompt)}</td><td>${escapeHtml(run.voice)}</td><td class="num">${run.runIndex + 1}</td><td>${status}</td><td>${escapeHtml(run.response?.transcript ?? '')}</td><td><pre>${escapeHtml(callsText(run))}</pre></td><td class="num">${formatDuration(run.latencyMs)}</td></tr>`;
+  if (problems.length === 0) return row;
+  // One line: an error can hold many (a command agent's stderr).
+  const reason = (runReasons(run).join('; ') || problems.join('; ')).replace(/\s*[\r\n]+\s*/g, ' ↵ ');
+  const detail = problems.join('\n');
+  const why =
+    detail === reason
+      ? `<div class="${run.status}">${escapeHtml(reason)}</div>`
+      : `<details><summary class="${run.status}">${escapeHtml(reason)}</summary><pre>${escapeHtml(detail)}</pre></details>`;
+  return `${row}\n<tr class="reason"><td colspan="7">${why}</td></tr>`;
 }
 
 /**

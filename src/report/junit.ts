@@ -6,6 +6,9 @@
  *   the scenario's min_pass_rate; with the diffs of its failed runs;
  * - `<error>` when the verdict is errored: a run errored and the pass rate held (or none completed);
  * - `<system-out>` holds every run: voice, status, latency, what the agent heard and called.
+ * Times: `<testsuites>` takes the suite's wall time. A testsuite or testcase takes the time its runs
+ * took, added up, but never more than the wall time: runs overlap, so the parts may add up to more
+ * than the whole (the runs carry no start time to measure a scenario's own span).
  */
 import { promptVerdict } from '../suite/verdicts.js';
 import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
@@ -26,14 +29,13 @@ const OUTCOME = { passed: 'passed', failed: 'failure', errored: 'error' } as con
 
 /** Renders the JUnit XML report of a suite. */
 export function renderJunit(result: SuiteResult): string {
-  const suites = result.scenarios.map(testSuite);
+  const suites = result.scenarios.map((scenario) => testSuite(scenario, result.durationMs));
   const tests = suites.reduce((sum, suite) => sum + suite.tests, 0);
   const failures = suites.reduce((sum, suite) => sum + suite.failures, 0);
   const errors = suites.reduce((sum, suite) => sum + suite.errors, 0);
-  const time = suites.reduce((sum, suite) => sum + suite.timeMs, 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="russo" tests="${tests}" failures="${failures}" errors="${errors}" time="${seconds(time)}">`,
+    `<testsuites name="russo" tests="${tests}" failures="${failures}" errors="${errors}" time="${seconds(result.durationMs)}">`,
     ...suites.map((suite) => suite.xml),
     '</testsuites>',
     '',
@@ -45,15 +47,18 @@ interface RenderedSuite {
   tests: number;
   failures: number;
   errors: number;
-  timeMs: number;
 }
 
-function testSuite(result: ScenarioResult): RenderedSuite {
+/** `wallMs`: the suite's wall time, which no testsuite or testcase time exceeds. */
+function testSuite(result: ScenarioResult, wallMs: number): RenderedSuite {
   const { scenario } = result;
-  const cases = runsByPrompt(result).map((group) => testCase(result, group));
+  const cases = runsByPrompt(result).map((group) => testCase(result, group, wallMs));
   const failures = cases.filter((testCase) => testCase.outcome === 'failure').length;
   const errors = cases.filter((testCase) => testCase.outcome === 'error').length;
-  const timeMs = cases.reduce((sum, testCase) => sum + testCase.timeMs, 0);
+  const timeMs = Math.min(
+    wallMs,
+    cases.reduce((sum, testCase) => sum + testCase.runsMs, 0),
+  );
   const attributes = [
     attribute('name', scenario.name),
     `tests="${cases.length}"`,
@@ -70,17 +75,16 @@ function testSuite(result: ScenarioResult): RenderedSuite {
     tests: cases.length,
     failures,
     errors,
-    timeMs,
   };
 }
 
 function testCase(
   result: ScenarioResult,
   group: PromptRuns,
-): { xml: string; outcome: 'passed' | 'failure' | 'error'; timeMs: number } {
+  wallMs: number,
+): { xml: string; outcome: 'passed' | 'failure' | 'error'; runsMs: number } {
   const { scenario } = result;
-  // Whole milliseconds, so the suite's time is exactly the sum of its testcases' times.
-  const timeMs = group.runs.reduce((sum, run) => sum + Math.round(run.latencyMs), 0);
+  const runsMs = group.runs.reduce((sum, run) => sum + run.latencyMs, 0);
   const outcome = OUTCOME[promptVerdict(group.summary, scenario.minPassRate)];
   const turns = scenario.turns;
   const attributes = [
@@ -90,7 +94,7 @@ function testCase(
       turns === undefined ? group.prompt : `${group.prompt} (${plural(turns.length, 'turn')})`,
     ),
     attribute('classname', scenario.name),
-    `time="${seconds(timeMs)}"`,
+    `time="${seconds(Math.min(wallMs, runsMs))}"`,
     attribute('file', scenario.location.file),
     attribute(
       'line',
@@ -115,7 +119,7 @@ function testCase(
     );
   }
   body.push(`      <system-out>${escapeXml(group.runs.map(runLog).join('\n\n'))}</system-out>`);
-  return { xml: [`    <testcase ${attributes}>`, ...body, '    </testcase>'].join('\n'), outcome, timeMs };
+  return { xml: [`    <testcase ${attributes}>`, ...body, '    </testcase>'].join('\n'), outcome, runsMs };
 }
 
 /** The reasons of each run, one block per run. */

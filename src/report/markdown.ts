@@ -27,6 +27,7 @@ import {
   expectationText,
   runLabel,
   runProblemLines,
+  runReasons,
   runsByPrompt,
   transcriptLines,
   turnExpectationText,
@@ -208,11 +209,7 @@ function shortFailures(result: SuiteResult): Blocks {
 function topReason(runs: SuiteRun[]): { text: string; count: number } | undefined {
   const counts = new Map<string, number>();
   for (const run of runs) {
-    const reasons =
-      run.status === 'error'
-        ? [`error: ${run.error ?? 'unknown error'}`]
-        : (run.evalResult?.failures ?? []).map((failure) => failure.message);
-    for (const reason of new Set(reasons)) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+    for (const reason of new Set(runReasons(run))) counts.set(reason, (counts.get(reason) ?? 0) + 1);
   }
   // Sorting is stable: among equals, the reason met first (the worst-ranked failure) wins.
   const [text, count] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [];

@@ -25,7 +25,10 @@ import { providerText, summaryText, verdictText } from './summary.js';
 /** How to print: colour is the CLI's decision (TTY, NO_COLOR, FORCE_COLOR), never guessed here. */
 export interface TerminalOptions {
   color: boolean;
-  /** Columns of the terminal (default 100, at least 50); long names and prompts are cut to fit. */
+  /**
+   * Columns of the terminal (at least 50): long names and prompts are cut to fit. Absent, nothing is
+   * cut: a log or a pipe has no width, and a cut there loses the end of a line for good.
+   */
   width?: number;
   /** Failed runs listed before the rest are only counted (default 10). */
   maxFailures?: number;
@@ -34,9 +37,9 @@ export interface TerminalOptions {
 const STYLES = { red: 31, green: 32, yellow: 33, bold: 1, dim: 2 } as const;
 type Style = keyof typeof STYLES;
 
-/** Renders the end-of-run report for a terminal; lines never exceed `width` columns. */
+/** Renders the end-of-run report for a terminal; lines never exceed `width` columns when one is given. */
 export function renderTerminal(result: SuiteResult, options: TerminalOptions): string {
-  const width = Math.max(50, options.width ?? 100);
+  const width = options.width === undefined ? Infinity : Math.max(50, options.width);
   const paint = (style: Style, text: string) =>
     options.color ? `\u001b[${STYLES[style]}m${text}\u001b[0m` : text;
   const sections = [

@@ -202,7 +202,7 @@ describe('russo grade (bundled CLI)', () => {
     const changed = await russo(cwd, 'grade', 'mixed.json', '--json', 'changed.json');
     expect(changed.code).toBe(0);
     expect(changed.stdout).toContain(
-      'Re-graded 8 runs of mixed.json with the current scenario files (no speech, no agent).\n  8 runs not replayable (its prompt changed): opening hours/p0/kal16/default/r0, opening hours/p0/k…',
+      'Re-graded 8 runs of mixed.json with the current scenario files (no speech, no agent).\n  8 runs not replayable (its prompt changed): opening hours/p0/kal16/default/r0, opening hours/p0/kal16/default/r1, opening hours/p0/kal16/default/r2, …\n',
     );
     expect(read('changed.json').scenarios.map((scenario) => scenario.name)).toEqual(['book a table']);
     expect(read('changed.json').replay?.notReplayable).toHaveLength(8);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
 import {
+  allErroredResult,
   comparedSuite,
   emptySuite,
   failingSuite,
@@ -58,13 +59,26 @@ describe('renderHtml', () => {
     expect(html).toContain('<details class="scenario" id="scenario-2" open>');
     const section = html.slice(html.indexOf('id="scenario-2"'), html.indexOf('id="scenario-3"'));
     expect(section.match(/<tr class="(passed|failed|error)">/g)).toHaveLength(6);
+    // A failed run's row, then a row as wide as the table: why in one line, the calls and diffs on a click.
     expect(section).toContain(
       '<tr class="failed"><td>Cancel my reservation for tonight</td><td>slt</td><td class="num">3</td>' +
-        '<td><details><summary class="failed">failed</summary><pre>cancel_reservation: reservation_id expected a string, got 1042\n' +
+        '<td><span class="failed">failed</span></td>' +
+        '<td>cancel my reservation for tonight</td><td><pre>cancel_reservation({reservation_id: 1042})</pre></td><td class="num">1.1 s</td></tr>\n' +
+        '<tr class="reason"><td colspan="7"><details><summary class="failed">cancel_reservation: reservation_id expected a string, got 1042</summary>' +
+        '<pre>cancel_reservation: reservation_id expected a string, got 1042\n' +
         '  expected: cancel_reservation({reservation_id: a string})\n' +
-        '  actual:   cancel_reservation({reservation_id: 1042})</pre></details></td>' +
-        '<td>cancel my reservation for tonight</td><td><pre>cancel_reservation({reservation_id: 1042})</pre></td><td class="num">1.1 s</td></tr>',
+        '  actual:   cancel_reservation({reservation_id: 1042})</pre></details></td></tr>',
     );
+    // Every reason of a run is in its line; a reason with nothing more to show opens on nothing.
+    expect(section).toContain(
+      '<tr class="reason"><td colspan="7"><details><summary class="failed">forbidden call book_table({party_size: 2, time: &quot;19:00&quot;}); ' +
+        'missing call cancel_reservation({reservation_id: a string})</summary>',
+    );
+    expect(section).toContain(
+      '<tr class="reason"><td colspan="7"><div class="failed">extra call send_email({to: &quot;guest@example.com&quot;})</div></td></tr>',
+    );
+    // A passed run has its row alone.
+    expect(section.match(/<tr class="reason">/g)).toHaveLength(4);
     expect(section).toContain(
       'Expected: <code>cancel_reservation({reservation_id: a string}); never book_table</code>',
     );
@@ -84,9 +98,23 @@ describe('renderHtml', () => {
     const html = renderHtml(failingSuite());
     expect(html).toContain('<h2>Errors (4 runs)</h2>');
     expect(html).toContain('<tr><td class="num">2</td><td>agent: timed out after 60 s</td></tr>');
+    expect(html).toContain('<td><span class="error">error</span></td>');
     expect(html).toContain(
-      '<summary class="error">error</summary><pre>error: agent: HTTP 503 Service Unavailable</pre>',
+      '<tr class="reason"><td colspan="7"><div class="error">error: agent: HTTP 503 Service Unavailable</div></td></tr>',
     );
+  });
+
+  it('puts an error of many lines on one line in the run’s reason, and whole under it', () => {
+    const base = allErroredResult();
+    const error =
+      'agent: exited with code 1: Traceback:\n  File "<agent>", line 3\n<script>alert(1)</script>';
+    const runs = base.runs.map((run) => ({ ...run, error }));
+    const html = renderHtml(suiteResult([scenarioResult(base.scenario, runs)]));
+    expect(html).toContain(
+      '<details><summary class="error">error: agent: exited with code 1: Traceback: ↵ File &quot;&lt;agent&gt;&quot;, line 3 ↵ &lt;script&gt;alert(1)&lt;/script&gt;</summary>' +
+        '<pre>error: agent: exited with code 1: Traceback:\n  File &quot;&lt;agent&gt;&quot;, line 3\n&lt;script&gt;alert(1)&lt;/script&gt;</pre></details>',
+    );
+    expect(html).not.toContain('<script>');
   });
 
   it('escapes everything from a model, an agent or a file', () => {

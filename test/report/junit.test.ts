@@ -3,6 +3,7 @@ import { renderJunit } from '../../src/report/junit.js';
 import {
   emptySuite,
   failingSuite,
+  cancelResult,
   HOSTILE,
   invalidArgumentsSuite,
   passingSuite,
@@ -114,37 +115,56 @@ describe('renderJunit', () => {
       let tests = 0;
       let failures = 0;
       let errors = 0;
-      let time = 0;
+      const ms = (element: XmlElement) => Math.round(Number(element.attributes.time) * 1000);
       for (const suite of suites) {
         const cases = children(suite, 'testcase');
         const caseFailures = cases.filter((testCase) => children(testCase, 'failure').length > 0).length;
         const caseErrors = cases.filter((testCase) => children(testCase, 'error').length > 0).length;
-        const caseTime = cases.reduce(
-          (sum, testCase) => sum + Math.round(Number(testCase.attributes.time) * 1000),
-          0,
-        );
         expect(Number(suite.attributes.tests)).toBe(cases.length);
         expect(Number(suite.attributes.failures)).toBe(caseFailures);
         expect(Number(suite.attributes.errors)).toBe(caseErrors);
-        expect(Math.round(Number(suite.attributes.time) * 1000)).toBe(caseTime);
+        // Runs overlap: no part takes longer than the whole, which is the suite's wall time.
+        expect(ms(suite)).toBeLessThanOrEqual(ms(root));
         for (const testCase of cases) {
           // At most one of failure/error: the strictest common schema allows no more.
           expect(
             children(testCase, 'failure').length + children(testCase, 'error').length,
           ).toBeLessThanOrEqual(1);
           expect(testCase.attributes.time).toMatch(/^\d+\.\d{3}$/);
+          expect(ms(testCase)).toBeLessThanOrEqual(ms(suite));
           expect(testCase.attributes.classname).toBe(suite.attributes.name);
         }
         tests += cases.length;
         failures += caseFailures;
         errors += caseErrors;
-        time += caseTime;
       }
       expect(Number(root.attributes.tests)).toBe(tests);
       expect(Number(root.attributes.failures)).toBe(failures);
       expect(Number(root.attributes.errors)).toBe(errors);
-      expect(Math.round(Number(root.attributes.time) * 1000)).toBe(time);
+      expect(ms(root)).toBe(result.durationMs);
     }
+  });
+
+  it('times the whole by the wall clock, and no scenario or prompt longer than the whole', () => {
+    // Two scenarios whose runs of 3 s each ran side by side: 18 s of runs in 4.5 s.
+    const overlapping = (name: string) => {
+      const base = cancelResult();
+      const runs = base.runs.map((run) => ({ ...run, latencyMs: 3000 }));
+      return scenarioResult({ ...base.scenario, name }, runs);
+    };
+    const root = parseXml(
+      renderJunit(suiteResult([overlapping('one'), overlapping('two')], {}, { durationMs: 4500 })),
+    );
+    expect(root.attributes.time).toBe('4.500');
+    for (const suite of children(root, 'testsuite')) {
+      expect(suite.attributes.time).toBe('4.500');
+      for (const testCase of children(suite, 'testcase')) expect(testCase.attributes.time).toBe('4.500');
+    }
+    // Runs that did not overlap: each part is the time its runs took.
+    const sequential = parseXml(renderJunit(suiteResult([cancelResult()], {}, { durationMs: 60_000 })));
+    const runsMs = cancelResult().runs.reduce((sum, run) => sum + run.latencyMs, 0);
+    expect(sequential.attributes.time).toBe('60.000');
+    expect(children(sequential, 'testsuite')[0]!.attributes.time).toBe((runsMs / 1000).toFixed(3));
   });
 
   it('puts the schema errors of invalid calls in the failure', () => {

@@ -157,6 +157,17 @@ describe('renderTerminal', () => {
       /^Scenario +Rate +Runs +Pass +Fail +Err +Min$/,
     );
   });
+
+  it('cuts nothing without a width (a log or a pipe)', () => {
+    const longName = `a scenario whose name goes on ${'and on '.repeat(30)}about booking tables`;
+    const result = suiteResult([
+      scenarioResult({ ...cancelResult().scenario, name: longName }, cancelResult().runs),
+    ]);
+    const text = renderTerminal(result, { color: false });
+    expect(text).not.toContain('…');
+    expect(text).toContain(`  ✗ ${longName} › "Cancel my reservation for tonight" · run 2 · kal16\n`);
+    expect(text).toContain(`  • ${longName}: pass rate 33.3% (2/6) is under 80%`);
+  });
 });
 
 describe('renderTerminal with conversations', () => {
