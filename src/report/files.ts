@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { fileErrorReason, writeFileAtomic } from '../core/files.js';
 import type { SuiteResult } from '../suite/types.js';
 import { renderHtml } from './html.js';
-import { renderJson } from './json.js';
+import { jsonReportChunks } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 
@@ -23,8 +23,9 @@ export interface ReportWrite {
   error?: string;
 }
 
-const RENDERERS: Record<ReportFormat, (result: SuiteResult) => string> = {
-  json: renderJson,
+// The JSON report lists every run, so it is streamed to its file in chunks; the others are summarised.
+const RENDERERS: Record<ReportFormat, (result: SuiteResult) => string | Iterable<string>> = {
+  json: jsonReportChunks,
   junit: renderJunit,
   html: renderHtml,
   markdown: renderMarkdown,

@@ -38,6 +38,7 @@ import {
   turnExpectationText,
   turnCheckLines,
 } from './failures.js';
+import { leftOutRunsText, listErrors, listRuns, type RunListing } from './limits.js';
 import { formatDuration, formatInterval, formatRate, plural } from './numbers.js';
 import { providerText, scenarioRateText, summaryText, verdictText } from './summary.js';
 
@@ -75,7 +76,7 @@ export function renderHtml(result: SuiteResult): string {
 <h1 class="${verdictClass}">${result.gate.passed ? '✓' : '✗'} russo: ${escapeHtml(verdictText(result))}</h1>
 <p>${escapeHtml(summaryText(result))}</p>
 ${providerLine(result)}<p class="muted">agent ${escapeHtml(result.agent)} · voices ${escapeHtml(result.voices.join(', '))} · started ${escapeHtml(result.startedAt)} · latency p50 ${formatDuration(result.summary.latency.p50)}, p95 ${formatDuration(result.summary.latency.p95)}</p>
-${replayParagraph(result)}${gateList(result)}${scenarioTable(result)}${consistencyTable(result)}${errorTable(result)}${result.scenarios.map(scenarioSection).join('\n')}
+${replayParagraph(result)}${gateList(result)}${scenarioTable(result)}${consistencyTable(result)}${errorTable(result)}${result.scenarios.map((scenario, index) => scenarioSection(scenario, index, listRuns(result, scenario.runs))).join('\n')}
 </body>
 </html>
 `;
@@ -147,31 +148,32 @@ ${flaky.length > 0 ? `<p>Flaky prompts (${flaky.length}):</p>\n<ul class="flaky"
 
 function errorTable(result: SuiteResult): string {
   if (result.errors.length === 0) return '';
-  const rows = result.errors.map(
+  const { errors, leftOut } = listErrors(result.errors);
+  const rows = errors.map(
     (group) => `<tr><td class="num">${group.count}</td><td>${escapeHtml(group.message)}</td></tr>`,
   );
   return `<h2>Errors (${plural(result.summary.errored, 'run')})</h2>
 <table class="errors"><thead><tr><th class="num">Runs</th><th>Error</th></tr></thead><tbody>
 ${rows.join('\n')}
 </tbody></table>
-`;
+${leftOutLine(leftOut)}`;
 }
 
-function scenarioSection(result: ScenarioResult, index: number): string {
+function scenarioSection(result: ScenarioResult, index: number, listing: RunListing): string {
   const { scenario, summary, passed } = result;
   return `<details class="scenario" id="scenario-${index + 1}"${passed ? '' : ' open'}>
 <summary><h2 class="${passed ? 'passed' : 'failed'}">${passed ? '✓' : '✗'} ${escapeHtml(scenario.name)}</h2> <span class="muted">${escapeHtml(scenarioRateText(summary, scenario.minPassRate))} · 95% CI ${formatInterval(result.interval)} · ${escapeHtml(`${scenario.location.file}:${scenario.location.line}`)}</span></summary>
-${scenario.turns === undefined ? promptRuns(result) : conversationRuns(result, scenario.turns)}
-</details>`;
+${scenario.turns === undefined ? promptRuns(result, listing) : conversationRuns(result, scenario.turns, listing)}
+${leftOutLine(leftOutRunsText(listing))}</details>`;
 }
 
-/** A scenario of prompts: its expectation, then one row per run. */
-function promptRuns(result: ScenarioResult): string {
+/** A scenario of prompts: its expectation, then one row per run listed. */
+function promptRuns(result: ScenarioResult, listing: RunListing): string {
   return `<p>Expected: <code>${escapeHtml(expectationText(result.scenario))}</code></p>
 <table class="runs">
 <thead><tr><th>Prompt</th><th>Voice</th><th class="num">Run</th><th>Status</th><th>Heard</th><th>Calls</th><th class="num">Latency</th></tr></thead>
 <tbody>
-${result.runs.map(runRow).join('\n')}
+${listing.runs.map(runRow).join('\n')}
 </tbody>
 </table>`;
 }
@@ -198,11 +200,15 @@ function runRow(run: SuiteRun): string {
  * A conversation scenario: each turn's expectation, then one row per run with its turns' verdicts,
  * and under it the run's transcript (open when the run did not pass).
  */
-function conversationRuns(result: ScenarioResult, turns: readonly ScenarioTurn[]): string {
+function conversationRuns(
+  result: ScenarioResult,
+  turns: readonly ScenarioTurn[],
+  listing: RunListing,
+): string {
   const expected = turns
     .map((turn) => `<li><code>${escapeHtml(turnExpectationText(turn, result.scenario.match))}</code></li>`)
     .join('');
-  const rows = result.runs.map((run) => {
+  const rows = listing.runs.map((run) => {
     const marks = (run.turns ?? []).map(
       (turn) => `<span class="${turnClass(turn)}">${TURN_MARKS[turn.status]}</span>`,
     );
@@ -249,6 +255,11 @@ ${rows.join('\n')}
 /** The colour of a turn's verdict: its status's, muted for a turn not played. */
 function turnClass(turn: TurnResult): string {
   return turn.status === 'skipped' ? 'muted' : turn.status;
+}
+
+/** What a large suite's report left out, as a muted paragraph; nothing when nothing was. */
+function leftOutLine(text: string): string {
+  return text ? `<p class="muted left-out">${escapeHtml(text)}</p>\n` : '';
 }
 
 /** The provider counters as a muted paragraph, or nothing. */

@@ -232,7 +232,48 @@ export function toJsonReport(result: SuiteResult): JsonReport {
 
 /** The JSON report of a suite result, as text (2-space indented, newline-terminated). */
 export function renderJson(result: SuiteResult): string {
-  return `${JSON.stringify(toJsonReport(result), null, 2)}\n`;
+  return [...jsonReportChunks(result)].join('');
+}
+
+// Runs serialized per chunk: about 50 kB of text, small enough to die young (a string over
+// 128 kB goes straight to the large-object space and waits there for a full collection).
+const RUNS_PER_CHUNK = 32;
+
+/**
+ * The JSON report as text in chunks, the same bytes as `renderJson`: each run is serialized only
+ * when its chunk is pulled, so a report of 100,000 runs is written to disk without ever being one
+ * string (or one object) in memory.
+ */
+export function* jsonReportChunks(result: SuiteResult): Generator<string, void, undefined> {
+  const { scenarios: _scenarios, ...head } = toJsonReport({ ...result, scenarios: [] });
+  yield `${withoutClosingBrace(stringifyAt(head, 0))},\n  "scenarios": `;
+  if (result.scenarios.length === 0) yield '[]';
+  for (const [index, scenario] of result.scenarios.entries()) {
+    const measured = result.consistency.scenarios[index]!;
+    const { runs: _runs, ...rest } = toJsonScenario({ ...scenario, runs: [] }, measured);
+    yield `${index === 0 ? '[\n' : ',\n'}    ${withoutClosingBrace(stringifyAt(rest, 2))},\n      "runs": `;
+    if (scenario.runs.length === 0) yield '[]';
+    for (let first = 0; first < scenario.runs.length; first += RUNS_PER_CHUNK) {
+      const chunk = scenario.runs.slice(first, first + RUNS_PER_CHUNK);
+      const text = chunk.map((run) => `        ${stringifyAt(toJsonRun(run), 4)}`).join(',\n');
+      yield `${first === 0 ? '[\n' : ',\n'}${text}`;
+    }
+    if (scenario.runs.length > 0) yield '\n      ]';
+    yield '\n    }';
+  }
+  if (result.scenarios.length > 0) yield '\n  ]';
+  yield '\n}\n';
+}
+
+/** `JSON.stringify(value, null, 2)` for a value nested `depth` levels deep (each level 2 spaces). */
+function stringifyAt(value: unknown, depth: number): string {
+  const text = JSON.stringify(value, null, 2);
+  return depth === 0 ? text : text.replaceAll('\n', `\n${'  '.repeat(depth)}`);
+}
+
+/** An object's JSON without its last line (the closing brace), so more keys can follow. */
+function withoutClosingBrace(text: string): string {
+  return text.slice(0, text.lastIndexOf('\n'));
 }
 
 function toJsonScenario(result: ScenarioResult, measured: ScenarioConsistency): JsonScenario {

@@ -9,6 +9,7 @@
  * Times: `<testsuites>` takes the suite's wall time. A testsuite or testcase takes the time its runs
  * took, added up, but never more than the wall time: runs overlap, so the parts may add up to more
  * than the whole (the runs carry no start time to measure a scenario's own span).
+ * A suite over `LISTED_RUNS` runs lists only the runs that did not pass, up to a cap (report/limits.ts).
  */
 import { promptVerdict } from '../suite/verdicts.js';
 import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
@@ -21,6 +22,7 @@ import {
   transcriptLines,
   type PromptRuns,
 } from './failures.js';
+import { leftOutRunsText, listRuns } from './limits.js';
 import { formatDuration, plural } from './numbers.js';
 import { scenarioRateText } from './summary.js';
 
@@ -29,7 +31,7 @@ const OUTCOME = { passed: 'passed', failed: 'failure', errored: 'error' } as con
 
 /** Renders the JUnit XML report of a suite. */
 export function renderJunit(result: SuiteResult): string {
-  const suites = result.scenarios.map((scenario) => testSuite(scenario, result.durationMs));
+  const suites = result.scenarios.map((scenario) => testSuite(scenario, result));
   const tests = suites.reduce((sum, suite) => sum + suite.tests, 0);
   const failures = suites.reduce((sum, suite) => sum + suite.failures, 0);
   const errors = suites.reduce((sum, suite) => sum + suite.errors, 0);
@@ -49,10 +51,11 @@ interface RenderedSuite {
   errors: number;
 }
 
-/** `wallMs`: the suite's wall time, which no testsuite or testcase time exceeds. */
-function testSuite(result: ScenarioResult, wallMs: number): RenderedSuite {
+/** `suite`: its wall time, which no testsuite or testcase time exceeds, and its size (report/limits.ts). */
+function testSuite(result: ScenarioResult, suite: SuiteResult): RenderedSuite {
   const { scenario } = result;
-  const cases = runsByPrompt(result).map((group) => testCase(result, group, wallMs));
+  const wallMs = suite.durationMs;
+  const cases = runsByPrompt(result).map((group) => testCase(result, group, suite));
   const failures = cases.filter((testCase) => testCase.outcome === 'failure').length;
   const errors = cases.filter((testCase) => testCase.outcome === 'error').length;
   const timeMs = Math.min(
@@ -81,8 +84,9 @@ function testSuite(result: ScenarioResult, wallMs: number): RenderedSuite {
 function testCase(
   result: ScenarioResult,
   group: PromptRuns,
-  wallMs: number,
+  suite: SuiteResult,
 ): { xml: string; outcome: 'passed' | 'failure' | 'error'; runsMs: number } {
+  const wallMs = suite.durationMs;
   const { scenario } = result;
   const runsMs = group.runs.reduce((sum, run) => sum + run.latencyMs, 0);
   const outcome = OUTCOME[promptVerdict(group.summary, scenario.minPassRate)];
@@ -109,23 +113,31 @@ function testCase(
   if (outcome === 'failure') {
     const failed = group.runs.filter((run) => run.status === 'failed');
     body.push(
-      `      <failure ${attribute('message', rate)} type="pass_rate">${escapeXml(problems(failed))}</failure>`,
+      `      <failure ${attribute('message', rate)} type="pass_rate">${escapeXml(problems(suite, failed))}</failure>`,
     );
   } else if (outcome === 'error') {
     const errored = group.runs.filter((run) => run.status === 'error');
     const message = `${plural(errored.length, 'run')} errored: ${errored[0]?.error ?? 'unknown error'}`;
     body.push(
-      `      <error ${attribute('message', message)} type="run_error">${escapeXml(problems(errored))}</error>`,
+      `      <error ${attribute('message', message)} type="run_error">${escapeXml(problems(suite, errored))}</error>`,
     );
   }
-  body.push(`      <system-out>${escapeXml(group.runs.map(runLog).join('\n\n'))}</system-out>`);
+  const logged = listRuns(suite, group.runs);
+  const log = [...logged.runs.map(runLog), leftOutRunsText(logged)].filter((text) => text !== '');
+  body.push(`      <system-out>${escapeXml(log.join('\n\n'))}</system-out>`);
   return { xml: [`    <testcase ${attributes}>`, ...body, '    </testcase>'].join('\n'), outcome, runsMs };
 }
 
-/** The reasons of each run, one block per run. */
-function problems(runs: SuiteRun[]): string {
-  return runs
-    .map((run) => [`${runLabel(run)}:`, ...runProblemLines(run).map((line) => `  ${line}`)].join('\n'))
+/** The reasons of each run listed, one block per run. */
+function problems(suite: SuiteResult, runs: SuiteRun[]): string {
+  const listing = listRuns(suite, runs);
+  return [
+    ...listing.runs.map((run) =>
+      [`${runLabel(run)}:`, ...runProblemLines(run).map((line) => `  ${line}`)].join('\n'),
+    ),
+    leftOutRunsText(listing),
+  ]
+    .filter((text) => text !== '')
     .join('\n\n');
 }
 

@@ -32,6 +32,7 @@ import {
   transcriptLines,
   turnExpectationText,
 } from './failures.js';
+import { FULL_REPORT, LISTED_FAILURES, LISTED_GROUPS, listErrors } from './limits.js';
 import { formatInterval, formatRate, plural } from './numbers.js';
 import { providerText, scenarioRateText, summaryText, verdictText } from './summary.js';
 
@@ -173,12 +174,14 @@ function flakyList(result: SuiteResult, max: number): Blocks {
 
 function errorTable(result: SuiteResult): Blocks {
   if (result.errors.length === 0) return [];
+  const { errors, leftOut } = listErrors(result.errors);
   return [
     `#### Errors (${plural(result.summary.errored, 'run')})`,
     '',
     '| Runs | Error |\n| ---: | --- |',
-    ...result.errors.map((group) => `| ${group.count} | ${escapeMarkdown(group.message)} |`),
+    ...errors.map((group) => `| ${group.count} | ${escapeMarkdown(group.message)} |`),
     '',
+    ...(leftOut ? [escapeMarkdown(leftOut), ''] : []),
   ];
 }
 
@@ -240,9 +243,10 @@ function failureDetails(result: SuiteResult): Blocks {
           '',
         );
       }
-      for (const problem of problems) {
+      for (const problem of problems.slice(0, LISTED_GROUPS)) {
         blocks.push(...(problem.runs[0]!.turns === undefined ? promptProblem(problem) : transcript(problem)));
       }
+      blocks.push(...otherProblems(problems.slice(LISTED_GROUPS)));
     }
   }
   return blocks;
@@ -263,8 +267,12 @@ function expectation(scenario: Scenario): Blocks {
 
 /** One-turn runs that failed one way: which runs, what they heard, and why. */
 function promptProblem(problem: Problem): Blocks {
+  const heard = listed(
+    problem.heard.map((text) => `“${escapeMarkdown(text)}”`),
+    'more transcript',
+  );
   return [
-    `${escapeMarkdown(problem.runs.map(runLabel).join(', '))}${problem.heard.length > 0 ? ` · heard: ${problem.heard.map((text) => `“${escapeMarkdown(text)}”`).join(', ')}` : ''}`,
+    `${runLabels(problem.runs)}${problem.heard.length > 0 ? ` · heard: ${heard}` : ''}`,
     '',
     markdownFence(problem.text, 'text'),
     '',
@@ -277,9 +285,36 @@ function transcript(problem: Problem): Blocks {
   const which =
     problem.runs.length === 1 ? '' : ` · the same way; transcript of ${escapeMarkdown(runLabel(first))}`;
   return [
-    `${escapeMarkdown(problem.runs.map(runLabel).join(', '))}${which}`,
+    `${runLabels(problem.runs)}${which}`,
     '',
     markdownFence(transcriptLines(first).join('\n'), 'text'),
+    '',
+  ];
+}
+
+/** The labels of a problem's runs, the first `LISTED_FAILURES` of them. */
+function runLabels(runs: readonly SuiteRun[]): string {
+  return listed(
+    runs.map((run) => escapeMarkdown(runLabel(run))),
+    'more run',
+  );
+}
+
+/** Items joined by commas, the first `LISTED_FAILURES` of them and `… and 980 more runs`. */
+function listed(items: readonly string[], more: string): string {
+  const shown = items.slice(0, LISTED_FAILURES).join(', ');
+  const rest = items.length - LISTED_FAILURES;
+  return rest > 0 ? `${shown}, … and ${plural(rest, more)}` : shown;
+}
+
+/** The ways of failing past the first `LISTED_GROUPS` of a prompt, counted in one line. */
+function otherProblems(problems: readonly Problem[]): Blocks {
+  if (problems.length === 0) return [];
+  const runs = problems.reduce((sum, problem) => sum + problem.runs.length, 0);
+  return [
+    escapeMarkdown(
+      `${plural(problems.length, 'more way', 'more ways')} of failing (${plural(runs, 'run')}) not shown: ${FULL_REPORT}.`,
+    ),
     '',
   ];
 }

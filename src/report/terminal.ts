@@ -19,6 +19,7 @@ import { flakyCells, flakyCellText, flakyCellsText, runsNeededText } from './con
 import { showControls } from './escape.js';
 import { replayLines } from './replay.js';
 import { runLabel, runProblemLines, turnHead, turnProblemLines } from './failures.js';
+import { listErrors } from './limits.js';
 import { formatInterval, formatRate, plural } from './numbers.js';
 import { providerText, summaryText, verdictText } from './summary.js';
 
@@ -282,11 +283,13 @@ function heardLine(response: AgentResponse | undefined): string[] {
 function errorList(result: SuiteResult, width: number, paint: Paint): string {
   if (result.errors.length === 0) return '';
   const lines = [paint('bold', `Errors (${plural(result.summary.errored, 'run')})`)];
-  for (const group of result.errors) {
+  const { errors, leftOut } = listErrors(result.errors);
+  for (const group of errors) {
     lines.push(
       `  ${paint('yellow', `${group.count}×`)} ${truncate(clean(group.message), width - String(group.count).length - 4)}`,
     );
   }
+  if (leftOut) lines.push(paint('dim', truncate(`  … ${leftOut}`, width)));
   return lines.join('\n');
 }
 

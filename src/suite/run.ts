@@ -13,6 +13,7 @@ import { planSuite } from './plan.js';
 import { shardPlan, type Shard } from './shard.js';
 import { createAgent, createJudge, createVoices, type Voice } from './providers.js';
 import { checkJudgeOptions, scenarioResult, suiteResult, type JudgeOptions } from './result.js';
+import { SharedValues } from './shared-values.js';
 import type { SuiteResult, SuiteRun } from './types.js';
 
 /** Options of `runSuite`; overrides win over the config (they come from CLI flags and Action inputs). */
@@ -80,11 +81,13 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
     // The tools' schemas are compiled once per suite; every scenario's evaluator validates calls with them.
     const schemas = suite.tools.length > 0 ? ToolSchemas.of(suite.tools) : undefined;
     const graders = suite.scenarios.map((scenario) => graderOf(scenario, schemas, judge));
+    // Runs that answered alike share their response and verdict: a large suite's results stay small.
+    const shared = new SharedValues();
     function* tasks(): Generator<PoolTask<SuiteRun>> {
       for (const planned of plan.runs()) {
         const { scenario, promptIndex } = planned;
         const grader = graders[planned.scenarioIndex] as Grader;
-        const shared = {
+        const playing = {
           synthesizer: (voices[planned.voiceIndex] as Voice).synthesizer,
           agent,
           runIndex: planned.runIndex,
@@ -95,9 +98,9 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
         yield async (poolSignal, upcomingRuns) => {
           const result = await guard.run(poolSignal, (signal) =>
             grader.turns
-              ? runConversation({ ...shared, turns: grader.turns, signal, upcomingRuns })
+              ? runConversation({ ...playing, turns: grader.turns, signal, upcomingRuns })
               : run({
-                  ...shared,
+                  ...playing,
                   prompt: scenario.prompts[promptIndex]?.text ?? '',
                   evaluator: grader.evaluator,
                   expect: grader.expect,
@@ -105,7 +108,9 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
                   upcomingRuns,
                 }),
           );
-          return { ...result, id: planned.id, promptIndex, voice: planned.voice };
+          const suiteRun: SuiteRun = { ...result, id: planned.id, promptIndex, voice: planned.voice };
+          shared.shareParts(suiteRun);
+          return suiteRun;
         };
       }
     }

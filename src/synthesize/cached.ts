@@ -64,7 +64,8 @@ export function cacheKey(synthesizerId: string, text: string): string {
  * Wraps a synthesizer with a memory and disk cache of its audio (WAV files named by `cacheKey`).
  * Concurrent calls for the same text share one request; files are written atomically, and a
  * corrupt or truncated file is made again. A folder that cannot be made or written (a path under a
- * file or under /proc, a full disk) costs one warning: the cache goes on in memory.
+ * file or under /proc, a full disk) costs one warning: the cache goes on in memory. Every caller of
+ * a text gets the same samples, not a copy: audio is read, never written (see `Audio`).
  */
 export class CachedSynthesizer implements Synthesizer {
   readonly id: string;
@@ -111,7 +112,7 @@ export class CachedSynthesizer implements Synthesizer {
       this.memory.delete(key);
       this.memory.set(key, remembered);
       this.stats.hits++;
-      return copy(remembered);
+      return remembered;
     }
     let flight = this.flights.get(key);
     const joined = flight !== undefined;
@@ -127,7 +128,7 @@ export class CachedSynthesizer implements Synthesizer {
         this.stats.misses++;
         if (joined) this.stats.shared++;
       }
-      return copy(audio);
+      return audio;
     } finally {
       flight.waiting--;
       if (flight.waiting === 0 && !flight.settled) {
@@ -250,9 +251,4 @@ function unsealed(bytes: Buffer): Buffer {
 /** SHA-256 of a WAV file's bytes with its RIFF size field left out (the seal changes it). */
 function sealOf(wav: Uint8Array): Buffer {
   return createHash('sha256').update(wav.subarray(0, 4)).update(wav.subarray(8)).digest();
-}
-
-/** Callers get their own samples: one agent that edits its audio must not change another's. */
-function copy(audio: Audio): Audio {
-  return { pcm: audio.pcm.slice(), sampleRate: audio.sampleRate };
 }

@@ -69,6 +69,24 @@ describe('writeFileAtomic', () => {
     expect((await stat('/dev/full')).isCharacterDevice()).toBe(true);
   });
 
+  it('writes text given in chunks as they are made, and keeps the old file when making them fails', async () => {
+    const path = join(dir, 'report.json');
+    const pulled: number[] = [];
+    function* chunks(fail: boolean): Generator<string> {
+      for (let index = 0; index < 3; index++) {
+        pulled.push(index);
+        if (fail && index === 2) throw new Error('the renderer broke');
+        yield `chunk ${index};`;
+      }
+    }
+    await writeFileAtomic(path, chunks(false));
+    expect(await readFile(path, 'utf8')).toBe('chunk 0;chunk 1;chunk 2;');
+    expect(pulled).toEqual([0, 1, 2]);
+    await expect(writeFileAtomic(path, chunks(true))).rejects.toThrow('the renderer broke');
+    expect(await readFile(path, 'utf8')).toBe('chunk 0;chunk 1;chunk 2;');
+    expect(await readdir(dir)).toEqual(['report.json']);
+  });
+
   it('fails with the reason when the folder cannot be made, and leaves nothing behind', async () => {
     await writeFile(join(dir, 'afile'), '');
     const error = await failure(writeFileAtomic(join(dir, 'afile', 'report.json'), '{}'));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ReportError } from '../../src/report/errors.js';
 import {
   fromJsonReport,
+  jsonReportChunks,
   parseReport,
   renderJson,
   toJsonReport,
@@ -26,6 +27,7 @@ import {
   stoppedSuite,
   suiteResult,
 } from '../fixtures/suite-result.js';
+import { largeSuite } from '../fixtures/large-suite-result.js';
 
 const fixtures: Record<string, () => SuiteResult> = {
   failingSuite,
@@ -128,6 +130,23 @@ describe('renderJson', () => {
       expect(renderJson(back)).toBe(renderJson(result));
       expect(renderMarkdown(back)).toBe(renderMarkdown(result));
     }
+  });
+});
+
+describe('jsonReportChunks', () => {
+  it('streams the bytes of one JSON.stringify of the report, in chunks of runs', () => {
+    const noRuns = suiteResult([scenarioResult(bookTableResult().scenario, [])]);
+    for (const result of [...Object.values(fixtures).map((make) => make()), noRuns, largeSuite(600)]) {
+      expect([...jsonReportChunks(result)].join('')).toBe(
+        `${JSON.stringify(toJsonReport(result), null, 2)}\n`,
+      );
+    }
+    // 2 scenarios × 600 runs: the runs come a few hundred at a time, never as one string.
+    const chunks = [...jsonReportChunks(largeSuite(600))];
+    expect(chunks.length).toBeGreaterThan(6);
+    expect(Math.max(...chunks.map((chunk) => chunk.length))).toBeLessThan(
+      renderJson(largeSuite(600)).length / 4,
+    );
   });
 });
 

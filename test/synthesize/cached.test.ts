@@ -276,12 +276,16 @@ describe('CachedSynthesizer', () => {
     expect(cache.counters).toMatchObject({ requests: 2, misses: 1 });
   });
 
-  it('gives each caller its own samples', async () => {
+  it('hands every caller of a text the same samples, without a copy per run', async () => {
     const cache = new CachedSynthesizer(new FliteSynthesizer(), { dir });
-    const first = await cache.synthesize(PROMPT);
-    const copy = Int16Array.from(first.pcm);
-    first.pcm.fill(0);
-    expect((await cache.synthesize(PROMPT)).pcm).toEqual(copy);
+    const [first, shared] = await Promise.all([cache.synthesize(PROMPT), cache.synthesize(PROMPT)]);
+    expect(shared.pcm).toBe(first.pcm);
+    expect((await cache.synthesize(PROMPT)).pcm).toBe(first.pcm);
+    // From disk, in a new cache: read once, then the same samples again.
+    const reopened = new CachedSynthesizer(new FliteSynthesizer(), { dir });
+    const fromDisk = await reopened.synthesize(PROMPT);
+    expect(fromDisk.pcm).toEqual(first.pcm);
+    expect((await reopened.synthesize(PROMPT)).pcm).toBe(fromDisk.pcm);
   });
 
   it('keeps a shared request going while one caller still waits, and stops it when all gave up', async () => {
