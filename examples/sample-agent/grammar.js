@@ -72,11 +72,12 @@ export const grammarWords = [
  * Alternative pronunciations are left out: they made "could" and "can" confusable and cost time.
  */
 export function dictionaryFor(cmudict) {
+  const wanted = new Set(grammarWords);
   const pronunciations = new Map();
   for (const line of cmudict.split('\n')) {
     const space = line.indexOf(' ');
     const word = line.slice(0, space);
-    if (grammarWords.includes(word)) pronunciations.set(word, line.slice(space + 1).trim());
+    if (wanted.has(word)) pronunciations.set(word, line.slice(space + 1).trim());
   }
   const missing = grammarWords.filter((word) => !pronunciations.has(word));
   if (missing.length > 0) throw new Error(`cmudict has no pronunciation for: ${missing.join(', ')}`);

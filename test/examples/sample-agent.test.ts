@@ -200,6 +200,24 @@ describe('the sample agent on natural variants', () => {
     expect(answer.toolCalls).toEqual([call('cancel_reservation', {})]);
   });
 
+  it('hears a clip inside a second of faint noise on each side the same: only the speech is decoded', async () => {
+    const audio = await new FliteSynthesizer({ voice: 'kal16' }).synthesize('Are you open on Sunday?');
+    // About 45 dB under the speech's loudest 10 ms, where the agent stops decoding.
+    let seed = 7;
+    const noise = () =>
+      Int16Array.from({ length: audio.sampleRate }, () => {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        return (seed % 61) - 30;
+      });
+    const padded: Audio = {
+      pcm: Int16Array.from([...noise(), ...audio.pcm, ...noise()]),
+      sampleRate: audio.sampleRate,
+    };
+    const answer = await agent.run(padded);
+    expect(answer.transcript).toBe('are you open on sunday');
+    expect(answer.toolCalls).toEqual([call('get_opening_hours', { day: 'sunday' })]);
+  });
+
   it('hears a clip the same whatever the process heard before', async () => {
     const single = new CommandAgent({ command: AGENT, mode: 'serve', tools: TOOLS });
     const synthesizer = new FliteSynthesizer({ voice: 'slt' });
