@@ -134,6 +134,8 @@ export type { LoadOptions } from './scenarios/load.js';
 export type * from './scenarios/types.js';
 export { runSuite } from './suite/run.js';
 export type { RunSuiteOptions } from './suite/run.js';
+export { parseShard, ShardError } from './suite/shard.js';
+export type { Shard, ShardRecord, PlanOutline, MissingRuns } from './suite/shard.js';
 export type { Voice } from './suite/providers.js';
 export type * from './suite/types.js';
 export { renderJson, parseReport, REPORT_VERSION } from './report/json.js';

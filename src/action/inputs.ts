@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { RussoError } from '../core/errors.js';
+import { parseShard, ShardError, type Shard } from '../suite/shard.js';
 import type { FailOnRegression } from '../suite/compare.js';
 
 /** The Action's inputs, parsed and checked (action.yml describes each). */
@@ -25,6 +26,10 @@ export interface ActionInputs {
   reportDir: string;
   workingDirectory: string;
   onMissingSecrets: 'skip' | 'fail';
+  /** Run only this shard of the suite (`1/4`). */
+  shard?: Shard;
+  /** Globs of shard JSON reports: merge them and run nothing. Empty: run the suite. */
+  merge: string[];
 }
 
 /** An Action input with a value the Action cannot use. */
@@ -59,6 +64,14 @@ export function readInputs(): ActionInputs {
   if (onMissingSecrets !== 'skip' && onMissingSecrets !== 'fail') {
     throw new InputError(`input on-missing-secrets is "${onMissingSecrets}"`, 'use skip or fail');
   }
+  const shard = shardInput();
+  const merge = core.getMultilineInput('merge');
+  if (shard && merge.length > 0) {
+    throw new InputError(
+      'inputs shard and merge are both set',
+      'a shard job runs its share (shard), one merge job after them runs nothing and merges their reports (merge)',
+    );
+  }
   const baseline = core.getInput('baseline');
   if (baseline === '') {
     throw new InputError('input baseline is empty', 'use auto, off, or the path of a JSON report');
@@ -91,7 +104,20 @@ export function readInputs(): ActionInputs {
     reportDir: core.getInput('report-dir'),
     workingDirectory: core.getInput('working-directory'),
     onMissingSecrets,
+    ...(shard ? { shard } : {}),
+    merge,
   };
+}
+
+function shardInput(): Shard | undefined {
+  const raw = core.getInput('shard');
+  if (raw === '') return undefined;
+  try {
+    return parseShard(raw);
+  } catch (error) {
+    if (!(error instanceof ShardError)) throw error;
+    throw new InputError(`input shard ${error.message}`, error.hint);
+  }
 }
 
 /**

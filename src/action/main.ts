@@ -10,10 +10,15 @@ import { ScenarioError } from '../scenarios/errors.js';
 import { loadSuite } from '../suite/load.js';
 import { missingSecrets } from '../suite/providers.js';
 import { runSuite } from '../suite/run.js';
+import type { SuiteResult } from '../suite/types.js';
 import { InputError, maskSecretInputs, providerEnv, readInputs, secretInputs } from './inputs.js';
+import { mergeJob } from './merge.js';
 import { progressLogger } from './progress.js';
 
-/** The Action: read the inputs, load and run the suite, write the reports, publish on GitHub. */
+/**
+ * The Action: read the inputs, load and run the suite (or one shard of it), write the reports,
+ * publish on GitHub. A merge job (input `merge`) runs nothing: it publishes the shards' merged result.
+ */
 export async function run(): Promise<void> {
   let target: PublishTarget | undefined;
   try {
@@ -24,10 +29,21 @@ export async function run(): Promise<void> {
     target = {
       workspace,
       cwd,
-      annotations: inputs.annotations,
-      comment: inputs.comment,
+      // A shard's verdict covers its share only: the annotations and the PR comment are the merge job's.
+      annotations: inputs.annotations && !inputs.shard,
+      comment: inputs.comment && !inputs.shard,
       githubToken: inputs.githubToken,
     };
+    if (inputs.merge.length > 0) {
+      const { result, baselineNote } = await mergeJob(inputs, workspace);
+      const reports = await writeReports(result, inputs.reportDir, workspace);
+      const cacheNote = 'not used: this job merged the shards’ reports and ran nothing';
+      return await publishResult(result, target, {
+        cacheNote,
+        reports,
+        ...(baselineNote ? { baselineNote } : {}),
+      });
+    }
     const globs = inputs.scenarios.length > 0 ? inputs.scenarios : undefined;
     const suite = await loadSuite(globs, { cwd, ...(inputs.config ? { config: inputs.config } : {}) });
     const env = providerEnv(inputs, process.env);
@@ -39,20 +55,26 @@ export async function run(): Promise<void> {
       return await publishSkipped(`${error.message} (on-missing-secrets: skip)`);
     }
 
+    // A shard sees part of the suite: it neither compares with the baseline nor stores one (the merge job does).
     const baseline = await baselineStep({
-      mode: inputs.baseline,
+      mode: inputs.shard ? 'off' : inputs.baseline,
       failOn: inputs.failOnRegression,
       workspace,
       workingDirectory: inputs.workingDirectory,
       scenarios: suite.scenarios.map((scenario) => scenario.name),
     });
-    const audioCache = await restoreAudioCache(suite, { enabled: inputs.cache, prefix: inputs.cacheKey });
+    // Each shard speaks its own prompts, so each keeps its own audio cache.
+    const cachePrefix = inputs.shard
+      ? `${inputs.cacheKey}-shard-${inputs.shard.index}-of-${inputs.shard.count}`
+      : inputs.cacheKey;
+    const audioCache = await restoreAudioCache(suite, { enabled: inputs.cache, prefix: cachePrefix });
     const result = await runSuite(suite, {
       env,
       secrets: secretInputs(),
       signal: abortOnCancel(),
       onProgress: progressLogger(),
       onWarning: (message) => core.warning(message),
+      ...(inputs.shard ? { shard: inputs.shard } : {}),
       overrides: {
         ...(inputs.runs === undefined ? {} : { runs: inputs.runs }),
         ...(inputs.maxConcurrency === undefined ? {} : { maxConcurrency: inputs.maxConcurrency }),
@@ -62,14 +84,16 @@ export async function run(): Promise<void> {
     });
     const cacheNote = await audioCache.save();
     const baselineNote = await baseline.store(result);
-    const reports =
-      inputs.reportDir === ''
-        ? []
-        : await writeReportFiles(result, reportFolder(inputs.reportDir), workspace);
+    const reports = await writeReports(result, inputs.reportDir, workspace);
     await publishResult(result, target, { cacheNote, reports, ...(baselineNote ? { baselineNote } : {}) });
   } catch (error) {
     await publishError(error, errorText(error), target);
   }
+}
+
+/** The four reports in `reportDir` (none when it is empty). */
+async function writeReports(result: SuiteResult, reportDir: string, workspace: string) {
+  return reportDir === '' ? [] : await writeReportFiles(result, reportFolder(reportDir), workspace);
 }
 
 function missingSecretsError(missing: string[]): InputError {

@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { RussoError } from '../core/errors.js';
 import { checkAlpha, ComparisonError, type FailOnRegression } from '../suite/compare.js';
+import { parseShard, ShardError, type Shard } from '../suite/shard.js';
 import { nearest } from '../core/suggest.js';
 import type { ReportFiles, ReportFormat } from '../report/files.js';
 
@@ -25,6 +26,8 @@ export interface RunFlags {
   runs?: number;
   maxConcurrency?: number;
   minPassRate?: number;
+  /** `--shard i/n`: run only this share of the plan. */
+  shard?: Shard;
   json?: string;
   junit?: string;
   html?: string;
@@ -44,6 +47,7 @@ const OPTIONS = {
   // The old name, still accepted.
   concurrency: { type: 'string' },
   'min-pass-rate': { type: 'string' },
+  shard: { type: 'string' },
   json: { type: 'string' },
   junit: { type: 'string' },
   html: { type: 'string' },
@@ -85,6 +89,7 @@ export function parseRunFlags(argv: string[], command = 'run'): RunFlags & { hel
       (n) => n >= 0 && n <= 1,
       'a share between 0 and 1, e.g. 0.8',
     ),
+    ...(values.shard !== undefined ? { shard: shardFlag(values.shard) } : {}),
     ...reportFlags(values),
     cache: !values['no-cache'],
     ...colorFlag(values),
@@ -249,6 +254,16 @@ function outputFormat(file: string): ReportFormat {
     );
   }
   return format;
+}
+
+/** `--shard i/n`; a wrong value is a usage error. */
+function shardFlag(raw: string): Shard {
+  try {
+    return parseShard(raw);
+  } catch (error) {
+    if (!(error instanceof ShardError)) throw error;
+    throw new UsageError(`--shard ${error.message}`, error.hint);
+  }
 }
 
 const KEYS = {

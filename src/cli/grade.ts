@@ -29,9 +29,9 @@ export async function gradeCommand(argv: string[], io: CliIO): Promise<number> {
       'russo grade russo-report/report.json [scenario files…]',
     );
   }
-  if (flags.runs !== undefined || flags.maxConcurrency !== undefined) {
+  if (flags.runs !== undefined || flags.maxConcurrency !== undefined || flags.shard) {
     throw new UsageError(
-      'russo grade runs nothing: --runs and --max-concurrency do not apply',
+      'russo grade runs nothing: --runs, --max-concurrency and --shard do not apply',
       'grade the runs a report holds, or make new ones with russo run',
     );
   }

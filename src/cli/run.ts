@@ -1,10 +1,11 @@
 import { loadSuite } from '../suite/load.js';
 import { planSuite } from '../suite/plan.js';
+import { shardPlan } from '../suite/shard.js';
 import type { JudgeOptions } from '../suite/result.js';
 import { runSuite } from '../suite/run.js';
 import { fromJsonReport } from '../report/json.js';
 import { plural } from '../report/numbers.js';
-import { parseRunFlags, type JudgeFlags } from './args.js';
+import { parseRunFlags, UsageError, type JudgeFlags } from './args.js';
 import { useColor } from './color.js';
 import { EXIT, verdictExit, type CliIO } from './io.js';
 import { COMMAND_USAGE } from './usage.js';
@@ -20,6 +21,12 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(`${COMMAND_USAGE.run}\n`);
     return EXIT.ok;
   }
+  if (flags.shard && flags.judging.baseline !== undefined) {
+    throw new UsageError(
+      '--baseline with --shard: a shard holds part of the suite, so its drops are not the suite’s',
+      'run the shards without it and compare the merged report: russo compare baseline.json merged.json',
+    );
+  }
   // The baseline is read first: a bad one is refused before anything is loaded or spent.
   const judging = await judgeOptions(flags.judging, io.cwd);
   const suite = await loadSuite(flags.globs, {
@@ -33,8 +40,12 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   });
   if (!flags.quiet) {
     const scenarios = suite.scenarios.length;
+    // A shard says its share first: `shard 2/4: 30 of 120 runs`.
+    const share = flags.shard
+      ? `shard ${flags.shard.index}/${flags.shard.count}: ${shardPlan(plan, flags.shard).totalRuns} of `
+      : '';
     io.stderr.write(
-      `russo: ${plural(scenarios, 'scenario')}, ${plural(plan.totalRuns, 'run')} ` +
+      `russo: ${plural(scenarios, 'scenario')}, ${share}${plural(plan.totalRuns, 'run')} ` +
         `(${plural(plan.voices.length, 'voice')}) at concurrency ${plan.maxConcurrency}\n`,
     );
   }
@@ -49,6 +60,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       maxConcurrency: plan.maxConcurrency,
       ...(flags.minPassRate !== undefined ? { minPassRate: flags.minPassRate } : {}),
     },
+    ...(flags.shard ? { shard: flags.shard } : {}),
     ...(flags.cache ? {} : { cacheDir: false as const }),
     ...(flags.quiet ? {} : { onProgress: progress.update }),
     ...(io.signal ? { signal: io.signal } : {}),

@@ -22,6 +22,7 @@ const RUN_OPTIONS = `  -c, --config FILE        config file (default: russo.conf
   -n, --runs N             runs per prompt and voice, for every scenario (also --repeat)
   -j, --max-concurrency N  runs in flight at once, across the suite (also --concurrency)
       --min-pass-rate X    pass rate (0..1) the whole suite must reach
+      --shard I/N          run shard I of N (CI matrix); russo merge joins the shards' JSON reports
 ${BASELINE_OPTIONS}
 ${REPORT_OPTIONS}
       --no-cache           neither read nor write the disk audio cache (.russo/cache)
@@ -99,6 +100,7 @@ or mocked tool results changed, or whose reply checks need the judge, are listed
 Options:
   -c, --config FILE        config file (default: russo.config.yaml in the working directory)
       --min-pass-rate X    pass rate (0..1) the whole suite must reach
+      --shard I/N          run shard I of N (CI matrix); russo merge joins the shards' JSON reports
 ${BASELINE_OPTIONS}
 ${REPORT_OPTIONS}
 ${COLOR_OPTION}

@@ -140,6 +140,9 @@ async function restore(base: string, settings: BaselineSettings): Promise<Baseli
 
 async function store(result: SuiteResult, branch: string, settings: BaselineSettings): Promise<string> {
   if (result.cancelled) return `not stored: the suite did not finish`;
+  // Merged shards that lost runs are part of a suite: a baseline is always a whole one.
+  if (result.missingRuns)
+    return `not stored: ${result.missingRuns.count} planned runs are in no shard report`;
   if (!cache.isFeatureAvailable()) return 'not stored: the Actions cache service is not available here';
   const key = `${keyPrefix(branch, settings)}${github.context.sha}`;
   try {

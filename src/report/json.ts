@@ -40,6 +40,7 @@ import type {
   SuiteRun,
 } from '../suite/types.js';
 import { DEFAULT_VARIANT, runId } from '../suite/plan.js';
+import type { MissingRuns, ShardRecord } from '../suite/shard.js';
 import { ReportError } from './errors.js';
 import { reportSchema } from './schema.js';
 
@@ -235,6 +236,10 @@ export interface JsonReport {
   providers: ProviderSummary | null;
   /** Pass rates per variant and per voice over the suite, and its sweeps; recomputed when read. Absent in older reports. */
   breakdown?: JsonBreakdown;
+  /** The shard this report is and the outline of the whole plan; null when not sharded. Absent in older reports. */
+  shard?: ShardRecord | null;
+  /** Of merged shards: the planned runs no report held; null when none is missing. Absent in older reports. */
+  missingRuns?: MissingRuns | null;
   scenarios: JsonScenario[];
 }
 
@@ -262,6 +267,8 @@ export function toJsonReport(result: SuiteResult): JsonReport {
     stoppedBy: result.stoppedBy ?? null,
     providers: result.providers ?? null,
     breakdown: toJsonBreakdown(result.breakdown),
+    shard: result.shard ?? null,
+    missingRuns: result.missingRuns ?? null,
     scenarios: result.scenarios.map((scenario, index) =>
       toJsonScenario(scenario, result.consistency.scenarios[index]!),
     ),
@@ -501,6 +508,8 @@ export function fromJsonReport(report: JsonReport): SuiteResult {
     cancelled: report.cancelled,
     ...(report.stoppedBy === null ? {} : { stoppedBy: report.stoppedBy }),
     ...(report.providers ? { providers: report.providers } : {}),
+    ...(report.shard ? { shard: report.shard } : {}),
+    ...(report.missingRuns ? { missingRuns: report.missingRuns } : {}),
   };
 }
 

@@ -6,16 +6,22 @@
 import { scenarioVariants } from '../scenarios/variants.js';
 import { canonicalJson } from '../suite/expectation.js';
 import { DEFAULT_VARIANT } from '../suite/plan.js';
-import { scenarioResult, suiteResult } from '../suite/result.js';
+import { scenarioResult, suiteResult, type Baseline } from '../suite/result.js';
 import type { ProviderSummary, ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 import { ReportError } from './errors.js';
 import { fromJsonReport, toJsonReport, type JsonReport } from './json.js';
+import { checkShards } from './shards.js';
 
 /**
  * Merges shard reports into one. Throws a ReportError when they do not belong to one run: different
- * gate thresholds, one scenario with two thresholds, or the same run in two reports (a shard given twice).
+ * gate thresholds, one scenario with two thresholds, or the same run in two reports (a shard given
+ * twice); `--shard` reports must also be of one plan (shards.ts). The planned runs that no shard
+ * reported fail the merged gate. With a `baseline`, the merged suite is judged against it as a run is.
  */
-export function mergeReports(reports: readonly JsonReport[]): JsonReport {
+export function mergeReports(
+  reports: readonly JsonReport[],
+  options: { baseline?: Baseline } = {},
+): JsonReport {
   const first = reports[0];
   if (first === undefined)
     throw new ReportError('no report to merge', 'pass the JSON reports of every shard');
@@ -31,25 +37,34 @@ export function mergeReports(reports: readonly JsonReport[]): JsonReport {
       );
     }
   }
-  const results = reports.map(fromJsonReport);
+  const missingRuns = checkShards(reports);
+  // Shards in shard order, so the scenarios come in the plan's order whatever order the files came in.
+  const results = [...reports]
+    .sort((a, b) => (a.shard?.index ?? 0) - (b.shard?.index ?? 0))
+    .map(fromJsonReport);
   const voices = [...new Set(results.flatMap((result) => result.voices))];
   const scenarios = mergeScenarios(results, voices);
   const stoppedBy = results.find((result) => result.stoppedBy !== undefined)?.stoppedBy;
-  // Consistency is measured again as the first shard was; a baseline comparison is not carried over
-  // (each shard saw only its part): compare the merged report with `russo compare`.
+  // Consistency is measured again as the first shard was; a shard's baseline comparison is not
+  // carried over (it saw only its part): the merge compares with `options.baseline`, or not at all.
   const measured = results[0]!.consistency;
   const merged = suiteResult({
     scenarios,
     minPassRate: first.gate.minPassRate,
     maxErrors: first.gate.maxErrors,
     maxFlakyRate: first.gate.maxFlakyRate ?? null,
-    judging: { alpha: measured.alpha, ...(measured.k === null ? {} : { passK: measured.k }) },
+    judging: {
+      alpha: measured.alpha,
+      ...(measured.k === null ? {} : { passK: measured.k }),
+      ...(options.baseline ? { baseline: options.baseline } : {}),
+    },
     cancelled: results.some((result) => result.cancelled),
     ...(stoppedBy === undefined ? {} : { stoppedBy }),
     agent: [...new Set(results.map((result) => result.agent))].join(', '),
     voices,
     ...timeSpan(results),
     ...addProviders(results),
+    ...(missingRuns === undefined ? {} : { missingRuns }),
   });
   return toJsonReport(merged);
 }

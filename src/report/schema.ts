@@ -486,6 +486,7 @@ const definitions = {
           'stopped',
           'cancelled',
           'no_runs',
+          'missing_runs',
         ],
       },
       message: { type: 'string' },
@@ -709,6 +710,51 @@ export const reportSchema = {
         clean: { anyOf: [{ $ref: '#/definitions/slice' }, { type: 'null' }] },
       },
       required: ['variants', 'voices', 'sweeps', 'clean'],
+    },
+    shard: {
+      type: ['object', 'null'],
+      description:
+        'The shard this report is (--shard i/n) and the outline of the whole plan, from which a merge lists the runs no shard reported; null when not sharded. Absent in reports made before sharding.',
+      properties: {
+        index: { type: 'integer', minimum: 1 },
+        count: { type: 'integer', minimum: 1 },
+        plan: {
+          type: 'object',
+          properties: {
+            totalRuns: { type: 'integer', minimum: 0 },
+            voices: { type: 'array', items: { type: 'string' } },
+            scenarios: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  name: { type: 'string' },
+                  conversations: { type: 'integer', minimum: 0 },
+                  variants: { type: 'array', items: { type: 'string' } },
+                  runsPerCell: { type: 'integer', minimum: 1 },
+                  expectationHash: { type: 'string' },
+                },
+                required: ['name', 'conversations', 'variants', 'runsPerCell', 'expectationHash'],
+              },
+            },
+          },
+          required: ['totalRuns', 'voices', 'scenarios'],
+        },
+      },
+      required: ['index', 'count', 'plan'],
+    },
+    missingRuns: {
+      type: ['object', 'null'],
+      description:
+        'Of a merge of shards: the planned runs that no report held (their count, the first ids, the shards without a report); null when none is missing.',
+      properties: {
+        count: { type: 'integer', minimum: 1 },
+        planned: { type: 'integer', minimum: 1 },
+        ids: { type: 'array', items: { type: 'string' } },
+        shards: { type: 'array', items: { type: 'integer', minimum: 1 } },
+        shardCount: { type: 'integer', minimum: 1 },
+      },
+      required: ['count', 'planned', 'ids', 'shards', 'shardCount'],
     },
     scenarios: { type: 'array', items: { $ref: '#/definitions/scenario' } },
   },

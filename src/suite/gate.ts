@@ -1,5 +1,6 @@
 import type { RunSummary } from '../core/types.js';
 import type { FailOnRegression, ScenarioComparison } from './compare.js';
+import type { MissingRuns } from './shard.js';
 import type { ErrorGroup, GateFailure, ScenarioResult } from './types.js';
 
 /** Everything the gate looks at. */
@@ -10,6 +11,10 @@ export interface GateInput {
   maxErrors: number;
   cancelled: boolean;
   stoppedBy?: string;
+  /** True for one shard of a suite: a shard may hold no run at all (more shards than runs). */
+  sharded?: boolean;
+  /** Of merged shards: the planned runs that no report held. */
+  missingRuns?: MissingRuns;
   /** The scenarios that dropped against the baseline under `failOn` (compare.ts `regressions`). */
   regressions?: { rows: ScenarioComparison[]; failOn: FailOnRegression; alpha: number };
   /** Flaky prompt × voice cells and the share allowed (null: no limit). */
@@ -39,7 +44,10 @@ export function judge(input: GateInput): {
   } else if (input.cancelled) {
     failures.push({ kind: 'cancelled', message: 'the suite was cancelled before every run started' });
   }
-  if (input.summary.total === 0 && !input.cancelled && !input.stoppedBy) {
+  if (input.missingRuns) {
+    failures.push({ kind: 'missing_runs', message: missingMessage(input.missingRuns) });
+  }
+  if (input.summary.total === 0 && !input.cancelled && !input.stoppedBy && !input.sharded) {
     failures.push({ kind: 'no_runs', message: 'no run was made: the suite has no prompts to run' });
   }
   for (const result of input.scenarios) {
@@ -109,6 +117,20 @@ function variantFailures(result: ScenarioResult): GateFailure[] {
 /** `62.5% (5/8)`: a pass rate with the runs it counts. */
 function rateText(counts: { passRate: number | null; passed: number; failed: number }): string {
   return `${percent(counts.passRate as number)} (${counts.passed}/${counts.passed + counts.failed})`;
+}
+
+/**
+ * `5 of 12 planned runs are in no report (no report of shard 2/3): a/p0/kal16/default/r0, …, and 3
+ * more`: a merge of shards that lost some never passes on what was left.
+ */
+function missingMessage(missing: MissingRuns): string {
+  const { count, planned, ids, shards, shardCount } = missing;
+  const noReport =
+    shards.length === 0
+      ? ''
+      : ` (no report of shard${shards.length === 1 ? '' : 's'} ${shards.map((index) => `${index}/${shardCount}`).join(', ')})`;
+  const more = count > ids.length ? `, and ${count - ids.length} more` : '';
+  return `${count} of ${planned} planned runs are in no report${noReport}: ${ids.join(', ')}${more}`;
 }
 
 /** True when a share stays at or under its limit (with the same allowance for rounding as `reaches`). */

@@ -5,6 +5,7 @@ import { checkAlpha, checkSameSuite, compare, regressions, type FailOnRegression
 import { checkK, consistency } from './consistency.js';
 import { expectationHash } from './expectation.js';
 import { judge } from './gate.js';
+import type { MissingRuns, ShardRecord } from './shard.js';
 import type {
   BaselineOutcome,
   ProviderSummary,
@@ -81,6 +82,10 @@ export interface SuiteFacts {
   startedAt: string;
   durationMs: number;
   providers?: ProviderSummary;
+  /** The shard these results are, when the suite was sharded. */
+  shard?: ShardRecord;
+  /** Of merged shards: the planned runs no report held. */
+  missingRuns?: MissingRuns;
 }
 
 /**
@@ -115,6 +120,8 @@ export function suiteResult(facts: SuiteFacts): SuiteResult {
         }
       : {}),
     flaky: { cells: measured.cells, flakyCells: measured.flakyCells, maxRate: maxFlakyRate },
+    sharded: facts.shard !== undefined,
+    ...(facts.missingRuns === undefined ? {} : { missingRuns: facts.missingRuns }),
   });
   return {
     scenarios: facts.scenarios,
@@ -136,6 +143,8 @@ export function suiteResult(facts: SuiteFacts): SuiteResult {
     cancelled: facts.cancelled,
     ...(facts.stoppedBy === undefined ? {} : { stoppedBy: facts.stoppedBy }),
     ...(facts.providers === undefined ? {} : { providers: facts.providers }),
+    ...(facts.shard === undefined ? {} : { shard: facts.shard }),
+    ...(facts.missingRuns === undefined ? {} : { missingRuns: facts.missingRuns }),
   };
 }
 

@@ -9,9 +9,10 @@ import type { Agent, ExpectedCall, Progress, ReplyJudge, ToolResponder } from '.
 import { compileToolResults, ToolCallEvaluator, ToolSchemas, TurnEvaluator } from '../evaluate/index.js';
 import { ScenarioError } from '../scenarios/errors.js';
 import type { Scenario, Suite } from '../scenarios/types.js';
-import { isClean } from '../scenarios/variants.js';
+import { isClean, scenarioVariants } from '../scenarios/variants.js';
 import { CrashGuard } from './crashes.js';
 import { planSuite } from './plan.js';
+import { shardPlan, type Shard } from './shard.js';
 import { createAgent, createJudge, createVoices, type Voice } from './providers.js';
 import { checkJudgeOptions, scenarioResult, suiteResult, type JudgeOptions } from './result.js';
 import { SharedValues } from './shared-values.js';
@@ -32,6 +33,8 @@ export interface RunSuiteOptions {
   agent?: Agent;
   /** Use these voices instead of the configured synthesizer. */
   voices?: Voice[];
+  /** Run only this shard of the plan (`--shard i/n`); the result records it for `russo merge`. */
+  shard?: Shard;
   /** Told what degrades without stopping the suite (an audio cache folder that cannot be written); default: stderr. */
   onWarning?: (message: string) => void;
   /** The significance level, k of pass^k and the baseline the suite is judged with; checked before anything runs. */
@@ -54,11 +57,13 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
     options.judging ?? {},
     suite.scenarios.map((scenario) => scenario.name),
   );
-  const plan = planSuite(suite, {
+  const fullPlan = planSuite(suite, {
     ...(runs === undefined ? {} : { runs }),
     ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
     ...(options.voices ? { voices: options.voices.map((voice) => voice.voice) } : {}),
   });
+  const sharded = options.shard ? shardPlan(fullPlan, options.shard) : undefined;
+  const plan = sharded ?? fullPlan;
   const concurrency = plan.maxConcurrency;
   const cacheDir = options.cacheDir ?? (suite.config.cache.enabled ? suite.config.cache.dir : false);
   const stats = createProviderStats();
@@ -89,7 +94,8 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
       for (const planned of plan.runs()) {
         const { scenario, promptIndex } = planned;
         const grader = graders[planned.scenarioIndex] as Grader;
-        const { variant } = plan.scenarios[planned.scenarioIndex]!.variants[planned.variantIndex]!;
+        // From the scenario, not the plan's list of scenarios: a shard's plan leaves some out.
+        const { variant } = scenarioVariants(scenario)[planned.variantIndex]!;
         const voice = (voices[planned.voiceIndex] as Voice).synthesizer;
         const playing = {
           // The agent hears the audio only: never the prompt, nor which variant it is.
@@ -156,6 +162,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
         ...perturbedCounts(perturbed),
         concurrency: { max: concurrency, lowest: limiter.lowest },
       },
+      ...(sharded ? { shard: sharded.shard } : {}),
     });
   } finally {
     await agent.close?.();

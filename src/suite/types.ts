@@ -4,6 +4,7 @@ import type { Scenario } from '../scenarios/types.js';
 import type { ScenarioBreakdown, SuiteBreakdown } from './breakdown.js';
 import type { Comparison, FailOnRegression } from './compare.js';
 import type { Consistency } from './consistency.js';
+import type { MissingRuns, ShardRecord } from './shard.js';
 
 /** One run of a suite: a run result plus which prompt, voice and variant it was. */
 export interface SuiteRun extends RunResult {
@@ -59,7 +60,8 @@ export interface GateFailure {
     | 'errors'
     | 'stopped'
     | 'cancelled'
-    | 'no_runs';
+    | 'no_runs'
+    | 'missing_runs';
   message: string;
   /** Name of the scenario, for `scenario_pass_rate`, `variant_pass_rate` and `regression`. */
   scenario?: string;
@@ -153,4 +155,8 @@ export interface SuiteResult {
   stoppedBy?: string;
   /** Provider counters; absent in reports made before they existed. */
   providers?: ProviderSummary;
+  /** The shard this result is (`--shard i/n`) and the outline of the whole plan; absent when not sharded. */
+  shard?: ShardRecord;
+  /** Of merged shards: the planned runs that no shard reported; absent when none is missing. */
+  missingRuns?: MissingRuns;
 }

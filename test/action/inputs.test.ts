@@ -30,6 +30,7 @@ describe('readInputs', () => {
       reportDir: 'russo-report',
       workingDirectory: '.',
       onMissingSecrets: 'fail',
+      merge: [],
     });
   });
 
@@ -45,11 +46,13 @@ describe('readInputs', () => {
       cache: 'FALSE',
       'on-missing-secrets': 'skip',
       'report-dir': '',
+      shard: '2/4',
       baseline: 'baselines/main.json',
       'fail-on-regression': 'any',
       alpha: '0.01',
     });
     expect(readInputs()).toMatchObject({
+      shard: { index: 2, count: 4 },
       scenarios: ['scenarios/booking/*.yaml', 'scenarios/{a,b}.yaml'],
       config: 'ci/russo.yaml',
       runs: 10,
@@ -73,6 +76,10 @@ describe('readInputs', () => {
     ['min-pass-rate', '80', 'input min-pass-rate is "80"', 'use a number from 0 to 1 (0.8 means 80%)'],
     ['comment', 'yes', 'input comment is "yes"', 'use true or false'],
     ['on-missing-secrets', 'ignore', 'input on-missing-secrets is "ignore"', 'use skip or fail'],
+    ['shard', '0/3', 'input shard "0/3": the shard must be from 1 to 3', 'e.g. 1/4'],
+    ['shard', '4/3', 'input shard "4/3": the shard must be from 1 to 3', 'e.g. 1/4'],
+    ['shard', '1/0', 'input shard "1/0": the number of shards must be at least 1', 'e.g. 1/4'],
+    ['shard', 'abc', 'input shard "abc" is not i/n', 'write i/n with 1 ≤ i ≤ n'],
     ['baseline', '', 'input baseline is empty', 'use auto, off, or the path of a JSON report'],
     [
       'fail-on-regression',
@@ -101,6 +108,18 @@ describe('readInputs', () => {
     expect(error).toBeInstanceOf(InputError);
     expect(error).toMatchObject({ message });
     expect((error as InputError).hint).toContain(hint);
+  });
+});
+
+describe('readInputs: shard and merge', () => {
+  it('reads the merge globs, one per line', () => {
+    withInputs({ merge: 'shards/*/report.json\nlate/report.json\n' });
+    expect(readInputs().merge).toEqual(['shards/*/report.json', 'late/report.json']);
+  });
+
+  it('refuses a job that is both a shard and the merge', () => {
+    withInputs({ shard: '1/2', merge: 'shards/*/report.json' });
+    expect(() => readInputs()).toThrow('inputs shard and merge are both set');
   });
 });
 

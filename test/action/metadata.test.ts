@@ -49,6 +49,8 @@ describe('action.yml', () => {
       'report-dir',
       'working-directory',
       'on-missing-secrets',
+      'shard',
+      'merge',
     ]);
     for (const [name, input] of Object.entries(action.inputs)) {
       expect(input.description, name).toMatch(/\w{3}/);
@@ -78,19 +80,50 @@ describe('example workflows', () => {
 
   it('cover a pull request gate (with pushes that store its baseline), a nightly schedule and a manual dispatch', () => {
     const triggers = files.map((file) => Object.keys(workflow(file).parsed.on).join(','));
-    expect(triggers.sort()).toEqual(['pull_request,push', 'schedule', 'workflow_dispatch']);
+    expect(triggers.sort()).toEqual([
+      'pull_request,push',
+      'pull_request,push',
+      'schedule',
+      'workflow_dispatch',
+    ]);
   });
 
   it.each(files)('%s passes only inputs the action has and reads only outputs it sets', (file) => {
     const { text, parsed } = workflow(file);
-    const steps = Object.values(parsed.jobs).flatMap((job) => job.steps);
-    const russo = steps.filter((step) => step.uses?.endsWith('/russo@v1'));
-    expect(russo).toHaveLength(1);
-    for (const name of Object.keys(russo[0]!.with ?? {})) expect(Object.keys(action.inputs)).toContain(name);
+    // One russo step per job (the matrix example has a shard job and a merge job).
+    const russo = Object.values(parsed.jobs).flatMap((job) => {
+      const steps = job.steps.filter((step) => step.uses?.endsWith('/russo@v1'));
+      expect(steps.length).toBeLessThanOrEqual(1);
+      return steps;
+    });
+    expect(russo.length).toBeGreaterThanOrEqual(1);
+    for (const step of russo) {
+      for (const name of Object.keys(step.with ?? {})) expect(Object.keys(action.inputs)).toContain(name);
+    }
     for (const [, id, output] of text.matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
-      expect(id).toBe(russo[0]!.id);
+      expect(russo.map((step) => step.id)).toContain(id);
       expect(Object.keys(action.outputs)).toContain(output);
     }
+  });
+
+  it('splits the matrix example into shards that a merge job joins, every shard once', () => {
+    const { parsed } = workflow('matrix.yml');
+    type Job = Workflow['jobs'][string] & {
+      strategy?: { 'fail-fast'?: boolean; matrix: { shard: number[] } };
+      needs?: string;
+      if?: string;
+    };
+    const jobs = parsed.jobs as Record<string, Job>;
+    const shards = jobs.shards!.strategy!;
+    expect(shards['fail-fast']).toBe(false);
+    expect(jobs.shards!.steps.find((step) => step.id === 'russo')?.with?.shard).toBe(
+      `\${{ matrix.shard }}/${shards.matrix.shard.length}`,
+    );
+    expect(shards.matrix.shard).toEqual(shards.matrix.shard.map((_, index) => index + 1));
+    // The merge job runs even when a shard failed or died, so a missing shard is reported, not skipped.
+    expect(jobs.merge!.needs).toBe('shards');
+    expect(jobs.merge!.if).toContain('!cancelled()');
+    expect(jobs.merge!.steps.find((step) => step.id === 'russo')?.with?.merge).toBeTruthy();
   });
 
   it('gives the pull request gate the permission its comment needs, and no more', () => {

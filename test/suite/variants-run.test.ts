@@ -210,6 +210,31 @@ describe('runSuite with variants', () => {
     expect(result.scenarios.map((scenario) => scenario.runs[0]!.variant)).toEqual(['cafe', 'noisy']);
   });
 
+  it('runs a shard with the variants of its own scenarios, when earlier scenarios fall in another shard', async () => {
+    const suite = await loadSuite(undefined, {
+      cwd: project({
+        'russo.config.yaml': AGENT,
+        'scenarios/a.yaml': HOURS.replace('name: hours', 'name: a plain one'),
+        'scenarios/b.yaml': `${BOOK}variants:\n  - name: clean\n  - name: fast\n    speed: 2\n`,
+      }),
+    });
+    const shards = await Promise.all(
+      [1, 2].map((index) =>
+        runSuite(suite, {
+          agent: new FunctionAgent(byLength),
+          voices: voices().slice(0, 1),
+          shard: { index, count: 2 },
+        }),
+      ),
+    );
+    const runs = shards.flatMap((result) => result.scenarios.flatMap((scenario) => scenario.runs));
+    // Every planned run once, each heard under its own variant: the fast bookings fail, the clean pass.
+    expect(runs).toHaveLength(2 + 2 * 2 * 2);
+    const book = runs.filter((run) => run.id.startsWith('book/'));
+    expect(book.filter((run) => run.variant === 'fast').every((run) => run.status === 'failed')).toBe(true);
+    expect(book.filter((run) => run.variant === 'clean').every((run) => run.status === 'passed')).toBe(true);
+  });
+
   it('leaves a suite without variants as it was: one default variant, nothing perturbed', async () => {
     const suite = await loadSuite(undefined, {
       cwd: project({ 'russo.config.yaml': AGENT, 'scenarios/hours.yaml': HOURS }),
