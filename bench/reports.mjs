@@ -51,6 +51,7 @@ function result(name, prompts, runs, failRate, seed) {
           promptIndex,
           runIndex,
           voice,
+          variant: 'default',
           status: fails ? 'failed' : 'passed',
           evalResult: fails ? graded.wrong : graded.good,
           response: {
