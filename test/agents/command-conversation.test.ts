@@ -13,20 +13,18 @@ import type {
   ToolCall,
   ToolResponder,
 } from '../../src/core/types.js';
-import { FliteSynthesizer } from '../../src/synthesize/flite.js';
 import { expectGone, readPids } from '../fixtures/command-agent-processes.js';
+import { BOOKED, speakTurns } from './booking-dialog.js';
 
 // The conversation protocol of the command agent, against a fixture program that speaks it (or
 // breaks it) and the real Flite audio of each turn.
 const FIXTURE = resolve('test/fixtures/command-agent-conversation.mjs');
-const SAYS = ["I'd like to book a table", 'Two people please', 'At seven tonight'];
 
 let turns: Audio[];
 let dir: string;
 
 beforeAll(async () => {
-  const synthesizer = new FliteSynthesizer({ voice: 'slt' });
-  turns = await Promise.all(SAYS.map((text) => synthesizer.synthesize(text)));
+  turns = await speakTurns('slt');
   dir = await mkdtemp(join(tmpdir(), 'russo-conversation-test-'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -57,7 +55,6 @@ async function rejection(promise: Promise<unknown>): Promise<AgentError> {
   return error as AgentError;
 }
 
-const BOOKED = { confirmed: true, reference: 'R-17' };
 const respond: ToolResponder = (call) =>
   call.name === 'book_table'
     ? { result: BOOKED }

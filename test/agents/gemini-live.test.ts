@@ -5,7 +5,7 @@ import { resample } from '../../src/audio/resample.js';
 import { withPrices } from '../../src/providers/cost.js';
 import { AgentError, FatalProviderError, TimeoutError } from '../../src/core/errors.js';
 import { createProviderStats } from '../../src/core/provider.js';
-import type { Audio, ToolDefinition, ToolResponder } from '../../src/core/types.js';
+import type { Audio, ToolDefinition } from '../../src/core/types.js';
 import { FliteSynthesizer } from '../../src/synthesize/flite.js';
 import {
   FAKE_GEMINI_KEY,
@@ -14,6 +14,7 @@ import {
   type LiveConnection,
 } from '../fakes/gemini-server.js';
 import { waitFor } from '../wait-for.js';
+import { BOOKED, respond, speakTurns } from './booking-dialog.js';
 
 const tools: ToolDefinition[] = [
   {
@@ -303,15 +304,10 @@ describe('gemini-live agent', () => {
 });
 
 describe('gemini-live conversations: one session, context kept by the service', () => {
-  const SAYS = ["I'd like to book a table", 'Two people please', 'At seven tonight'];
   let turns: Audio[];
   beforeAll(async () => {
-    const synthesizer = new FliteSynthesizer({ voice: 'rms' });
-    turns = await Promise.all(SAYS.map((text) => synthesizer.synthesize(text)));
+    turns = await speakTurns('rms');
   });
-  const BOOKED = { confirmed: true, reference: 'R-17' };
-  const respond: ToolResponder = (call) =>
-    call.name === 'book_table' ? { result: BOOKED } : { missing: `no result is mocked for ${call.name}` };
   const responsesOf = (message: Record<string, unknown>) =>
     (message.toolResponse as { functionResponses?: unknown[] } | undefined)?.functionResponses;
   const spoken = (transcript: string) => [

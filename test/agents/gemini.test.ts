@@ -6,7 +6,7 @@ import { AgentError, FatalProviderError } from '../../src/core/errors.js';
 import { createProviderStats } from '../../src/core/provider.js';
 import { withPrices } from '../../src/providers/cost.js';
 import type { ProviderContext } from '../../src/core/provider.js';
-import type { Audio, ToolDefinition, ToolResponder } from '../../src/core/types.js';
+import type { Audio, ToolDefinition } from '../../src/core/types.js';
 import { FliteSynthesizer } from '../../src/synthesize/flite.js';
 import {
   FAKE_GEMINI_KEY,
@@ -16,6 +16,7 @@ import {
   type GenerateRequest,
 } from '../fakes/gemini-server.js';
 import { waitFor } from '../wait-for.js';
+import { BOOKED, respond, speakTurns } from './booking-dialog.js';
 
 const tools: ToolDefinition[] = [
   {
@@ -415,15 +416,10 @@ describe('the Gemini key', () => {
 });
 
 describe('gemini conversations: the contents history travels with each request', () => {
-  const SAYS = ["I'd like to book a table", 'Two people please', 'At seven tonight'];
   let turns: Audio[];
   beforeAll(async () => {
-    const synthesizer = new FliteSynthesizer({ voice: 'awb' });
-    turns = await Promise.all(SAYS.map((text) => synthesizer.synthesize(text)));
+    turns = await speakTurns('awb');
   });
-  const BOOKED = { confirmed: true, reference: 'R-17' };
-  const respond: ToolResponder = (call) =>
-    call.name === 'book_table' ? { result: BOOKED } : { missing: `no result is mocked for ${call.name}` };
   type Turn = { role: string; parts: Array<Record<string, unknown>> };
   const contentsOf = (request: GenerateRequest | undefined) => (request?.body.contents ?? []) as Turn[];
   /** The caller turns in a request: user turns with audio. */

@@ -5,7 +5,7 @@ import { decodeWav, encodeWav } from '../../src/audio/wav.js';
 import { AgentError, FatalProviderError, RussoError, TimeoutError } from '../../src/core/errors.js';
 import { run } from '../../src/core/pipeline.js';
 import type { ProviderContext } from '../../src/core/provider.js';
-import type { Audio, Evaluator, ToolResponder } from '../../src/core/types.js';
+import type { Audio, Evaluator } from '../../src/core/types.js';
 import { FliteSynthesizer } from '../../src/synthesize/flite.js';
 import type { ServerResponse } from 'node:http';
 import {
@@ -16,6 +16,7 @@ import {
   type RecordedRequest,
 } from '../fakes/http-server.js';
 import { waitFor } from '../wait-for.js';
+import { BOOKED, respond, speakTurns } from './booking-dialog.js';
 
 let audio: Audio;
 let server: FakeHttpServer | undefined;
@@ -288,15 +289,10 @@ const neverCalled: Evaluator = {
 };
 
 describe('http agent: conversations', () => {
-  const SAYS = ["I'd like to book a table", 'Two people please', 'At seven tonight'];
   let turns: Audio[];
   beforeAll(async () => {
-    const synthesizer = new FliteSynthesizer({ voice: 'slt' });
-    turns = await Promise.all(SAYS.map((text) => synthesizer.synthesize(text)));
+    turns = await speakTurns('slt');
   });
-  const BOOKED = { confirmed: true, reference: 'R-17' };
-  const respond: ToolResponder = (call) =>
-    call.name === 'book_table' ? { result: BOOKED } : { missing: `no result is mocked for ${call.name}` };
 
   /**
    * A slot-filling agent that keeps each conversation by its id: it asks for the party size, then

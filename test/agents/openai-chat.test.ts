@@ -3,8 +3,7 @@ import { OpenAIAudioChatAgent, type OpenAIAudioChatOptions } from '../../src/age
 import { decodeWav } from '../../src/audio/wav.js';
 import { AgentError } from '../../src/core/errors.js';
 import { createProviderStats } from '../../src/core/provider.js';
-import type { Audio, ToolDefinition, ToolResponder } from '../../src/core/types.js';
-import { FliteSynthesizer } from '../../src/synthesize/flite.js';
+import type { Audio, ToolDefinition } from '../../src/core/types.js';
 import {
   FAKE_KEY,
   chatAudio,
@@ -16,26 +15,22 @@ import {
   type OpenAIHttpFake,
 } from '../fakes/openai-http.js';
 import { waitFor } from '../wait-for.js';
+import { BOOKED, respond, speakTurns } from './booking-dialog.js';
 
 // Conversations of the audio chat agent against the fake chat completions API, with the real SDK
 // as client and the real Flite audio of each caller turn.
-const SAYS = ["I'd like to book a table", 'Two people please', 'At seven tonight'];
 const tools: ToolDefinition[] = [
   {
     name: 'book_table',
     parameters: { type: 'object', properties: { party_size: { type: 'integer' }, time: { type: 'string' } } },
   },
 ];
-const BOOKED = { confirmed: true, reference: 'R-17' };
-const respond: ToolResponder = (call) =>
-  call.name === 'book_table' ? { result: BOOKED } : { missing: `no result is mocked for ${call.name}` };
 
 let turns: Audio[];
 let fake: OpenAIHttpFake | undefined;
 
 beforeAll(async () => {
-  const synthesizer = new FliteSynthesizer({ voice: 'slt' });
-  turns = await Promise.all(SAYS.map((text) => synthesizer.synthesize(text)));
+  turns = await speakTurns('slt');
 });
 
 afterEach(async () => {

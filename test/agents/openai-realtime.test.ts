@@ -11,9 +11,8 @@ import { AgentError, FatalProviderError } from '../../src/core/errors.js';
 import { runConcurrent } from '../../src/core/pipeline.js';
 import { RetriesExhaustedError } from '../../src/core/retry.js';
 import { createProviderStats } from '../../src/core/provider.js';
-import type { Audio, ToolDefinition, ToolResponder } from '../../src/core/types.js';
+import type { Audio, ToolDefinition } from '../../src/core/types.js';
 import { ToolCallEvaluator } from '../../src/evaluate/index.js';
-import { FliteSynthesizer } from '../../src/synthesize/flite.js';
 import {
   REALTIME_FAKE_KEY,
   startRealtimeFake,
@@ -22,6 +21,7 @@ import {
   type RealtimeFakeOptions,
 } from '../fakes/openai-realtime.js';
 import { waitFor } from '../wait-for.js';
+import { BOOKED, respond, speakTurns } from './booking-dialog.js';
 
 let fake: RealtimeFake | undefined;
 const agents: OpenAIRealtimeAgent[] = [];
@@ -424,16 +424,11 @@ describe('OpenAIRealtimeAgent in a batch: sessions opened ahead', () => {
 });
 
 describe('OpenAIRealtimeAgent conversations: one session, context kept by the server', () => {
-  const SAYS = ["I'd like to book a table", 'Two people please', 'At seven tonight'];
   let turns: Audio[];
   beforeAll(async () => {
-    const synthesizer = new FliteSynthesizer({ voice: 'kal16' });
-    turns = await Promise.all(SAYS.map((text) => synthesizer.synthesize(text)));
+    turns = await speakTurns('kal16');
   });
   const samplesAt24k = (audio: Audio) => resample(audio, 24000).pcm.length;
-  const BOOKED = { confirmed: true, reference: 'R-17' };
-  const respond: ToolResponder = (call) =>
-    call.name === 'book_table' ? { result: BOOKED } : { missing: `no result is mocked for ${call.name}` };
 
   it('plays three turns on one session: each turn appends, commits and asks once; calls answered; a reply per turn', async () => {
     // What the server's conversation held when it answered each response.

@@ -6,7 +6,7 @@ import { WebSocketAgent, websocketAgentProvider } from '../../src/agents/websock
 import { resample } from '../../src/audio/resample.js';
 import { decodeWav } from '../../src/audio/wav.js';
 import { AgentError, CancelledError } from '../../src/core/errors.js';
-import type { Audio, ToolResponder } from '../../src/core/types.js';
+import type { Audio } from '../../src/core/types.js';
 import { FliteSynthesizer } from '../../src/synthesize/flite.js';
 import {
   isType,
@@ -16,6 +16,7 @@ import {
   type ReceivedFrame,
 } from '../fakes/websocket-server.js';
 import { waitFor } from '../wait-for.js';
+import { BOOKED, respond, speakTurns } from './booking-dialog.js';
 
 let audio: Audio;
 let server: FakeWebSocketServer | undefined;
@@ -348,15 +349,10 @@ describe('websocket agent: broken, slow and malformed agents', () => {
 });
 
 describe('websocket agent: conversations on one connection', () => {
-  const SAYS = ["I'd like to book a table", 'Two people please', 'At seven tonight'];
   let turns: Audio[];
   beforeAll(async () => {
-    const synthesizer = new FliteSynthesizer({ voice: 'awb' });
-    turns = await Promise.all(SAYS.map((text) => synthesizer.synthesize(text)));
+    turns = await speakTurns('awb');
   });
-  const BOOKED = { confirmed: true, reference: 'R-17' };
-  const respond: ToolResponder = (call) =>
-    call.name === 'book_table' ? { result: BOOKED } : { missing: `no result is mocked for ${call.name}` };
   const options = {
     start_message: { type: 'start' },
     extra_fields: { type: 'audio' },
