@@ -1,4 +1,24 @@
+import { endianness } from 'node:os';
+
 /** The nearest 16-bit sample value: rounded, and clipped to −32768..32767 instead of wrapping around. */
 export function toInt16(value: number): number {
   return value >= 32767 ? 32767 : value <= -32768 ? -32768 : Math.round(value);
+}
+
+// WAV files and the audio APIs carry samples little-endian; an Int16Array holds them in the host's order.
+const HOST_IS_LITTLE_ENDIAN = endianness() === 'LE';
+
+/** The samples as 16-bit little-endian bytes, a copy: one block copy, not a write per sample. */
+export function pcm16Bytes(pcm: Int16Array): Buffer {
+  const bytes = Buffer.from(pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + pcm.byteLength));
+  return HOST_IS_LITTLE_ENDIAN ? bytes : bytes.swap16();
+}
+
+/** 16-bit little-endian bytes (an even number of them) as samples, a copy: one block copy, not a read per sample. */
+export function pcm16FromBytes(bytes: Uint8Array): Int16Array {
+  const pcm = new Int16Array(bytes.byteLength / 2);
+  const into = Buffer.from(pcm.buffer);
+  into.set(bytes);
+  if (!HOST_IS_LITTLE_ENDIAN) into.swap16();
+  return pcm;
 }
