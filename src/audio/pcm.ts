@@ -10,8 +10,16 @@ const HOST_IS_LITTLE_ENDIAN = endianness() === 'LE';
 
 /** The samples as 16-bit little-endian bytes, a copy: one block copy, not a write per sample. */
 export function pcm16Bytes(pcm: Int16Array): Buffer {
-  const bytes = Buffer.from(pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + pcm.byteLength));
-  return HOST_IS_LITTLE_ENDIAN ? bytes : bytes.swap16();
+  const bytes = Buffer.alloc(pcm.byteLength);
+  writePcm16(pcm, bytes, 0);
+  return bytes;
+}
+
+/** Writes the samples into `target` from `offset` on, as 16-bit little-endian bytes (a WAV file's data chunk). */
+export function writePcm16(pcm: Int16Array, target: Buffer, offset: number): void {
+  const bytes = target.subarray(offset, offset + pcm.byteLength);
+  bytes.set(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+  if (!HOST_IS_LITTLE_ENDIAN) bytes.swap16();
 }
 
 /** 16-bit little-endian bytes (an even number of them) as samples, a copy: one block copy, not a read per sample. */

@@ -1,6 +1,6 @@
 import { AudioFormatError } from '../core/errors.js';
 import type { Audio } from '../core/types.js';
-import { pcm16Bytes, pcm16FromBytes } from './pcm.js';
+import { pcm16FromBytes, writePcm16 } from './pcm.js';
 
 const HEADER_BYTES = 44;
 const WAVE_FORMAT_PCM = 1;
@@ -17,7 +17,7 @@ export function encodeWav(audio: Audio): Buffer {
     throw new AudioFormatError(`cannot encode WAV: sample rate ${sampleRate} is not a positive integer`);
   }
   const dataBytes = pcm.length * 2;
-  const out = Buffer.alloc(HEADER_BYTES);
+  const out = Buffer.alloc(HEADER_BYTES + dataBytes);
   out.write('RIFF', 0, 'ascii');
   out.writeUInt32LE(36 + dataBytes, 4);
   out.write('WAVE', 8, 'ascii');
@@ -31,7 +31,8 @@ export function encodeWav(audio: Audio): Buffer {
   out.writeUInt16LE(16, 34);
   out.write('data', 36, 'ascii');
   out.writeUInt32LE(dataBytes, 40);
-  return Buffer.concat([out, pcm16Bytes(pcm)]);
+  writePcm16(pcm, out, HEADER_BYTES);
+  return out;
 }
 
 /**
