@@ -28,8 +28,9 @@ export class PerturbedSpeech {
   private readonly caches = new Map<Synthesizer, Map<string, CachedSynthesizer>>();
   private readonly keys = new WeakMap<Variant, string>();
   // One memory for every voice and variant: a suite of many voices × variants keeps at most this
-  // much perturbed audio, not a share per pair. Runs of a clip are planned together, so the least
-  // recently used clip is one no run needs any more.
+  // much perturbed audio, not a share per pair. The runs of a clip are planned together, so the
+  // least recently used clip is one whose runs are done (a later scenario that speaks the same text
+  // reads it back from the disk cache).
   private readonly memory: AudioMemory;
 
   constructor(private readonly options: PerturbedSpeechOptions) {
