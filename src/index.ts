@@ -68,6 +68,7 @@ export { babbleBed } from './synthesize/babble.js';
 export type { BabbleOptions } from './synthesize/babble.js';
 export type { GeminiTTSOptions } from './synthesize/gemini.js';
 export { CachedSynthesizer } from './synthesize/cached.js';
+export { AudioMemory } from './synthesize/audio-memory.js';
 export type { CacheOptions, CacheStats } from './synthesize/cached.js';
 
 // Agents.

@@ -9,6 +9,7 @@ it('exports exactly the public values', () => {
     'AdaptiveLimit',
     'AgentError',
     'AudioFormatError',
+    'AudioMemory',
     'CLEAN_VARIANT',
     'CachedSynthesizer',
     'CancelledError',

@@ -1,4 +1,4 @@
-import { endianness } from 'node:os';
+import { pcm16Bytes } from '../audio/pcm.js';
 import { encodeWav } from '../audio/wav.js';
 import type { Audio } from '../core/types.js';
 
@@ -22,12 +22,6 @@ export const DEFAULT_AUDIO_FIELDS: AudioFields = {
 /** The field names of a JSON audio message: `names`, and the defaults for the ones it leaves out. */
 export function audioFields(names: Partial<AudioFields> = {}): AudioFields {
   return { ...DEFAULT_AUDIO_FIELDS, ...names };
-}
-
-/** The samples as 16-bit little-endian bytes (a copy, swapped on big-endian hosts). */
-export function pcm16Bytes(pcm: Int16Array): Buffer {
-  const bytes = Buffer.from(pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + pcm.byteLength));
-  return endianness() === 'LE' ? bytes : bytes.swap16();
 }
 
 /** The audio in the given encoding. */

@@ -1,4 +1,5 @@
 import type { GoogleGenAI, LiveServerMessage, Modality, Session } from '@google/genai';
+import { pcm16Bytes } from '../audio/pcm.js';
 import { resampleCache } from '../audio/resample-cache.js';
 import { AgentError, FatalProviderError, RussoError } from '../core/errors.js';
 import type { AgentProvider } from '../core/provider.js';
@@ -19,7 +20,6 @@ import type {
 import { GEMINI_KEY_ENV, GeminiConnection } from '../providers/gemini/client.js';
 import { functionResponse } from '../providers/gemini/tools.js';
 import { geminiUsage } from '../providers/gemini/usage.js';
-import { pcm16Bytes } from './audio-payload.js';
 import { ConversationTurns, NO_MOCKS } from './conversation-turns.js';
 import {
   GEMINI_AGENT_SCHEMA,

@@ -1,5 +1,6 @@
 import { AudioFormatError } from '../core/errors.js';
 import type { Audio } from '../core/types.js';
+import { pcm16FromBytes, writePcm16 } from './pcm.js';
 
 const HEADER_BYTES = 44;
 const WAVE_FORMAT_PCM = 1;
@@ -30,7 +31,7 @@ export function encodeWav(audio: Audio): Buffer {
   out.writeUInt16LE(16, 34);
   out.write('data', 36, 'ascii');
   out.writeUInt32LE(dataBytes, 40);
-  for (let i = 0; i < pcm.length; i++) out.writeInt16LE(pcm[i] ?? 0, HEADER_BYTES + i * 2);
+  writePcm16(pcm, out, HEADER_BYTES);
   return out;
 }
 
@@ -67,9 +68,7 @@ export function decodeWav(bytes: Uint8Array): Audio {
       }
       if (length % 2 !== 0)
         throw new AudioFormatError(`WAV data chunk has an odd size (${length} bytes) for 16-bit samples`);
-      const pcm = new Int16Array(length / 2);
-      for (let i = 0; i < pcm.length; i++) pcm[i] = view.getInt16(body + i * 2, true);
-      return { pcm, sampleRate };
+      return { pcm: pcm16FromBytes(bytes.subarray(body, body + length)), sampleRate };
     }
     // Chunks are padded to an even size.
     offset = body + size + (size % 2);

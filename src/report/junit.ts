@@ -7,6 +7,9 @@
  *   the scenario's min_pass_rate; with the diffs of its failed runs;
  * - `<error>` when the verdict is errored: a run errored and the pass rate held (or none completed);
  * - `<system-out>` holds every run: voice, status, latency, what the agent heard and called.
+ * When the gate failed, a last `<testsuite name="russo gate">` has a failing testcase per failure of
+ * the gate (junit-gate.ts), so a CI view that reads only JUnit shows why: a regression, a flaky rate,
+ * missing runs, errors, as the other reports list them.
  * Times: `<testsuites>` takes the suite's wall time. A testsuite or testcase takes the time its runs
  * took, added up, but never more than the wall time: runs overlap, so the parts may add up to more
  * than the whole (the runs carry no start time to measure a scenario's own span).
@@ -16,6 +19,7 @@ import { summarizeRuns } from '../core/stats.js';
 import { promptVerdict } from '../suite/verdicts.js';
 import type { ScenarioResult, SuiteResult, SuiteRun } from '../suite/types.js';
 import { escapeXml } from './escape.js';
+import { GATE_SUITE, gateCases } from './junit-gate.js';
 import {
   callsText,
   runLabel,
@@ -34,6 +38,8 @@ const OUTCOME = { passed: 'passed', failed: 'failure', errored: 'error' } as con
 /** Renders the JUnit XML report of a suite. */
 export function renderJunit(result: SuiteResult): string {
   const suites = result.scenarios.map((scenario) => testSuite(scenario, result));
+  const gate = gateSuite(result);
+  if (gate) suites.push(gate);
   const tests = suites.reduce((sum, suite) => sum + suite.tests, 0);
   const failures = suites.reduce((sum, suite) => sum + suite.failures, 0);
   const errors = suites.reduce((sum, suite) => sum + suite.errors, 0);
@@ -80,6 +86,40 @@ function testSuite(result: ScenarioResult, suite: SuiteResult): RenderedSuite {
     tests: cases.length,
     failures,
     errors,
+  };
+}
+
+/** The gate's failures, a failing testcase each; none when the gate passed. */
+function gateSuite(result: SuiteResult): RenderedSuite | undefined {
+  const cases = gateCases(result);
+  if (cases.length === 0) return undefined;
+  const attributes = [
+    attribute('name', GATE_SUITE),
+    `tests="${cases.length}"`,
+    `failures="${cases.length}"`,
+    'errors="0"',
+    'skipped="0"',
+    `time="${seconds(0)}"`,
+  ].join(' ');
+  const xml = cases.map((gateCase) => {
+    const caseAttributes = [
+      attribute('name', gateCase.name),
+      attribute('classname', GATE_SUITE),
+      `time="${seconds(0)}"`,
+      ...(gateCase.file === undefined ? [] : [attribute('file', gateCase.file)]),
+      ...(gateCase.line === undefined ? [] : [attribute('line', String(gateCase.line))]),
+    ].join(' ');
+    return [
+      `    <testcase ${caseAttributes}>`,
+      `      <failure ${attribute('message', gateCase.message)} ${attribute('type', gateCase.kind)}>${escapeXml(gateCase.text)}</failure>`,
+      '    </testcase>',
+    ].join('\n');
+  });
+  return {
+    xml: [`  <testsuite ${attributes}>`, ...xml, '  </testsuite>'].join('\n'),
+    tests: cases.length,
+    failures: cases.length,
+    errors: 0,
   };
 }
 

@@ -13,6 +13,8 @@ export interface CacheOptions {
   dir?: string | false;
   /** Most PCM bytes kept in memory, least recently used dropped first (default 64 MiB). */
   memoryBytes?: number;
+  /** Keep audio in this memory, which other caches share, instead of one of its own (`memoryBytes` is then unused). */
+  memory?: AudioMemory;
   /** Told once, when the disk cache fails and the cache goes on in memory only (default: a line on stderr). */
   onWarning?: (message: string) => void;
 }
@@ -92,7 +94,8 @@ export class CachedSynthesizer implements Synthesizer {
     this.id = inner.id;
     this.voice = inner.voice;
     this.dir = options.dir ?? join('.russo', 'cache');
-    this.memory = new AudioMemory(options.memoryBytes ?? 64 * 1024 * 1024);
+    // Caches that share a memory never mix up their audio: keys hold the synthesizer's id.
+    this.memory = options.memory ?? new AudioMemory(options.memoryBytes ?? 64 * 1024 * 1024);
     this.onWarning = options.onWarning ?? warnOnStderr;
   }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { applyVariant, variantCacheKey, type Variant } from '../audio/variant.js';
 import type { Audio, Synthesizer } from '../core/types.js';
+import { AudioMemory } from './audio-memory.js';
 import { babbleBed } from './babble.js';
 import { CachedSynthesizer } from './cached.js';
 
@@ -8,7 +9,7 @@ import { CachedSynthesizer } from './cached.js';
 export interface PerturbedSpeechOptions {
   /** The audio cache folder, as the speech cache's `dir` (false: memory only). The babble talkers are cached there too. */
   dir: string | false;
-  /** Most PCM bytes of one voice's speech under one variant kept in memory (default 16 MiB). */
+  /** Most PCM bytes of speech under variants kept in memory, over every voice and variant together (default 64 MiB). */
   memoryBytes?: number;
   /** Told once when the disk cache fails, as the speech cache tells it. */
   onWarning?: (message: string) => void;
@@ -26,8 +27,15 @@ export interface PerturbedSpeechOptions {
 export class PerturbedSpeech {
   private readonly caches = new Map<Synthesizer, Map<string, CachedSynthesizer>>();
   private readonly keys = new WeakMap<Variant, string>();
+  // One memory for every voice and variant: a suite of many voices × variants keeps at most this
+  // much perturbed audio, not a share per pair. The runs of a clip are planned together, so the
+  // least recently used clip is one whose runs are done (a later scenario that speaks the same text
+  // reads it back from the disk cache).
+  private readonly memory: AudioMemory;
 
-  constructor(private readonly options: PerturbedSpeechOptions) {}
+  constructor(private readonly options: PerturbedSpeechOptions) {
+    this.memory = new AudioMemory(options.memoryBytes ?? 64 * 1024 * 1024);
+  }
 
   /** Perturbations made (`made`), and those served from memory, disk or a call in flight (`cacheHits`). */
   get counters(): { made: number; cacheHits: number } {
@@ -62,7 +70,7 @@ export class PerturbedSpeech {
   private cacheOf(voice: Synthesizer, variant: Variant, conditions: string): CachedSynthesizer {
     // The seed is not part of the id: it comes from the text, which the cache key holds.
     const id = `${voice.id} under ${conditions}`;
-    const { dir, memoryBytes, onWarning } = this.options;
+    const { dir, onWarning } = this.options;
     const perturbing: Synthesizer = {
       id,
       voice: voice.voice,
@@ -71,7 +79,7 @@ export class PerturbedSpeech {
     };
     return new CachedSynthesizer(perturbing, {
       dir,
-      memoryBytes: memoryBytes ?? 16 * 1024 * 1024,
+      memory: this.memory,
       ...(onWarning ? { onWarning } : {}),
     });
   }

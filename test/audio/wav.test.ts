@@ -64,6 +64,20 @@ describe('encodeWav / decodeWav', () => {
     expect(Array.from(decodeWav(outer.subarray(1, 1 + inner.length)).pcm)).toEqual([5, -6, 7]);
   });
 
+  it('decodes a copy: the samples stay when the bytes they came from change', () => {
+    const bytes = encodeWav({ pcm: Int16Array.from([5, -6, 7]), sampleRate: 8000 });
+    const decoded = decodeWav(bytes);
+    bytes.fill(0, 44);
+    expect(Array.from(decoded.pcm)).toEqual([5, -6, 7]);
+  });
+
+  it('encodes only the samples of a view into larger audio', () => {
+    const whole = Int16Array.from([1, 2, 3, -4, 5, 6]);
+    const bytes = encodeWav({ pcm: whole.subarray(2, 5), sampleRate: 8000 });
+    expect(bytes.length).toBe(44 + 3 * 2);
+    expect(Array.from(decodeWav(bytes).pcm)).toEqual([3, -4, 5]);
+  });
+
   it('skips unknown chunks, padded to an even size', () => {
     const decoded = decodeWav(wavBytes({ data: Buffer.from([1, 0, 2, 0]), extraChunk: true }));
     expect(Array.from(decoded.pcm)).toEqual([1, 2]);

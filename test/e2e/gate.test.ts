@@ -73,7 +73,15 @@ describe('russo run --baseline (bundled CLI)', () => {
   });
 
   it('fails on a significant drop that still meets min_pass_rate, listing it first', async () => {
-    const { code, stdout } = await runWith(5, '--baseline', 'base.json', '--json', 'worse.json');
+    const { code, stdout } = await runWith(
+      5,
+      '--baseline',
+      'base.json',
+      '--json',
+      'worse.json',
+      '--junit',
+      'worse.xml',
+    );
     expect(code).toBe(1);
     expect(stdout).toMatch(/^book a table +37\.5% +▼ −62\.5 pts from 100%, significant +\[/m);
     expect(stdout).toContain(
@@ -82,6 +90,15 @@ describe('russo run --baseline (bundled CLI)', () => {
     const report = read('worse.json');
     expect(report.scenarios[0]!.passed).toBe(true);
     expect(report.gate.failures.map((failure) => failure.kind)).toEqual(['regression']);
+    // A CI view that reads only JUnit sees the regression too: the one failing testcase, the scenario passing.
+    const junit = readFileSync(join(cwd, 'worse.xml'), 'utf8');
+    expect(junit).toMatch(/^<testsuites name="russo" tests="3" failures="1" errors="0"/m);
+    expect(junit).toContain(
+      '<testcase name="regression: book a table" classname="russo gate" time="0.000" file="scenarios/book.yaml" line="1">',
+    );
+    expect(junit).toContain(
+      `<failure message="${report.gate.failures[0]!.message}" type="regression">${report.gate.failures[0]!.message}\nchange −62.5 pts, 95% CI [`,
+    );
   });
 
   it('follows --fail-on-regression and --alpha', async () => {
@@ -103,9 +120,16 @@ describe('russo run --baseline (bundled CLI)', () => {
       '  book a table › "Book a table for two at seven tonight" · kal16: 7 of 8 passed',
     );
     writeFileSync(join(cwd, 'strict.yaml'), `${CONFIG}gate:\n  max_flaky_rate: 0.25\n`);
-    const flaky = await runWith(1, '-c', 'strict.yaml');
+    const flaky = await runWith(1, '-c', 'strict.yaml', '--junit', 'flaky.xml');
     expect(flaky.code).toBe(1);
     expect(flaky.stdout).toContain('  • 1 of 2 prompt × voice cells are flaky (50%): more than 25%');
+    expect(readFileSync(join(cwd, 'flaky.xml'), 'utf8')).toContain(
+      [
+        '<failure message="1 of 2 prompt × voice cells are flaky (50%): more than 25%" type="flaky_rate">1 of 2 prompt × voice cells are flaky (50%): more than 25%',
+        'Flaky cells (passed and failed in one voice):',
+        'book a table › &quot;Book a table for two at seven tonight&quot; · kal16: 7 of 8 passed</failure>',
+      ].join('\n'),
+    );
     expect((await runWith(0, '-c', 'strict.yaml')).code).toBe(0);
   });
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { renderJunit } from '../../src/report/junit.js';
+import type { SuiteResult } from '../../src/suite/types.js';
 import {
+  bookTableResult,
+  comparedSuite,
   emptySuite,
   failingSuite,
   cancelResult,
@@ -12,6 +15,7 @@ import {
   suiteResult,
 } from '../fixtures/suite-result.js';
 import { conversationSuite, HOSTILE_REPLY, SESSION_DROPPED } from '../fixtures/suite-result-conversations.js';
+import { variantSuite } from '../fixtures/suite-result-variants.js';
 
 // A strict XML 1.0 well-formedness reader for what a JUnit consumer parses: the declaration, elements,
 // attributes and text; it rejects characters XML forbids, bare `&`/`<`, unknown entities, bad nesting.
@@ -111,7 +115,8 @@ describe('renderJunit', () => {
       const root = parseXml(renderJunit(result));
       expect(root.name).toBe('testsuites');
       const suites = children(root, 'testsuite');
-      expect(suites).toHaveLength(result.scenarios.length);
+      // A testsuite per scenario, and the gate's when it failed.
+      expect(suites).toHaveLength(result.scenarios.length + (result.gate.passed ? 0 : 1));
       let tests = 0;
       let failures = 0;
       let errors = 0;
@@ -156,7 +161,9 @@ describe('renderJunit', () => {
       renderJunit(suiteResult([overlapping('one'), overlapping('two')], {}, { durationMs: 4500 })),
     );
     expect(root.attributes.time).toBe('4.500');
-    for (const suite of children(root, 'testsuite')) {
+    const scenarios = children(root, 'testsuite').filter((suite) => suite.attributes.name !== 'russo gate');
+    expect(scenarios).toHaveLength(2);
+    for (const suite of scenarios) {
       expect(suite.attributes.time).toBe('4.500');
       for (const testCase of children(suite, 'testcase')) expect(testCase.attributes.time).toBe('4.500');
     }
@@ -256,7 +263,9 @@ describe('renderJunit with conversations', () => {
 
   it('makes one testcase per conversation, named by its first turn and length, at its first turn’s line', () => {
     const root = parseXml(renderJunit(conversationSuite()));
-    expect(root.attributes).toMatchObject({ tests: '3', failures: '2', errors: '0' });
+    // 3 conversations, 2 failing; and the gate's 3 failures.
+    expect(root.attributes).toMatchObject({ tests: '6', failures: '5', errors: '0' });
+    expect(suites().at(-1)!.attributes).toMatchObject({ name: 'russo gate', tests: '3', failures: '3' });
     const [booking] = testCase('book over three turns');
     expect(booking!.attributes).toMatchObject({
       name: "I'd like to book a table (3 turns)",
@@ -339,5 +348,87 @@ describe('renderJunit with conversations', () => {
       `run 1 · kal16:\n  ✓ turn 1 "Book a table for two at seven tonight"\n  ✗ turn 2`,
     );
     expect(error.text).toContain('  – turn 3 "Thank you" (skipped)');
+  });
+});
+
+describe('renderJunit: the gate', () => {
+  /** The gate's testsuite: its testcases, each with its one failure. */
+  function gate(result: SuiteResult) {
+    const suite = children(parseXml(renderJunit(result)), 'testsuite').find(
+      (element) => element.attributes.name === 'russo gate',
+    );
+    return children(suite!, 'testcase').map((testCase) => {
+      const { name, classname, file, line } = testCase.attributes;
+      return { name, classname, file, line, failure: children(testCase, 'failure')[0]! };
+    });
+  }
+
+  it('adds no testsuite when the gate passed', () => {
+    const root = parseXml(renderJunit(passingSuite()));
+    expect(children(root, 'testsuite').map((suite) => suite.attributes.name)).toEqual([
+      'book a table',
+      'say goodbye',
+    ]);
+  });
+
+  it('fails a testcase per gate failure, in the gate’s order, with its kind and reason', () => {
+    const result = comparedSuite();
+    const cases = gate(result);
+    expect(cases.map(({ name, failure }) => [name, failure.attributes.type])).toEqual([
+      ['scenario_pass_rate: cancel reservation', 'scenario_pass_rate'],
+      [`scenario_pass_rate: ${HOSTILE.scenarioName}`, 'scenario_pass_rate'],
+      ['regression: cancel reservation', 'regression'],
+      ['errors', 'errors'],
+    ]);
+    // The gate's own messages; XML cannot hold the NUL of the hostile error, which shows as \u0000.
+    expect(cases.map(({ failure }) => failure.attributes.message)).toEqual(
+      result.gate.failures.map((failure) => failure.message.replace('\u0000', '\\u0000')),
+    );
+    expect(cases.every(({ classname }) => classname === 'russo gate')).toBe(true);
+  });
+
+  it('gives a regression its place, the change, its interval and p-value, and the baseline', () => {
+    const regression = gate(comparedSuite()).find(({ name }) => name === 'regression: cancel reservation')!;
+    expect(regression).toMatchObject({ file: 'scenarios/cancel.yaml', line: '1' });
+    expect(regression.failure.attributes.message).toBe(
+      'cancel reservation: pass rate fell from 100% (6/6) to 33.3% (2/6) against the baseline, a significant drop at alpha 0.05',
+    );
+    expect(regression.failure.text.split('\n')[1]).toBe(
+      "change −66.7 pts, 95% CI [−90, −13], p = 0.021 (Barnard's exact test); baseline baseline.json",
+    );
+  });
+
+  it('lists the error groups behind too many errors, and says why a suite stopped', () => {
+    const [errors] = gate(failingSuite()).filter(({ name }) => name === 'errors');
+    expect(errors!.failure.text.split('\n').slice(1)).toEqual([
+      '2× agent: timed out after 60 s',
+      `1× ${HOSTILE.error.replace('\u0000', '\\u0000')}`,
+      '1× agent: HTTP 503 Service Unavailable',
+    ]);
+    expect(gate(stoppedSuite()).map(({ name, failure }) => [name, failure.attributes.message])).toEqual([
+      ['stopped', 'the suite stopped early: agent: 401 Incorrect API key provided'],
+      ['errors', '1 run errored: agent: 401 Incorrect API key provided'],
+    ]);
+  });
+
+  it('lists the flaky cells behind a flaky rate over gate.max_flaky_rate', () => {
+    const [flaky] = gate(suiteResult([bookTableResult()], { maxFlakyRate: 0 }));
+    expect(flaky).toMatchObject({ name: 'flaky_rate' });
+    expect(flaky!.failure.attributes).toMatchObject({
+      type: 'flaky_rate',
+      message: '1 of 4 prompt × voice cells are flaky (25%): more than 0%',
+    });
+    expect(flaky!.failure.text.split('\n').slice(1)).toEqual([
+      'Flaky cells (passed and failed in one voice):',
+      'book a table › "Can I get a reservation for 2 people at 7pm?" · slt: 1 of 2 passed',
+    ]);
+  });
+
+  it('names the variant under its threshold and points at the line that defines it', () => {
+    expect(gate(variantSuite()).map(({ name, file, line }) => [name, file, line])).toEqual([
+      ['variant_pass_rate: book through noise [babble-5]', 'scenarios/book-through-noise.yaml', '18'],
+      ['variant_pass_rate: book through noise [phone]', 'scenarios/book-through-noise.yaml', '20'],
+      ['variant_pass_rate: book at any pace [fast]', 'scenarios/book-at-any-pace.yaml', '16'],
+    ]);
   });
 });

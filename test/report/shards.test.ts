@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { FunctionAgent } from '../../src/agents/function.js';
 import type { Audio, ToolCall } from '../../src/core/types.js';
 import { ReportError } from '../../src/report/errors.js';
-import { parseReport, renderJson, toJsonReport, type JsonReport } from '../../src/report/json.js';
+import {
+  fromJsonReport,
+  parseReport,
+  renderJson,
+  toJsonReport,
+  type JsonReport,
+} from '../../src/report/json.js';
+import { renderJunit } from '../../src/report/junit.js';
 import { mergeReports } from '../../src/report/merge.js';
 import { loadSuite } from '../../src/suite/load.js';
 import { runSuite } from '../../src/suite/run.js';
@@ -106,6 +113,11 @@ describe('merging --shard reports', () => {
     );
     expect(merged.gate.passed).toBe(false);
     expect(parseReport(JSON.stringify(merged)).missingRuns?.count).toBe(lost.length);
+    // JUnit, as `russo merge --junit` writes it: the gate's testcase says which runs are missing.
+    const junit = renderJunit(fromJsonReport(merged));
+    expect(junit).toContain(
+      `<testcase name="missing_runs" classname="russo gate" time="0.000">\n      <failure message="${failure!.message}" type="missing_runs">`,
+    );
   });
 
   it('fails with the ids of the runs a shard did not finish (its runner died mid-way)', async () => {
