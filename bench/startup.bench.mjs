@@ -1,8 +1,8 @@
 // What a user downloads and waits for before the first run starts (issue 15, "a fast start"):
 // 1. Size of what ships: the npm package (`npm pack --dry-run`: the tarball, target ≤ 1 MB) and the
 //    Action's bundle, dist/ without flite.wasm (the speech data, the same whatever the code), target
-//    ≤ 5 MB, also without the other speech data (Pico's engine and voices). The package leaves Pico's
-//    voices out (docs/synthesizers.md).
+//    ≤ 5 MB, also without the other speech data (Pico's and Sonic's engines). Neither carries Pico's
+//    voices: the Action reads them from the repository's vendor/ (docs/synthesizers.md).
 // 2. Time from process start to the first agent request, for the package's CLI (lib/cli/index.js,
 //    as `npx russo run` starts it) on the repository's own scenarios with a `command` agent: a bash
 //    one-liner that stamps the time it was started (bash's $EPOCHREALTIME, no subprocess) and answers

@@ -6,8 +6,9 @@
 // The code ncc writes (index.js and its chunks) is minified as `ncc --minify` minifies the entry
 // file (whitespace and local names only: no compression, class and function names kept for readable
 // stack traces), chunks included, which ncc leaves as they are. That halves it (about 8.5 MB → 4 MB)
-// and the code Node compiles at each start. Assets copied as they are (flite.wasm, Pico's glue,
-// .wasm and voices) stay untouched.
+// and the code Node compiles at each start. Assets copied as they are (flite.wasm, Pico's and Sonic's
+// glue and .wasm) stay untouched. Pico's voices are not copied: the bundle reads them from the
+// repository's vendor/ (src/synthesize/pico.ts).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -64,10 +64,42 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+type FlagName = keyof typeof OPTIONS;
+const REPORT_FLAGS: readonly FlagName[] = ['json', 'junit', 'html', 'markdown', 'output'];
+const COLOR_FLAGS: readonly FlagName[] = ['color', 'no-color'];
+const JUDGING_FLAGS: readonly FlagName[] = ['baseline', 'alpha', 'fail-on-regression', 'pass-k'];
+
+/**
+ * The flags of `run` that the other commands take, and why they refuse the rest: a flag that would
+ * be ignored is refused, so nobody believes `russo merge --runs 10` or `russo validate --json` did
+ * something.
+ */
+const OTHER_COMMANDS = {
+  validate: {
+    takes: ['config', 'runs', 'repeat', 'help'],
+    why: 'it checks the scenario and config files and runs nothing',
+    fix: 'give it to russo run',
+  },
+  merge: {
+    takes: [...REPORT_FLAGS, ...COLOR_FLAGS, 'help'],
+    why: 'it keeps how each shard was run and judged',
+    fix: 'merge first (russo merge shard-*.json --json merged.json), then compare the merged report with a baseline: russo compare baseline.json merged.json',
+  },
+  grade: {
+    takes: ['config', 'min-pass-rate', ...JUDGING_FLAGS, ...REPORT_FLAGS, ...COLOR_FLAGS, 'help'],
+    why: 'it runs nothing, it grades the answers a report holds',
+    fix: 'grade the runs a report holds, or make new ones with russo run',
+  },
+} satisfies Record<string, { takes: readonly FlagName[]; why: string; fix: string }>;
+
+/** The commands that take `run`'s flags, or some of them. */
+export type RunLikeCommand = 'run' | keyof typeof OTHER_COMMANDS;
+
 /** Parses the flags after the command name; a wrong value is a UsageError that names the flag and the fix. */
-export function parseRunFlags(argv: string[], command = 'run'): RunFlags & { help: boolean } {
+export function parseRunFlags(argv: string[], command: RunLikeCommand = 'run'): RunFlags & { help: boolean } {
   const parsed = parseFlags(argv, OPTIONS, command);
   const { values, positionals } = parsed;
+  if (command !== 'run') refuseOtherFlags(command, Object.keys(values) as FlagName[]);
   return {
     globs: positionals,
     ...(values.config !== undefined ? { config: values.config } : {}),
@@ -109,6 +141,13 @@ export function parseRunFlags(argv: string[], command = 'run'): RunFlags & { hel
     },
     help: values.help ?? false,
   };
+}
+
+/** A UsageError for the first flag given that `command` does not take. */
+function refuseOtherFlags(command: keyof typeof OTHER_COMMANDS, given: readonly FlagName[]): void {
+  const { takes, why, fix } = OTHER_COMMANDS[command];
+  const refused = given.find((flag) => !(takes as readonly FlagName[]).includes(flag));
+  if (refused !== undefined) throw new UsageError(`russo ${command} takes no --${refused}: ${why}`, fix);
 }
 
 const POLICIES: readonly FailOnRegression[] = ['significant', 'any', 'off'];

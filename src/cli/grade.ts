@@ -29,12 +29,6 @@ export async function gradeCommand(argv: string[], io: CliIO): Promise<number> {
       'russo grade russo-report/report.json [scenario files…]',
     );
   }
-  if (flags.runs !== undefined || flags.maxConcurrency !== undefined || flags.shard) {
-    throw new UsageError(
-      'russo grade runs nothing: --runs, --max-concurrency and --shard do not apply',
-      'grade the runs a report holds, or make new ones with russo run',
-    );
-  }
   const recorded = fromJsonReport(await readJsonReport(report, io.cwd));
   const judging = await judgeOptions(flags.judging, io.cwd);
   const suite = await loadSuite(globs.length > 0 ? globs : undefined, {

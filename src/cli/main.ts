@@ -3,6 +3,7 @@ import { createRedactor, secretsOfEnv } from '../core/redact.js';
 import { ReportError } from '../report/errors.js';
 import { ScenarioError, formatProblem } from '../scenarios/errors.js';
 import { ComparisonError } from '../suite/compare.js';
+import { nearest } from '../core/suggest.js';
 import { VERSION } from '../core/version.js';
 import { UsageError } from './args.js';
 import { EXIT, type CliIO } from './io.js';
@@ -12,6 +13,8 @@ import { gradeCommand } from './grade.js';
 import { mergeCommand } from './merge.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
+
+const COMMANDS = ['run', 'validate', 'merge', 'compare', 'grade'];
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -38,11 +41,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       case 'help':
         io.stdout.write(`${USAGE}\n`);
         return command === undefined ? EXIT.badInput : EXIT.ok;
-      default:
+      default: {
+        const guess = nearest(command, COMMANDS);
         throw new UsageError(
-          `unknown command "${command}"`,
-          'the commands are run, validate, merge, compare and grade: see russo --help',
+          `unknown command "${command}"${guess ? ` (did you mean russo ${guess}?)` : ''}`,
+          `the commands are ${COMMANDS.slice(0, -1).join(', ')} and ${COMMANDS.at(-1)}: see russo --help`,
         );
+      }
     }
   } catch (error) {
     return reportError(error, io);

@@ -21,18 +21,6 @@ export async function mergeCommand(argv: string[], io: CliIO): Promise<number> {
       'russo merge shard-1.json shard-2.json --json merged.json',
     );
   }
-  if (flags.shard) {
-    throw new UsageError(
-      'russo merge takes no --shard: it merges the reports of every shard',
-      'russo merge shard-*/russo.json --json merged.json',
-    );
-  }
-  if (Object.keys(flags.judging).length > 0) {
-    throw new UsageError(
-      'russo merge takes no --baseline, --alpha, --fail-on-regression or --pass-k: it keeps what the shards were judged with',
-      'compare the merged report with a baseline: russo compare baseline.json merged.json',
-    );
-  }
   const reports = await Promise.all(flags.globs.map((file) => readJsonReport(file, io.cwd)));
   const result = fromJsonReport(mergeReports(reports));
   printResult(result, io, useColor(flags.color, io));

@@ -1,8 +1,6 @@
 import { loadSuite } from '../suite/load.js';
-import { planSuite } from '../suite/plan.js';
-import { shardPlan } from '../suite/shard.js';
 import type { JudgeOptions } from '../suite/result.js';
-import { runSuite } from '../suite/run.js';
+import { runSuite, type PlannedSuite } from '../suite/run.js';
 import { fromJsonReport } from '../report/json.js';
 import { plural } from '../report/numbers.js';
 import { parseRunFlags, UsageError, type JudgeFlags } from './args.js';
@@ -34,21 +32,6 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     ...(flags.config ? { config: flags.config } : {}),
     ...(io.signal ? { signal: io.signal } : {}),
   });
-  const plan = planSuite(suite, {
-    ...(flags.runs !== undefined ? { runs: flags.runs } : {}),
-    ...(flags.maxConcurrency !== undefined ? { maxConcurrency: flags.maxConcurrency } : {}),
-  });
-  if (!flags.quiet) {
-    const scenarios = suite.scenarios.length;
-    // A shard says its share first: `shard 2/4: 30 of 120 runs`.
-    const share = flags.shard
-      ? `shard ${flags.shard.index}/${flags.shard.count}: ${shardPlan(plan, flags.shard).totalRuns} of `
-      : '';
-    io.stderr.write(
-      `russo: ${plural(scenarios, 'scenario')}, ${share}${plural(plan.totalRuns, 'run')} ` +
-        `(${plural(plan.voices.length, 'voice')}) at concurrency ${plan.maxConcurrency}\n`,
-    );
-  }
   const progress = createProgress({
     isTTY: io.stderr.isTTY === true,
     write: (text) => io.stderr.write(text),
@@ -57,12 +40,17 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     env: io.env,
     overrides: {
       ...(flags.runs !== undefined ? { runs: flags.runs } : {}),
-      maxConcurrency: plan.maxConcurrency,
+      ...(flags.maxConcurrency !== undefined ? { maxConcurrency: flags.maxConcurrency } : {}),
       ...(flags.minPassRate !== undefined ? { minPassRate: flags.minPassRate } : {}),
     },
     ...(flags.shard ? { shard: flags.shard } : {}),
     ...(flags.cache ? {} : { cacheDir: false as const }),
-    ...(flags.quiet ? {} : { onProgress: progress.update }),
+    ...(flags.quiet
+      ? {}
+      : {
+          onPlanned: (plan) => io.stderr.write(planLine(suite.scenarios.length, plan)),
+          onProgress: progress.update,
+        }),
     ...(io.signal ? { signal: io.signal } : {}),
     judging,
   });
@@ -71,6 +59,15 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const reportsWritten = printReportWrites(await writeReportFiles(result, flags, io.cwd), io);
   if (!flags.quiet) io.stderr.write(`russo: finished in ${duration(result.durationMs)}\n`);
   return verdictExit(result.gate.passed, reportsWritten);
+}
+
+/** `russo: 2 scenarios, 40 runs (2 voices) at concurrency 8`; a shard says its share first: `shard 2/4: 10 of 40 runs`. */
+function planLine(scenarios: number, plan: PlannedSuite): string {
+  const share = plan.shard ? `shard ${plan.shard.index}/${plan.shard.count}: ${plan.runs} of ` : '';
+  return (
+    `russo: ${plural(scenarios, 'scenario')}, ${share}${plural(plan.suiteRuns, 'run')} ` +
+    `(${plural(plan.voices, 'voice')}) at concurrency ${plan.maxConcurrency}\n`
+  );
 }
 
 /** The judge options of the flags, with the baseline report read and checked (another version or corrupt: exit 2). */

@@ -100,7 +100,6 @@ or mocked tool results changed, or whose reply checks need the judge, are listed
 Options:
   -c, --config FILE        config file (default: russo.config.yaml in the working directory)
       --min-pass-rate X    pass rate (0..1) the whole suite must reach
-      --shard I/N          run shard I of N (CI matrix); russo merge joins the shards' JSON reports
 ${BASELINE_OPTIONS}
 ${REPORT_OPTIONS}
 ${COLOR_OPTION}

@@ -7,10 +7,14 @@ export function verdictText(result: SuiteResult): string {
   return result.gate.passed ? 'gate passed' : 'gate failed';
 }
 
-/** `14/20 runs passed (70%), 4 errored, 5 scenarios in 12.3 s`: the counts behind the verdict. */
+/**
+ * `14/20 runs passed (70%), 4 errored, 5 scenarios in 12.3 s`: the counts behind the verdict; a
+ * shard's start with its share, `shard 2/4: …`, so that its page is not read as the suite's.
+ */
 export function summaryText(result: SuiteResult): string {
   const { passed, failed, errored } = result.summary;
-  const parts = [`${passed}/${passed + failed} runs passed (${formatRate(result.summary.passRate)})`];
+  const shard = result.shard ? `shard ${result.shard.index}/${result.shard.count}: ` : '';
+  const parts = [`${shard}${passed}/${passed + failed} runs passed (${formatRate(result.summary.passRate)})`];
   if (errored > 0) parts.push(`${errored} errored`);
   parts.push(`${plural(result.scenarios.length, 'scenario')} in ${formatDuration(result.durationMs)}`);
   if (result.stoppedBy !== undefined) parts.push('stopped early');

@@ -20,6 +20,8 @@ import type { SuiteResult, SuiteRun } from './types.js';
 
 /** Options of `runSuite`; overrides win over the config (they come from CLI flags and Action inputs). */
 export interface RunSuiteOptions {
+  /** Told the plan once it is made, before anything is spoken or started. */
+  onPlanned?: (plan: PlannedSuite) => void;
   onProgress?: (progress: Progress) => void;
   signal?: AbortSignal;
   overrides?: { runs?: number; maxConcurrency?: number; minPassRate?: number };
@@ -39,6 +41,16 @@ export interface RunSuiteOptions {
   onWarning?: (message: string) => void;
   /** The significance level, k of pass^k and the baseline the suite is judged with; checked before anything runs. */
   judging?: JudgeOptions;
+}
+
+/** What `onPlanned` is told: the runs to make (a shard's share of the suite's), the voices and the concurrency. */
+export interface PlannedSuite {
+  runs: number;
+  /** The runs of the whole suite: more than `runs` for a shard. */
+  suiteRuns: number;
+  voices: number;
+  maxConcurrency: number;
+  shard?: Shard;
 }
 
 /**
@@ -65,6 +77,13 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
   const sharded = options.shard ? shardPlan(fullPlan, options.shard) : undefined;
   const plan = sharded ?? fullPlan;
   const concurrency = plan.maxConcurrency;
+  options.onPlanned?.({
+    runs: plan.totalRuns,
+    suiteRuns: fullPlan.totalRuns,
+    voices: plan.voices.length,
+    maxConcurrency: concurrency,
+    ...(options.shard ? { shard: options.shard } : {}),
+  });
   const cacheDir = options.cacheDir ?? (suite.config.cache.enabled ? suite.config.cache.dir : false);
   const stats = createProviderStats();
   const limiter = new AdaptiveLimit({ max: concurrency });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compileWasm, type CompiledModule, packageFile } from '../audio/emscripten.js';
 import { SynthesisError } from '../core/errors.js';
@@ -8,8 +8,9 @@ import type { Audio, Synthesizer } from '../core/types.js';
 import { WorkerPool } from './worker-pool.js';
 
 // ncc sees each literal `new URL(…, import.meta.url)` below, copies the file next to the bundle and
-// turns the expression into a plain path; outside a bundle they point into the repository. Keep this
+// turns the expression into a plain path; outside a bundle they point into node_modules. Keep this
 // file free of `??=` and `||=`: ncc's asset parser fails on them, silently (see flite-worker.ts).
+// The language files are not among them: see repositoryLanguageDirs.
 const bundledGlue: URL | string = new URL(
   '../../node_modules/@echogarden/svoxpico-wasm/svoxpico.js',
   import.meta.url,
@@ -19,44 +20,44 @@ const bundledWasm: URL | string = new URL(
   import.meta.url,
 );
 
-/** A Pico voice: its language files (vendor/svox-pico/: text analysis and signal generation). */
+/** A Pico voice: the names of its language files (text analysis and signal generation). */
 interface PicoVoice {
   description: string;
-  textAnalysis: URL | string;
-  signalGeneration: URL | string;
+  textAnalysis: string;
+  signalGeneration: string;
 }
 
 /** The six languages of SVOX Pico, one female voice each, all at 16 kHz. */
 export const PICO_VOICES: Readonly<Record<string, PicoVoice>> = {
   'en-US': {
     description: 'US English',
-    textAnalysis: new URL('../../vendor/svox-pico/lang/en-US_ta.bin', import.meta.url),
-    signalGeneration: new URL('../../vendor/svox-pico/lang/en-US_lh0_sg.bin', import.meta.url),
+    textAnalysis: 'en-US_ta.bin',
+    signalGeneration: 'en-US_lh0_sg.bin',
   },
   'en-GB': {
     description: 'British English',
-    textAnalysis: new URL('../../vendor/svox-pico/lang/en-GB_ta.bin', import.meta.url),
-    signalGeneration: new URL('../../vendor/svox-pico/lang/en-GB_kh0_sg.bin', import.meta.url),
+    textAnalysis: 'en-GB_ta.bin',
+    signalGeneration: 'en-GB_kh0_sg.bin',
   },
   'de-DE': {
     description: 'German',
-    textAnalysis: new URL('../../vendor/svox-pico/lang/de-DE_ta.bin', import.meta.url),
-    signalGeneration: new URL('../../vendor/svox-pico/lang/de-DE_gl0_sg.bin', import.meta.url),
+    textAnalysis: 'de-DE_ta.bin',
+    signalGeneration: 'de-DE_gl0_sg.bin',
   },
   'es-ES': {
     description: 'Spanish (Spain)',
-    textAnalysis: new URL('../../vendor/svox-pico/lang/es-ES_ta.bin', import.meta.url),
-    signalGeneration: new URL('../../vendor/svox-pico/lang/es-ES_zl0_sg.bin', import.meta.url),
+    textAnalysis: 'es-ES_ta.bin',
+    signalGeneration: 'es-ES_zl0_sg.bin',
   },
   'fr-FR': {
     description: 'French (France)',
-    textAnalysis: new URL('../../vendor/svox-pico/lang/fr-FR_ta.bin', import.meta.url),
-    signalGeneration: new URL('../../vendor/svox-pico/lang/fr-FR_nk0_sg.bin', import.meta.url),
+    textAnalysis: 'fr-FR_ta.bin',
+    signalGeneration: 'fr-FR_nk0_sg.bin',
   },
   'it-IT': {
     description: 'Italian',
-    textAnalysis: new URL('../../vendor/svox-pico/lang/it-IT_ta.bin', import.meta.url),
-    signalGeneration: new URL('../../vendor/svox-pico/lang/it-IT_cm0_sg.bin', import.meta.url),
+    textAnalysis: 'it-IT_ta.bin',
+    signalGeneration: 'it-IT_cm0_sg.bin',
   },
 };
 
@@ -195,19 +196,29 @@ function picoModule(): Promise<CompiledModule> {
 export const SYSTEM_LANGUAGE_DIR = '/usr/share/pico/lang';
 
 /**
+ * Where a clone of russo's repository keeps the language files, vendor/svox-pico/lang/, seen from
+ * this module: one folder up from the Action's bundle (dist/), two from src/synthesize/ and
+ * lib/synthesize/. The Action is downloaded as the whole repository, so its bundle carries no second
+ * copy of them (6.2 MB); the npm package has no vendor/. Built from folder names at run time, so
+ * that ncc does not copy the files next to the bundle.
+ */
+function repositoryLanguageDirs(): string[] {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return ['..', join('..', '..')].map((up) => join(here, up, 'vendor', 'svox-pico', 'lang'));
+}
+
+/**
  * The language files of a voice as paths. With `languageDir` only that folder is read. Otherwise the
- * files next to the Action's bundle or in a clone of the repository (vendor/svox-pico/lang/), then the
- * system's: the npm package leaves them out (6 MB of speech data in a package that is 1 MB without
- * them), so a project that installs russo and speaks with Pico installs `libttspico-data`.
+ * repository's (the Action, a clone), then the system's: the npm package leaves them out (6 MB of
+ * speech data in a package that is 1 MB without them), so a project that installs russo and speaks
+ * with Pico installs `libttspico-data`.
  */
 function languageFiles(voice: PicoVoice, languageDir: string | undefined): string[] {
-  const shipped = [voice.textAnalysis, voice.signalGeneration].map((file) =>
-    typeof file === 'string' ? file : fileURLToPath(file),
-  );
-  const names = shipped.map((file) => basename(file));
-  const folders = languageDir !== undefined ? [languageDir] : [undefined, SYSTEM_LANGUAGE_DIR];
+  const names = [voice.textAnalysis, voice.signalGeneration];
+  const folders =
+    languageDir !== undefined ? [languageDir] : [...repositoryLanguageDirs(), SYSTEM_LANGUAGE_DIR];
   for (const folder of folders) {
-    const files = folder === undefined ? shipped : names.map((name) => join(folder, name));
+    const files = names.map((name) => join(folder, name));
     if (files.every((file) => existsSync(file))) return files;
   }
   const wanted = names.join(' and ');
@@ -217,7 +228,7 @@ function languageFiles(voice: PicoVoice, languageDir: string | undefined): strin
       : `Pico's language files ${wanted} are not installed`,
     languageDir !== undefined
       ? 'point language_dir at a folder that holds them, e.g. /usr/share/pico/lang'
-      : `install them with \`sudo apt-get install libttspico-data\` (Debian non-free, Ubuntu multiverse; into ${SYSTEM_LANGUAGE_DIR}), or set synthesizer.language_dir to a folder that holds them (russo's repository has them in vendor/svox-pico/lang/; the Action ships them)`,
+      : `install them with \`sudo apt-get install libttspico-data\` (Debian non-free, Ubuntu multiverse; into ${SYSTEM_LANGUAGE_DIR}), or set synthesizer.language_dir to a folder that holds them (russo's repository has them in vendor/svox-pico/lang/, which the Action reads)`,
   );
 }
 
@@ -241,7 +252,7 @@ function pool(): WorkerPool<{ text: string; files: string[] }, Int16Array> {
 export interface PicoOptions {
   /** One of PICO_VOICES, a language tag (default en-US). */
   voice?: string;
-  /** The folder of the language files; default: the ones shipped with the Action or the repository, else the system's. */
+  /** The folder of the language files; default: the repository's (the Action, a clone), else the system's. */
   languageDir?: string;
 }
 
@@ -301,7 +312,7 @@ export const picoSynthesizerProvider: SynthesizerProvider = {
       language_dir: {
         type: 'string',
         minLength: 1,
-        description: `The folder of Pico's language files (relative to the config file). Default: the ones the Action ships, else ${SYSTEM_LANGUAGE_DIR} (Debian/Ubuntu package libttspico-data).`,
+        description: `The folder of Pico's language files (relative to the config file). Default: russo's own (the Action has them), else ${SYSTEM_LANGUAGE_DIR} (Debian/Ubuntu package libttspico-data).`,
       },
     },
     additionalProperties: false,

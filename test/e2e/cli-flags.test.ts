@@ -100,10 +100,57 @@ describe('russo flags (the package CLI)', () => {
   });
 
   it.each([
+    [
+      'validate',
+      ['--json', 'r.json'],
+      'takes no --json: it checks the scenario and config files and runs nothing',
+    ],
+    [
+      'validate',
+      ['--no-cache'],
+      'takes no --no-cache: it checks the scenario and config files and runs nothing',
+    ],
+    ['merge', ['a.json', '--runs', '3'], 'takes no --runs: it keeps how each shard was run and judged'],
+    ['merge', ['a.json', '--shard', '1/2'], 'takes no --shard: it keeps how each shard was run and judged'],
+    [
+      'grade',
+      ['a.json', '--shard', '1/2'],
+      'takes no --shard: it runs nothing, it grades the answers a report holds',
+    ],
+    [
+      'grade',
+      ['a.json', '-j', '4'],
+      'takes no --max-concurrency: it runs nothing, it grades the answers a report holds',
+    ],
+  ])('russo %s refuses %j, a flag of run it would ignore, exit 2', async (command, flags, message) => {
+    const { code, stdout, stderr } = await russo(project(FILES), command, ...flags);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.split('\n')[0]).toBe(`russo: russo ${command} ${message}`);
+    expect(stderr).toContain('  fix: ');
+  });
+
+  it.each([
+    ['rn', 'russo: unknown command "rn" (did you mean russo run?)'],
+    ['valdiate', 'russo: unknown command "valdiate" (did you mean russo validate?)'],
+    ['deploy', 'russo: unknown command "deploy"'],
+  ])(
+    'russo %s: an unknown command, with a did-you-mean when one is near, exit 2',
+    async (command, message) => {
+      const { code, stderr } = await russo(project(FILES), command);
+      expect(code).toBe(2);
+      expect(stderr).toBe(
+        `${message}\n  fix: the commands are run, validate, merge, compare and grade: see russo --help\n`,
+      );
+    },
+  );
+
+  it.each([
     ['run', ['--max-concurrency', '--repeat', '-o, --output FILE', '--no-cache'], []],
     ['validate', ['--config', '--runs'], ['--json', '--max-concurrency']],
     ['merge', ['-o, --output FILE', '--json', '--color'], ['--runs', '--no-cache']],
     ['compare', ['--alpha', '--fail-on-regression', '--json'], ['--runs', '--output']],
+    ['grade', ['--config', '--min-pass-rate', '--baseline', '--json'], ['--shard', '--runs', '--no-cache']],
   ])('russo %s --help shows its own help, exit 0', async (command, has, hasNot) => {
     for (const help of ['--help', '-h']) {
       const { code, stdout, stderr } = await russo(project(FILES), command, help);

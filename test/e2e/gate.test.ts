@@ -139,7 +139,9 @@ describe('russo run --baseline (bundled CLI)', () => {
   it('merge refuses the baseline options: a merged report is compared with russo compare', async () => {
     const { code, stderr } = await russo(cwd, 'merge', 'base.json', '--baseline', 'base.json');
     expect(code).toBe(2);
-    expect(stderr).toMatch(/russo merge takes no --baseline.*\n {2}fix: compare the merged report/);
+    expect(stderr).toMatch(
+      /russo merge takes no --baseline: it keeps how each shard was run and judged\n {2}fix: merge first .*then compare the merged report with a baseline/,
+    );
   });
 });
 
@@ -225,7 +227,7 @@ describe('russo grade (bundled CLI)', () => {
         /no run of other\.json can be graded again: 16 runs, none replayable \(its scenario is not in the scenario files, …\)/,
       ],
       [[], /russo grade needs the JSON report/],
-      [['mixed.json', '--runs', '3'], /russo grade runs nothing/],
+      [['mixed.json', '--runs', '3'], /russo grade takes no --runs: it runs nothing/],
       [['mixed.json', '--pass-k', '0'], /--pass-k "0" is not a whole number/],
     ];
     for (const [args, message] of cases) {

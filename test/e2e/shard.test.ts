@@ -52,7 +52,7 @@ beforeAll(async () => {
   expect(unsharded.code).toBe(1);
   whole = read('whole.json');
   for (const index of [1, 2, 3]) {
-    const { code, stderr } = await russo(
+    const { code, stdout, stderr } = await russo(
       cwd,
       'run',
       '--shard',
@@ -61,6 +61,8 @@ beforeAll(async () => {
       `shards/${index}/report.json`,
     );
     expect(stderr).toMatch(new RegExp(`3 scenarios, shard ${index}/3: \\d+ of 22 runs \\(2 voices\\)`));
+    // The verdict says it is a shard's, not the suite's.
+    expect(stdout).toMatch(new RegExp(`gate (passed|failed): shard ${index}/3: \\d+/\\d+ runs passed`));
     shardCodes.push(code);
   }
 }, 300_000);
@@ -121,6 +123,7 @@ describe('a suite in 3 shards', () => {
     expect(counts(read('merged-11/report.json'))).toEqual(counts(whole));
     // Published as a run publishes: the summary's verdict and table, an annotation, the sticky comment.
     expect(job.summary.startsWith('<h2>❌ russo: failed</h2>')).toBe(true);
+    expect(job.summary).not.toMatch(/shard \d\/3:/);
     expect(job.summary).toContain('opening hours<br><code>scenarios/hours.yaml:1</code>');
     expect(job.stdout).toMatch(/^::error title=russo%3A opening hours.*file=scenarios\/hours.yaml/m);
     const comments = (github.comments.get(11) ?? []).filter((c) => c.body.startsWith(COMMENT_MARKER));
@@ -160,6 +163,7 @@ describe('a suite in 3 shards', () => {
     expect(job.outputs).toMatchObject({ result: 'failed', total: String(cli.summary.total) });
     expect(job.stdout).not.toMatch(/^::error title=russo%3A opening hours/m);
     expect(github.comments.get(13) ?? []).toEqual([]);
+    expect(job.summary).toContain(`shard ${index}/3: `);
   });
 
   it('keeps the baseline in the merge job: a shard stores none, the merge of a push stores the whole suite, a pull request is judged against it', async () => {

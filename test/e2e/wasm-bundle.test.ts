@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
-import { readFile, readdir, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWav } from '../../src/audio/wav.js';
+import { SYSTEM_LANGUAGE_DIR } from '../../src/synthesize/pico.js';
 import { bundleElsewhere } from './bundle.js';
 
 const run = promisify(execFile);
@@ -17,28 +19,16 @@ const PICO_AND_SONIC: Record<string, string> = {
   'sonic.wasm': 'node_modules/@echogarden/sonic-wasm/sonic.wasm',
   'svoxpico.js': 'node_modules/@echogarden/svoxpico-wasm/svoxpico.js',
   'svoxpico.wasm': 'node_modules/@echogarden/svoxpico-wasm/svoxpico.wasm',
-  ...Object.fromEntries(
-    [
-      'en-US_ta',
-      'en-US_lh0_sg',
-      'en-GB_ta',
-      'en-GB_kh0_sg',
-      'de-DE_ta',
-      'de-DE_gl0_sg',
-      'es-ES_ta',
-      'es-ES_zl0_sg',
-      'fr-FR_ta',
-      'fr-FR_nk0_sg',
-      'it-IT_ta',
-      'it-IT_cm0_sg',
-    ].map((name) => [`${name}.bin`, `vendor/svox-pico/lang/${name}.bin`]),
-  ),
 };
+
+/** Pico's language files: not in a bundle; the Action reads them from the repository's vendor/ beside dist/. */
+const LANGUAGE_FILES = 'vendor/svox-pico/lang';
 
 /**
  * One bundle of a tiny entry that speaks with Flite, or with Pico and changes the rate with Sonic,
  * built the way `npm run bundle` builds dist/ (which holds all three too) and moved to a folder with
- * no node_modules or vendor/ anywhere above it: every asset must have come along.
+ * no node_modules or vendor/ anywhere above it: every asset must have come along, and Pico speaks
+ * once the language files are beside it, as the Action's dist/ has them.
  */
 let work: string;
 let moved: string;
@@ -52,7 +42,7 @@ afterAll(async () => {
 });
 
 describe('the assets of an ncc bundle', () => {
-  it('are the glue, the WebAssembly and the language files, and nothing else (no corrupt hashed copy)', async () => {
+  it('are the glue and the WebAssembly, and nothing else (no corrupt hashed copy, no language file)', async () => {
     expect((await readdir(moved)).sort()).toEqual(
       ['flite.wasm', ...Object.keys(PICO_AND_SONIC), 'index.js', 'package.json'].sort(),
     );
@@ -85,13 +75,29 @@ describe('the moved bundle', () => {
     expect(JSON.parse(stdout)).toEqual({ sampleRate: 16000, samples: audio.pcm.length });
   });
 
-  it('speaks with Pico and changes the rate with Sonic, with nothing on stderr', async () => {
+  const speakPico = (out: string) =>
+    run(process.execPath, ['index.js', 'pico', 'es-ES', 'Una mesa para dos, por favor.', out], {
+      cwd: moved,
+      timeout: 60_000,
+    });
+
+  it.skipIf(existsSync(join(SYSTEM_LANGUAGE_DIR, 'es-ES_ta.bin')))(
+    'without the repository beside it, names the Pico language files it misses',
+    async () => {
+      const failed = await speakPico(join(work, 'none.wav')).then(
+        () => undefined,
+        (error: { stderr: string }) => error,
+      );
+      expect(failed?.stderr).toContain(
+        "Pico's language files es-ES_ta.bin and es-ES_zl0_sg.bin are not installed",
+      );
+    },
+  );
+
+  it('speaks with Pico, with the language files of vendor/ beside it, and changes the rate with Sonic, with nothing on stderr', async () => {
+    await cp(LANGUAGE_FILES, join(moved, '..', LANGUAGE_FILES), { recursive: true });
     const out = join(work, 'faster.wav');
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['index.js', 'pico', 'es-ES', 'Una mesa para dos, por favor.', out],
-      { cwd: moved, timeout: 60_000 },
-    );
+    const { stdout, stderr } = await speakPico(out);
     expect(stderr).toBe('');
     const result = JSON.parse(stdout) as { speech: number; faster: number; sampleRate: number };
     expect(result.sampleRate).toBe(16000);
