@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
+import { relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /** Files that run the CLI, the Action, a bundle or the sample agent as processes: the long ones. */
-const RUNS_PROCESSES = /\/(test\/e2e|test\/examples|examples)\//;
+const RUNS_PROCESSES = /^(test\/e2e|test\/examples|examples)\//;
 
 /**
  * Vitest's own order (longest first once it has timings of an earlier run, largest file first on a
@@ -13,7 +14,8 @@ const RUNS_PROCESSES = /\/(test\/e2e|test\/examples|examples)\//;
 class ProcessesFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
-    const long = (file: TestSpecification) => RUNS_PROCESSES.test(file.moduleId);
+    const long = (file: TestSpecification) =>
+      RUNS_PROCESSES.test(relative(file.project.config.root, file.moduleId));
     return [...sorted.filter(long), ...sorted.filter((file) => !long(file))];
   }
 }
