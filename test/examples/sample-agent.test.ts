@@ -8,127 +8,16 @@ import { resample } from '../../src/audio/resample.js';
 import { encodeWav } from '../../src/audio/wav.js';
 import type { Audio, ToolCall, ToolDefinition } from '../../src/core/types.js';
 import { loadSuite } from '../../src/suite/load.js';
-import type { Suite } from '../../src/scenarios/types.js';
 import { runSuite } from '../../src/suite/run.js';
-import type { ScenarioResult, SuiteResult, SuiteRun } from '../../src/suite/types.js';
 import { FliteSynthesizer } from '../../src/synthesize/flite.js';
+import { spokenWords } from './spoken.js';
 
 // The sample agent as russo runs it: a real process that hears Flite audio through the command
-// protocol, recognizes it with pocketsphinx and answers with tool calls.
+// protocol, recognizes it with pocketsphinx and answers with tool calls. How it hears and grades the
+// example scenarios is checked on the quick start's run of them (test/e2e/quick-start.test.ts).
 const AGENT = ['node', 'examples/sample-agent/agent.js'];
 const VOICES = ['kal16', 'slt', 'rms'];
 const TOOLS = JSON.parse(readFileSync('tools/restaurant.json', 'utf8')) as ToolDefinition[];
-const NUMBERS = [
-  'zero',
-  'one',
-  'two',
-  'three',
-  'four',
-  'five',
-  'six',
-  'seven',
-  'eight',
-  'nine',
-  'ten',
-  'eleven',
-  'twelve',
-];
-
-/** The words a prompt is spoken as, the way the grammar writes them: `7pm` → `seven pm`. */
-function spokenWords(prompt: string): string[] {
-  return prompt
-    .toLowerCase()
-    .replace(/(\d+)(am|pm)\b/g, '$1 $2')
-    .replace(/\d+/g, (digits) => NUMBERS[Number(digits)] ?? digits)
-    .replace(/[^a-z' ]/g, ' ')
-    .split(/\s+/)
-    .filter(Boolean);
-}
-
-/** Word-level edit distance between what was said and what was heard. */
-function wordErrors(said: string[], heard: string[]): number {
-  let previous = Array.from({ length: heard.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= said.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= heard.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (said[i - 1] === heard[j - 1] ? 0 : 1);
-      row.push(Math.min(substitution, (previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1));
-    }
-    previous = row;
-  }
-  return previous[heard.length] ?? 0;
-}
-
-/** A run that heard the speech as synthesized: no variant, or the robustness example's clean one. */
-const heardClean = (run: SuiteRun) => run.variant === 'default' || run.variant === 'clean';
-const passedOf = (runs: SuiteRun[]) => runs.filter((run) => run.status === 'passed').length;
-
-describe('the sample agent on the example scenarios', () => {
-  let suite: Suite;
-  let result: SuiteResult;
-
-  beforeAll(async () => {
-    // The conversation examples are played below, turn by turn, through CommandAgent.converse.
-    suite = await loadSuite(['scenarios/*.yaml', 'scenarios/failing/wrong-party-size.yaml']);
-    result = await runSuite(suite, { cacheDir: false, overrides: { runs: 1 } });
-  }, 300_000);
-
-  it('hears every in-grammar prompt word for word in each voice', () => {
-    const accuracy: Record<string, { words: number; errors: number; ms: number[] }> = {};
-    for (const scenario of result.scenarios) {
-      if (scenario.scenario.name === 'no action on requests it cannot handle') continue;
-      // Speech heard as synthesized: the noisy and telephone variants of the robustness example are not word for word.
-      for (const run of scenario.runs.filter(heardClean)) {
-        const said = spokenWords(run.prompt);
-        const heard = (run.response?.transcript ?? '').split(' ').filter(Boolean);
-        const entry = (accuracy[run.voice] ??= { words: 0, errors: 0, ms: [] });
-        entry.words += said.length;
-        entry.errors += wordErrors(said, heard);
-        entry.ms.push(run.response?.latencyMs ?? Number.NaN);
-        expect.soft(heard.join(' '), `${run.voice}: ${run.prompt}`).toBe(said.join(' '));
-      }
-    }
-    console.log(
-      Object.entries(accuracy)
-        .map(([voice, { words, errors, ms }]) => {
-          const sorted = [...ms].sort((a, b) => a - b);
-          return `${voice}: word accuracy ${((100 * (words - errors)) / words).toFixed(1)}% of ${words} words, recognition median ${sorted[Math.floor(sorted.length / 2)]} ms`;
-        })
-        .join('\n'),
-    );
-    expect(Object.keys(accuracy).sort()).toEqual([...VOICES].sort());
-  });
-
-  it('passes every scenario of scenarios/*.yaml, and hears nothing it can act on in out-of-domain speech', () => {
-    const failing = result.scenarios.filter((scenario) =>
-      scenario.scenario.location.file.includes('failing/'),
-    );
-    const passing = result.scenarios.filter((scenario) => !failing.includes(scenario));
-    // Every clean run passes; the robustness example passes its gate variant by variant.
-    const cleanPassed = (scenario: ScenarioResult) => scenario.runs.filter(heardClean);
-    expect(
-      passing.map((scenario) => [scenario.scenario.name, scenario.passed, passedOf(cleanPassed(scenario))]),
-    ).toEqual(passing.map((scenario) => [scenario.scenario.name, true, cleanPassed(scenario).length]));
-    const outOfDomain = passing.find(
-      (scenario) => scenario.scenario.name === 'no action on requests it cannot handle',
-    );
-    expect(outOfDomain?.runs.map((run) => run.response?.transcript)).toEqual(
-      outOfDomain?.runs.map(() => '[unintelligible]'),
-    );
-  });
-
-  it('fails the deliberately failing scenario with a readable argument diff', () => {
-    const failing = result.scenarios.find((scenario) => scenario.scenario.location.file.includes('failing/'));
-    expect(failing?.passed).toBe(false);
-    for (const run of failing?.runs ?? []) {
-      expect(run.status).toBe('failed');
-      expect(run.evalResult?.failures[0]).toMatchObject({
-        kind: 'wrong_arguments',
-        message: 'book_table: party_size expected 2, got 4',
-      });
-    }
-  });
-});
 
 describe('the sample agent on natural variants', () => {
   let agent: CommandAgent;

@@ -18,11 +18,16 @@ const SCENARIOS = ['book a table', 'cancel reservation'];
 let service: FakeCacheService;
 let workspace: string;
 let log: string[];
+// The Action's context is one object per process, which other test files of the worker share.
+const { eventName, payload, sha, ref } = github.context;
 
 beforeAll(async () => {
   service = await startFakeCacheService(TOKEN);
 });
-afterAll(() => service.close());
+afterAll(() => {
+  Object.assign(github.context, { eventName, payload, sha, ref });
+  return service.close();
+});
 afterEach(() => {
   vi.unstubAllEnvs();
   vi.restoreAllMocks();

@@ -104,7 +104,10 @@ describe('restoreAudioCache', () => {
     service = await startFakeCacheService(TOKEN);
   });
   afterAll(() => service.close());
-  afterEach(() => vi.unstubAllEnvs());
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.restoreAllMocks();
+  });
 
   function onRunner(): void {
     workspace = mkdtempSync(join(tmpdir(), 'russo-cache-'));
