@@ -2,7 +2,6 @@
  * The JSON report: stable and versioned, the input of baselines, shard merges and replays.
  * DESIGN.md names its fields; fields may be added, never renamed (a rename is a new `version`).
  */
-import { Ajv, type ValidateFunction } from 'ajv';
 import type { Interval } from '../core/stats.js';
 import type {
   AgentResponse,
@@ -42,7 +41,7 @@ import type {
 import { DEFAULT_VARIANT, runId } from '../suite/plan.js';
 import type { MissingRuns, ShardRecord } from '../suite/shard.js';
 import { ReportError } from './errors.js';
-import { reportSchema } from './schema.js';
+import { validateReport } from './report-validator.generated.js';
 
 /** The version this russo writes and reads. */
 export const REPORT_VERSION = 1;
@@ -444,8 +443,6 @@ function toJsonTurn(turn: TurnResult): JsonTurn {
   };
 }
 
-let validator: ValidateFunction | undefined;
-
 /**
  * Reads a JSON report (e.g. a shard's, for `russo merge`) and checks it against the report schema.
  * Throws a ReportError naming `source` and the first problems when it is not a version 1 report.
@@ -467,9 +464,8 @@ export function parseReport(text: string, source = 'report'): JsonReport {
       'read it with the russo version that wrote it',
     );
   }
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(reportSchema);
-  if (!validator(data)) {
-    const problems = (validator.errors ?? [])
+  if (!validateReport(data)) {
+    const problems = (validateReport.errors ?? [])
       .slice(0, 5)
       .map((error) => `${error.instancePath || '/'} ${error.message ?? 'is invalid'}`);
     throw new ReportError(

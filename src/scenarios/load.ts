@@ -12,7 +12,6 @@ import {
 } from '../evaluate/index.js';
 import { DEFAULT_SCENARIO_GLOBS, displayPath, loadConfig, matchOptions, type RawMatch } from './config.js';
 import { ScenarioError, type Problem } from './errors.js';
-import { scenarioSchema } from './schema.js';
 import { findSecrets } from './secrets.js';
 import { fileSizeProblem, promptLengthProblem } from './limits.js';
 import type { ToolDefinition } from '../core/types.js';
@@ -26,7 +25,8 @@ import type {
   Suite,
 } from './types.js';
 import { toolProblems, toolsFileProblems, type ToolsContext } from './tool-checks.js';
-import { compileSchema } from './validate.js';
+import { validateScenario } from './scenario-validator.generated.js';
+import { schemaChecker } from './validate.js';
 import { readVariants, withThresholds, type RawVariant } from './variants.js';
 import { parseYamlBytes, type LocatedDocument } from './yaml.js';
 
@@ -38,7 +38,7 @@ export interface LoadOptions {
   signal?: AbortSignal;
 }
 
-let validateScenario: ((document: LocatedDocument) => Problem[]) | undefined;
+const scenarioProblems = schemaChecker(validateScenario);
 
 /**
  * Loads the config and the scenario files matched by `globs` (relative to `cwd`; the config's
@@ -142,8 +142,7 @@ export function scenarioFromDocument(
   tools: ToolsContext | undefined,
   problems: Problem[],
 ): Scenario | undefined {
-  validateScenario ??= compileSchema(scenarioSchema);
-  const found = [...validateScenario(document), ...findSecrets(document, false)];
+  const found = [...scenarioProblems(document), ...findSecrets(document, false)];
   const raw = document.value as RawScenario;
   const match = matchOptions(raw.match, config.defaults.match);
   const valid = found.length === 0;
