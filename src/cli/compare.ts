@@ -9,9 +9,9 @@ import {
   type Comparison,
   type FailOnRegression,
 } from '../suite/compare.js';
-import { colorFlag, parseAlpha, parseFailOn, parseFlags, UsageError } from './args.js';
+import { colorFlag, parseAlpha, parseFailOn, parseFlags } from './args.js';
 import { useColor } from './color.js';
-import { EXIT, verdictExit, type CliIO } from './io.js';
+import { EXIT, UsageError, verdictExit, type CliIO } from './io.js';
 import { printReportWrites } from './output.js';
 import { readJsonReport } from './read-report.js';
 import { COMMAND_USAGE } from './usage.js';
