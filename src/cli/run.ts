@@ -1,5 +1,6 @@
 import { loadSuite } from '../suite/load.js';
 import { planSuite } from '../suite/plan.js';
+import { prepareSynthesizer } from '../suite/providers.js';
 import { shardPlan } from '../suite/shard.js';
 import type { JudgeOptions } from '../suite/result.js';
 import { runSuite } from '../suite/run.js';
@@ -33,6 +34,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     cwd: io.cwd,
     ...(flags.config ? { config: flags.config } : {}),
     ...(io.signal ? { signal: io.signal } : {}),
+    // Flite's worker starts while the scenario files load, when no cached audio serves the first runs.
+    onConfig: (config) => prepareSynthesizer(config, flags.cache),
   });
   const plan = planSuite(suite, {
     ...(flags.runs !== undefined ? { runs: flags.runs } : {}),

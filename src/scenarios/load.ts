@@ -36,6 +36,11 @@ export interface LoadOptions {
   config?: string;
   /** Stops loading between files (Ctrl-C): loading then throws a CancelledError. */
   signal?: AbortSignal;
+  /**
+   * Told the config once it is read without a problem, before the scenario files: what a run will
+   * need can start while they load (e.g. suite/providers.ts's prepareSynthesizer).
+   */
+  onConfig?: (config: RussoConfig) => void;
 }
 
 const scenarioProblems = schemaChecker(validateScenario);
@@ -53,6 +58,7 @@ export async function loadSuiteFiles(
 ): Promise<Suite> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const { config, tools, document: configDocument, problems } = loadConfig(cwd, options.config, catalog);
+  if (problems.length === 0) options.onConfig?.(config);
   const configAt = (path: Array<string | number>) =>
     configDocument?.locate(path) ?? { file: config.file ?? 'russo.config.yaml', line: 0, column: 0 };
   const toolsContext = toolsContextOf(config, tools);

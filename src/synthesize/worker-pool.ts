@@ -81,11 +81,18 @@ export class WorkerPool<Request, Reply> {
     });
   }
 
+  /** Starts a worker when none is alive or starting, ahead of the first request. */
+  prepare(): void {
+    if (this.size === 0) this.spawn();
+  }
+
   private dispatch(): void {
     while (this.queue.length > 0) {
       const worker = this.idle.pop();
       if (worker === undefined) {
-        if (this.size < this.maxWorkers) this.spawn();
+        // A worker still starting (one that prepare() started) takes the first waiting job.
+        const starting = this.size - this.running.size;
+        if (this.size < this.maxWorkers && this.queue.length > starting) this.spawn();
         return;
       }
       const job = this.queue.shift() as Job<Request, Reply>;
