@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileErrorReason, writeFileAtomic } from '../core/files.js';
 import { renderComparisonText } from '../report/comparison.js';
-import { fromJsonReport } from '../report/json.js';
+import { comparedSuiteOf } from '../report/json.js';
 import {
   compare,
   DEFAULT_ALPHA,
@@ -28,7 +28,7 @@ export async function compareCommand(argv: string[], io: CliIO): Promise<number>
     return EXIT.ok;
   }
   const [baseline, current] = await Promise.all(
-    flags.reports.map(async (file) => fromJsonReport(await readJsonReport(file, io.cwd))),
+    flags.reports.map(async (file) => comparedSuiteOf(await readJsonReport(file, io.cwd))),
   );
   // A report that cannot be read or compared is bad input (exit 2: see main.ts).
   const comparison = compare(baseline!, current!, { alpha: flags.alpha });
