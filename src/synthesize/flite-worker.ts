@@ -29,19 +29,19 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { closeSync, openSync, readFileSync } = require('node:fs');
 const { WASI } = require('node:wasi');
-const module = new WebAssembly.Module(readFileSync(workerData.wasm));
+const flite = new WebAssembly.Module(readFileSync(workerData.wasm));
 let running;
 const forwarding = {};
-for (const { module: from, name } of WebAssembly.Module.imports(module)) {
+for (const { module: from, name } of WebAssembly.Module.imports(flite)) {
   forwarding[from] = forwarding[from] || {};
   forwarding[from][name] = (...args) => running.wasiImport[name](...args);
 }
-let next = new WebAssembly.Instance(module, forwarding);
+let next = new WebAssembly.Instance(flite, forwarding);
 parentPort.on('message', ({ args, dir, log }) => {
   const fd = openSync(log, 'w');
   try {
     running = new WASI({ version: 'preview1', args, preopens: { '/w': dir }, stdout: fd, stderr: fd, returnOnExit: true });
-    const instance = next || new WebAssembly.Instance(module, forwarding);
+    const instance = next || new WebAssembly.Instance(flite, forwarding);
     next = undefined;
     parentPort.postMessage({ reply: running.start(instance) });
   } catch (error) {
@@ -50,7 +50,7 @@ parentPort.on('message', ({ args, dir, log }) => {
     closeSync(fd);
     running = undefined;
   }
-  next = new WebAssembly.Instance(module, forwarding);
+  next = new WebAssembly.Instance(flite, forwarding);
 });`;
 
 /** Where flite.wasm is: next to the bundle, in the repo, or wherever the package is installed. */
