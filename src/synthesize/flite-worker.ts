@@ -73,7 +73,7 @@ export class FliteWorkerPool {
   constructor(maxWorkers?: number) {
     this.pool = new WorkerPool(
       'Flite',
-      async () => ({ source: WORKER_SOURCE, workerData: { wasm: fliteWasmPath() } }),
+      () => ({ source: WORKER_SOURCE, workerData: { wasm: fliteWasmPath() } }),
       maxWorkers,
     );
   }
