@@ -4,14 +4,14 @@
 // Two shapes (bench/reports.mjs): a suite of 50 scenarios × 200 runs (4 prompts × 2 voices × 25), and
 // one scenario of 10,000 runs (the largest single test). Wall time depends on how busy the machine
 // is, so the same steps also run in this process with their CPU time: reading and validating both
-// reports, building the results, comparing, printing.
+// reports, reading what compare needs of them (comparedSuiteOf), comparing, printing.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderComparisonText } from '../lib/report/comparison.js';
-import { fromJsonReport, parseReport } from '../lib/report/json.js';
+import { comparedSuiteOf, parseReport } from '../lib/report/json.js';
 import { compare } from '../lib/suite/compare.js';
 import { report, SHAPES } from './reports.mjs';
 
@@ -61,7 +61,7 @@ function cpuSteps(base, current) {
     return [value, (used.user + used.system) / 1000];
   };
   const [reports, parse] = cpu(() => [base, current].map((file) => parseReport(readFileSync(file, 'utf8'))));
-  const [results, build] = cpu(() => reports.map(fromJsonReport));
+  const [results, build] = cpu(() => reports.map(comparedSuiteOf));
   const [comparison, test] = cpu(() => compare(results[0], results[1]));
   const [, print] = cpu(() => renderComparisonText(comparison, { color: false, failOn: 'significant' }));
   return {

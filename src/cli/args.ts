@@ -1,13 +1,10 @@
 import { extname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { RussoError } from '../core/errors.js';
 import { checkAlpha, ComparisonError, type FailOnRegression } from '../suite/compare.js';
 import { parseShard, ShardError, type Shard } from '../suite/shard.js';
 import { nearest } from '../core/suggest.js';
+import { UsageError } from './io.js';
 import type { ReportFiles, ReportFormat } from '../report/files.js';
-
-/** A wrong command line: printed with the usage, exit code 2. */
-export class UsageError extends RussoError {}
 
 /** What a suite is judged with besides its thresholds (`--baseline`, `--alpha`, `--fail-on-regression`, `--pass-k`). */
 export interface JudgeFlags {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileErrorReason, writeFileAtomic } from '../core/files.js';
 import { renderComparisonText } from '../report/comparison.js';
-import { fromJsonReport } from '../report/json.js';
+import { comparedSuiteOf } from '../report/json.js';
 import {
   compare,
   DEFAULT_ALPHA,
@@ -9,9 +9,9 @@ import {
   type Comparison,
   type FailOnRegression,
 } from '../suite/compare.js';
-import { colorFlag, parseAlpha, parseFailOn, parseFlags, UsageError } from './args.js';
+import { colorFlag, parseAlpha, parseFailOn, parseFlags } from './args.js';
 import { useColor } from './color.js';
-import { EXIT, verdictExit, type CliIO } from './io.js';
+import { EXIT, UsageError, verdictExit, type CliIO } from './io.js';
 import { printReportWrites } from './output.js';
 import { readJsonReport } from './read-report.js';
 import { COMMAND_USAGE } from './usage.js';
@@ -28,7 +28,7 @@ export async function compareCommand(argv: string[], io: CliIO): Promise<number>
     return EXIT.ok;
   }
   const [baseline, current] = await Promise.all(
-    flags.reports.map(async (file) => fromJsonReport(await readJsonReport(file, io.cwd))),
+    flags.reports.map(async (file) => comparedSuiteOf(await readJsonReport(file, io.cwd))),
   );
   // A report that cannot be read or compared is bad input (exit 2: see main.ts).
   const comparison = compare(baseline!, current!, { alpha: flags.alpha });

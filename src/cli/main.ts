@@ -5,32 +5,30 @@ import { ScenarioError, formatProblem } from '../scenarios/errors.js';
 import { ComparisonError } from '../suite/compare.js';
 import { nearest } from '../core/suggest.js';
 import { VERSION } from '../core/version.js';
-import { UsageError } from './args.js';
-import { EXIT, type CliIO } from './io.js';
+import { EXIT, UsageError, type CliIO } from './io.js';
 import { USAGE } from './usage.js';
-import { compareCommand } from './compare.js';
-import { gradeCommand } from './grade.js';
-import { mergeCommand } from './merge.js';
-import { runCommand } from './run.js';
-import { validateCommand } from './validate.js';
 
 const COMMANDS = ['run', 'validate', 'merge', 'compare', 'grade'];
 
-/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+/**
+ * Runs the CLI with `argv` (without node and script) and returns the exit code. Each command's module
+ * is imported when it is given, so that a command loads only what it uses (`--version` and `--help`
+ * next to nothing).
+ */
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'run':
-        return await runCommand(rest, io);
+        return await (await import('./run.js')).runCommand(rest, io);
       case 'validate':
-        return await validateCommand(rest, io);
+        return await (await import('./validate.js')).validateCommand(rest, io);
       case 'merge':
-        return await mergeCommand(rest, io);
+        return await (await import('./merge.js')).mergeCommand(rest, io);
       case 'compare':
-        return await compareCommand(rest, io);
+        return await (await import('./compare.js')).compareCommand(rest, io);
       case 'grade':
-        return await gradeCommand(rest, io);
+        return await (await import('./grade.js')).gradeCommand(rest, io);
       case '--version':
       case '-v':
         io.stdout.write(`${VERSION}\n`);

@@ -1,8 +1,8 @@
 import { fromJsonReport } from '../report/json.js';
 import { mergeReports } from '../report/merge.js';
-import { UsageError, parseRunFlags } from './args.js';
+import { parseRunFlags } from './args.js';
 import { useColor } from './color.js';
-import { EXIT, verdictExit, type CliIO } from './io.js';
+import { EXIT, UsageError, verdictExit, type CliIO } from './io.js';
 import { writeReportFiles } from '../report/files.js';
 import { printReportWrites, printResult } from './output.js';
 import { readJsonReport } from './read-report.js';

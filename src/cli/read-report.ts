@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseReport, type JsonReport } from '../report/json.js';
-import { UsageError } from './args.js';
+import { UsageError } from './io.js';
 
 /** Reads and checks a JSON report named on the command line; one that cannot be read is bad input. */
 export async function readJsonReport(file: string, cwd: string): Promise<JsonReport> {

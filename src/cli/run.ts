@@ -1,16 +1,14 @@
 import { loadSuite } from '../suite/load.js';
-import type { JudgeOptions } from '../suite/result.js';
+import { prepareSynthesizer } from '../suite/providers.js';
+import type { FailOnRegression } from '../suite/compare.js';
+import type { Baseline, JudgeOptions } from '../suite/result.js';
 import { runSuite, type PlannedSuite } from '../suite/run.js';
-import { fromJsonReport } from '../report/json.js';
 import { plural } from '../report/numbers.js';
-import { parseRunFlags, UsageError, type JudgeFlags } from './args.js';
+import { parseRunFlags, type JudgeFlags } from './args.js';
 import { useColor } from './color.js';
-import { EXIT, verdictExit, type CliIO } from './io.js';
+import { EXIT, UsageError, verdictExit, type CliIO } from './io.js';
 import { COMMAND_USAGE } from './usage.js';
 import { createProgress, duration } from './progress.js';
-import { writeReportFiles } from '../report/files.js';
-import { printReportWrites, printResult } from './output.js';
-import { readJsonReport } from './read-report.js';
 
 /** `russo run`: load, run, compare with the baseline if given, print the table, write the reports, exit by the gate. */
 export async function runCommand(argv: string[], io: CliIO): Promise<number> {
@@ -31,6 +29,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     cwd: io.cwd,
     ...(flags.config ? { config: flags.config } : {}),
     ...(io.signal ? { signal: io.signal } : {}),
+    // Flite's worker starts while the scenario files load, when no cached audio serves the first runs.
+    onConfig: (config) => prepareSynthesizer(config, flags.cache),
   });
   const progress = createProgress({
     isTTY: io.stderr.isTTY === true,
@@ -55,6 +55,11 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     judging,
   });
   progress.done();
+  // The renderers are imported once there is a result to render: the runs do not wait for them.
+  const [{ printReportWrites, printResult }, { writeReportFiles }] = await Promise.all([
+    import('./output.js'),
+    import('../report/files.js'),
+  ]);
   printResult(result, io, useColor(flags.color, io));
   const reportsWritten = printReportWrites(await writeReportFiles(result, flags, io.cwd), io);
   if (!flags.quiet) io.stderr.write(`russo: finished in ${duration(result.durationMs)}\n`);
@@ -77,12 +82,15 @@ export async function judgeOptions(flags: JudgeFlags, cwd: string): Promise<Judg
     ...(flags.passK === undefined ? {} : { passK: flags.passK }),
     ...(flags.baseline === undefined
       ? {}
-      : {
-          baseline: {
-            result: fromJsonReport(await readJsonReport(flags.baseline, cwd)),
-            source: flags.baseline,
-            failOn: flags.failOn ?? 'significant',
-          },
-        }),
+      : { baseline: await baselineOf(flags.baseline, flags.failOn ?? 'significant', cwd) }),
   };
+}
+
+/** The baseline report, read and checked; its reader is imported only when a baseline is given. */
+async function baselineOf(file: string, failOn: FailOnRegression, cwd: string): Promise<Baseline> {
+  const [{ fromJsonReport }, { readJsonReport }] = await Promise.all([
+    import('../report/json.js'),
+    import('./read-report.js'),
+  ]);
+  return { result: fromJsonReport(await readJsonReport(file, cwd)), source: file, failOn };
 }

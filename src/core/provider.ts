@@ -43,6 +43,12 @@ export interface SynthesizerProvider {
   readonly secretEnv?: readonly string[];
   /** The voices used when the config lists none. */
   readonly defaultVoices: readonly string[];
+  /**
+   * Starts what its first request will wait for (an offline engine's worker thread), ahead of that
+   * request: a suite calls it while its scenario files load, when no cached audio can serve the
+   * first runs.
+   */
+  prepare?(): void;
   create(options: Record<string, unknown>, voice: string, context: ProviderContext): Synthesizer;
 }
 

@@ -115,9 +115,16 @@ function tailProbability(
 }
 
 /**
+ * Where a binomial's tail is cut, relative to its mode: far under any p-value a report shows, and
+ * above the subnormal numbers (under 2.2e-308), whose arithmetic is many times slower. Running the
+ * tails down to underflow made a test at 10,000 runs a side take 40–140 ms instead of 10.
+ */
+const TAIL_FLOOR = 1e-300;
+
+/**
  * The binomial distribution of n trials, evaluated at one rate after another in one buffer. It is
  * built by the ratio of neighbours from the mode and normalized by its sum: no factorial or power is
- * ever formed, so nothing overflows, and the far tails, which underflow, are left out.
+ * ever formed, so nothing overflows, and the far tails, under TAIL_FLOOR of the mode, are left out.
  */
 class Binomial {
   /** P(X = x) at the last rate; 0 outside the range `at` returned. */
@@ -144,14 +151,14 @@ class Binomial {
     let to = mode;
     while (to < n) {
       const next = (pmf[to] as number) * (ratios[to] as number) * odds;
-      if (next === 0) break;
+      if (next < TAIL_FLOOR) break;
       pmf[++to] = next;
       sum += next;
     }
     let from = mode;
     while (from > 0) {
       const previous = (pmf[from] as number) / ((ratios[from - 1] as number) * odds);
-      if (previous === 0) break;
+      if (previous < TAIL_FLOOR) break;
       pmf[--from] = previous;
       sum += previous;
     }

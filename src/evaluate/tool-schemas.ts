@@ -2,8 +2,9 @@
  * The JSON Schemas of a suite's tools, compiled once with ajv: the agent's calls are validated
  * against them at run time, and the scenario loader checks expected values against parts of them.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import type { ArgumentsValidator, SchemaError, ToolDefinition } from '../core/types.js';
+import { validateDraft07 } from './draft-07-validator.generated.js';
 import { formatPath, formatValue, type PathSegment } from './format.js';
 import { fromJsonPointer } from './json-pointer.js';
 import { jsonKind } from './json.js';
@@ -22,6 +23,19 @@ export interface InvalidTool {
   message: string;
 }
 
+/** How tool schemas compile; the meta-schema that checks them first was compiled with the same options. */
+export const TOOL_SCHEMA_OPTIONS: Options = {
+  allErrors: true,
+  verbose: true,
+  // Tool schemas are written for models, not for ajv: keywords it does not know are ignored, and
+  // `format` is documentation (ajv knows no format without a plugin).
+  strict: false,
+  validateFormats: false,
+  logger: false,
+};
+/** The id of the JSON Schema meta-schema (draft-07) that ajv checks schemas against. */
+export const DRAFT_07 = 'http://json-schema.org/draft-07/schema';
+
 const compiledSchemas = new WeakMap<readonly ToolDefinition[], ToolSchemas>();
 
 /**
@@ -31,15 +45,9 @@ const compiledSchemas = new WeakMap<readonly ToolDefinition[], ToolSchemas>();
 export class ToolSchemas implements ArgumentsValidator {
   /** Tools whose schema ajv cannot compile, or that share a name with an earlier tool: never validated. */
   readonly invalid: InvalidTool[] = [];
-  private readonly ajv = new Ajv({
-    allErrors: true,
-    verbose: true,
-    // Tool schemas are written for models, not for ajv: keywords it does not know are ignored, and
-    // `format` is documentation (ajv knows no format without a plugin).
-    strict: false,
-    validateFormats: false,
-    logger: false,
-  });
+  // ajv's own check of each schema against the meta-schema would compile the meta-schema at every
+  // start; the same check runs precompiled (`checked`).
+  private readonly ajv = new Ajv({ ...TOOL_SCHEMA_OPTIONS, validateSchema: false });
   private readonly definitions = new Map<string, ToolDefinition>();
   private readonly keys = new Map<string, string>();
 
@@ -68,6 +76,7 @@ export class ToolSchemas implements ArgumentsValidator {
       const { $schema: _draft, ...schema } = tool.parameters;
       try {
         this.ajv.addSchema(schema, key);
+        this.checked(schema);
         this.ajv.getSchema(key);
         this.keys.set(tool.name, key);
       } catch (error) {
@@ -78,6 +87,13 @@ export class ToolSchemas implements ArgumentsValidator {
         });
       }
     });
+  }
+
+  /** Throws ajv's own error when `schema` breaks the meta-schema, as ajv's addSchema would. */
+  private checked(schema: object): void {
+    if (!validateDraft07(schema)) {
+      throw new Error(`schema is invalid: ${this.ajv.errorsText(validateDraft07.errors)}`);
+    }
   }
 
   /** The names of the tools, in file order. */

@@ -4,12 +4,11 @@ import type { MatchOptions, ToolDefinition } from '../core/types.js';
 import { DEFAULT_MATCH_OPTIONS } from '../evaluate/index.js';
 import type { Problem } from './errors.js';
 import { DEFAULT_LIMITS, fileSizeProblem } from './limits.js';
-import { buildConfigSchema } from './schema.js';
 import { findSecrets } from './secrets.js';
 import { loadTools } from './tools.js';
 import { readVariants, type RawVariant } from './variants.js';
 import type { ProviderCatalog, ProviderConfig, RussoConfig } from './types.js';
-import { compileSchema } from './validate.js';
+import { schemaChecker } from './validate.js';
 import { parseYamlBytes, type LocatedDocument } from './yaml.js';
 
 /** The file names russo looks for in the working directory when no config is named. */
@@ -18,10 +17,6 @@ export const CONFIG_FILE_NAMES = ['russo.config.yaml', 'russo.config.yml'];
 export const DEFAULT_SCENARIO_GLOBS: readonly string[] = ['scenarios/**/*.{yaml,yml}'];
 
 const DEFAULTS = { runs: 3, maxConcurrency: 8, timeoutS: 60, minPassRate: 0.8 };
-
-// Compiled validators per catalog, by the providers a config names: compiling takes milliseconds,
-// loading runs often.
-const validators = new WeakMap<ProviderCatalog, Map<string, (document: LocatedDocument) => Problem[]>>();
 
 /** A config as loaded, with its tool definitions and the parsed document (so later checks can point into it). */
 export interface LoadedConfig {
@@ -85,7 +80,7 @@ export function loadConfig(
   const raw = document.value as RawConfig;
   // movedKeys first: it drops the moved key, so that the schema does not also call it unknown.
   const moved = movedKeys(document);
-  const schemaProblems = configValidator(catalog, raw)(document);
+  const schemaProblems = schemaChecker(catalog.validateConfig)(document);
   problems.push(...moved, ...schemaProblems, ...findSecrets(document, true));
   // What the schema cannot see in the variants (a name used twice) is checked on a list it accepted.
   const variants =
@@ -139,27 +134,6 @@ export function loadConfig(
     : { tools: [], problems: [] };
   problems.push(...loaded.problems);
   return { config, tools: loaded.tools, document, problems };
-}
-
-/** The validator of a config, with the options of only the providers it names (see buildConfigSchema). */
-function configValidator(catalog: ProviderCatalog, raw: RawConfig): (document: LocatedDocument) => Problem[] {
-  const idOf = (section: unknown): string | undefined => {
-    const id =
-      typeof section === 'object' && section !== null
-        ? (section as { provider?: unknown }).provider
-        : undefined;
-    return typeof id === 'string' ? id : undefined;
-  };
-  const configured = { agent: idOf(raw.agent), synthesizer: idOf(raw.synthesizer), judge: idOf(raw.judge) };
-  const key = JSON.stringify(configured);
-  let compiled = validators.get(catalog);
-  if (!compiled) validators.set(catalog, (compiled = new Map()));
-  let validate = compiled.get(key);
-  if (!validate) {
-    validate = compileSchema(buildConfigSchema(catalog, configured));
-    compiled.set(key, validate);
-  }
-  return validate;
 }
 
 /**

@@ -12,7 +12,6 @@ import {
 } from '../evaluate/index.js';
 import { DEFAULT_SCENARIO_GLOBS, displayPath, loadConfig, matchOptions, type RawMatch } from './config.js';
 import { ScenarioError, type Problem } from './errors.js';
-import { scenarioSchema } from './schema.js';
 import { findSecrets } from './secrets.js';
 import { fileSizeProblem, promptLengthProblem } from './limits.js';
 import type { ToolDefinition } from '../core/types.js';
@@ -26,7 +25,8 @@ import type {
   Suite,
 } from './types.js';
 import { toolProblems, toolsFileProblems, type ToolsContext } from './tool-checks.js';
-import { compileSchema } from './validate.js';
+import { validateScenario } from './scenario-validator.generated.js';
+import { schemaChecker } from './validate.js';
 import { readVariants, withThresholds, type RawVariant } from './variants.js';
 import { parseYamlBytes, type LocatedDocument } from './yaml.js';
 
@@ -36,9 +36,14 @@ export interface LoadOptions {
   config?: string;
   /** Stops loading between files (Ctrl-C): loading then throws a CancelledError. */
   signal?: AbortSignal;
+  /**
+   * Told the config once it is read without a problem, before the scenario files: what a run will
+   * need can start while they load (e.g. suite/providers.ts's prepareSynthesizer).
+   */
+  onConfig?: (config: RussoConfig) => void;
 }
 
-let validateScenario: ((document: LocatedDocument) => Problem[]) | undefined;
+const scenarioProblems = schemaChecker(validateScenario);
 
 /**
  * Loads the config and the scenario files matched by `globs` (relative to `cwd`; the config's
@@ -53,6 +58,7 @@ export async function loadSuiteFiles(
 ): Promise<Suite> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const { config, tools, document: configDocument, problems } = loadConfig(cwd, options.config, catalog);
+  if (problems.length === 0) options.onConfig?.(config);
   const configAt = (path: Array<string | number>) =>
     configDocument?.locate(path) ?? { file: config.file ?? 'russo.config.yaml', line: 0, column: 0 };
   const toolsContext = toolsContextOf(config, tools);
@@ -142,8 +148,7 @@ export function scenarioFromDocument(
   tools: ToolsContext | undefined,
   problems: Problem[],
 ): Scenario | undefined {
-  validateScenario ??= compileSchema(scenarioSchema);
-  const found = [...validateScenario(document), ...findSecrets(document, false)];
+  const found = [...scenarioProblems(document), ...findSecrets(document, false)];
   const raw = document.value as RawScenario;
   const match = matchOptions(raw.match, config.defaults.match);
   const valid = found.length === 0;

@@ -169,17 +169,18 @@ export const scenarioSchema = {
 } as const;
 
 /**
- * Builds the JSON Schema of `russo.config.yaml` from the registered providers and their options. With
- * `configured` (the provider ids a config names), only those providers' options are in it: a config
- * is valid against it exactly when it is valid against the whole schema, which takes several times
- * longer to compile.
+ * Builds the JSON Schema of `russo.config.yaml` from the registered providers and their options. Each
+ * provider's options are a definition of their own (`#/definitions/agent.command`), referenced from
+ * the branch its id picks: the validator compiled ahead of time from this schema
+ * (precompiled-validators.ts) then holds each in a function of its own, which the JavaScript engine
+ * compiles only when a config names that provider.
  */
-export function buildConfigSchema(
-  { agents, synthesizers, judges }: ProviderCatalog,
-  configured?: { agent: string | undefined; synthesizer: string | undefined; judge: string | undefined },
-): Record<string, unknown> {
-  const optionsOf = (providers: Record<string, unknown>, id: string | undefined): string[] =>
-    Object.keys(providers).filter((known) => configured === undefined || known === id);
+export function buildConfigSchema({
+  agents,
+  synthesizers,
+  judges,
+}: ProviderCatalog): Record<string, unknown> {
+  const definitions: Record<string, unknown> = {};
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'russo config',
@@ -193,6 +194,7 @@ export function buildConfigSchema(
         description: 'Globs of scenario files, relative to this file (default: scenarios/**/*.{yaml,yml}).',
       },
       agent: providerSchema(
+        'agent',
         'The voice agent under test.',
         agents,
         {
@@ -201,9 +203,10 @@ export function buildConfigSchema(
             description: 'JSON file of the tool definitions (JSON Schema), relative to this file.',
           },
         },
-        optionsOf(agents, configured?.agent),
+        definitions,
       ),
       synthesizer: providerSchema(
+        'synthesizer',
         'The text-to-speech that speaks the prompts (default: flite).',
         synthesizers,
         {
@@ -214,13 +217,14 @@ export function buildConfigSchema(
             description: 'Every prompt is spoken in each voice.',
           },
         },
-        optionsOf(synthesizers, configured?.synthesizer),
+        definitions,
       ),
       judge: providerSchema(
+        'judge',
         'The LLM judge of `reply: {judge: …}` checks in conversation turns (counted in the cost).',
         judges,
         {},
-        optionsOf(judges, configured?.judge),
+        definitions,
       ),
       max_concurrency: {
         type: 'integer',
@@ -291,18 +295,20 @@ export function buildConfigSchema(
       },
     },
     additionalProperties: false,
+    definitions,
   };
 }
 
 /**
- * A `{provider, ...options}` object: the provider id picks which options are allowed. Only the options
- * of the providers in `withOptions` are in the schema.
+ * A `{provider, ...options}` object: the provider id picks which options are allowed, each provider's
+ * options being the definition `<section>.<id>`, added to `definitions`.
  */
 function providerSchema(
+  section: string,
   description: string,
   providers: ProviderCatalog['agents'] | ProviderCatalog['synthesizers'] | ProviderCatalog['judges'],
   shared: Record<string, unknown>,
-  withOptions: string[],
+  definitions: Record<string, unknown>,
 ): Record<string, unknown> {
   const ids = Object.keys(providers);
   return {
@@ -315,20 +321,17 @@ function providerSchema(
       },
     },
     required: ['provider'],
-    ...(withOptions.length === 0
-      ? {}
-      : {
-          allOf: withOptions.map((id) => {
-            const options = (providers[id] as ProviderCatalog['agents'][string]).optionsSchema;
-            return {
-              if: { properties: { provider: { const: id } }, required: ['provider'] },
-              then: {
-                properties: { provider: { const: id }, ...shared, ...options.properties },
-                ...(options.required ? { required: options.required } : {}),
-                additionalProperties: false,
-              },
-            };
-          }),
-        }),
+    allOf: ids.map((id) => {
+      const options = (providers[id] as ProviderCatalog['agents'][string]).optionsSchema;
+      definitions[`${section}.${id}`] = {
+        properties: { provider: { const: id }, ...shared, ...options.properties },
+        ...(options.required ? { required: options.required } : {}),
+        additionalProperties: false,
+      };
+      return {
+        if: { properties: { provider: { const: id } }, required: ['provider'] },
+        then: { $ref: `#/definitions/${section}.${id}` },
+      };
+    }),
   };
 }

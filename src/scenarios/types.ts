@@ -1,3 +1,4 @@
+import type { ValidateFunction } from 'ajv';
 import type { Variant } from '../audio/variant.js';
 import type { AgentProvider, JudgeProvider, SynthesizerProvider } from '../core/provider.js';
 import type { ExpectedCall, MatchOptions, ToolDefinition } from '../core/types.js';
@@ -167,8 +168,9 @@ export interface Suite {
 
 /**
  * What loading needs to know of the providers: their ids, descriptions, option schemas and default
- * voices, not their classes. The caller hands it in (suite/load.ts gives the registries), so that
- * scenarios/ imports no provider and loading a file loads no SDK.
+ * voices, not their classes, and the validator of the config schema built from them. The caller
+ * hands it in (suite/load.ts gives the registries), so that scenarios/ imports no provider and
+ * loading a file loads no SDK.
  */
 export interface ProviderCatalog {
   agents: Readonly<Record<string, Pick<AgentProvider, 'description' | 'optionsSchema'>>>;
@@ -176,4 +178,6 @@ export interface ProviderCatalog {
     Record<string, Pick<SynthesizerProvider, 'description' | 'optionsSchema' | 'defaultVoices'>>
   >;
   judges: Readonly<Record<string, Pick<JudgeProvider, 'description' | 'optionsSchema'>>>;
+  /** `buildConfigSchema(catalog)` compiled ahead of time (precompiled-validators.ts). */
+  validateConfig: ValidateFunction;
 }

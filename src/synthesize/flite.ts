@@ -127,6 +127,10 @@ export const fliteSynthesizerProvider: SynthesizerProvider = {
     additionalProperties: false,
   },
   defaultVoices: ['kal16'],
+  prepare() {
+    sharedPool ??= new FliteWorkerPool();
+    sharedPool.prepare();
+  },
   create(options, voice) {
     return new FliteSynthesizer({
       voice,

@@ -44,11 +44,13 @@ export class WorkerPool<Request, Reply> {
 
   /**
    * @param engine names the engine in errors ("Flite failed: …").
-   * @param spec is called before each worker starts (e.g. to compile the engine's module once).
+   * @param spec is called before each worker starts (e.g. to compile the engine's module once). A spec
+   *   it gives at once, not as a promise, starts the worker at once: one that prepare() starts does not
+   *   wait for the caller's synchronous work to end.
    */
   constructor(
     private readonly engine: string,
-    private readonly spec: () => Promise<WorkerSpec>,
+    private readonly spec: () => WorkerSpec | Promise<WorkerSpec>,
     readonly maxWorkers = defaultPoolSize(),
   ) {}
 
@@ -81,11 +83,18 @@ export class WorkerPool<Request, Reply> {
     });
   }
 
+  /** Starts a worker when none is alive or starting, ahead of the first request. */
+  prepare(): void {
+    if (this.size === 0) this.spawn();
+  }
+
   private dispatch(): void {
     while (this.queue.length > 0) {
       const worker = this.idle.pop();
       if (worker === undefined) {
-        if (this.size < this.maxWorkers) this.spawn();
+        // A worker still starting (one that prepare() started) takes the first waiting job.
+        const starting = this.size - this.running.size;
+        if (this.size < this.maxWorkers && this.queue.length > starting) this.spawn();
         return;
       }
       const job = this.queue.shift() as Job<Request, Reply>;
@@ -98,28 +107,35 @@ export class WorkerPool<Request, Reply> {
 
   private spawn(): void {
     this.size++;
-    this.spec().then(
-      ({ source, workerData }) => {
-        const worker = new Worker(source, {
-          eval: true,
-          workerData,
-          // node:wasi still warns that it is experimental; that line would only confuse russo's users.
-          execArgv: ['--disable-warning=ExperimentalWarning'],
-        });
-        worker.on('message', (message: Message<Reply>) => this.finish(worker, message));
-        worker.on('error', (error) => this.lose(worker, error));
-        worker.on('exit', (code) => this.lose(worker, new Error(`exited with code ${code}`)));
-        // After the listeners: a 'message' listener refs the worker again, and a worker whose job was
-        // cancelled before it started would then keep the process alive.
-        worker.unref();
-        this.idle.push(worker);
-        this.dispatch();
-      },
-      (error: Error) => {
-        this.size--;
-        for (const job of this.queue.splice(0)) job.settle(error);
-      },
-    );
+    const failed = (error: Error) => {
+      this.size--;
+      for (const job of this.queue.splice(0)) job.settle(error);
+    };
+    let spec: WorkerSpec | Promise<WorkerSpec>;
+    try {
+      spec = this.spec();
+    } catch (error) {
+      return failed(error as Error);
+    }
+    if (spec instanceof Promise) spec.then((ready) => this.start(ready), failed);
+    else this.start(spec);
+  }
+
+  private start({ source, workerData }: WorkerSpec): void {
+    const worker = new Worker(source, {
+      eval: true,
+      workerData,
+      // node:wasi still warns that it is experimental; that line would only confuse russo's users.
+      execArgv: ['--disable-warning=ExperimentalWarning'],
+    });
+    worker.on('message', (message: Message<Reply>) => this.finish(worker, message));
+    worker.on('error', (error) => this.lose(worker, error));
+    worker.on('exit', (code) => this.lose(worker, new Error(`exited with code ${code}`)));
+    // After the listeners: a 'message' listener refs the worker again, and a worker whose job was
+    // cancelled before it started would then keep the process alive.
+    worker.unref();
+    this.idle.push(worker);
+    this.dispatch();
   }
 
   private finish(worker: Worker, message: Message<Reply>): void {

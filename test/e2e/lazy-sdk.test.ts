@@ -71,7 +71,10 @@ afterAll(() => {
 });
 
 let logs = 0;
-/** Runs the CLI with the hook; resolves with its exit code, its output and the SDKs whose files it loaded. */
+/**
+ * Runs the CLI with the hook; resolves with its exit code, its output, the files it loaded from
+ * node_modules and the SDKs among them.
+ */
 async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   const log = join(folder, `loaded-${++logs}.txt`);
   writeFileSync(log, '');
@@ -87,10 +90,12 @@ async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   const sdks = Object.entries(SDKS)
     .filter(([, { files }]) => loaded.some((url) => url.includes(`/${files}`)))
     .map(([sdk]) => sdk);
-  // The hook sees what the process loads: the CLI's entry, and a package every run uses.
+  // The hook sees what the process loads: the CLI's entry, and (but for --version and --help) a
+  // package every command uses.
   expect(loaded).toContain(pathToFileURL(CLI).href);
-  expect(loaded.some((url) => url.includes('/node_modules/yaml/'))).toBe(true);
-  return { code, stdout, sdks };
+  if (!args[0]?.startsWith('--'))
+    expect(loaded.some((url) => url.includes('/node_modules/yaml/'))).toBe(true);
+  return { code, stdout, sdks, packages: loaded.filter((url) => url.includes('/node_modules/')) };
 }
 
 describe('provider SDKs are loaded lazily', () => {
@@ -98,6 +103,15 @@ describe('provider SDKs are loaded lazily', () => {
     const chunks = sdkChunks();
     expect(new Set(Object.values(chunks)).size).toBe(Object.keys(SDKS).length);
   });
+
+  it('russo --version and --help load no package at all: no SDK, nor ajv or yaml', async () => {
+    for (const flag of ['--version', '--help']) {
+      const { code, stdout, packages } = await cli([flag], resolve('.'));
+      expect(stdout).toMatch(flag === '--version' ? /^\d+\.\d+\.\d+\n$/ : /russo run/);
+      expect(code).toBe(0);
+      expect(packages).toEqual([]);
+    }
+  }, 90_000);
 
   it('russo validate loads no SDK', async () => {
     const { code, stdout, sdks } = await cli(['validate'], resolve('.'));

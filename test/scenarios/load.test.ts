@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../src/core/errors.js';
@@ -114,6 +114,32 @@ describe('loadSuite: valid files', () => {
       { name: 'book_table', description: 'Book', parameters: { type: 'object' } },
       { name: 'cancel_reservation' },
     ]);
+  });
+});
+
+describe('loadSuite: onConfig', () => {
+  it('is told the config before the scenario files are read, and not when the config has a problem', async () => {
+    const seen: string[] = [];
+    const cwd = project({ 'russo.config.yaml': CONFIG, 'scenarios/book.yaml': BOOK });
+    const suite = await loadSuite(undefined, {
+      cwd,
+      onConfig: (config) => {
+        // The scenario file is gone before it is read: loading then finds no scenario.
+        seen.push(config.agent?.provider ?? '(none)');
+        rmSync(join(cwd, 'scenarios/book.yaml'));
+        writeFileSync(join(cwd, 'scenarios/other.yaml'), BOOK.replace('book a table', 'another'));
+      },
+    });
+    expect(seen).toEqual(['module']);
+    expect(suite.scenarios.map((scenario) => scenario.name)).toEqual(['another']);
+    const broken = project({
+      'russo.config.yaml': 'agent: { provider: modul }\n',
+      'scenarios/book.yaml': BOOK,
+    });
+    await expect(loadSuite(undefined, { cwd: broken, onConfig: () => seen.push('told') })).rejects.toThrow(
+      ScenarioError,
+    );
+    expect(seen).toEqual(['module']);
   });
 });
 

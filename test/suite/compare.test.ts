@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { barnardTest } from '../../src/core/significance.js';
 import type { ExpectedCall } from '../../src/core/types.js';
 import type { Scenario } from '../../src/scenarios/types.js';
+import { comparedSuiteOf, fromJsonReport, toJsonReport } from '../../src/report/json.js';
 import { compare, ComparisonError, regressions } from '../../src/suite/compare.js';
 import type { SuiteRun } from '../../src/suite/types.js';
 import { scenarioResult, suiteResult } from '../fixtures/suite-result.js';
@@ -194,5 +195,23 @@ describe('compare', () => {
       );
     }
     expect(compare(result, result, { alpha: 0.5 }).alpha).toBe(0.5);
+  });
+});
+
+describe('comparedSuiteOf', () => {
+  it('compares two JSON reports as their rebuilt results compare, old reports without a hash too', () => {
+    const base = toJsonReport(
+      suiteResult([outcome('book', 20, 0), outcome('cancel', 8, 2, 1), outcome('gone', 3, 0)]),
+    );
+    const current = toJsonReport(
+      suiteResult([outcome('book', 12, 8), outcome('cancel', 9, 1), outcome('new', 1, 1)]),
+    );
+    // A report written before scenarios kept their expectation hash: it is computed from the scenario.
+    const old = { ...base, scenarios: base.scenarios.map(({ expectationHash: _, ...scenario }) => scenario) };
+    for (const baseline of [base, old]) {
+      const fast = compare(comparedSuiteOf(baseline), comparedSuiteOf(current));
+      expect(fast).toEqual(compare(fromJsonReport(baseline), fromJsonReport(current)));
+      expect(fast.scenarios.map((row) => row.status)).toEqual(['compared', 'compared', 'new', 'removed']);
+    }
   });
 });
