@@ -520,7 +520,7 @@ export function comparedSuiteOf(report: JsonReport): ComparedSuite {
     scenarios: report.scenarios.map((scenario) => ({
       scenario: { name: scenario.name, location: locationOf(scenario) },
       summary: { ...scenario.counts, passRate: scenario.passRate },
-      expectationHash: scenario.expectationHash ?? expectationHash(scenarioOf(scenario)),
+      expectationHash: expectationHashOf(scenario),
     })),
   };
 }
@@ -537,8 +537,13 @@ function fromJsonScenario(scenario: JsonScenario): ScenarioResult {
     latency: scenario.latency,
     passed: scenario.passed,
     breakdown: scenarioBreakdown(loaded, runs),
-    expectationHash: scenario.expectationHash ?? expectationHash(loaded),
+    expectationHash: expectationHashOf(scenario, loaded),
   };
+}
+
+/** The hash the report stored, or, in a report written before it did, the hash of the scenario it holds. */
+function expectationHashOf(scenario: JsonScenario, loaded?: Scenario): string {
+  return scenario.expectationHash ?? expectationHash(loaded ?? scenarioOf(scenario));
 }
 
 function locationOf(scenario: JsonScenario): SourceLocation {

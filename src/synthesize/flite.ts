@@ -30,6 +30,12 @@ export interface FliteOptions {
 // One pool per process: every voice shares the compiled module and the worker threads.
 let sharedPool: FliteWorkerPool | undefined;
 
+/** The process's Flite workers, made on first use (a synthesis, or a suite preparing for one). */
+function workers(): FliteWorkerPool {
+  sharedPool ??= new FliteWorkerPool();
+  return sharedPool;
+}
+
 /** Offline text to speech with CMU Flite (WebAssembly): no key, no network, audio at the voice's native rate. */
 export class FliteSynthesizer implements Synthesizer {
   readonly id: string;
@@ -64,8 +70,7 @@ export class FliteSynthesizer implements Synthesizer {
     try {
       // -t: the text is the next argument (without it a one-word text is read as a file name).
       const args = ['flite', '-voice', this.voice, ...this.stretchArgs(), '-t', text, '/w/speech.wav'];
-      sharedPool ??= new FliteWorkerPool();
-      const exitCode = await sharedPool.run(args, dir, join(dir, 'flite.log'), signal);
+      const exitCode = await workers().run(args, dir, join(dir, 'flite.log'), signal);
       const bytes = await readFile(join(dir, 'speech.wav')).catch(() => undefined);
       if (exitCode !== 0 || bytes === undefined) {
         const log = (await readFile(join(dir, 'flite.log'), 'utf8').catch(() => '')).trim();
@@ -128,8 +133,7 @@ export const fliteSynthesizerProvider: SynthesizerProvider = {
   },
   defaultVoices: ['kal16'],
   prepare() {
-    sharedPool ??= new FliteWorkerPool();
-    sharedPool.prepare();
+    workers().prepare();
   },
   create(options, voice) {
     return new FliteSynthesizer({
