@@ -4,20 +4,22 @@ import { RussoError } from '../core/errors.js';
 import { createRedactor, secretsOfEnv } from '../core/redact.js';
 import { baselineStep } from '../github/baseline.js';
 import { restoreAudioCache } from '../github/cache.js';
-import { publishError, publishResult, publishSkipped, type PublishTarget } from '../github/publish.js';
-import { reportFolder, writeReportFiles } from '../report/files.js';
+import type { PublishTarget } from '../github/publish.js';
 import { ScenarioError } from '../scenarios/errors.js';
 import { loadSuite } from '../suite/load.js';
-import { missingSecrets } from '../suite/providers.js';
+import { missingSecrets, prepareSynthesizer } from '../suite/providers.js';
 import { runSuite } from '../suite/run.js';
 import type { SuiteResult } from '../suite/types.js';
 import { InputError, maskSecretInputs, providerEnv, readInputs, secretInputs } from './inputs.js';
-import { mergeJob } from './merge.js';
 import { progressLogger } from './progress.js';
 
 /**
  * The Action: read the inputs, load and run the suite (or one shard of it), write the reports,
  * publish on GitHub. A merge job (input `merge`) runs nothing: it publishes the shards' merged result.
+ *
+ * What only runs after the suite (the report writers, publishing) or in a merge job is imported when
+ * its step comes, as the Actions cache is (github/actions-cache.ts): Node then compiles a smaller
+ * bundle before the first run starts.
  */
 export async function run(): Promise<void> {
   let target: PublishTarget | undefined;
@@ -35,9 +37,11 @@ export async function run(): Promise<void> {
       githubToken: inputs.githubToken,
     };
     if (inputs.merge.length > 0) {
+      const { mergeJob } = await import('./merge.js');
       const { result, baselineNote } = await mergeJob(inputs, workspace);
       const reports = await writeReports(result, inputs.reportDir, workspace);
       const cacheNote = 'not used: this job merged the shards’ reports and ran nothing';
+      const { publishResult } = await import('../github/publish.js');
       return await publishResult(result, target, {
         cacheNote,
         reports,
@@ -45,13 +49,19 @@ export async function run(): Promise<void> {
       });
     }
     const globs = inputs.scenarios.length > 0 ? inputs.scenarios : undefined;
-    const suite = await loadSuite(globs, { cwd, ...(inputs.config ? { config: inputs.config } : {}) });
+    const suite = await loadSuite(globs, {
+      cwd,
+      ...(inputs.config ? { config: inputs.config } : {}),
+      // Flite's worker starts while the scenario files load, when no cached audio serves the first runs.
+      onConfig: (config) => prepareSynthesizer(config),
+    });
     const env = providerEnv(inputs, process.env);
 
     const missing = missingSecrets(suite, env);
     if (missing.length > 0) {
       const error = missingSecretsError(missing);
       if (inputs.onMissingSecrets === 'fail') throw error;
+      const { publishSkipped } = await import('../github/publish.js');
       return await publishSkipped(`${error.message} (on-missing-secrets: skip)`);
     }
 
@@ -85,15 +95,19 @@ export async function run(): Promise<void> {
     const cacheNote = await audioCache.save();
     const baselineNote = await baseline.store(result);
     const reports = await writeReports(result, inputs.reportDir, workspace);
+    const { publishResult } = await import('../github/publish.js');
     await publishResult(result, target, { cacheNote, reports, ...(baselineNote ? { baselineNote } : {}) });
   } catch (error) {
+    const { publishError } = await import('../github/publish.js');
     await publishError(error, errorText(error), target);
   }
 }
 
 /** The four reports in `reportDir` (none when it is empty). */
 async function writeReports(result: SuiteResult, reportDir: string, workspace: string) {
-  return reportDir === '' ? [] : await writeReportFiles(result, reportFolder(reportDir), workspace);
+  if (reportDir === '') return [];
+  const { reportFolder, writeReportFiles } = await import('../report/files.js');
+  return await writeReportFiles(result, reportFolder(reportDir), workspace);
 }
 
 function missingSecretsError(missing: string[]): InputError {

@@ -9,7 +9,6 @@
  * report of this russo's version, and of this suite (a scenario in common); otherwise, and when
  * there is none, the suite is gated on thresholds alone and a notice or warning says why.
  */
-import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { existsSync, statSync } from 'node:fs';
@@ -17,8 +16,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { errorMessage } from '../core/errors.js';
 import { writeFileAtomic } from '../core/files.js';
-import { fromJsonReport, parseReport, renderJson } from '../report/json.js';
 import { checkSameSuite, type FailOnRegression } from '../suite/compare.js';
+import { availableActionsCache } from './actions-cache.js';
 import type { Baseline } from '../suite/result.js';
 import type { SuiteResult } from '../suite/types.js';
 
@@ -96,8 +95,15 @@ async function readGiven(settings: BaselineSettings): Promise<Baseline> {
     core.notice(`No baseline: ${missing}. The suite is gated on thresholds alone.`);
     return { missing };
   }
-  const result = fromJsonReport(parseReport(await readFile(path, 'utf8'), settings.mode));
+  const result = await readReport(path, settings.mode);
   return { result, source: settings.mode, failOn: settings.failOn };
+}
+
+// The report's reader and writer (with the report schema's validator, an eighth of the bundle) load
+// only when a baseline is read or stored, not before every job's first run.
+async function readReport(path: string, label: string): Promise<SuiteResult> {
+  const { fromJsonReport, parseReport } = await import('../report/json.js');
+  return fromJsonReport(parseReport(await readFile(path, 'utf8'), label));
 }
 
 async function restore(base: string, settings: BaselineSettings): Promise<Baseline> {
@@ -105,7 +111,8 @@ async function restore(base: string, settings: BaselineSettings): Promise<Baseli
     log(`No baseline: ${reason}. The suite is gated on thresholds alone.`);
     return { missing: reason };
   };
-  if (!cache.isFeatureAvailable()) return missing('the Actions cache service is not available here');
+  const cache = await availableActionsCache();
+  if (cache === undefined) return missing('the Actions cache service is not available here');
   const prefix = keyPrefix(base, settings);
   const path = resolve(BASELINE_FILE);
   let key: string | undefined;
@@ -123,7 +130,7 @@ async function restore(base: string, settings: BaselineSettings): Promise<Baseli
     const size = statSync(path).size;
     const limit = settings.maxBytes ?? MAX_BASELINE_BYTES;
     if (size > limit) throw new Error(`it is ${size} bytes, over the ${limit} russo reads`);
-    const result = fromJsonReport(parseReport(await readFile(path, 'utf8'), `the baseline of ${base}`));
+    const result = await readReport(path, `the baseline of ${base}`);
     checkSameSuite(
       result.scenarios.map((scenario) => scenario.scenario.name),
       new Set(settings.scenarios),
@@ -143,9 +150,11 @@ async function store(result: SuiteResult, branch: string, settings: BaselineSett
   // Merged shards that lost runs are part of a suite: a baseline is always a whole one.
   if (result.missingRuns)
     return `not stored: ${result.missingRuns.count} planned runs are in no shard report`;
-  if (!cache.isFeatureAvailable()) return 'not stored: the Actions cache service is not available here';
+  const cache = await availableActionsCache();
+  if (cache === undefined) return 'not stored: the Actions cache service is not available here';
   const key = `${keyPrefix(branch, settings)}${github.context.sha}`;
   try {
+    const { renderJson } = await import('../report/json.js');
     await writeFileAtomic(resolve(BASELINE_FILE), renderJson(result));
     const id = await cache.saveCache([BASELINE_FILE], key);
     return id === -1

@@ -9,11 +9,11 @@
  * so an older cache can only supply clips that are exactly right; prompts it lacks are synthesized,
  * and the complete folder is saved under the new key.
  */
-import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import type { Suite } from '../scenarios/types.js';
+import { availableActionsCache, type ActionsCache } from './actions-cache.js';
 
 /** The primary key and the prefix to fall back on. */
 export interface AudioCacheKeys {
@@ -56,7 +56,8 @@ export async function restoreAudioCache(
   const fixed = (note: string): AudioCacheSession => ({ save: async () => note });
   if (!suite.config.cache.enabled) return fixed('off in the config');
   if (!options.enabled) return fixed('kept for this job only (input cache: false)');
-  if (!cache.isFeatureAvailable()) {
+  const cache = await availableActionsCache();
+  if (cache === undefined) {
     return fixed(
       'kept for this job only: the Actions cache service is not available here (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset)',
     );
@@ -77,11 +78,12 @@ export async function restoreAudioCache(
     restoreNote = 'restore failed';
   }
   core.info(`Audio cache: ${restoreNote}`);
-  return { save: async () => `${restoreNote}; ${await saveAudioCache(dir, keys, restoredKey)}` };
+  return { save: async () => `${restoreNote}; ${await saveAudioCache(cache, dir, keys, restoredKey)}` };
 }
 
 /** Saves the folder under the primary key unless it was restored under that very key (nothing new) or is empty. */
 async function saveAudioCache(
+  cache: ActionsCache,
   dir: string,
   keys: AudioCacheKeys,
   restoredKey: string | undefined,

@@ -2,9 +2,18 @@
 // step summary file, an outputs file, a pull_request event payload, and GITHUB_API_URL pointing at a
 // fake GitHub REST server on 127.0.0.1. The prompts are spoken by the real Flite synthesizer; the
 // agent under test is a module that checks it heard speech and answers what the test scripted.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/github/comment.js';
 import { pullRequestEvent, pushEvent } from '../fakes/github-events.js';
@@ -491,6 +500,78 @@ describe('the bundled Action elsewhere', () => {
       expect(readOnly.requests.map((request) => request.method)).toEqual(['GET', 'POST']);
     } finally {
       await readOnly.close();
+    }
+  });
+});
+
+describe('what the bundled Action loads before its first run', () => {
+  // Runs in the Action's process (NODE_OPTIONS=--import): records the URL of every module Node loads,
+  // the bundle's lazy chunks (dist/<id>.index.js) among them.
+  const HOOK = `import { appendFileSync } from 'node:fs';
+import { registerHooks } from 'node:module';
+registerHooks({
+  load(url, context, nextLoad) {
+    appendFileSync(process.env.LOADED_LOG, url + '\\n');
+    return nextLoad(url, context);
+  },
+});
+`;
+
+  /** The one chunk of dist/ whose code matches `marker`; fails when dist/index.js itself holds it. */
+  function chunkHolding(marker: RegExp): string {
+    expect(marker.test(readFileSync('dist/index.js', 'utf8')), `${marker} in dist/index.js`).toBe(false);
+    const holders = readdirSync('dist')
+      .filter((file) => /^\d+\.index\.js$/.test(file))
+      .filter((file) => marker.test(readFileSync(join('dist', file), 'utf8')));
+    expect(holders, `the chunks holding ${marker}`).toHaveLength(1);
+    return holders[0]!;
+  }
+
+  it('loads the Actions cache (Azure storage SDK) and the report reader only where they are used', async () => {
+    // Class and function names survive minification (scripts/bundle.mjs).
+    const storage = chunkHolding(/class BlockBlobClient /);
+    const reportReader = chunkHolding(/function parseReport\(/);
+    const hook = join(mkdtempSync(join(tmpdir(), 'russo-hook-')), 'hook.mjs');
+    writeFileSync(hook, HOOK);
+    // The chunks loaded before the agent's module (the first run's first step), and all of them.
+    const loadedChunks = async (env: Record<string, string>) => {
+      const log = join(dirname(hook), `loaded-${Object.keys(env).length}.txt`);
+      writeFileSync(log, '');
+      const root = workspace({ 'scenarios/book.yaml': BOOK_SCENARIO }, bookTable);
+      const result = await run(root, {
+        event: { name: 'push', payload: pushEvent({ owner: OWNER, repo: REPO }) },
+        env: { NODE_OPTIONS: `--import ${pathToFileURL(hook).href}`, LOADED_LOG: log, ...env },
+      });
+      expect(result.code).toBe(0);
+      const loaded = readFileSync(log, 'utf8').split('\n');
+      const agent = loaded.indexOf(pathToFileURL(join(root, 'agent.mjs')).href);
+      expect(agent).toBeGreaterThan(loaded.indexOf(pathToFileURL(resolve('dist/index.js')).href));
+      const chunks = (urls: string[]) => urls.map((url) => url.match(/\/dist\/(\d+\.index\.js)$/)?.[1]);
+      return { result, beforeRun: chunks(loaded.slice(0, agent)), all: chunks(loaded) };
+    };
+    // No cache service (a plain shell): the push to main stores no baseline, the storage SDK never
+    // loads, and the report reader only to write the reports after the suite.
+    const plain = await loadedChunks({});
+    expect(plain.result.summary).toContain('not stored: the Actions cache service is not available here');
+    expect(plain.all).not.toContain(storage);
+    expect(plain.beforeRun).not.toContain(reportReader);
+    expect(plain.all).toContain(reportReader);
+    // With the service the audio cache is restored before the suite (and saved after it), and the
+    // baseline stored after it.
+    const service = await startFakeCacheService('runtime-token');
+    try {
+      const runner = await loadedChunks({
+        ACTIONS_CACHE_URL: service.url,
+        ACTIONS_RUNTIME_TOKEN: 'runtime-token',
+      });
+      expect(runner.beforeRun).toContain(storage);
+      expect(runner.beforeRun).not.toContain(reportReader);
+      expect(service.entries.map((entry) => entry.key)).toEqual([
+        expect.stringMatching(/^russo-audio-/),
+        expect.stringMatching(/^russo-baseline@main@/),
+      ]);
+    } finally {
+      await service.close();
     }
   });
 });
