@@ -4,25 +4,33 @@
 //    ≤ 5 MB, also without the other speech data (Pico's and Sonic's engines). Neither carries Pico's
 //    voices: the Action reads them from the repository's vendor/ (docs/synthesizers.md).
 // 2. Time from process start to the first agent request, for the package's CLI (lib/cli/index.js,
-//    as `npx russo run` starts it) on the repository's own scenarios with a `command` agent: a bash
-//    one-liner that stamps the time it was started (bash's $EPOCHREALTIME, no subprocess) and answers
-//    no call. Median of several starts, with the disk audio cache warm (the usual second run) and with
-//    --no-cache (Flite speaks the first prompt first). Target ≤ 300 ms. The start of a bare `node` is
-//    printed as the floor. On a busy machine wall time says little, so the agent also stamps the CPU
-//    time russo's process had used by then (all its threads, from /proc, in 10 ms ticks).
-// `node bench/startup.bench.mjs CLI…` measures other builds of the CLI (e.g. another checkout's
-// lib/cli/index.js, or an older dist/cli.js): their starts alternate, so that a busy machine slows
-// each build alike.
+//    as `npx russo run` starts it) and for the Action's bundle (dist/index.js, as a runner starts it:
+//    every INPUT_* at action.yml's default, a push event, no cache service), on the repository's own
+//    scenarios with a `command` agent: a bash one-liner that stamps the time it was started (bash's
+//    $EPOCHREALTIME, no subprocess) and answers no call. Median of several starts, with the disk audio
+//    cache warm (the usual second run) and cold (the CLI with --no-cache; the Action with the cache
+//    folder removed before each start, as on a runner without the Actions cache): Flite speaks the
+//    first prompt first. Target ≤ 300 ms. The start of a bare `node` is printed as the floor. On a
+//    busy machine wall time says little, so the agent also stamps the CPU time russo's process had
+//    used by then (all its threads, from /proc, in 10 ms ticks).
+// `node bench/startup.bench.mjs PATH…` measures other builds instead (another checkout's
+// lib/cli/index.js, or an Action bundle: a dist/index.js): their starts alternate, so that a busy
+// machine slows each build alike.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const clis = (process.argv.length > 2 ? process.argv.slice(2) : [join(root, 'lib/cli/index.js')]).map((cli) =>
-  resolve(cli),
-);
+const builds = (
+  process.argv.length > 2
+    ? process.argv.slice(2)
+    : [join(root, 'lib/cli/index.js'), join(root, 'dist/index.js')]
+).map((path) => resolve(path));
+/** An Action bundle is a dist/index.js; anything else is a CLI. */
+const isAction = (path) => /[/\\]dist[/\\]index\.js$/.test(path);
 const STARTS = 9;
 const MB = 1024 * 1024;
 
@@ -66,10 +74,10 @@ function project() {
 }
 
 /** Starts `node args` in `cwd` and resolves when it exits, with the epoch time (ms) of the spawn and its stderr. */
-function start(args, cwd) {
+function start(args, cwd, env = process.env) {
   return new Promise((done, fail) => {
     const started = performance.timeOrigin + performance.now();
-    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', fail);
@@ -78,21 +86,67 @@ function start(args, cwd) {
 }
 
 /**
- * Median ms from the spawn of each CLI to the first request its agent got, over STARTS starts each,
- * and the median CPU ms russo had used by then.
+ * What a runner gives a JavaScript action: each input at action.yml's default (`runs: 1` aside), the
+ * step's files, a push to a branch other than the default one (no PR comment, no baseline), no
+ * Actions cache service, and a GitHub API on a closed local port, so nothing leaves the machine.
  */
-async function firstRequest(extraArgs) {
+function runnerEnv(folder) {
+  const { inputs } = parse(readFileSync(join(root, 'action.yml'), 'utf8'));
+  const files = {
+    summary: join(folder, 'summary.md'),
+    output: join(folder, 'output.txt'),
+    event: join(folder, 'event.json'),
+  };
+  writeFileSync(files.summary, '');
+  writeFileSync(files.output, '');
+  writeFileSync(
+    files.event,
+    JSON.stringify({ ref: 'refs/heads/feature', repository: { default_branch: 'main' } }),
+  );
+  const env = {
+    PATH: process.env.PATH,
+    HOME: folder,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: folder,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_REF: 'refs/heads/feature',
+    GITHUB_REPOSITORY: 'acme/voice',
+    GITHUB_API_URL: 'http://127.0.0.1:9',
+    RUNNER_TEMP: join(folder, 'runner-temp'),
+  };
+  for (const [name, input] of Object.entries(inputs)) {
+    env[`INPUT_${name.toUpperCase()}`] = String(input.default ?? '').replace(
+      '${{ github.token }}',
+      'ghs_bench',
+    );
+  }
+  return { ...env, INPUT_RUNS: '1' };
+}
+
+/**
+ * Median ms from the spawn of each build to the first request its agent got, over STARTS starts
+ * each, and the median CPU ms russo had used by then; `cold` empties the audio cache first.
+ */
+async function firstRequest(cold) {
   const { folder, stamps } = project();
   const tick = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+  const env = runnerEnv(folder);
   try {
-    const times = clis.map(() => []);
-    const cpu = clis.map(() => []);
+    const times = builds.map(() => []);
+    const cpu = builds.map(() => []);
     // The first round warms the disk cache (and the OS's file cache) and is not counted.
     for (let round = 0; round <= STARTS; round++) {
-      for (const [index, cli] of clis.entries()) {
+      for (const [index, build] of builds.entries()) {
         rmSync(stamps, { force: true });
-        const { started, stderr } = await start([cli, 'run', '-q', '-n', '1', ...extraArgs], folder);
-        if (!existsSync(stamps)) throw new Error(`${cli} made no agent request:\n${stderr}`);
+        if (cold) rmSync(join(folder, '.russo'), { recursive: true, force: true });
+        const { started, stderr } = isAction(build)
+          ? await start([build], folder, env)
+          : await start([build, 'run', '-q', '-n', '1', ...(cold ? ['--no-cache'] : [])], folder);
+        if (!existsSync(stamps)) throw new Error(`${build} made no agent request:\n${stderr}`);
         const [time, ticks] = readFileSync(stamps, 'utf8')
           .trim()
           .split('\n')
@@ -104,7 +158,7 @@ async function firstRequest(extraArgs) {
         }
       }
     }
-    return clis.map((_, index) => ({ wall: median(times[index]), cpu: median(cpu[index]) }));
+    return builds.map((_, index) => ({ wall: median(times[index]), cpu: median(cpu[index]) }));
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
@@ -128,14 +182,15 @@ function median(values) {
 sizes();
 const floor = await bareNode();
 console.log(`node -e 0 (start and exit): ${floor.toFixed(0)} ms, median of ${STARTS}`);
-for (const [label, args] of [
-  ['warm audio cache', []],
-  ['--no-cache', ['--no-cache']],
+for (const [label, cold] of [
+  ['warm audio cache', false],
+  ['cold audio cache', true],
 ]) {
-  const medians = await firstRequest(args);
+  const medians = await firstRequest(cold);
   for (const [index, { wall, cpu }] of medians.entries()) {
+    const build = isAction(builds[index]) ? 'the Action' : `the CLI${cold ? ' (--no-cache)' : ''}`;
     console.log(
-      `first agent request, ${label}${clis.length > 1 ? ` (${clis[index]})` : ''}: ${wall.toFixed(0)} ms after the spawn, ${cpu.toFixed(0)} ms of CPU, medians of ${STARTS} (target ≤ 300 ms) ${wall <= 300 ? 'OK' : 'MISSED'}`,
+      `first agent request, ${build}, ${label} (${relative(root, builds[index])}): ${wall.toFixed(0)} ms after the spawn, ${cpu.toFixed(0)} ms of CPU, medians of ${STARTS} (target ≤ 300 ms) ${wall <= 300 ? 'OK' : 'MISSED'}`,
     );
   }
 }
