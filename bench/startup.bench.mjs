@@ -14,8 +14,8 @@
 //    busy machine wall time says little, so the agent also stamps the CPU time russo's process had
 //    used by then (all its threads, from /proc, in 10 ms ticks).
 // `node bench/startup.bench.mjs PATH…` measures other builds instead (another checkout's
-// lib/cli/index.js, or an Action bundle: a dist/index.js): their starts alternate, so that a busy
-// machine slows each build alike.
+// lib/cli/index.js, or a copy of an Action bundle: an index.js with flite.wasm beside it): their
+// starts alternate, so that a busy machine slows each build alike.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,8 +29,8 @@ const builds = (
     ? process.argv.slice(2)
     : [join(root, 'lib/cli/index.js'), join(root, 'dist/index.js')]
 ).map((path) => resolve(path));
-/** An Action bundle is a dist/index.js; anything else is a CLI. */
-const isAction = (path) => /[/\\]dist[/\\]index\.js$/.test(path);
+/** An Action bundle is an index.js with flite.wasm beside it (what `npm run bundle` writes); anything else is a CLI. */
+const isAction = (path) => existsSync(join(dirname(path), 'flite.wasm'));
 const STARTS = 9;
 const MB = 1024 * 1024;
 
@@ -73,15 +73,17 @@ function project() {
   return { folder, stamps };
 }
 
-/** Starts `node args` in `cwd` and resolves when it exits, with the epoch time (ms) of the spawn and its stderr. */
+/** Starts `node args` in `cwd` and resolves when it exits, with the epoch time (ms) of the spawn and its output. */
 function start(args, cwd, env = process.env) {
   return new Promise((done, fail) => {
     const started = performance.timeOrigin + performance.now();
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The Action reports its errors on stdout (workflow commands), the CLI on stderr.
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
     child.on('error', fail);
-    child.on('close', () => done({ started, stderr }));
+    child.on('close', () => done({ started, output }));
   });
 }
 
@@ -143,10 +145,10 @@ async function firstRequest(cold) {
       for (const [index, build] of builds.entries()) {
         rmSync(stamps, { force: true });
         if (cold) rmSync(join(folder, '.russo'), { recursive: true, force: true });
-        const { started, stderr } = isAction(build)
+        const { started, output } = isAction(build)
           ? await start([build], folder, env)
           : await start([build, 'run', '-q', '-n', '1', ...(cold ? ['--no-cache'] : [])], folder);
-        if (!existsSync(stamps)) throw new Error(`${build} made no agent request:\n${stderr}`);
+        if (!existsSync(stamps)) throw new Error(`${build} made no agent request:\n${output}`);
         const [time, ticks] = readFileSync(stamps, 'utf8')
           .trim()
           .split('\n')
