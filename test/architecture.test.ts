@@ -149,7 +149,13 @@ describe('what `russo run` loads before it reads the config', () => {
   // suite/load.ts reads the config and tells onConfig (which starts Flite's worker for a --no-cache
   // run) before it imports the scenario checks; cli/run.ts imports the runner after loading. What
   // they import statically is loaded before the worker can start: it must stay the config's share.
-  const LATER = ['scenarios/load.ts', 'evaluate/tool-schemas.ts', 'audio/variant.ts', 'suite/run.ts'];
+  const LATER = [
+    'scenarios/load.ts',
+    'evaluate/evaluator.ts',
+    'evaluate/tool-schemas.ts',
+    'audio/variant.ts',
+    'suite/run.ts',
+  ];
 
   /** What of ajv, the agents and LATER a file reaches through static value imports. */
   const laterOf = (entry: string) => {

@@ -1,5 +1,6 @@
 // The tool-call evaluator: grading, spec checks for the scenario loader, and the formatters renderers share.
-export { evaluate, ToolCallEvaluator, DEFAULT_MATCH_OPTIONS } from './evaluator.js';
+export { evaluate, ToolCallEvaluator } from './evaluator.js';
+export { DEFAULT_MATCH_OPTIONS } from './match-options.js';
 export { checkArgumentSpec, describeSpec } from './spec.js';
 export { MatcherSpecError } from './errors.js';
 export type { SpecProblem } from './errors.js';

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { MatchOptions, ToolDefinition } from '../core/types.js';
-// From its own module, not evaluate/index.js: reading a config must not load ajv (ToolSchemas) before
-// the synthesizer's engine can start (suite/load.ts).
-import { DEFAULT_MATCH_OPTIONS } from '../evaluate/evaluator.js';
+// From its own module, not evaluate/index.ts: reading a config must not load ajv or the evaluator
+// before the synthesizer's engine can start (suite/load.ts).
+import { DEFAULT_MATCH_OPTIONS } from '../evaluate/match-options.js';
 import type { Problem } from './errors.js';
 import { DEFAULT_LIMITS, fileSizeProblem } from './limits.js';
 import { findSecrets } from './secrets.js';
