@@ -31,8 +31,8 @@ export interface LoadedConfig {
 
 /**
  * Loads `russo.config.yaml` (or the file named by `configPath`), validates it against the options
- * of the providers (`catalog`'s compiled schema), applies defaults and reads the agent's tools file. A named file
- * that does not exist is a problem; no file at all is fine (defaults, no agent).
+ * of the providers (`catalog`'s compiled schema), applies defaults and reads the agent's tools
+ * file. A named file that does not exist is a problem; no file at all is fine (defaults, no agent).
  */
 export function loadConfig(
   cwd: string,

@@ -17,7 +17,7 @@ export interface LoadOptions {
   onConfig?: (config: RussoConfig) => void;
 }
 
-/** What reading a config needs of the providers: the compiled config schema and the synthesizers' default voices. */
+/** What reading a config needs: the compiled config schema and each synthesizer's default voices. */
 export const configCatalog: ConfigCatalog = { synthesizers: synthesizerProviders, validateConfig };
 
 /**
