@@ -111,18 +111,17 @@ export { addNoise } from './audio/noise.js';
 export { changeSpeed } from './audio/speed.js';
 
 // Variants: audio conditions (docs/variants.md), one function each, composed by applyVariant.
+export { applyVariant, assertVariant, variantCacheKey } from './audio/variant.js';
 export {
-  applyVariant,
-  assertVariant,
   variantProblems,
   variantSchema,
   variantsSchema,
-  variantCacheKey,
   CLEAN_VARIANT,
   NOISE_TYPES,
-} from './audio/variant.js';
-export type { Variant, NoiseCondition, NoiseType, PacketLoss } from './audio/variant.js';
-export type { VariantSources, VariantProblem } from './audio/variant.js';
+} from './audio/variant-schema.js';
+export type { Variant, NoiseCondition, NoiseType, PacketLoss } from './audio/variant-schema.js';
+export type { VariantProblem } from './audio/variant-schema.js';
+export type { VariantSources } from './audio/variant.js';
 export { changeSpeakingRate } from './audio/speaking-rate.js';
 export { addNoiseAtSnr } from './audio/mix.js';
 export { telephone, narrowband, muLawEncode, muLawDecode } from './audio/telephone.js';
@@ -131,7 +130,7 @@ export { changeGain, addSilence } from './audio/level.js';
 
 // Suites: load scenario files, run them, render the result.
 export { loadSuite } from './suite/load.js';
-export type { LoadOptions } from './scenarios/load.js';
+export type { LoadOptions } from './suite/load.js';
 export type * from './scenarios/types.js';
 export { runSuite } from './suite/run.js';
 export type { RunSuiteOptions } from './suite/run.js';

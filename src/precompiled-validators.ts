@@ -11,7 +11,7 @@ import standalone from 'ajv/dist/standalone/index.js';
 import { DRAFT_07, TOOL_SCHEMA_OPTIONS } from './evaluate/tool-schemas.js';
 import { reportSchema } from './report/schema.js';
 import { buildConfigSchema, scenarioSchema } from './scenarios/schema.js';
-import { providerCatalog } from './suite/load.js';
+import { providerCatalog } from './suite/catalog.js';
 
 /**
  * How the scenario and config schemas compile: every problem, with the schema that found it

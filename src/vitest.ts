@@ -16,7 +16,7 @@ import { plural } from './report/numbers.js';
 import { expectationText, failureLines, runLabel, runProblemLines } from './report/failures.js';
 import { scenarioRateText } from './report/summary.js';
 import { loadConfig } from './scenarios/config.js';
-import { providerCatalog } from './suite/load.js';
+import { configCatalog } from './suite/load.js';
 import { ScenarioError } from './scenarios/errors.js';
 import { promptLengthProblem } from './scenarios/limits.js';
 import { scenarioFromDocument, toolsContextOf } from './scenarios/load.js';
@@ -206,7 +206,7 @@ function conversationDocument(options: ExpectConversationOptions, name: string):
 /** The project's config and tools, without scenarios. */
 function loadProject(options: Pick<ExpectToolCallsOptions, 'cwd' | 'config'>): Omit<Suite, 'scenarios'> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const { config, tools, problems } = loadConfig(cwd, options.config, providerCatalog);
+  const { config, tools, problems } = loadConfig(cwd, options.config, configCatalog);
   if (problems.length > 0) throw new ScenarioError(problems);
   return { cwd, config, tools };
 }

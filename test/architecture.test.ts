@@ -108,13 +108,13 @@ describe('architecture', () => {
   });
 });
 
-/** The packages a file loads eagerly, through every static value import it reaches in src/. */
-export function eagerPackages(entry: string): Set<string> {
-  const seen = new Set<string>();
+/** The src/ files and the packages a file loads eagerly, through every static value import it reaches in src/. */
+export function eagerImports(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
   const packages = new Set<string>();
   const visit = (file: string): void => {
-    if (seen.has(file)) return;
-    seen.add(file);
+    if (files.has(file)) return;
+    files.add(file);
     const code = codeOf.get(file);
     if (code === undefined) throw new Error(`${file} is not a source file`);
     for (const { specifier, eager } of importsOf(code)) {
@@ -125,7 +125,7 @@ export function eagerPackages(entry: string): Set<string> {
     }
   };
   visit(entry);
-  return packages;
+  return { files, packages };
 }
 
 describe('lazy provider SDKs', () => {
@@ -140,7 +140,42 @@ describe('lazy provider SDKs', () => {
     'suite/load.ts',
     'scenarios/load.ts',
   ])('%s loads no provider SDK', (entry) => {
-    const sdks = [...eagerPackages(entry)].filter((name) => SDKS.includes(name));
+    const sdks = [...eagerImports(entry).packages].filter((name) => SDKS.includes(name));
     expect(sdks).toEqual([]);
+  });
+});
+
+describe('what `russo run` loads before it reads the config', () => {
+  // suite/load.ts reads the config and tells onConfig (which starts Flite's worker for a --no-cache
+  // run) before it imports the scenario checks; cli/run.ts imports the runner after loading. What
+  // they import statically is loaded before the worker can start: it must stay the config's share.
+  const LATER = [
+    'scenarios/load.ts',
+    'evaluate/evaluator.ts',
+    'evaluate/tool-schemas.ts',
+    'audio/variant.ts',
+    'suite/run.ts',
+  ];
+
+  /** What of ajv, the agents and LATER a file reaches through static value imports. */
+  const laterOf = (entry: string) => {
+    const { files, packages } = eagerImports(entry);
+    return [
+      ...[...packages].filter((name) => name === 'ajv'),
+      ...[...files].filter((file) => file.startsWith('agents/') || LATER.includes(file)),
+    ];
+  };
+
+  it.each(['cli/run.ts', 'suite/load.ts'])(
+    '%s loads neither ajv, nor an agent, nor the scenario checks',
+    (entry) => {
+      expect(laterOf(entry)).toEqual([]);
+    },
+  );
+
+  it('finds them through the runner (the check can fail)', () => {
+    expect(laterOf('suite/run.ts')).toEqual(
+      expect.arrayContaining(['ajv', 'agents/registry.ts', 'suite/run.ts']),
+    );
   });
 });

@@ -18,7 +18,7 @@ import { reportSchema } from '../src/report/schema.js';
 import { validateScenario } from '../src/scenarios/scenario-validator.generated.js';
 import { buildConfigSchema, scenarioSchema } from '../src/scenarios/schema.js';
 import { validateConfig } from '../src/suite/config-validator.generated.js';
-import { providerCatalog } from '../src/suite/load.js';
+import { providerCatalog } from '../src/suite/catalog.js';
 
 describe('the precompiled validators', () => {
   const generated = precompiledValidators();

@@ -1,8 +1,8 @@
 import { loadSuite } from '../suite/load.js';
-import { prepareSynthesizer } from '../suite/providers.js';
+import { prepareSynthesizer } from '../suite/prepare.js';
 import type { FailOnRegression } from '../suite/compare.js';
 import type { Baseline, JudgeOptions } from '../suite/result.js';
-import { runSuite, type PlannedSuite } from '../suite/run.js';
+import type { PlannedSuite } from '../suite/run.js';
 import { plural } from '../report/numbers.js';
 import { parseRunFlags, type JudgeFlags } from './args.js';
 import { useColor } from './color.js';
@@ -32,6 +32,9 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     // Flite's worker starts while the scenario files load, when no cached audio serves the first runs.
     onConfig: (config) => prepareSynthesizer(config, flags.cache),
   });
+  // The runner (the providers, the pipeline) is imported once the suite is loaded, not before the
+  // config is read: Flite's worker, started from onConfig, boots while it loads.
+  const { runSuite } = await import('../suite/run.js');
   const progress = createProgress({
     isTTY: io.stderr.isTTY === true,
     write: (text) => io.stderr.write(text),

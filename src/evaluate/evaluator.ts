@@ -19,19 +19,9 @@ import {
   type UnmatchedCall,
 } from './failures.js';
 import { isPlainObject } from './json.js';
+import { DEFAULT_MATCH_OPTIONS } from './match-options.js';
 import { pairAnyOrder, pairInOrder, type Comparison, type Pair } from './pairing.js';
 import { compileArguments, type ValueSpec } from './spec.js';
-
-/**
- * Calls in any order, calls nobody expected fail the run, actual arguments may carry more keys than
- * expected, and arguments are checked against the tools' schemas when the evaluator has them.
- */
-export const DEFAULT_MATCH_OPTIONS: MatchOptions = Object.freeze({
-  order: 'any',
-  extraCalls: 'fail',
-  arguments: 'subset',
-  validateArguments: true,
-});
 
 const ALLOWED: { [K in keyof MatchOptions]: readonly MatchOptions[K][] } = {
   order: ['any', 'in-order', 'exact'],

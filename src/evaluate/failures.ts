@@ -1,7 +1,6 @@
 /** Failures as data: one CallFailure per reason a run failed, with a one-line message, worst first. */
 import type { CallFailure, CallMatch, ExpectedCall, SchemaError, ToolCall } from '../core/types.js';
-import { formatCall, formatDiff } from './format.js';
-import { formatSchemaError } from './tool-schemas.js';
+import { formatCall, formatDiff, formatSchemaError } from './format.js';
 
 /**
  * Failure kinds from worst to mildest: a forbidden call can do harm, a call where none was wanted

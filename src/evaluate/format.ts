@@ -1,4 +1,4 @@
-import type { ArgumentDiff, ToolCall } from '../core/types.js';
+import type { ArgumentDiff, SchemaError, ToolCall } from '../core/types.js';
 
 /** One step of a path into an arguments object: a key or an array index. */
 export type PathSegment = string | number;
@@ -64,4 +64,9 @@ export function formatDiff(diff: ArgumentDiff): string {
     case 'mismatch':
       return `${where} expected ${diff.expected}, got ${formatValue(diff.actual)}`;
   }
+}
+
+/** A schema error as one phrase: `party_size must be integer, got "two"`; the object itself is `arguments`. */
+export function formatSchemaError(error: SchemaError): string {
+  return `${error.path === '' ? 'arguments' : error.path} ${error.message}`;
 }

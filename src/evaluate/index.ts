@@ -1,12 +1,13 @@
 // The tool-call evaluator: grading, spec checks for the scenario loader, and the formatters renderers share.
-export { evaluate, ToolCallEvaluator, DEFAULT_MATCH_OPTIONS } from './evaluator.js';
+export { evaluate, ToolCallEvaluator } from './evaluator.js';
+export { DEFAULT_MATCH_OPTIONS } from './match-options.js';
 export { checkArgumentSpec, describeSpec } from './spec.js';
 export { MatcherSpecError } from './errors.js';
 export type { SpecProblem } from './errors.js';
-export { formatValue, formatDiff, formatCall, formatPath } from './format.js';
+export { formatValue, formatDiff, formatCall, formatPath, formatSchemaError } from './format.js';
 export type { PathSegment } from './format.js';
 export { FAILURE_RANKING } from './failures.js';
-export { ToolSchemas, formatSchemaError } from './tool-schemas.js';
+export { ToolSchemas } from './tool-schemas.js';
 export { fromJsonPointer, toFragmentPointer } from './json-pointer.js';
 export type { InvalidTool, LocatedSchemaError } from './tool-schemas.js';
 export { checkAgainstToolSchema } from './schema-spec.js';

@@ -177,8 +177,3 @@ function got(value: unknown): string {
   if (kind === 'array') return ', got a list';
   return `, got ${formatValue(value, 60)}`;
 }
-
-/** A schema error as one phrase: `party_size must be integer, got "two"`; the object itself is `arguments`. */
-export function formatSchemaError(error: SchemaError): string {
-  return `${error.path === '' ? 'arguments' : error.path} ${error.message}`;
-}

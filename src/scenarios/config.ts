@@ -1,13 +1,15 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { MatchOptions, ToolDefinition } from '../core/types.js';
-import { DEFAULT_MATCH_OPTIONS } from '../evaluate/index.js';
+// From its own module, not evaluate/index.ts: reading a config must not load ajv or the evaluator
+// before the synthesizer's engine can start (suite/load.ts).
+import { DEFAULT_MATCH_OPTIONS } from '../evaluate/match-options.js';
 import type { Problem } from './errors.js';
 import { DEFAULT_LIMITS, fileSizeProblem } from './limits.js';
 import { findSecrets } from './secrets.js';
 import { loadTools } from './tools.js';
 import { readVariants, type RawVariant } from './variants.js';
-import type { ProviderCatalog, ProviderConfig, RussoConfig } from './types.js';
+import type { ConfigCatalog, ProviderConfig, RussoConfig } from './types.js';
 import { schemaChecker } from './validate.js';
 import { parseYamlBytes, type LocatedDocument } from './yaml.js';
 
@@ -29,13 +31,13 @@ export interface LoadedConfig {
 
 /**
  * Loads `russo.config.yaml` (or the file named by `configPath`), validates it against the options
- * of the providers in `catalog`, applies defaults and reads the agent's tools file. A named file
- * that does not exist is a problem; no file at all is fine (defaults, no agent).
+ * of the providers (`catalog`'s compiled schema), applies defaults and reads the agent's tools
+ * file. A named file that does not exist is a problem; no file at all is fine (defaults, no agent).
  */
 export function loadConfig(
   cwd: string,
   configPath: string | undefined,
-  catalog: ProviderCatalog,
+  catalog: ConfigCatalog,
 ): LoadedConfig {
   const path = configPath ? resolve(cwd, configPath) : findConfig(cwd);
   const defaultConfig = (baseDir: string) => defaultConfigOf(baseDir, catalog);
@@ -165,7 +167,7 @@ export function matchOptions(raw: RawMatch | undefined, base: MatchOptions): Mat
 }
 
 /** The config of a project without a config file. */
-function defaultConfigOf(baseDir: string, catalog: ProviderCatalog): RussoConfig {
+function defaultConfigOf(baseDir: string, catalog: ConfigCatalog): RussoConfig {
   return {
     baseDir,
     scenarios: DEFAULT_SCENARIO_GLOBS,

@@ -10,13 +10,18 @@ import {
   ToolSchemas,
   type ReplyExpectation,
 } from '../evaluate/index.js';
-import { DEFAULT_SCENARIO_GLOBS, displayPath, loadConfig, matchOptions, type RawMatch } from './config.js';
+import {
+  DEFAULT_SCENARIO_GLOBS,
+  displayPath,
+  matchOptions,
+  type LoadedConfig,
+  type RawMatch,
+} from './config.js';
 import { ScenarioError, type Problem } from './errors.js';
 import { findSecrets } from './secrets.js';
 import { fileSizeProblem, promptLengthProblem } from './limits.js';
 import type { ToolDefinition } from '../core/types.js';
 import type {
-  ProviderCatalog,
   RussoConfig,
   Scenario,
   ScenarioExpectedCall,
@@ -30,35 +35,22 @@ import { schemaChecker } from './validate.js';
 import { readVariants, withThresholds, type RawVariant } from './variants.js';
 import { parseYamlBytes, type LocatedDocument } from './yaml.js';
 
-/** Where to load from: the working directory, and a config file to use instead of `russo.config.yaml`. */
-export interface LoadOptions {
-  cwd?: string;
-  config?: string;
-  /** Stops loading between files (Ctrl-C): loading then throws a CancelledError. */
-  signal?: AbortSignal;
-  /**
-   * Told the config once it is read without a problem, before the scenario files: what a run will
-   * need can start while they load (e.g. suite/providers.ts's prepareSynthesizer).
-   */
-  onConfig?: (config: RussoConfig) => void;
-}
-
 const scenarioProblems = schemaChecker(validateScenario);
 
 /**
- * Loads the config and the scenario files matched by `globs` (relative to `cwd`; the config's
- * `scenarios` when none are given). Every problem in every file is collected and thrown at once
- * as a ScenarioError, each with its file:line:col and a fix. The config is checked against the
- * providers of `catalog` (suite/load.ts's `loadSuite` gives the registries).
+ * Loads the scenario files matched by `globs` (relative to `cwd`; the config's `scenarios` when none
+ * are given) for a config read by loadConfig (`loaded`). Every problem in every file, the config's
+ * included, is collected and thrown at once as a ScenarioError, each with its file:line:col and a fix.
+ * suite/load.ts's `loadSuite` reads the config and calls this.
  */
-export async function loadSuiteFiles(
+export async function loadScenarioFiles(
   globs: string[] | undefined,
-  options: LoadOptions,
-  catalog: ProviderCatalog,
+  cwd: string,
+  loaded: LoadedConfig,
+  signal?: AbortSignal,
 ): Promise<Suite> {
-  const cwd = resolve(options.cwd ?? process.cwd());
-  const { config, tools, document: configDocument, problems } = loadConfig(cwd, options.config, catalog);
-  if (problems.length === 0) options.onConfig?.(config);
+  const { config, tools, document: configDocument } = loaded;
+  const problems = [...loaded.problems];
   const configAt = (path: Array<string | number>) =>
     configDocument?.locate(path) ?? { file: config.file ?? 'russo.config.yaml', line: 0, column: 0 };
   const toolsContext = toolsContextOf(config, tools);
@@ -96,7 +88,7 @@ export async function loadSuiteFiles(
 
   const scenarios: Scenario[] = [];
   for (const path of [...files].sort()) {
-    if (options.signal?.aborted) {
+    if (signal?.aborted) {
       throw new CancelledError('cancelled while loading the scenario files: nothing was run');
     }
     const file = displayPath(cwd, path);

@@ -1,5 +1,5 @@
 import type { ValidateFunction } from 'ajv';
-import type { Variant } from '../audio/variant.js';
+import type { Variant } from '../audio/variant-schema.js';
 import type { AgentProvider, JudgeProvider, SynthesizerProvider } from '../core/provider.js';
 import type { ExpectedCall, MatchOptions, ToolDefinition } from '../core/types.js';
 import type { ReplyExpectation } from '../evaluate/index.js';
@@ -167,17 +167,22 @@ export interface Suite {
 }
 
 /**
- * What loading needs to know of the providers: their ids, descriptions, option schemas and default
- * voices, not their classes, and the validator of the config schema built from them. The caller
- * hands it in (suite/load.ts gives the registries), so that scenarios/ imports no provider and
- * loading a file loads no SDK.
+ * The providers a config schema is built from (buildConfigSchema): their ids, descriptions and option
+ * schemas, not their classes. suite/catalog.ts gives the registries.
  */
 export interface ProviderCatalog {
   agents: Readonly<Record<string, Pick<AgentProvider, 'description' | 'optionsSchema'>>>;
-  synthesizers: Readonly<
-    Record<string, Pick<SynthesizerProvider, 'description' | 'optionsSchema' | 'defaultVoices'>>
-  >;
+  synthesizers: Readonly<Record<string, Pick<SynthesizerProvider, 'description' | 'optionsSchema'>>>;
   judges: Readonly<Record<string, Pick<JudgeProvider, 'description' | 'optionsSchema'>>>;
-  /** `buildConfigSchema(catalog)` compiled ahead of time (precompiled-validators.ts). */
+}
+
+/**
+ * What reading a config needs to know of the providers: the config schema built from them, compiled
+ * ahead of time, and each synthesizer's default voices. The caller hands it in (suite/load.ts), so
+ * that scenarios/ imports no provider and reading a config loads no SDK.
+ */
+export interface ConfigCatalog {
+  synthesizers: Readonly<Record<string, Pick<SynthesizerProvider, 'defaultVoices'>>>;
+  /** `buildConfigSchema(providerCatalog)` compiled ahead of time (precompiled-validators.ts). */
   validateConfig: ValidateFunction;
 }

@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { nearest } from '../core/suggest.js';
-import { fromJsonPointer } from '../evaluate/index.js';
+import { fromJsonPointer } from '../evaluate/json-pointer.js';
 import type { Problem } from './errors.js';
 import type { LocatedDocument } from './yaml.js';
 

@@ -1,4 +1,4 @@
-import { variantProblems, variantsSchema, type Variant } from '../audio/variant.js';
+import { variantProblems, variantsSchema, type Variant } from '../audio/variant-schema.js';
 import type { Problem } from './errors.js';
 import type { ScenarioVariant, SourceLocation } from './types.js';
 import type { LocatedDocument } from './yaml.js';
@@ -6,7 +6,7 @@ import type { LocatedDocument } from './yaml.js';
 /**
  * The `variants` key of config and scenario files: named audio conditions (docs/variants.md) that
  * every prompt runs under, each with its own gate. The conditions themselves (their schema, their
- * checks, how they sound) belong to audio/variant.ts; this file adds the per-variant `min_pass_rate`,
+ * checks, how they sound) belong to audio/variant-schema.ts and audio/variant.ts; this file adds the per-variant `min_pass_rate`,
  * the locations and the default.
  */
 

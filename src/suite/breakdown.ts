@@ -3,7 +3,7 @@
  * own threshold) and for the suite, and the sweeps a chart can draw (pass rate against SNR, against
  * speaking rate). Computed once here; every renderer reads it and none counts runs again.
  */
-import type { Variant } from '../audio/variant.js';
+import type { Variant } from '../audio/variant-schema.js';
 import { summarizeRuns, wilsonInterval, type Interval } from '../core/stats.js';
 import type { RunSummary } from '../core/types.js';
 import type { Scenario } from '../scenarios/types.js';

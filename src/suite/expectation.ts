@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DEFAULT_MATCH_OPTIONS } from '../evaluate/index.js';
+import { DEFAULT_MATCH_OPTIONS } from '../evaluate/match-options.js';
 import type { Scenario, SourceLocation } from '../scenarios/types.js';
 
 /** What a scenario asks of the agent: the fields whose change makes old pass rates incomparable. */

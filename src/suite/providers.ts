@@ -1,4 +1,3 @@
-import { opendirSync } from 'node:fs';
 import { agentProviders } from '../agents/registry.js';
 import type { AdaptiveLimit } from '../core/adaptive-limit.js';
 import type {
@@ -11,7 +10,7 @@ import type {
 import type { Agent, ReplyJudge, Synthesizer } from '../core/types.js';
 import { openAIJudgeProvider } from '../providers/openai/judge.js';
 import { ScenarioError } from '../scenarios/errors.js';
-import type { RussoConfig, Suite } from '../scenarios/types.js';
+import type { Suite } from '../scenarios/types.js';
 import { CachedSynthesizer, warnOnStderr } from '../synthesize/cached.js';
 import { synthesizerProviders } from '../synthesize/registry.js';
 import { errorMessage, RussoError } from '../core/errors.js';
@@ -42,38 +41,6 @@ export interface ProviderOptions {
   redact?: Redact;
   /** Where warnings go (default: stderr); the voices' audio caches warn once between them. */
   onWarning?: (message: string) => void;
-}
-
-/**
- * Starts the configured synthesizer's engine (Flite's worker thread) ahead of the first run, when
- * cached audio cannot serve the first runs: `cache` is off (`--no-cache`), the config turns the cache
- * off, or its folder holds no audio yet. Call it as soon as the config is read (LoadOptions'
- * `onConfig`): the engine then starts while the scenario files load. With cached audio it does
- * nothing, since the first runs need no engine.
- */
-export function prepareSynthesizer(config: RussoConfig, cache = true): void {
-  const provider = synthesizerProviders[config.synthesizer.provider];
-  if (provider?.prepare === undefined) return;
-  if (cache && config.cache.enabled && holdsAudio(config.cache.dir)) return;
-  provider.prepare();
-}
-
-/** Whether a cache folder holds a WAV file; it stops at the first, since the folder may hold thousands. */
-function holdsAudio(dir: string): boolean {
-  let folder;
-  try {
-    folder = opendirSync(dir);
-  } catch {
-    return false;
-  }
-  try {
-    for (let entry = folder.readSync(); entry !== null; entry = folder.readSync()) {
-      if (entry.name.endsWith('.wav')) return true;
-    }
-    return false;
-  } finally {
-    folder.closeSync();
-  }
 }
 
 /** What providers are built with: where secrets come from, the pool size, the suite's counters and limit. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { applyVariant, variantCacheKey, type Variant } from '../audio/variant.js';
+import type { Variant } from '../audio/variant-schema.js';
+import { applyVariant, variantCacheKey } from '../audio/variant.js';
 import type { Audio, Synthesizer } from '../core/types.js';
 import { AudioMemory } from './audio-memory.js';
 import { babbleBed } from './babble.js';

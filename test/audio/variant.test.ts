@@ -2,16 +2,14 @@ import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addSilence, changeGain } from '../../src/audio/level.js';
 import { dropPackets } from '../../src/audio/packet-loss.js';
+import { applyVariant, assertVariant, variantCacheKey } from '../../src/audio/variant.js';
 import {
-  applyVariant,
-  assertVariant,
   CLEAN_VARIANT,
-  variantCacheKey,
   variantProblems,
   variantSchema,
   variantsSchema,
   type Variant,
-} from '../../src/audio/variant.js';
+} from '../../src/audio/variant-schema.js';
 import { AudioFormatError } from '../../src/core/errors.js';
 import type { Audio } from '../../src/core/types.js';
 import { makeBabbleBed } from '../../src/synthesize/babble.js';

@@ -4,14 +4,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/scenarios/config.js';
-import { providerCatalog } from '../../src/suite/load.js';
-import { prepareSynthesizer } from '../../src/suite/providers.js';
+import { configCatalog } from '../../src/suite/load.js';
+import { prepareSynthesizer } from '../../src/suite/prepare.js';
 import { fliteSynthesizerProvider } from '../../src/synthesize/flite.js';
 import { project } from '../fixtures/project.js';
 
 /** The config of a project with `yaml` as its config file. */
 function configOf(yaml: string) {
-  const { config, problems } = loadConfig(project({ 'russo.config.yaml': yaml }), undefined, providerCatalog);
+  const { config, problems } = loadConfig(project({ 'russo.config.yaml': yaml }), undefined, configCatalog);
   expect(problems).toEqual([]);
   return config;
 }
