@@ -145,10 +145,11 @@ describe('lazy provider SDKs', () => {
   });
 });
 
-describe('what `russo run` loads before it reads the config', () => {
+describe('what `russo run` and the Action load before they read the config', () => {
   // suite/load.ts reads the config and tells onConfig (which starts Flite's worker for a --no-cache
-  // run) before it imports the scenario checks; cli/run.ts imports the runner after loading. What
-  // they import statically is loaded before the worker can start: it must stay the config's share.
+  // run) before it imports the scenario checks; cli/run.ts and action/main.ts import the runner after
+  // loading. What they import statically is loaded before the worker can start: it must stay the
+  // config's share.
   const LATER = [
     'scenarios/load.ts',
     'evaluate/evaluator.ts',
@@ -166,7 +167,7 @@ describe('what `russo run` loads before it reads the config', () => {
     ];
   };
 
-  it.each(['cli/run.ts', 'suite/load.ts'])(
+  it.each(['cli/run.ts', 'action/main.ts', 'suite/load.ts'])(
     '%s loads neither ajv, nor an agent, nor the scenario checks',
     (entry) => {
       expect(laterOf(entry)).toEqual([]);

@@ -2,14 +2,10 @@ import * as core from '@actions/core';
 import { resolve } from 'node:path';
 import { RussoError } from '../core/errors.js';
 import { createRedactor, secretsOfEnv } from '../core/redact.js';
-import { baselineStep } from '../github/baseline.js';
-import { restoreAudioCache } from '../github/cache.js';
 import type { PublishTarget } from '../github/publish.js';
 import { ScenarioError } from '../scenarios/errors.js';
 import { loadSuite } from '../suite/load.js';
 import { prepareSynthesizer } from '../suite/prepare.js';
-import { missingSecrets } from '../suite/providers.js';
-import { runSuite } from '../suite/run.js';
 import type { SuiteResult } from '../suite/types.js';
 import { InputError, maskSecretInputs, providerEnv, readInputs, secretInputs } from './inputs.js';
 import { progressLogger } from './progress.js';
@@ -18,9 +14,10 @@ import { progressLogger } from './progress.js';
  * The Action: read the inputs, load and run the suite (or one shard of it), write the reports,
  * publish on GitHub. A merge job (input `merge`) runs nothing: it publishes the shards' merged result.
  *
- * What only runs after the suite (the report writers, publishing) or in a merge job is imported when
- * its step comes, as the Actions cache is (github/actions-cache.ts): Node then compiles a smaller
- * bundle before the first run starts.
+ * As in the CLI, little is loaded before the config is read, when Flite's worker starts: the
+ * providers, the runner and the baseline and cache steps (with @actions/github) are imported after
+ * it; what only runs after the suite (the report writers, publishing) or in a merge job, when its
+ * step comes; the Actions cache only where the service is (github/actions-cache.ts).
  */
 export async function run(): Promise<void> {
   let target: PublishTarget | undefined;
@@ -56,6 +53,13 @@ export async function run(): Promise<void> {
       // Flite's worker starts while the scenario files load, when no cached audio serves the first runs.
       onConfig: (config) => prepareSynthesizer(config),
     });
+    // What runs the suite is imported once the config is read: Flite's worker boots meanwhile.
+    const [{ missingSecrets }, { baselineStep }, { restoreAudioCache }, { runSuite }] = await Promise.all([
+      import('../suite/providers.js'),
+      import('../github/baseline.js'),
+      import('../github/cache.js'),
+      import('../suite/run.js'),
+    ]);
     const env = providerEnv(inputs, process.env);
 
     const missing = missingSecrets(suite, env);
