@@ -1,8 +1,8 @@
 /**
  * The Actions cache service (@actions/cache), loaded only where it can be used. The module pulls in
- * Azure's storage SDK, about a third of the Action's bundle, which Node would otherwise compile
- * before the first run of every job; without the service (a plain shell, a local test, a runner
- * with the cache turned off) it is never loaded.
+ * Azure's storage SDK: 0.66 MB of minified code, the largest chunk of the Action's bundle, which
+ * Node would otherwise compile before the first run of every job. Without the service (a plain
+ * shell, a local test) it is never loaded.
  */
 export type ActionsCache = typeof import('@actions/cache');
 

@@ -99,7 +99,7 @@ async function readGiven(settings: BaselineSettings): Promise<Baseline> {
   return { result, source: settings.mode, failOn: settings.failOn };
 }
 
-// The report's reader and writer (with the report schema's validator, an eighth of the bundle) load
+// The report's reader and writer (with the report schema's validator: 0.22 MB of minified code) load
 // only when a baseline is read or stored, not before every job's first run.
 async function readReport(path: string, label: string): Promise<SuiteResult> {
   const { fromJsonReport, parseReport } = await import('../report/json.js');
